@@ -1,0 +1,135 @@
+package dev.shootdown.check;
+
+import dev.shootdown.model.Machine;
+import dev.shootdown.model.Program;
+import dev.shootdown.model.Verdict;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * Exhaustive breadth-first search of a program's state space, so every counterexample is a
+ * shortest one. Visited states are fingerprints; the trace keeps (predecessor, fingerprint) per
+ * state and counterexamples are rebuilt by re-execution ({@link TraceRebuilder}). After a violation
+ * the search goes on (without expanding the violating step) until every property has a verdict.
+ */
+public final class BfsExplorer {
+    private static final long PROGRESS_NANOS = 1_000_000_000L;
+
+    private final Program program;
+    private final CheckOptions options;
+
+    public BfsExplorer(Program program, CheckOptions options) {
+        this.program = program;
+        this.options = options;
+    }
+
+    public CheckResult run() {
+        long start = System.nanoTime();
+        Machine machine = new Machine(program);
+        int size = machine.layout().size;
+        FingerprintSet seen = new OpenAddressingFingerprintSet(1 << 16);
+        TraceLog trace = new TraceLog();
+        StateQueue queue = new StateQueue(size);
+        List<Violation> violations = new ArrayList<>();
+        EnumSet<Verdict> open = EnumSet.copyOf(program.properties());
+        boolean checkDeadlock = open.contains(Verdict.DEADLOCK);
+        boolean invariants = !program.invariants().isEmpty();
+        long maxHeap = Runtime.getRuntime().maxMemory();
+
+        int[] init = machine.initialState();
+        long fp0 = Fingerprint.of(init);
+        seen.add(fp0);
+        queue.push(trace.add(-1, fp0), 0, init);
+
+        int[] cur = new int[size];
+        int[] next = new int[size];
+        int[] actions = new int[machine.maxActions()];
+        long transitions = 0;
+        int maxDepth = 0;
+        long lastProgress = start;
+        String stopReason = null;
+
+        search:
+        while (!queue.isEmpty()) {
+            if ((seen.size() & 0x3ff) == 0 || seen.bytesToGrow() > 0) {
+                if (options.stop().get()) {
+                    stopReason = "interrupted";
+                    break;
+                }
+                long need = seen.bytes() + seen.bytesToGrow() + trace.bytes() + trace.bytesToGrow() + queue.bytes();
+                if (need > maxHeap * options.memoryFraction()) {
+                    stopReason = "memory limit (" + (maxHeap >> 20) + " MiB heap)";
+                    break;
+                }
+                long now = System.nanoTime();
+                if (options.progress() != null && now - lastProgress > PROGRESS_NANOS) {
+                    lastProgress = now;
+                    options.progress().accept(new Stats(seen.size(), transitions, maxDepth, queue.size(), (now - start) / 1e9));
+                }
+            }
+            long head = queue.pop(cur);
+            int index = (int) (head >>> 32);
+            int depth = (int) head;
+            maxDepth = Math.max(maxDepth, depth);
+            int n = machine.enabled(cur, actions);
+            if (checkDeadlock && open.contains(Verdict.DEADLOCK) && machine.deadlocked(cur, actions, n)) {
+                violations.add(new Violation(Verdict.DEADLOCK, index, -1, depth, "no CPU can move, and work is left"));
+                open.remove(Verdict.DEADLOCK);
+                if (done(open)) {
+                    break;
+                }
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(cur, 0, next, 0, size);
+                int v = machine.apply(next, actions[i], null);
+                transitions++;
+                if (v >= 0) {
+                    Verdict verdict = Verdict.values()[v];
+                    if (open.remove(verdict)) {
+                        violations.add(new Violation(verdict, index, actions[i], depth + 1, null));
+                        if (done(open)) {
+                            break search;
+                        }
+                    }
+                    continue;
+                }
+                if (invariants && machine.brokenInvariant(next) != null) {
+                    if (open.remove(Verdict.ASSERTION)) {
+                        violations.add(new Violation(Verdict.ASSERTION, index, actions[i], depth + 1, "invariant " + machine.brokenInvariant(next)));
+                        if (done(open)) {
+                            break search;
+                        }
+                    }
+                    continue;
+                }
+                long fp = Fingerprint.of(next);
+                if (seen.add(fp)) {
+                    queue.push(trace.add(index, fp), depth + 1, next);
+                    if (seen.size() >= options.maxStates()) {
+                        stopReason = "state limit (" + options.maxStates() + ")";
+                        break search;
+                    }
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Stats stats = new Stats(seen.size(), transitions, maxDepth, queue.size(), seconds);
+        boolean complete = stopReason == null;
+        this.trace = trace;
+        return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason);
+    }
+
+    private boolean done(EnumSet<Verdict> open) {
+        return !options.allProperties() || open.isEmpty();
+    }
+
+    private TraceLog trace;
+
+    /** The trace of the last run, for rebuilding counterexamples. */
+    public TraceRebuilder rebuilder() {
+        return new TraceRebuilder(program, trace);
+    }
+}

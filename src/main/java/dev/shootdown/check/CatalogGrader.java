@@ -1,0 +1,43 @@
+package dev.shootdown.check;
+
+import dev.shootdown.lang.CompileError;
+import dev.shootdown.lang.Parser;
+import dev.shootdown.model.Compiler;
+import dev.shootdown.model.Program;
+import dev.shootdown.model.Verdict;
+
+/**
+ * Grades catalog entries the way jcstress grades its tests: each entry declares the verdict it
+ * expects, the checker gives the actual one, and they agree or not. An incomplete search that found
+ * nothing cannot confirm "safe".
+ */
+public final class CatalogGrader {
+    private CatalogGrader() {}
+
+    public record Grade(Catalog.Entry entry, Program program, CheckResult result) {
+
+        public Verdict expected() {
+            return program.meta().expected();
+        }
+
+        public Verdict actual() {
+            return result.verdict();
+        }
+
+        public boolean agrees() {
+            return expected() == actual() && (result.complete() || actual() != Verdict.SAFE);
+        }
+    }
+
+    public static Grade grade(Catalog.Entry entry, CheckOptions options) {
+        Program program = Compiler.compile(Parser.parse(entry.source()));
+        if (program.meta().expected() == null) {
+            throw new CompileError(entry.source().position(0), "a catalog entry must declare 'expect VERDICT'");
+        }
+        if (program.meta().seed() == null) {
+            throw new CompileError(entry.source().position(0), "a catalog entry must declare 'seed \"00N\"'");
+        }
+        CheckResult result = new BfsExplorer(program, options).run();
+        return new Grade(entry, program, result);
+    }
+}

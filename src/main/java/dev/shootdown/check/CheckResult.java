@@ -1,0 +1,24 @@
+package dev.shootdown.check;
+
+import dev.shootdown.model.Program;
+import dev.shootdown.model.Verdict;
+
+import java.util.List;
+
+/**
+ * The outcome of a search: the violations found (in the order found, so the first is the
+ * shallowest), statistics, and whether the search covered every reachable state.
+ *
+ * @param stopReason why an incomplete search stopped (null when complete)
+ */
+public record CheckResult(Program program, List<Violation> violations, Stats stats, boolean complete, String stopReason) {
+
+    /** The overall verdict: the shallowest violation's, or safe. */
+    public Verdict verdict() {
+        return violations.isEmpty() ? Verdict.SAFE : violations.get(0).verdict();
+    }
+
+    public Violation violation(Verdict v) {
+        return violations.stream().filter(x -> x.verdict() == v).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.shootdown.check;
+
+import dev.shootdown.model.Verdict;
+
+import java.util.List;
+
+/** A shortest path from the initial state to a violation, step by step, in words. */
+public record Counterexample(Verdict verdict, String note, List<Step> steps, int cpus) {
+
+    /**
+     * One step: which CPU acted, what it ran (the source statement or a hardware event), and what
+     * happened (TLB hits and fills, PTE changes, faults). {@code violating} marks the step that broke the property.
+     *
+     * @param line the source line of the statement, or 0 for hardware events
+     */
+    public record Step(int number, int cpu, String action, String note, int line, boolean violating) {}
+}

@@ -1,0 +1,26 @@
+package dev.shootdown.check;
+
+/** A 64-bit hash of a packed state; two distinct states collide with probability about n^2 / 2^64. */
+public final class Fingerprint {
+    private static final long C1 = 0x87c37b91114253d5L;
+    private static final long C2 = 0x4cf5ad432745937fL;
+
+    private Fingerprint() {}
+
+    public static long of(int[] state) {
+        long h = 0x1b873593L ^ state.length;
+        for (int v : state) {
+            long k = (v & 0xffffffffL) * C1;
+            k = Long.rotateLeft(k, 31) * C2;
+            h ^= k;
+            h = Long.rotateLeft(h, 27) * 5 + 0x52dce729;
+        }
+        // MurmurHash3's 64-bit finaliser.
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.shootdown.check;
+
+import dev.shootdown.model.Action;
+import dev.shootdown.model.Layout;
+import dev.shootdown.model.Machine;
+import dev.shootdown.model.Program;
+import dev.shootdown.model.Verdict;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Rebuilds a counterexample from the trace log: walks the predecessor chain back to the initial
+ * state, then re-executes forward, at each step finding the action whose successor has the next
+ * fingerprint, and narrates every step.
+ */
+public final class TraceRebuilder {
+    private final Program program;
+    private final TraceLog trace;
+
+    TraceRebuilder(Program program, TraceLog trace) {
+        this.program = program;
+        this.trace = trace;
+    }
+
+    public Counterexample rebuild(Violation violation) {
+        Deque<Long> fps = new ArrayDeque<>();
+        for (int i = violation.parent(); i >= 0; i = trace.parent(i)) {
+            fps.push(trace.fingerprint(i));
+        }
+        Machine m = new Machine(program);
+        int[] state = m.initialState();
+        fps.pop();
+        List<Counterexample.Step> steps = new ArrayList<>();
+        int[] actions = new int[m.maxActions()];
+        while (!fps.isEmpty()) {
+            long want = fps.pop();
+            int n = m.enabled(state, actions);
+            boolean found = false;
+            for (int i = 0; i < n && !found; i++) {
+                int[] next = state.clone();
+                m.apply(next, actions[i], null);
+                if (Fingerprint.of(next) == want) {
+                    steps.add(narrate(m, state, actions[i], steps.size() + 1, false));
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw new IllegalStateException("trace does not replay: fingerprint not reached");
+            }
+        }
+        String note = violation.note();
+        if (violation.action() >= 0) {
+            List<String> notes = new ArrayList<>();
+            int[] before = state.clone();
+            int v = m.apply(state, violation.action(), notes::add);
+            String vnote = v >= 0 ? m.violationNote() : violation.note();
+            Counterexample.Step last = step(m, before, violation.action(), steps.size() + 1, notes, true);
+            steps.add(last);
+            note = vnote != null ? vnote : note;
+        } else if (violation.verdict() == Verdict.DEADLOCK) {
+            note = deadlockNote(m, state);
+        }
+        return new Counterexample(violation.verdict(), note, steps, program.cpus());
+    }
+
+    private Counterexample.Step narrate(Machine m, int[] state, int action, int number, boolean violating) {
+        List<String> notes = new ArrayList<>();
+        int[] before = state.clone();
+        m.apply(state, action, notes::add);
+        return step(m, before, action, number, notes, violating);
+    }
+
+    private Counterexample.Step step(Machine m, int[] before, int action, int number, List<String> notes, boolean violating) {
+        var pos = m.position(before, action);
+        return new Counterexample.Step(number, Action.cpu(action), m.label(before, action), String.join("; ", notes),
+                pos == null ? 0 : pos.line(), violating);
+    }
+
+    private String deadlockNote(Machine m, int[] s) {
+        Layout l = m.layout();
+        List<String> parts = new ArrayList<>();
+        for (int c = 0; c < program.cpus(); c++) {
+            int b = l.cpu(c);
+            int flags = s[b + Layout.FLAGS];
+            String where = m.label(s, Action.of(Action.STEP, c, 0));
+            boolean irqOn = (flags & Layout.IRQ_ON) != 0;
+            boolean pending = false;
+            for (int h = 0; h < l.handlers; h++) {
+                pending |= s[b + Layout.PENDING + h] != 0;
+            }
+            if (where.equals("done") && !pending) {
+                continue;
+            }
+            parts.add("cpu" + c + " at '" + where + "'" + (irqOn ? "" : " with interrupts off") + (pending ? ", an IPI pending" : ""));
+        }
+        return "deadlock: " + String.join("; ", parts);
+    }
+}

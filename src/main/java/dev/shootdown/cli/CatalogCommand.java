@@ -1,0 +1,65 @@
+package dev.shootdown.cli;
+
+import dev.shootdown.check.Catalog;
+import dev.shootdown.check.CatalogGrader;
+import dev.shootdown.check.CheckOptions;
+import dev.shootdown.report.CatalogReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "catalog", mixinStandardHelpOptions = true,
+        description = {"Check every catalog entry (the seed scenarios) and compare each verdict with the one the entry expects.",
+                "Exit codes: 0 every entry agrees, 1 an entry disagrees, 2 bad input or usage."})
+final class CatalogCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "A directory of .sd entries instead of the built-in catalog.")
+    Path dir;
+
+    @Option(names = "--json", description = "Print {\"entries\": [...]} as one JSON object.")
+    boolean json;
+
+    @Option(names = "--explain", description = "Print each entry's explanation under the table.")
+    boolean explain;
+
+    @Mixin
+    SearchLimits limits = new SearchLimits();
+
+    @Override
+    public Integer call() {
+        List<Catalog.Entry> entries = dir == null ? Catalog.builtIn() : Catalog.directory(dir);
+        CheckOptions options = limits.options();
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread hook = Interrupts.install(options.stop(), printed);
+        List<CatalogGrader.Grade> grades = new ArrayList<>();
+        try {
+            for (Catalog.Entry e : entries) {
+                if (options.stop().get()) {
+                    break;
+                }
+                ProgressLine progress = new ProgressLine(System.err, e.name());
+                grades.add(CatalogGrader.grade(e, options.withProgress(progress)));
+                progress.clear();
+            }
+            if (json) {
+                System.out.println(Json.write(CatalogReport.json(grades)));
+            } else {
+                System.out.print(CatalogReport.table(grades, explain));
+                if (grades.size() < entries.size()) {
+                    System.out.println("interrupted: " + grades.size() + " of " + entries.size() + " entries checked");
+                }
+            }
+            System.out.flush();
+            return grades.stream().allMatch(CatalogGrader.Grade::agrees) && grades.size() == entries.size() ? Main.OK : Main.VIOLATION;
+        } finally {
+            printed.countDown();
+            Interrupts.uninstall(hook);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.shootdown.cli;
+
+import dev.shootdown.check.BfsExplorer;
+import dev.shootdown.check.CheckOptions;
+import dev.shootdown.check.CheckResult;
+import dev.shootdown.check.Counterexample;
+import dev.shootdown.lang.Parser;
+import dev.shootdown.lang.Sources;
+import dev.shootdown.model.Compiler;
+import dev.shootdown.model.Program;
+import dev.shootdown.report.CheckReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Explore every interleaving of a model and report each property's verdict, with the shortest counterexample as a per-CPU timeline.",
+                "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage."})
+final class CheckCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The model file (.sd).")
+    Path file;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
+    @Option(names = "--width", paramLabel = "N", description = "Width of a CPU's column in the timeline (default: ${DEFAULT-VALUE}).")
+    int width = 40;
+
+    @Mixin
+    SearchLimits limits = new SearchLimits();
+
+    @Override
+    public Integer call() {
+        Program program = Compiler.compile(Parser.parse(Sources.read(file)));
+        CheckOptions options = limits.options();
+        ProgressLine progress = new ProgressLine(System.err, file.getFileName().toString());
+        options = options.withProgress(progress);
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread hook = Interrupts.install(options.stop(), printed);
+        try {
+            BfsExplorer explorer = new BfsExplorer(program, options);
+            CheckResult result = explorer.run();
+            progress.clear();
+            Counterexample cx = result.violations().isEmpty() ? null : explorer.rebuilder().rebuild(result.violations().get(0));
+            if (json) {
+                System.out.println(Json.write(CheckReport.json(file.toString(), result, cx)));
+            } else {
+                System.out.print(CheckReport.text(file.toString(), result, cx, Math.max(20, width)));
+            }
+            System.out.flush();
+            return result.violations().isEmpty() ? Main.OK : Main.VIOLATION;
+        } finally {
+            printed.countDown();
+            Interrupts.uninstall(hook);
+        }
+    }
+}

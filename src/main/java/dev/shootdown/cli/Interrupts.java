@@ -1,0 +1,42 @@
+package dev.shootdown.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Ctrl-C during a search: the shutdown hook asks the search to stop, then waits for the command to
+ * print what it found so far before the JVM goes.
+ */
+final class Interrupts {
+    private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    private Interrupts() {}
+
+    static boolean shuttingDown() {
+        return SHUTTING_DOWN.get();
+    }
+
+    /** Installs a hook that sets {@code stop} and waits until {@code printed} is counted down. */
+    static Thread install(AtomicBoolean stop, CountDownLatch printed) {
+        Thread hook = new Thread(() -> {
+            SHUTTING_DOWN.set(true);
+            stop.set(true);
+            try {
+                printed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shootdown-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    static void uninstall(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook is running and waits for us.
+        }
+    }
+}

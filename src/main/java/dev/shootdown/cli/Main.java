@@ -1,0 +1,39 @@
+package dev.shootdown.cli;
+
+import dev.shootdown.lang.CompileError;
+import dev.shootdown.lang.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code shootdown check FILE}, {@code shootdown catalog}. Exit 0 holds, 1 violation, 2 bad input. */
+@Command(name = "shootdown", mixinStandardHelpOptions = true, version = "shootdown 0.1",
+        description = "Check TLB-shootdown protocols exhaustively on a precise hardware model.",
+        subcommands = {CheckCommand.class, CatalogCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int OK = 0;
+    public static final int VIOLATION = 1;
+    public static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        int code = run(args);
+        if (!Interrupts.shuttingDown()) {
+            System.exit(code);
+        }
+    }
+
+    public static int run(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CompileError ce) {
+                System.err.println(ce.render());
+                return BAD_INPUT;
+            }
+            if (e instanceof UserError ue) {
+                System.err.println("shootdown: " + ue.getMessage());
+                return BAD_INPUT;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.shootdown.cli;
+
+import dev.shootdown.check.CheckOptions;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that search. */
+final class SearchLimits {
+    @Option(names = "--max-states", paramLabel = "N", description = "Stop after N distinct states (the verdict is then partial). Default: no limit.")
+    long maxStates = Long.MAX_VALUE;
+
+    @Option(names = "--memory", paramLabel = "FRACTION", description = "Stop before the search's tables pass this share of the heap (default: ${DEFAULT-VALUE}).")
+    double memoryFraction = 0.7;
+
+    @Option(names = "--first", description = "Stop at the first violation instead of deciding every property.")
+    boolean first;
+
+    CheckOptions options() {
+        if (maxStates < 1) {
+            throw new dev.shootdown.lang.UserError("--max-states must be at least 1");
+        }
+        if (memoryFraction <= 0 || memoryFraction > 0.95) {
+            throw new dev.shootdown.lang.UserError("--memory must be above 0 and at most 0.95");
+        }
+        CheckOptions d = CheckOptions.defaults();
+        return new CheckOptions(maxStates, memoryFraction, d.stop(), null, !first);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.shootdown.lang;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static dev.shootdown.lang.Type.*;
+
+/**
+ * Every built-in function and operation of the language with its signature. This table is the
+ * language's vocabulary: the compiler checks calls against it and docs/language.md documents it.
+ * Names follow Linux where Linux has one (seed 003/004 speak in its terms).
+ */
+public enum Builtin {
+    // Pure functions and reads (expressions).
+    ACKED("acked", Kind.READ, BOOL, CPUSET),
+    CPUMASK("cpumask", Kind.READ, CPUSET, MM),
+    COUNT("count", Kind.PURE, INT, CPUSET),
+    PTEP_GET("ptep_get", Kind.READ, PTE, PAGE),
+    MK_PTE("mk_pte", Kind.PURE, PTE, FRAME, BOOL),
+    PTE_MKCLEAN("pte_mkclean", Kind.PURE, PTE, PTE),
+    PTE_MKDIRTY("pte_mkdirty", Kind.PURE, PTE, PTE),
+    PTE_WRPROTECT("pte_wrprotect", Kind.PURE, PTE, PTE),
+    PTE_MKOLD("pte_mkold", Kind.PURE, PTE, PTE),
+    FRAME_FREE("frame_is_free", Kind.READ, BOOL, FRAME),
+
+    // Kernel operations on page tables (one indivisible access each; the ptep_* ones are locked RMWs).
+    SET_PTE("set_pte", Kind.OP, VOID, PAGE, PTE),
+    PTE_CLEAR("pte_clear", Kind.OP, VOID, PAGE),
+    PTEP_GET_AND_CLEAR("ptep_get_and_clear", Kind.OP, PTE, PAGE),
+    PTEP_CMPXCHG("ptep_cmpxchg", Kind.OP, BOOL, PAGE, PTE, PTE),
+    PTEP_TEST_AND_CLEAR_YOUNG("ptep_test_and_clear_young", Kind.OP, BOOL, PAGE),
+    PTEP_MKCLEAN("ptep_mkclean", Kind.OP, PTE, PAGE),
+    PTEP_SET_WRPROTECT("ptep_set_wrprotect", Kind.OP, PTE, PAGE),
+
+    // TLB maintenance.
+    FLUSH_TLB_PAGE("flush_tlb_page", Kind.OP, VOID, PAGE),
+    FLUSH_TLB_ALL("flush_tlb_all", Kind.OP, VOID),
+    TLBIE("tlbie", Kind.OP, VOID, PAGE),
+    TLBSYNC("tlbsync", Kind.OP, VOID),
+
+    // Interrupts and IPIs.
+    SEND_IPI("send_ipi", Kind.OP, VOID, CPUSET, HANDLER),
+    ACK("ack", Kind.OP, VOID, INT),
+    LOCAL_IRQ_DISABLE("local_irq_disable", Kind.OP, VOID),
+    LOCAL_IRQ_ENABLE("local_irq_enable", Kind.OP, VOID),
+
+    // Barriers: no-ops under sequential consistency, kept in the form for store-buffer models.
+    SMP_MB("smp_mb", Kind.OP, VOID),
+    SMP_WMB("smp_wmb", Kind.OP, VOID),
+    SMP_RMB("smp_rmb", Kind.OP, VOID),
+
+    // Frames.
+    FREE_FRAME("free_frame", Kind.OP, VOID, FRAME),
+    ALLOC_FRAME("alloc_frame", Kind.OP, FRAME),
+    WRITEBACK("writeback", Kind.OP, VOID, FRAME),
+
+    // Spin locks over an int variable: a blocking test-and-set and a release.
+    SPIN_LOCK("spin_lock", Kind.OP, VOID, INT),
+    SPIN_UNLOCK("spin_unlock", Kind.OP, VOID, INT),
+
+    // Ghost statement for no_write_after_protect: marks where mprotect(read-only) returns.
+    PROTECT_DONE("protect_done", Kind.OP, VOID, PAGE),
+
+    // User-mode accesses through the MMU.
+    READ("read", Kind.OP, VOID, PAGE),
+    WRITE("write", Kind.OP, VOID, PAGE),
+    EXEC("exec", Kind.OP, VOID, PAGE);
+
+    /** PURE: no memory access; READ: reads machine state; OP: a statement with effects. */
+    public enum Kind { PURE, READ, OP }
+
+    private final String word;
+    private final Kind kind;
+    private final Type result;
+    private final List<Type> params;
+
+    Builtin(String word, Kind kind, Type result, Type... params) {
+        this.word = word;
+        this.kind = kind;
+        this.result = result;
+        this.params = List.of(params);
+    }
+
+    public String word() {
+        return word;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Type result() {
+        return result;
+    }
+
+    public List<Type> params() {
+        return params;
+    }
+
+    public String signature() {
+        return word + "(" + params.stream().map(Type::word).collect(Collectors.joining(", ")) + ")"
+                + (result == VOID ? "" : " -> " + result.word());
+    }
+
+    private static final Map<String, Builtin> BY_WORD =
+            Arrays.stream(values()).collect(Collectors.toMap(Builtin::word, Function.identity()));
+
+    public static Builtin byWord(String word) {
+        return BY_WORD.get(word);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.shootdown.lang;
+
+import java.util.List;
+
+/** Top-level declarations of a model file. */
+public sealed interface Decl {
+    Position pos();
+
+    /** {@code title "..."}, {@code seed "000"}, {@code expect use_after_free}, {@code explain """..."""}. */
+    record Meta(Position pos, String key, String value) implements Decl {}
+
+    /** {@code hardware x86 { cpus 3; tlb_capacity 2; blind_set }}. */
+    record Hardware(Position pos, String profile, List<Knob> knobs) implements Decl {}
+
+    /** One knob: a name and an optional value (a number or a word). */
+    record Knob(Position pos, String name, Token value) {}
+
+    /** {@code mm A { page p -> frame f writable }}. */
+    record Mm(Position pos, String name, List<Page> pages) implements Decl {}
+
+    record Page(Position pos, String name, String frame, List<Token> flags) {}
+
+    /** {@code frames g, h}: frames that start free, for {@code alloc_frame()}. */
+    record Frames(Position pos, List<Token> names) implements Decl {}
+
+    /** {@code shared x = 0} or {@code percpu y = false}; {@code type} is null when inferred from the initial value. */
+    record Var(Position pos, boolean perCpu, String name, String type, Expr init) implements Decl {}
+
+    record Param(Position pos, String name, String type) {}
+
+    /** {@code proc name(params) { ... }} or {@code irq name(from) { ... }}. */
+    record Proc(Position pos, boolean irq, String name, List<Param> params, Stmt.Block body) implements Decl {}
+
+    /** {@code cpu 0, 1 runs A: stmt}. */
+    record Cpu(Position pos, List<Token> cpus, String mm, Position mmPos, Stmt body) implements Decl {}
+
+    /** {@code check no_use_after_free, no_deadlock}. */
+    record Check(Position pos, List<Token> properties) implements Decl {}
+
+    /** {@code invariant expr}: must hold in every reachable state. */
+    record Invariant(Position pos, Expr cond) implements Decl {}
+}

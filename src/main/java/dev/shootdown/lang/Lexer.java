@@ -1,0 +1,151 @@
+package dev.shootdown.lang;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Hand-written scanner: identifiers, integers, strings ("..." and """..."""), operators, comments. */
+public final class Lexer {
+    private final SourceFile source;
+    private final String text;
+    private int pos;
+    private final List<Token> tokens = new ArrayList<>();
+
+    public Lexer(SourceFile source) {
+        this.source = source;
+        this.text = source.text();
+    }
+
+    public List<Token> scan() {
+        while (true) {
+            skipSpaceAndComments();
+            if (pos >= text.length()) {
+                tokens.add(new Token(TokenKind.EOF, "", source.position(pos)));
+                return tokens;
+            }
+            int start = pos;
+            char c = text.charAt(pos);
+            if (Character.isLetter(c) || c == '_') {
+                while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+                    pos++;
+                }
+                add(TokenKind.IDENT, start);
+            } else if (Character.isDigit(c)) {
+                while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+                    pos++;
+                }
+                if (pos < text.length() && Character.isLetter(text.charAt(pos))) {
+                    throw new CompileError(source.position(pos), "unexpected letter in a number");
+                }
+                add(TokenKind.INT, start);
+            } else if (c == '"') {
+                string(start);
+            } else {
+                operator(start, c);
+            }
+        }
+    }
+
+    private void string(int start) {
+        boolean triple = text.startsWith("\"\"\"", pos);
+        pos += triple ? 3 : 1;
+        StringBuilder value = new StringBuilder();
+        while (true) {
+            if (pos >= text.length()) {
+                throw new CompileError(source.position(start), "unterminated string: expected a closing " + (triple ? "\"\"\"" : "\""));
+            }
+            if (triple ? text.startsWith("\"\"\"", pos) : text.charAt(pos) == '"') {
+                pos += triple ? 3 : 1;
+                break;
+            }
+            char ch = text.charAt(pos);
+            if (!triple && ch == '\n') {
+                throw new CompileError(source.position(start), "unterminated string: a \"...\" string ends on its line (use \"\"\"...\"\"\" for several lines)");
+            }
+            value.append(ch);
+            pos++;
+        }
+        String s = triple ? value.toString().strip() : value.toString();
+        tokens.add(new Token(TokenKind.STRING, s, source.position(start)));
+    }
+
+    private void operator(int start, char c) {
+        char next = pos + 1 < text.length() ? text.charAt(pos + 1) : '\0';
+        TokenKind kind;
+        int len = 1;
+        switch (c) {
+            case '{' -> kind = TokenKind.LBRACE;
+            case '}' -> kind = TokenKind.RBRACE;
+            case '(' -> kind = TokenKind.LPAREN;
+            case ')' -> kind = TokenKind.RPAREN;
+            case '[' -> kind = TokenKind.LBRACKET;
+            case ']' -> kind = TokenKind.RBRACKET;
+            case ',' -> kind = TokenKind.COMMA;
+            case ';' -> kind = TokenKind.SEMI;
+            case ':' -> kind = TokenKind.COLON;
+            case '+' -> kind = TokenKind.PLUS;
+            case '*' -> kind = TokenKind.STAR;
+            case '/' -> kind = TokenKind.SLASH;
+            case '%' -> kind = TokenKind.PERCENT;
+            case '.' -> {
+                kind = next == '.' ? TokenKind.DOTDOT : TokenKind.DOT;
+                len = next == '.' ? 2 : 1;
+            }
+            case '-' -> {
+                kind = next == '>' ? TokenKind.ARROW : TokenKind.MINUS;
+                len = next == '>' ? 2 : 1;
+            }
+            case '=' -> {
+                kind = next == '=' ? TokenKind.EQ : TokenKind.ASSIGN;
+                len = next == '=' ? 2 : 1;
+            }
+            case '!' -> {
+                kind = next == '=' ? TokenKind.NE : TokenKind.NOT;
+                len = next == '=' ? 2 : 1;
+            }
+            case '<' -> {
+                kind = next == '=' ? TokenKind.LE : TokenKind.LT;
+                len = next == '=' ? 2 : 1;
+            }
+            case '>' -> {
+                kind = next == '=' ? TokenKind.GE : TokenKind.GT;
+                len = next == '=' ? 2 : 1;
+            }
+            case '&' -> {
+                kind = next == '&' ? TokenKind.AND : TokenKind.AMP;
+                len = next == '&' ? 2 : 1;
+            }
+            case '|' -> {
+                kind = next == '|' ? TokenKind.OR : TokenKind.PIPE;
+                len = next == '|' ? 2 : 1;
+            }
+            default -> throw new CompileError(source.position(start), "unexpected character '" + c + "'");
+        }
+        pos += len;
+        add(kind, start);
+    }
+
+    private void add(TokenKind kind, int start) {
+        tokens.add(new Token(kind, text.substring(start, pos), source.position(start)));
+    }
+
+    private void skipSpaceAndComments() {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (Character.isWhitespace(c)) {
+                pos++;
+            } else if (text.startsWith("//", pos) || c == '#') {
+                while (pos < text.length() && text.charAt(pos) != '\n') {
+                    pos++;
+                }
+            } else if (text.startsWith("/*", pos)) {
+                int end = text.indexOf("*/", pos + 2);
+                if (end < 0) {
+                    throw new CompileError(source.position(pos), "unterminated comment: expected */");
+                }
+                pos = end + 2;
+            } else {
+                return;
+            }
+        }
+    }
+}

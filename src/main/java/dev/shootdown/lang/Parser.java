@@ -1,0 +1,495 @@
+package dev.shootdown.lang;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recursive-descent parser for model files (grammar in docs/language.md). Statement separators are
+ * optional; a knob's or a page's words, and a {@code return} value, end with their line.
+ */
+public final class Parser {
+    private final SourceFile source;
+    private final List<Token> tokens;
+    private int next;
+    private final List<Decl> pending = new ArrayList<>();
+
+    private Parser(SourceFile source) {
+        this.source = source;
+        this.tokens = new Lexer(source).scan();
+    }
+
+    public static ModelFile parse(SourceFile source) {
+        Parser p = new Parser(source);
+        List<Decl> decls = new ArrayList<>();
+        while (!p.peek().is(TokenKind.EOF)) {
+            decls.add(p.decl());
+            decls.addAll(p.pending);
+            p.pending.clear();
+        }
+        return new ModelFile(source, decls);
+    }
+
+    // ---- declarations ----
+
+    private Decl decl() {
+        Token t = peek();
+        if (!t.is(TokenKind.IDENT)) {
+            throw error(t, "expected a declaration (hardware, mm, frames, shared, percpu, proc, irq, cpu, check, invariant, title, seed, expect, explain)");
+        }
+        switch (t.text()) {
+            case "title", "seed", "explain" -> {
+                advance();
+                Token value = expect(TokenKind.STRING, "a string after '" + t.text() + "'");
+                return new Decl.Meta(t.position(), t.text(), value.text());
+            }
+            case "expect" -> {
+                advance();
+                Token value = expect(TokenKind.IDENT, "a verdict after 'expect' (safe, use_after_free, lost_write, ...)");
+                return new Decl.Meta(t.position(), "expect", value.text());
+            }
+            case "hardware" -> {
+                return hardware();
+            }
+            case "mm" -> {
+                return mm();
+            }
+            case "frames" -> {
+                advance();
+                List<Token> names = new ArrayList<>();
+                do {
+                    names.add(expect(TokenKind.IDENT, "a frame name"));
+                } while (accept(TokenKind.COMMA));
+                return new Decl.Frames(t.position(), names);
+            }
+            case "shared", "percpu" -> {
+                return vars();
+            }
+            case "proc", "irq" -> {
+                return proc();
+            }
+            case "cpu" -> {
+                return cpu();
+            }
+            case "check" -> {
+                advance();
+                List<Token> props = new ArrayList<>();
+                do {
+                    props.add(expect(TokenKind.IDENT, "a property name (no_use_after_free, no_lost_write, ...)"));
+                } while (accept(TokenKind.COMMA));
+                return new Decl.Check(t.position(), props);
+            }
+            case "invariant" -> {
+                advance();
+                return new Decl.Invariant(t.position(), expr());
+            }
+            default -> throw error(t, "expected a declaration (hardware, mm, frames, shared, percpu, proc, irq, cpu, check, invariant, title, seed, expect, explain), found " + t.describe());
+        }
+    }
+
+    private Decl hardware() {
+        Token kw = advance();
+        Token profile = expect(TokenKind.IDENT, "a hardware profile name (x86)");
+        expect(TokenKind.LBRACE, "'{' to open the hardware knobs");
+        List<Decl.Knob> knobs = new ArrayList<>();
+        while (!peek().is(TokenKind.RBRACE)) {
+            if (accept(TokenKind.SEMI) || accept(TokenKind.COMMA)) {
+                continue;
+            }
+            Token name = expect(TokenKind.IDENT, "a knob name or '}'");
+            Token value = null;
+            Token v = peek();
+            if ((v.is(TokenKind.INT) || v.is(TokenKind.IDENT)) && v.position().line() == name.position().line()) {
+                value = advance();
+            }
+            knobs.add(new Decl.Knob(name.position(), name.text(), value));
+        }
+        advance();
+        return new Decl.Hardware(kw.position(), profile.text(), knobs);
+    }
+
+    private Decl mm() {
+        Token kw = advance();
+        Token name = expect(TokenKind.IDENT, "an address-space name after 'mm'");
+        expect(TokenKind.LBRACE, "'{' to open the address space");
+        List<Decl.Page> pages = new ArrayList<>();
+        while (!accept(TokenKind.RBRACE)) {
+            if (accept(TokenKind.SEMI)) {
+                continue;
+            }
+            Token page = peek();
+            if (!page.isWord("page")) {
+                throw error(page, "expected 'page NAME -> frame NAME' or '}', found " + page.describe());
+            }
+            advance();
+            Token pname = expect(TokenKind.IDENT, "a page name");
+            expect(TokenKind.ARROW, "'->' after the page name");
+            Token fw = peek();
+            if (!fw.isWord("frame")) {
+                throw error(fw, "expected 'frame' after '->'");
+            }
+            advance();
+            Token fname = expect(TokenKind.IDENT, "a frame name");
+            List<Token> flags = new ArrayList<>();
+            while (peek().is(TokenKind.IDENT) && peek().position().line() == fname.position().line()) {
+                flags.add(advance());
+            }
+            pages.add(new Decl.Page(page.position(), pname.text(), fname.text(), flags));
+        }
+        return new Decl.Mm(kw.position(), name.text(), pages);
+    }
+
+    private Decl vars() {
+        Token kw = advance();
+        boolean perCpu = kw.text().equals("percpu");
+        List<Decl> out = new ArrayList<>();
+        do {
+            Token name = expect(TokenKind.IDENT, "a variable name");
+            String type = null;
+            if (accept(TokenKind.COLON)) {
+                type = expect(TokenKind.IDENT, "a type (int, bool, cpuset, pte, frame, page)").text();
+            }
+            Expr init = null;
+            if (accept(TokenKind.ASSIGN)) {
+                init = expr();
+            }
+            if (type == null && init == null) {
+                throw error(peek(), "expected ': type' or '= initial value' for '" + name.text() + "'");
+            }
+            out.add(new Decl.Var(name.position(), perCpu, name.text(), type, init));
+        } while (accept(TokenKind.COMMA));
+        // Several variables in one declaration become consecutive declarations.
+        pending.addAll(out.subList(1, out.size()));
+        return out.get(0);
+    }
+
+    private Decl proc() {
+        Token kw = advance();
+        Token name = expect(TokenKind.IDENT, "a name after '" + kw.text() + "'");
+        expect(TokenKind.LPAREN, "'(' to open the parameters");
+        List<Decl.Param> params = new ArrayList<>();
+        if (!peek().is(TokenKind.RPAREN)) {
+            do {
+                Token p = expect(TokenKind.IDENT, "a parameter name");
+                String type = null;
+                if (accept(TokenKind.COLON)) {
+                    type = expect(TokenKind.IDENT, "a type").text();
+                }
+                params.add(new Decl.Param(p.position(), p.text(), type));
+            } while (accept(TokenKind.COMMA));
+        }
+        expect(TokenKind.RPAREN, "')' to close the parameters");
+        return new Decl.Proc(kw.position(), kw.text().equals("irq"), name.text(), params, block());
+    }
+
+    private Decl cpu() {
+        Token kw = advance();
+        List<Token> cpus = new ArrayList<>();
+        do {
+            cpus.add(expect(TokenKind.INT, "a CPU number"));
+        } while (accept(TokenKind.COMMA));
+        Token runs = peek();
+        if (!runs.isWord("runs")) {
+            throw error(runs, "expected 'runs' after the CPU numbers");
+        }
+        advance();
+        Token mm = expect(TokenKind.IDENT, "an address-space name after 'runs'");
+        expect(TokenKind.COLON, "':' before the CPU's program");
+        return new Decl.Cpu(kw.position(), cpus, mm.text(), mm.position(), stmt());
+    }
+
+    // ---- statements ----
+
+    private Stmt.Block block() {
+        Token open = expect(TokenKind.LBRACE, "'{'");
+        List<Stmt> body = new ArrayList<>();
+        while (!peek().is(TokenKind.RBRACE)) {
+            if (peek().is(TokenKind.EOF)) {
+                throw error(peek(), "expected '}' to close the block opened at " + open.position());
+            }
+            if (accept(TokenKind.SEMI)) {
+                continue;
+            }
+            body.add(stmt());
+        }
+        advance();
+        return new Stmt.Block(open.position(), body);
+    }
+
+    private Stmt stmt() {
+        Token t = peek();
+        if (t.is(TokenKind.LBRACE)) {
+            return block();
+        }
+        if (!t.is(TokenKind.IDENT)) {
+            throw error(t, "expected a statement, found " + t.describe());
+        }
+        switch (t.text()) {
+            case "if" -> {
+                advance();
+                Expr cond = expr();
+                Stmt then = block();
+                Stmt otherwise = null;
+                if (peek().isWord("else")) {
+                    advance();
+                    otherwise = peek().isWord("if") ? stmt() : block();
+                }
+                return new Stmt.If(t.position(), cond, then, otherwise);
+            }
+            case "while" -> {
+                advance();
+                Expr cond = expr();
+                return new Stmt.While(t.position(), cond, block());
+            }
+            case "loop" -> {
+                advance();
+                return new Stmt.Loop(t.position(), block());
+            }
+            case "for" -> {
+                advance();
+                Token var = expect(TokenKind.IDENT, "a loop variable after 'for'");
+                Token in = peek();
+                if (!in.isWord("in")) {
+                    throw error(in, "expected 'in' after the loop variable");
+                }
+                advance();
+                Expr domain = expr();
+                return new Stmt.For(t.position(), var.text(), domain, block());
+            }
+            case "repeat" -> {
+                advance();
+                Expr count = expr();
+                return new Stmt.Repeat(t.position(), count, block());
+            }
+            case "wait" -> {
+                advance();
+                if (peek().isWord("until")) {
+                    advance();
+                }
+                return new Stmt.Wait(t.position(), expr());
+            }
+            case "atomic" -> {
+                advance();
+                return new Stmt.Atomic(t.position(), block());
+            }
+            case "return" -> {
+                advance();
+                Token v = peek();
+                Expr value = null;
+                if (v.position().line() == t.position().line() && !v.is(TokenKind.RBRACE) && !v.is(TokenKind.SEMI) && !v.is(TokenKind.EOF)) {
+                    value = expr();
+                }
+                return new Stmt.Return(t.position(), value);
+            }
+            case "assert" -> {
+                advance();
+                Expr cond = expr();
+                String msg = null;
+                if (accept(TokenKind.COMMA)) {
+                    msg = expect(TokenKind.STRING, "a message string after ','").text();
+                }
+                return new Stmt.Assert(t.position(), cond, msg);
+            }
+            default -> {
+                Expr target = postfix();
+                if (accept(TokenKind.ASSIGN)) {
+                    if (!(target instanceof Expr.Name) && !(target instanceof Expr.Index)) {
+                        throw new CompileError(target.pos(), "expected a variable on the left of '='");
+                    }
+                    return new Stmt.Assign(t.position(), target, expr());
+                }
+                if (target instanceof Expr.Call call) {
+                    return new Stmt.Do(t.position(), call);
+                }
+                throw error(peek(), "expected '=' or '(' after '" + t.text() + "', found " + peek().describe());
+            }
+        }
+    }
+
+    // ---- expressions ----
+
+    private Expr expr() {
+        return or();
+    }
+
+    private Expr or() {
+        Expr left = and();
+        while (peek().is(TokenKind.OR)) {
+            Token op = advance();
+            left = new Expr.Binary(op.position(), "||", left, and());
+        }
+        return left;
+    }
+
+    private Expr and() {
+        Expr left = comparison();
+        while (peek().is(TokenKind.AND)) {
+            Token op = advance();
+            left = new Expr.Binary(op.position(), "&&", left, comparison());
+        }
+        return left;
+    }
+
+    private Expr comparison() {
+        Expr left = additive();
+        while (true) {
+            Token op = peek();
+            switch (op.kind()) {
+                case EQ, NE, LT, LE, GT, GE -> {
+                    advance();
+                    left = new Expr.Binary(op.position(), op.text(), left, additive());
+                }
+                default -> {
+                    if (op.isWord("in")) {
+                        advance();
+                        left = new Expr.Binary(op.position(), "in", left, additive());
+                    } else {
+                        return left;
+                    }
+                }
+            }
+        }
+    }
+
+    private Expr additive() {
+        Expr left = multiplicative();
+        while (peek().is(TokenKind.PLUS) || peek().is(TokenKind.MINUS) || peek().is(TokenKind.PIPE)) {
+            Token op = advance();
+            left = new Expr.Binary(op.position(), op.text(), left, multiplicative());
+        }
+        return left;
+    }
+
+    private Expr multiplicative() {
+        Expr left = unary();
+        while (peek().is(TokenKind.STAR) || peek().is(TokenKind.SLASH) || peek().is(TokenKind.PERCENT) || peek().is(TokenKind.AMP)) {
+            Token op = advance();
+            left = new Expr.Binary(op.position(), op.text(), left, unary());
+        }
+        return left;
+    }
+
+    private Expr unary() {
+        Token t = peek();
+        if (t.is(TokenKind.NOT) || t.is(TokenKind.MINUS)) {
+            advance();
+            return new Expr.Unary(t.position(), t.text(), unary());
+        }
+        return postfix();
+    }
+
+    private Expr postfix() {
+        Expr e = primary();
+        while (peek().is(TokenKind.DOT)) {
+            advance();
+            Token field = expect(TokenKind.IDENT, "a field name after '.' (pfn, present, writable, dirty, accessed)");
+            e = new Expr.Field(field.position(), e, field.text());
+        }
+        return e;
+    }
+
+    private Expr primary() {
+        Token t = peek();
+        switch (t.kind()) {
+            case INT -> {
+                advance();
+                try {
+                    return new Expr.IntLit(t.position(), Integer.parseInt(t.text()));
+                } catch (NumberFormatException e) {
+                    throw error(t, "number too large (at most " + Integer.MAX_VALUE + ")");
+                }
+            }
+            case LPAREN -> {
+                advance();
+                Expr e = expr();
+                expect(TokenKind.RPAREN, "')'");
+                return e;
+            }
+            case LBRACE -> {
+                return set();
+            }
+            case IDENT -> {
+                advance();
+                if (t.text().equals("true") || t.text().equals("false")) {
+                    return new Expr.BoolLit(t.position(), t.text().equals("true"));
+                }
+                if (accept(TokenKind.LPAREN)) {
+                    List<Expr> args = new ArrayList<>();
+                    if (!peek().is(TokenKind.RPAREN)) {
+                        do {
+                            args.add(expr());
+                        } while (accept(TokenKind.COMMA));
+                    }
+                    expect(TokenKind.RPAREN, "')' to close the arguments of '" + t.text() + "'");
+                    return new Expr.Call(t.position(), t.text(), args);
+                }
+                if (accept(TokenKind.LBRACKET)) {
+                    Expr index = expr();
+                    expect(TokenKind.RBRACKET, "']'");
+                    return new Expr.Index(t.position(), t.text(), index);
+                }
+                return new Expr.Name(t.position(), t.text());
+            }
+            default -> throw error(t, "expected an expression, found " + t.describe());
+        }
+    }
+
+    private Expr set() {
+        Token open = advance();
+        if (accept(TokenKind.RBRACE)) {
+            return new Expr.SetLit(open.position(), List.of());
+        }
+        if (peek().is(TokenKind.IDENT) && peekAt(1).isWord("in")) {
+            Token var = advance();
+            advance();
+            Expr domain = expr();
+            expect(TokenKind.COLON, "':' before the condition of the set comprehension");
+            Expr pred = expr();
+            expect(TokenKind.RBRACE, "'}' to close the set");
+            return new Expr.SetComp(open.position(), var.text(), domain, pred);
+        }
+        List<Expr> elems = new ArrayList<>();
+        do {
+            elems.add(expr());
+        } while (accept(TokenKind.COMMA));
+        expect(TokenKind.RBRACE, "'}' to close the set");
+        return new Expr.SetLit(open.position(), elems);
+    }
+
+    // ---- tokens ----
+
+    private Token peek() {
+        return tokens.get(next);
+    }
+
+    private Token peekAt(int ahead) {
+        return tokens.get(Math.min(next + ahead, tokens.size() - 1));
+    }
+
+    private Token advance() {
+        Token t = tokens.get(next);
+        if (!t.is(TokenKind.EOF)) {
+            next++;
+        }
+        return t;
+    }
+
+    private boolean accept(TokenKind kind) {
+        if (peek().is(kind)) {
+            advance();
+            return true;
+        }
+        return false;
+    }
+
+    private Token expect(TokenKind kind, String what) {
+        Token t = peek();
+        if (!t.is(kind)) {
+            throw error(t, "expected " + what + ", found " + t.describe());
+        }
+        return advance();
+    }
+
+    private CompileError error(Token t, String message) {
+        return new CompileError(t.position(), message);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.shootdown.lang;
+
+/** The value types of the language. Every value fits in a 32-bit int in both engines. */
+public enum Type {
+    INT("int"), BOOL("bool"), CPUSET("cpuset"), PTE("pte"), FRAME("frame"), PAGE("page"), MM("mm"), HANDLER("handler"), VOID("nothing");
+
+    private final String word;
+
+    Type(String word) {
+        this.word = word;
+    }
+
+    public String word() {
+        return word;
+    }
+
+    public static Type byWord(String w) {
+        for (Type t : values()) {
+            if (t.word.equals(w) && t != VOID && t != HANDLER) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.shootdown.model;
+
+import dev.shootdown.lang.Position;
+
+/**
+ * One compiled body: a CPU's program (procedures inlined) or an IRQ handler. {@code labels} and
+ * {@code positions} give each instruction's source statement for timelines; {@code background}
+ * marks instructions inside a top-level {@code loop} of a CPU program (user work that never ends and
+ * so does not count as unfinished work for {@code no_deadlock}); {@code local} marks instructions that
+ * touch only the code's own frame, which the engines run in the same step as the instruction before.
+ */
+public record Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize) {
+
+    public int size() {
+        return insns.length;
+    }
+}

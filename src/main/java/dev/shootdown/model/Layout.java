@@ -1,0 +1,65 @@
+package dev.shootdown.model;
+
+/**
+ * Where each part of the machine lives in a packed state ({@code int[]}): shared variables (from
+ * index 0, in declaration order), then
+ * one block per CPU (control, IPI bookkeeping, TLB, per-CPU variables, frames of the running
+ * code), then PTEs, frames and monitors. The store buffers of a TSO model would be one more
+ * region per CPU block.
+ */
+public final class Layout {
+    // Offsets inside a CPU block.
+    public static final int PC = 0;
+    public static final int FLAGS = 1;
+    public static final int SAVED_PC = 2;
+    /** CPUs this CPU still waits an ack from (send_ipi adds, ack removes). */
+    public static final int ACK_WAIT = 3;
+    /** Broadcast invalidations (tlbie) not yet performed here: bit issuer * pages + page. */
+    public static final int BCAST = 4;
+    public static final int PENDING = 5;
+
+    public static final int IRQ_ON = 1;
+    public static final int IN_HANDLER = 2;
+    public static final int SAVED_IRQ = 4;
+    public static final int HANDLER_SHIFT = 8;
+
+    public final int cpus;
+    public final int pages;
+    public final int handlers;
+    public final int cpuBase;
+    public final int stride;
+    public final int tlb;
+    public final int perCpu;
+    public final int locals;
+    public final int handlerLocals;
+    public final int mainFrame;
+    public final int handlerFrame;
+    public final int pteBase;
+    public final int frameBase;
+    /** Bit mask of pages whose mprotect(read-only) has returned (no_write_after_protect). */
+    public final int protectedPages;
+    public final int size;
+
+    public Layout(Program p) {
+        cpus = p.cpus();
+        pages = p.pages();
+        handlers = p.handlers().size();
+        int nShared = p.shared().size();
+        mainFrame = p.cpuPrograms().stream().mapToInt(Code::frameSize).max().orElse(1);
+        handlerFrame = p.handlers().stream().mapToInt(Code::frameSize).max().orElse(0);
+        tlb = PENDING + handlers;
+        perCpu = tlb + pages;
+        locals = perCpu + p.perCpu().size();
+        handlerLocals = locals + mainFrame;
+        stride = handlerLocals + handlerFrame;
+        cpuBase = nShared;
+        pteBase = cpuBase + cpus * stride;
+        frameBase = pteBase + pages;
+        protectedPages = frameBase + p.frames();
+        size = protectedPages + 1;
+    }
+
+    public int cpu(int c) {
+        return cpuBase + c * stride;
+    }
+}

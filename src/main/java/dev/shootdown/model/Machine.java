@@ -1,0 +1,723 @@
+package dev.shootdown.model;
+
+import dev.shootdown.lang.Builtin;
+
+/**
+ * The semantics of a compiled {@link Program} on the hardware model: which actions are enabled in
+ * a state and what each does. Both engines drive this one class; it keeps no state between calls
+ * except scratch fields, so use one instance per thread.
+ *
+ * <p>Hardware rules (x86, Intel SDM vol. 3A): a TLB miss walks the PTE and sets A (4.8); a write
+ * through an entry whose cached D is clear re-walks with a locked access, sets D, and faults if the
+ * PTE is no longer present and writable (4.8; the {@code blind_set} knob models hardware that sets D
+ * without that check); a page fault invalidates the faulting address's TLB entry (4.10.4.1); IPIs
+ * are taken only with interrupts enabled (6.8.1), at any point the checker likes.
+ */
+public final class Machine {
+    private final Program program;
+    private final Layout layout;
+    private final Hardware hw;
+    private final Code[] programs;
+    private final Code[] handlers;
+    private final int cpus;
+    private final int pages;
+    private final int[] pageMm;
+    private final int maxLocalRun = 100_000;
+
+    private int violation;
+    private String violationNote;
+    private Narrator narrator;
+
+    public Machine(Program program) {
+        this.program = program;
+        this.layout = new Layout(program);
+        this.hw = program.hardware();
+        this.programs = program.cpuPrograms().toArray(Code[]::new);
+        this.handlers = program.handlers().toArray(Code[]::new);
+        this.cpus = program.cpus();
+        this.pages = program.pages();
+        this.pageMm = program.pageMm();
+    }
+
+    public Program program() {
+        return program;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public int[] initialState() {
+        int[] s = new int[layout.size];
+        for (int v = 0; v < program.shared().size(); v++) {
+            s[v] = program.shared().get(v).initial();
+        }
+        for (int c = 0; c < cpus; c++) {
+            int b = layout.cpu(c);
+            s[b + Layout.FLAGS] = Layout.IRQ_ON;
+            for (int v = 0; v < program.perCpu().size(); v++) {
+                s[b + layout.perCpu + v] = program.perCpu().get(v).initial();
+            }
+        }
+        System.arraycopy(program.initialPtes(), 0, s, layout.pteBase, pages);
+        System.arraycopy(program.initialFrames(), 0, s, layout.frameBase, program.frames());
+        for (int c = 0; c < cpus; c++) {
+            runLocals(s, c, layout.cpu(c));
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- enabled actions
+
+    /** Writes the enabled actions of {@code s} into {@code out} and returns how many. */
+    public int enabled(int[] s, int[] out) {
+        int n = 0;
+        for (int c = 0; c < cpus; c++) {
+            int b = layout.cpu(c);
+            int flags = s[b + Layout.FLAGS];
+            Code code = code(s, b);
+            int pc = s[b + Layout.PC];
+            if (stepEnabled(s, c, b, code, pc)) {
+                int victims = victimsNeeded(s, c, b, code.insns()[pc]);
+                if (victims == 0) {
+                    out[n++] = Action.of(Action.STEP, c, 0);
+                } else {
+                    for (int p = 0; p < pages; p++) {
+                        if ((victims & (1 << p)) != 0) {
+                            out[n++] = Action.of(Action.STEP, c, p + 1);
+                        }
+                    }
+                }
+            }
+            if ((flags & Layout.IRQ_ON) != 0) {
+                for (int h = 0; h < layout.handlers; h++) {
+                    int senders = s[b + Layout.PENDING + h];
+                    while (senders != 0) {
+                        int from = Integer.numberOfTrailingZeros(senders);
+                        senders &= senders - 1;
+                        out[n++] = Action.of(Action.IPI, c, (h << 8) | from);
+                    }
+                }
+            }
+            int bcast = s[b + Layout.BCAST];
+            while (bcast != 0) {
+                int bit = Integer.numberOfTrailingZeros(bcast);
+                bcast &= bcast - 1;
+                out[n++] = Action.of(Action.BCAST, c, bit);
+            }
+            if (hw.evictions()) {
+                for (int p = 0; p < pages; p++) {
+                    if (s[b + layout.tlb + p] != 0) {
+                        out[n++] = Action.of(Action.EVICT, c, p);
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** An upper bound on the number of actions any state can enable, for sizing buffers. */
+    public int maxActions() {
+        return cpus * (Math.max(1, pages) + layout.handlers * cpus + cpus * Math.max(1, pages) + pages + 1) + 1;
+    }
+
+    private Code code(int[] s, int b) {
+        int flags = s[b + Layout.FLAGS];
+        return (flags & Layout.IN_HANDLER) != 0 ? handlers[flags >>> Layout.HANDLER_SHIFT] : programs[(b - layout.cpuBase) / layout.stride];
+    }
+
+    private int frame(int[] s, int b) {
+        return (s[b + Layout.FLAGS] & Layout.IN_HANDLER) != 0 ? b + layout.handlerLocals : b + layout.locals;
+    }
+
+    private boolean stepEnabled(int[] s, int c, int b, Code code, int pc) {
+        Insn insn = code.insns()[pc];
+        int fr = frame(s, b);
+        if (insn instanceof Insn.Halt) {
+            return false;
+        } else if (insn instanceof Insn.Wait w) {
+            return eval(w.cond(), s, c, fr) != 0;
+        } else if (insn instanceof Insn.Atomic a) {
+            return a.guard() == null || eval(a.guard(), s, c, fr) != 0;
+        } else if (insn instanceof Insn.Op o && o.op() == Builtin.SPIN_LOCK) {
+            return s[targetIndex(o.lock(), s, c, fr)] == 0;
+        } else if (insn instanceof Insn.Op o && o.op() == Builtin.TLBSYNC) {
+            return !bcastPendingFrom(s, c);
+        }
+        return true;
+    }
+
+    /** For a user access that misses in a full TLB: the set of pages whose entries may be evicted. */
+    private int victimsNeeded(int[] s, int c, int b, Insn insn) {
+        if (!(insn instanceof Insn.Op o) || (o.op() != Builtin.READ && o.op() != Builtin.WRITE && o.op() != Builtin.EXEC)) {
+            return 0;
+        }
+        int page = eval(o.args()[0], s, c, frame(s, b));
+        if (s[b + layout.tlb + page] != 0 || !Pte.present(s[layout.pteBase + page])) {
+            return 0;
+        }
+        int valid = 0;
+        for (int p = 0; p < pages; p++) {
+            if (s[b + layout.tlb + p] != 0) {
+                valid |= 1 << p;
+            }
+        }
+        return Integer.bitCount(valid) >= hw.tlbCapacity() ? valid : 0;
+    }
+
+    private boolean bcastPendingFrom(int[] s, int issuer) {
+        int mask = pages >= 32 ? -1 : ((1 << pages) - 1) << (issuer * pages);
+        for (int c = 0; c < cpus; c++) {
+            if ((s[layout.cpu(c) + Layout.BCAST] & mask) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- progress (no_deadlock)
+
+    /** True when some CPU still has work it cannot finish and no action can ever help (seed 000: two initiators with interrupts off). */
+    public boolean deadlocked(int[] s, int[] actions, int count) {
+        for (int i = 0; i < count; i++) {
+            int a = actions[i];
+            if (Action.kind(a) == Action.EVICT) {
+                continue;
+            }
+            if (Action.kind(a) != Action.STEP || !inBackground(s, Action.cpu(a))) {
+                return false;
+            }
+        }
+        for (int c = 0; c < cpus; c++) {
+            int b = layout.cpu(c);
+            Code code = code(s, b);
+            int pc = s[b + Layout.PC];
+            boolean halted = code.insns()[pc] instanceof Insn.Halt;
+            if (!halted && !(inBackground(s, c) && stepEnabled(s, c, b, code, pc))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A CPU running its top-level user loop: endless by design, so not unfinished work. */
+    public boolean inBackground(int[] s, int c) {
+        int b = layout.cpu(c);
+        return (s[b + Layout.FLAGS] & Layout.IN_HANDLER) == 0 && programs[c].background()[s[b + Layout.PC]];
+    }
+
+    // ---------------------------------------------------------------- applying an action
+
+    /**
+     * Applies {@code action} to {@code s} in place. Returns the verdict ordinal of a property the
+     * action violated, or -1. {@code narrator}, when not null, hears what happened.
+     */
+    public int apply(int[] s, int action, Narrator narrator) {
+        this.narrator = narrator;
+        this.violation = -1;
+        this.violationNote = null;
+        int c = Action.cpu(action);
+        int b = layout.cpu(c);
+        switch (Action.kind(action)) {
+            case Action.STEP -> step(s, c, b, Action.arg(action) - 1);
+            case Action.IPI -> takeIpi(s, c, b, Action.arg(action) >>> 8, Action.arg(action) & 0xff);
+            case Action.EVICT -> {
+                s[b + layout.tlb + Action.arg(action)] = 0;
+                say("TLB entry for " + program.pageNames().get(Action.arg(action)) + " evicted");
+            }
+            case Action.BCAST -> {
+                int bit = Action.arg(action);
+                int page = bit % Math.max(1, pages);
+                s[b + Layout.BCAST] &= ~(1 << bit);
+                s[b + layout.tlb + page] = 0;
+                say("broadcast invalidation of " + program.pageNames().get(page) + " from cpu" + bit / Math.max(1, pages) + " performed");
+            }
+            default -> throw new IllegalArgumentException("action " + action);
+        }
+        this.narrator = null;
+        return violation;
+    }
+
+    /** The last violation's explanation (set when {@link #apply} returned a verdict with a narrator). */
+    public String violationNote() {
+        return violationNote;
+    }
+
+    /** The source label of the instruction a STEP action of {@code cpu} would run. */
+    public String label(int[] s, int action) {
+        int c = Action.cpu(action);
+        int b = layout.cpu(c);
+        return switch (Action.kind(action)) {
+            case Action.STEP -> code(s, b).labels()[s[b + Layout.PC]];
+            case Action.IPI -> "<IPI " + handlers[Action.arg(action) >>> 8].name() + " from cpu" + (Action.arg(action) & 0xff) + ">";
+            case Action.EVICT -> "<TLB eviction>";
+            default -> "<broadcast invalidation>";
+        };
+    }
+
+    public dev.shootdown.lang.Position position(int[] s, int action) {
+        int b = layout.cpu(Action.cpu(action));
+        return Action.kind(action) == Action.STEP ? code(s, b).positions()[s[b + Layout.PC]] : null;
+    }
+
+    private void takeIpi(int[] s, int c, int b, int h, int from) {
+        s[b + Layout.PENDING + h] &= ~(1 << from);
+        s[b + Layout.SAVED_PC] = s[b + Layout.PC];
+        int flags = s[b + Layout.FLAGS];
+        s[b + Layout.FLAGS] = Layout.IN_HANDLER | (h << Layout.HANDLER_SHIFT) | ((flags & Layout.IRQ_ON) != 0 ? Layout.SAVED_IRQ : 0);
+        s[b + Layout.PC] = 0;
+        s[b + layout.handlerLocals] = from;
+        say("interrupt: " + handlers[h].name() + " from cpu" + from);
+        runLocals(s, c, b);
+    }
+
+    private void step(int[] s, int c, int b, int victim) {
+        Code code = code(s, b);
+        int pc = s[b + Layout.PC];
+        int fr = frame(s, b);
+        Insn insn = code.insns()[pc];
+        if (insn instanceof Insn.Atomic a) {
+            int end = a.end();
+            int at = pc + 1;
+            int guard = 0;
+            while (at < end && violation < 0) {
+                if (++guard > maxLocalRun) {
+                    fail(Verdict.ASSERTION, "an atomic block runs for ever");
+                    break;
+                }
+                at = exec(s, c, b, fr, code.insns()[at], at, victim);
+            }
+            s[b + Layout.PC] = end;
+        } else {
+            s[b + Layout.PC] = exec(s, c, b, fr, insn, pc, victim);
+        }
+        if (violation < 0) {
+            runLocals(s, c, b);
+        }
+    }
+
+    /** Runs the instructions that only touch the CPU's own frame, up to the next visible one. */
+    private void runLocals(int[] s, int c, int b) {
+        int guard = 0;
+        while (true) {
+            Code code = code(s, b);
+            int pc = s[b + Layout.PC];
+            Insn insn = code.insns()[pc];
+            if (!code.local()[pc] || insn instanceof Insn.Halt) {
+                return;
+            }
+            if (++guard > maxLocalRun) {
+                fail(Verdict.ASSERTION, "cpu" + c + " loops for ever without touching shared state");
+                return;
+            }
+            s[b + Layout.PC] = exec(s, c, b, frame(s, b), insn, pc, -1);
+        }
+    }
+
+    /** Executes one instruction and returns the next pc. */
+    private int exec(int[] s, int c, int b, int fr, Insn insn, int pc, int victim) {
+        if (insn instanceof Insn.Assign a) {
+            s[targetIndex(a.target(), s, c, fr)] = eval(a.value(), s, c, fr);
+            return pc + 1;
+        } else if (insn instanceof Insn.Jump j) {
+            return j.target();
+        } else if (insn instanceof Insn.Branch br) {
+            return eval(br.cond(), s, c, fr) != 0 ? pc + 1 : br.target();
+        } else if (insn instanceof Insn.Wait w) {
+            return pc + 1;
+        } else if (insn instanceof Insn.Atomic a) {
+            throw new IllegalStateException("nested atomic at " + pc);
+        } else if (insn instanceof Insn.Op o) {
+            op(s, c, b, fr, o, victim);
+            return pc + 1;
+        } else if (insn instanceof Insn.Assert a) {
+            if (eval(a.cond(), s, c, fr) == 0) {
+                fail(Verdict.ASSERTION, "assertion failed: " + a.message());
+            }
+            return pc + 1;
+        } else if (insn instanceof Insn.Iret r) {
+            int flags = s[b + Layout.FLAGS];
+            s[b + Layout.FLAGS] = (flags & Layout.SAVED_IRQ) != 0 ? Layout.IRQ_ON : 0;
+            int next = s[b + Layout.SAVED_PC];
+            s[b + Layout.SAVED_PC] = 0;
+            java.util.Arrays.fill(s, b + layout.handlerLocals, b + layout.stride, 0);
+            return next;
+        }
+        return pc; // Halt: stays
+    }
+
+    private int targetIndex(Insn.Target t, int[] s, int c, int fr) {
+        if (t instanceof Insn.Target.Local l) {
+            return fr + l.slot();
+        } else if (t instanceof Insn.Target.Shared sh) {
+            return sh.var();
+        }
+        Insn.Target.PerCpu pc = (Insn.Target.PerCpu) t;
+        return layout.cpu(pc.cpu() == null ? c : checkedCpu(eval(pc.cpu(), s, c, fr))) + layout.perCpu + pc.var();
+    }
+
+    private int checkedCpu(int cpu) {
+        if (cpu < 0 || cpu >= cpus) {
+            fail(Verdict.ASSERTION, "CPU index " + cpu + " out of range");
+            return 0;
+        }
+        return cpu;
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    private void op(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+        IrExpr[] args = o.args();
+        int result = 0;
+        switch (o.op()) {
+            case SET_PTE -> {
+                int page = eval(args[0], s, c, fr);
+                int pte = eval(args[1], s, c, fr);
+                s[layout.pteBase + page] = pte;
+                if (Pte.present(pte)) {
+                    int f = layout.frameBase + Pte.pfn(pte);
+                    if (FrameState.owner(s[f]) == FrameState.KERNEL) {
+                        s[f] = FrameState.withOwner(s[f], FrameState.mmOwner(pageMm[page]));
+                    }
+                }
+                say("PTE " + pageName(page) + " := " + pte(pte));
+            }
+            case PTE_CLEAR -> {
+                int page = eval(args[0], s, c, fr);
+                s[layout.pteBase + page] = 0;
+                say("PTE " + pageName(page) + " cleared");
+            }
+            case PTEP_GET_AND_CLEAR -> {
+                int page = eval(args[0], s, c, fr);
+                result = s[layout.pteBase + page];
+                s[layout.pteBase + page] = 0;
+                say("PTE " + pageName(page) + " cleared atomically, was " + pte(result));
+            }
+            case PTEP_CMPXCHG -> {
+                int page = eval(args[0], s, c, fr);
+                int expected = eval(args[1], s, c, fr);
+                int desired = eval(args[2], s, c, fr);
+                if (s[layout.pteBase + page] == expected) {
+                    s[layout.pteBase + page] = desired;
+                    result = 1;
+                }
+                say("cmpxchg PTE " + pageName(page) + (result != 0 ? " succeeded: " + pte(desired) : " failed: PTE is " + pte(s[layout.pteBase + page])));
+            }
+            case PTEP_TEST_AND_CLEAR_YOUNG -> {
+                int page = eval(args[0], s, c, fr);
+                result = Pte.accessed(s[layout.pteBase + page]) ? 1 : 0;
+                s[layout.pteBase + page] &= ~Pte.ACCESSED;
+                say("A bit of " + pageName(page) + " was " + result);
+            }
+            case PTEP_MKCLEAN -> {
+                int page = eval(args[0], s, c, fr);
+                result = s[layout.pteBase + page];
+                s[layout.pteBase + page] &= ~Pte.DIRTY;
+                say("D bit of " + pageName(page) + " cleared atomically, was " + pte(result));
+            }
+            case PTEP_SET_WRPROTECT -> {
+                int page = eval(args[0], s, c, fr);
+                result = s[layout.pteBase + page];
+                s[layout.pteBase + page] &= ~Pte.WRITABLE;
+                say("PTE " + pageName(page) + " write-protected atomically, was " + pte(result));
+            }
+            case FLUSH_TLB_PAGE -> {
+                int page = eval(args[0], s, c, fr);
+                s[b + layout.tlb + page] = 0;
+            }
+            case FLUSH_TLB_ALL -> java.util.Arrays.fill(s, b + layout.tlb, b + layout.tlb + pages, 0);
+            case TLBIE -> {
+                // PowerPC tlbie: the local entry goes now, other CPUs' entries at some later point,
+                // all of them by the issuer's tlbsync (Power ISA 3.0 Book III 6.10).
+                int page = eval(args[0], s, c, fr);
+                s[b + layout.tlb + page] = 0;
+                for (int t = 0; t < cpus; t++) {
+                    if (t != c) {
+                        s[layout.cpu(t) + Layout.BCAST] |= 1 << (c * pages + page);
+                    }
+                }
+            }
+            case TLBSYNC -> say("all broadcast invalidations from cpu" + c + " are complete");
+            case SEND_IPI -> {
+                int targets = eval(args[0], s, c, fr) & ~(1 << c);
+                int h = eval(args[1], s, c, fr);
+                for (int t = 0; t < cpus; t++) {
+                    if ((targets & (1 << t)) != 0) {
+                        s[layout.cpu(t) + Layout.PENDING + h] |= 1 << c;
+                    }
+                }
+                s[b + Layout.ACK_WAIT] |= targets;
+                say("IPI " + handlers[h].name() + " sent to " + cpuSet(targets));
+            }
+            case ACK -> {
+                int to = checkedCpu(eval(args[0], s, c, fr));
+                s[layout.cpu(to) + Layout.ACK_WAIT] &= ~(1 << c);
+            }
+            case LOCAL_IRQ_DISABLE -> s[b + Layout.FLAGS] &= ~Layout.IRQ_ON;
+            case LOCAL_IRQ_ENABLE -> {
+                if ((s[b + Layout.FLAGS] & Layout.IN_HANDLER) == 0) {
+                    s[b + Layout.FLAGS] |= Layout.IRQ_ON;
+                }
+            }
+            case SMP_MB, SMP_WMB, SMP_RMB -> {
+                // Sequentially consistent kernel memory: nothing to order.
+            }
+            case FREE_FRAME -> {
+                int f = eval(args[0], s, c, fr);
+                int st = s[layout.frameBase + f];
+                if (FrameState.isFree(st)) {
+                    fail(Verdict.ASSERTION, "double free of frame " + frameName(f));
+                } else if ((st & FrameState.SAVED) != 0 && (st & FrameState.MODIFIED) != 0) {
+                    fail(Verdict.LOST_WRITE, "frame " + frameName(f) + " freed with writes newer than its saved copy");
+                }
+                s[layout.frameBase + f] = FrameState.FREE;
+                say("frame " + frameName(f) + " freed");
+            }
+            case ALLOC_FRAME -> {
+                result = -1;
+                for (int f = 0; f < program.frames(); f++) {
+                    if (FrameState.isFree(s[layout.frameBase + f])) {
+                        result = f;
+                        break;
+                    }
+                }
+                if (result < 0) {
+                    fail(Verdict.ASSERTION, "alloc_frame: no free frame");
+                    result = 0;
+                } else {
+                    s[layout.frameBase + result] = FrameState.KERNEL;
+                    say("frame " + frameName(result) + " allocated");
+                }
+            }
+            case WRITEBACK -> {
+                int f = eval(args[0], s, c, fr);
+                int st = s[layout.frameBase + f];
+                if (FrameState.isFree(st)) {
+                    fail(Verdict.USE_AFTER_FREE, "writeback reads frame " + frameName(f) + ", which is free");
+                }
+                s[layout.frameBase + f] = (st | FrameState.SAVED) & ~FrameState.MODIFIED;
+                say("frame " + frameName(f) + " written back");
+            }
+            case SPIN_LOCK -> s[targetIndex(o.lock(), s, c, fr)] = 1;
+            case SPIN_UNLOCK -> s[targetIndex(o.lock(), s, c, fr)] = 0;
+            case PROTECT_DONE -> s[layout.protectedPages] |= 1 << eval(args[0], s, c, fr);
+            case READ, EXEC -> access(s, c, b, eval(args[0], s, c, fr), false, victim);
+            case WRITE -> access(s, c, b, eval(args[0], s, c, fr), true, victim);
+            default -> throw new IllegalStateException("not an operation: " + o.op());
+        }
+        if (o.result() >= 0) {
+            s[fr + o.result()] = result;
+        }
+    }
+
+    /** A user load or store of {@code page} through the MMU of CPU {@code c}. */
+    private void access(int[] s, int c, int b, int page, boolean write, int victim) {
+        int slot = b + layout.tlb + page;
+        int pteAt = layout.pteBase + page;
+        int entry = s[slot];
+        String how;
+        if (entry == 0) {
+            int pte = s[pteAt];
+            if (!Pte.present(pte) || (write && !Pte.writable(pte))) {
+                say("page fault on " + pageName(page) + " (PTE " + pte(pte) + "): no access");
+                return;
+            }
+            // Walk: A (and D for a write) set atomically in the PTE; the TLB caches the result (SDM 4.8).
+            pte |= Pte.ACCESSED | (write ? Pte.DIRTY : 0);
+            s[pteAt] = pte;
+            if (victim >= 0) {
+                s[b + layout.tlb + victim] = 0;
+            }
+            entry = pte;
+            s[slot] = entry;
+            how = "TLB miss, walk fills " + pte(entry) + (victim >= 0 ? " (evicting " + pageName(victim) + ")" : "");
+        } else {
+            how = "TLB hit " + pte(entry);
+        }
+        if (write) {
+            if (!Pte.writable(entry)) {
+                s[slot] = 0;
+                say(how + "; write to a read-only entry faults and drops it: no access");
+                return;
+            }
+            if (!Pte.dirty(entry)) {
+                int pte = s[pteAt];
+                if (hw.blindSet()) {
+                    s[pteAt] = pte | Pte.DIRTY;
+                    how += "; D set blindly in PTE (was " + pte(pte) + ")";
+                } else if (Pte.present(pte) && Pte.writable(pte)) {
+                    s[pteAt] = pte | Pte.DIRTY | Pte.ACCESSED;
+                    how += "; locked re-walk sets D";
+                } else {
+                    s[slot] = 0;
+                    say(how + "; locked re-walk finds PTE " + pte(pte) + ": fault, no access");
+                    return;
+                }
+                s[slot] = entry | Pte.DIRTY;
+            }
+        }
+        int frame = Pte.pfn(entry);
+        int fs = s[layout.frameBase + frame];
+        boolean stale = s[pteAt] == 0 || Pte.pfn(s[pteAt]) != frame || !Pte.present(s[pteAt]);
+        say((write ? "store" : "load") + " " + pageName(page) + ": " + how + " -> frame " + frameName(frame)
+                + (stale ? " (stale: PTE is " + pte(s[pteAt]) + ")" : ""));
+        if (FrameState.owner(fs) != FrameState.mmOwner(pageMm[page])) {
+            fail(Verdict.USE_AFTER_FREE, (write ? "store" : "load") + " reaches frame " + frameName(frame) + ", which is "
+                    + FrameState.describe(fs, program.mmNames()));
+        }
+        if (write) {
+            s[layout.frameBase + frame] = fs | FrameState.MODIFIED;
+            if ((s[layout.protectedPages] & (1 << page)) != 0) {
+                fail(Verdict.WRITE_AFTER_PROTECT, "store to " + pageName(page) + " succeeds after mprotect(read-only) returned");
+            }
+        }
+    }
+
+    private void fail(Verdict v, String note) {
+        if (violation >= 0 || !program.properties().contains(v)) {
+            return;
+        }
+        violation = v.ordinal();
+        violationNote = note;
+    }
+
+    private void say(String text) {
+        if (narrator != null) {
+            narrator.note(text);
+        }
+    }
+
+    private String pageName(int p) {
+        return p >= 0 && p < pages ? program.pageNames().get(p) : "#" + p;
+    }
+
+    private String frameName(int f) {
+        return f >= 0 && f < program.frames() ? program.frameNames().get(f) : "#" + f;
+    }
+
+    private String pte(int v) {
+        return Pte.describe(v, program.frameNames());
+    }
+
+    private String cpuSet(int mask) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int c = 0; c < cpus; c++) {
+            if ((mask & (1 << c)) != 0) {
+                sb.append(sb.length() > 1 ? "," : "").append("cpu").append(c);
+            }
+        }
+        return sb.append('}').toString();
+    }
+
+    // ---------------------------------------------------------------- invariants
+
+    /** Returns the text of the first invariant {@code s} breaks, or null. */
+    public String brokenInvariant(int[] s) {
+        for (Program.Invariant inv : program.invariants()) {
+            if (eval(inv.cond(), s, 0, layout.cpu(0) + layout.locals) == 0) {
+                return inv.text();
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    int eval(IrExpr e, int[] s, int c, int fr) {
+        if (e instanceof IrExpr.Const k) {
+            return k.value();
+        } else if (e instanceof IrExpr.Local l) {
+            return s[fr + l.slot()];
+        } else if (e instanceof IrExpr.Shared sh) {
+            return s[sh.var()];
+        } else if (e instanceof IrExpr.PerCpu p) {
+            int cpu = p.cpu() == null ? c : checkedCpu(eval(p.cpu(), s, c, fr));
+            return s[layout.cpu(cpu) + layout.perCpu + p.var()];
+        } else if (e instanceof IrExpr.Self self) {
+            return c;
+        } else if (e instanceof IrExpr.Unary u) {
+            int v = eval(u.operand(), s, c, fr);
+            return u.op() == IrExpr.Op.NOT ? (v == 0 ? 1 : 0) : -v;
+        } else if (e instanceof IrExpr.Binary bin) {
+            int l = eval(bin.left(), s, c, fr);
+            switch (bin.op()) {
+                case AND -> {
+                    return l == 0 ? 0 : (eval(bin.right(), s, c, fr) != 0 ? 1 : 0);
+                }
+                case OR -> {
+                    return l != 0 ? 1 : (eval(bin.right(), s, c, fr) != 0 ? 1 : 0);
+                }
+                default -> {
+                }
+            }
+            int r = eval(bin.right(), s, c, fr);
+            return switch (bin.op()) {
+                case ADD -> l + r;
+                case SUB -> l - r;
+                case MUL -> l * r;
+                case DIV -> r == 0 ? divByZero() : l / r;
+                case MOD -> r == 0 ? divByZero() : l % r;
+                case EQ -> l == r ? 1 : 0;
+                case NE -> l != r ? 1 : 0;
+                case LT -> l < r ? 1 : 0;
+                case LE -> l <= r ? 1 : 0;
+                case GT -> l > r ? 1 : 0;
+                case GE -> l >= r ? 1 : 0;
+                case UNION -> l | r;
+                case DIFF -> l & ~r;
+                case INTER -> l & r;
+                case IN -> l >= 0 && l < 32 && (r & (1 << l)) != 0 ? 1 : 0;
+                default -> throw new IllegalStateException(bin.op().name());
+            };
+        } else if (e instanceof IrExpr.SetOf set) {
+            int m = 0;
+            for (IrExpr x : set.cpus()) {
+                int v = eval(x, s, c, fr);
+                if (v >= 0 && v < cpus) {
+                    m |= 1 << v;
+                }
+            }
+            return m;
+        } else if (e instanceof IrExpr.SetComp comp) {
+            int domain = eval(comp.domain(), s, c, fr);
+            int saved = s[fr + comp.slot()];
+            int m = 0;
+            for (int x = 0; x < cpus; x++) {
+                if ((domain & (1 << x)) != 0) {
+                    s[fr + comp.slot()] = x;
+                    if (eval(comp.predicate(), s, c, fr) != 0) {
+                        m |= 1 << x;
+                    }
+                }
+            }
+            s[fr + comp.slot()] = saved;
+            return m;
+        } else if (e instanceof IrExpr.PteField f) {
+            return Pte.field(f.field(), eval(f.pte(), s, c, fr));
+        } else if (e instanceof IrExpr.Lowest l) {
+            return Integer.numberOfTrailingZeros(eval(l.set(), s, c, fr));
+        }
+        return callBuiltin((IrExpr.Call) e, s, c, fr);
+    }
+
+    private int divByZero() {
+        fail(Verdict.ASSERTION, "division by zero");
+        return 0;
+    }
+
+    private int callBuiltin(IrExpr.Call call, int[] s, int c, int fr) {
+        IrExpr[] a = call.args();
+        return switch (call.fn()) {
+            case ACKED -> (s[layout.cpu(c) + Layout.ACK_WAIT] & eval(a[0], s, c, fr)) == 0 ? 1 : 0;
+            case COUNT -> Integer.bitCount(eval(a[0], s, c, fr));
+            case PTEP_GET -> s[layout.pteBase + eval(a[0], s, c, fr)];
+            case MK_PTE -> Pte.make(eval(a[0], s, c, fr), eval(a[1], s, c, fr) != 0);
+            case PTE_MKCLEAN -> eval(a[0], s, c, fr) & ~Pte.DIRTY;
+            case PTE_MKDIRTY -> eval(a[0], s, c, fr) | Pte.DIRTY;
+            case PTE_WRPROTECT -> eval(a[0], s, c, fr) & ~Pte.WRITABLE;
+            case PTE_MKOLD -> eval(a[0], s, c, fr) & ~Pte.ACCESSED;
+            case FRAME_FREE -> FrameState.isFree(s[layout.frameBase + eval(a[0], s, c, fr)]) ? 1 : 0;
+            default -> throw new IllegalStateException("not a function: " + call.fn());
+        };
+    }
+}

@@ -1,0 +1,49 @@
+package dev.shootdown.model;
+
+import dev.shootdown.lang.SourceFile;
+
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * A compiled protocol and scenario: the one intermediate form both engines run. Everything is
+ * resolved to indexes; names are kept only for reports.
+ */
+public record Program(
+        SourceFile source,
+        Meta meta,
+        Hardware hardware,
+        List<String> mmNames,
+        int[] mmCpuMask,
+        List<String> pageNames,
+        int[] pageMm,
+        int[] initialPtes,
+        List<String> frameNames,
+        int[] initialFrames,
+        List<Var> shared,
+        List<Var> perCpu,
+        List<Code> handlers,
+        List<Code> cpuPrograms,
+        int[] cpuMm,
+        EnumSet<Verdict> properties,
+        List<Invariant> invariants) {
+
+    /** Catalog metadata: what the entry is, where it comes from, what it should give and why. */
+    public record Meta(String title, String seed, Verdict expected, String explanation) {}
+
+    public record Var(String name, dev.shootdown.lang.Type type, int initial) {}
+
+    public record Invariant(String text, IrExpr cond) {}
+
+    public int cpus() {
+        return hardware.cpus();
+    }
+
+    public int pages() {
+        return pageNames.size();
+    }
+
+    public int frames() {
+        return frameNames.size();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.shootdown.report;
+
+import dev.shootdown.check.CatalogGrader;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The catalog's verdict table, and the {@code catalog --json} contract. */
+public final class CatalogReport {
+    private CatalogReport() {}
+
+    public static String table(List<CatalogGrader.Grade> grades, boolean explain) {
+        int nameWidth = Math.max(5, grades.stream().mapToInt(g -> g.entry().name().length()).max().orElse(5));
+        StringBuilder out = new StringBuilder();
+        String fmt = "%-" + nameWidth + "s  %-4s  %-20s %-20s %-6s %10s %8s%n";
+        out.append(String.format(Locale.ROOT, fmt, "entry", "seed", "expected", "actual", "agrees", "states", "seconds"));
+        out.append("-".repeat(nameWidth + 75)).append('\n');
+        int agree = 0;
+        long states = 0;
+        double seconds = 0;
+        for (CatalogGrader.Grade g : grades) {
+            String actual = g.actual().word() + (g.result().complete() ? "" : "?");
+            out.append(String.format(Locale.ROOT, fmt, g.entry().name(), g.program().meta().seed(), g.expected().word(), actual,
+                    g.agrees() ? "yes" : "NO", g.result().stats().states(), String.format(Locale.ROOT, "%.2f", g.result().stats().seconds())));
+            agree += g.agrees() ? 1 : 0;
+            states += g.result().stats().states();
+            seconds += g.result().stats().seconds();
+        }
+        out.append(String.format(Locale.ROOT, "%n%d of %d entries agree with their expected verdicts; %d states in %.1f s%s%n",
+                agree, grades.size(), states, seconds, grades.stream().anyMatch(g -> !g.result().complete()) ? " ('?': search incomplete)" : ""));
+        if (explain) {
+            for (CatalogGrader.Grade g : grades) {
+                out.append('\n').append(g.entry().name());
+                if (g.program().meta().title() != null) {
+                    out.append(": ").append(g.program().meta().title());
+                }
+                out.append('\n');
+                if (g.program().meta().explanation() != null) {
+                    for (String line : TimelineRenderer.wrap(g.program().meta().explanation().replaceAll("\\s+", " "), 96)) {
+                        out.append("  ").append(line).append('\n');
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    public static Map<String, Object> json(List<CatalogGrader.Grade> grades) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (CatalogGrader.Grade g : grades) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", g.entry().name());
+            e.put("file", g.entry().file());
+            e.put("seed", g.program().meta().seed());
+            e.put("expected", g.expected().word());
+            e.put("actual", g.actual().word());
+            e.put("agrees", g.agrees());
+            e.put("states", g.result().stats().states());
+            e.put("seconds", g.result().stats().seconds());
+            e.put("complete", g.result().complete());
+            if (g.program().meta().title() != null) {
+                e.put("title", g.program().meta().title());
+            }
+            entries.add(e);
+        }
+        return Map.of("entries", entries);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.shootdown.report;
+
+import dev.shootdown.check.CheckResult;
+import dev.shootdown.check.Counterexample;
+import dev.shootdown.check.Stats;
+import dev.shootdown.check.Violation;
+import dev.shootdown.model.Verdict;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The result of {@code check FILE}: a per-property verdict table for people, or the JSON contract for scripts. */
+public final class CheckReport {
+    private CheckReport() {}
+
+    /** Per-property lines, the statistics, and the counterexample timeline of the shallowest violation. */
+    public static String text(String file, CheckResult r, Counterexample cx, int columnWidth) {
+        StringBuilder out = new StringBuilder();
+        out.append(file).append(": ").append(headline(r)).append('\n');
+        for (Verdict v : r.program().properties()) {
+            Violation x = r.violation(v);
+            String status = x != null ? "VIOLATED (" + v.word() + ", step " + x.depth() + ")" : r.complete() ? "holds" : "no violation found (search incomplete)";
+            out.append(String.format(Locale.ROOT, "  %-24s %s%n", v.property(), status));
+        }
+        out.append(stats(r.stats())).append('\n');
+        if (cx != null) {
+            out.append('\n').append("Shortest counterexample (").append(cx.steps().size()).append(" steps):\n\n");
+            out.append(new TimelineRenderer(columnWidth).render(cx));
+        }
+        return out.toString();
+    }
+
+    public static String headline(CheckResult r) {
+        if (!r.violations().isEmpty()) {
+            return r.verdict().word();
+        }
+        return r.complete() ? "safe (all " + r.stats().states() + " reachable states explored)"
+                : "no violation in " + r.stats().states() + " states, search incomplete (" + r.stopReason() + ")";
+    }
+
+    public static String stats(Stats s) {
+        return String.format(Locale.ROOT, "  %d distinct states, %d transitions, depth %d, %.2f s (%.0f states/s)",
+                s.states(), s.transitions(), s.depth(), s.seconds(), s.statesPerSecond());
+    }
+
+    /** The {@code check --json} contract. */
+    public static Map<String, Object> json(String file, CheckResult r, Counterexample cx) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", file);
+        m.put("verdict", r.verdict().word());
+        m.put("states", r.stats().states());
+        m.put("transitions", r.stats().transitions());
+        m.put("depth", r.stats().depth());
+        m.put("seconds", r.stats().seconds());
+        m.put("complete", r.complete());
+        if (r.stopReason() != null) {
+            m.put("stop_reason", r.stopReason());
+        }
+        Map<String, Object> props = new LinkedHashMap<>();
+        for (Verdict v : r.program().properties()) {
+            Violation x = r.violation(v);
+            props.put(v.property(), x != null ? "violated" : r.complete() ? "holds" : "unknown");
+        }
+        m.put("properties", props);
+        List<Map<String, Object>> steps = new ArrayList<>();
+        if (cx != null) {
+            for (Counterexample.Step s : cx.steps()) {
+                Map<String, Object> st = new LinkedHashMap<>();
+                st.put("step", s.number());
+                st.put("cpu", s.cpu());
+                st.put("action", s.action());
+                st.put("note", s.note());
+                if (s.line() > 0) {
+                    st.put("line", s.line());
+                }
+                if (s.violating()) {
+                    st.put("violation", true);
+                }
+                steps.add(st);
+            }
+            m.put("violation_note", cx.note());
+        }
+        m.put("counterexample", steps);
+        return m;
+    }
+}
