@@ -9,11 +9,18 @@ public final class Fingerprint {
 
     public static long of(int[] state) {
         long h = 0x1b873593L ^ state.length;
-        for (int v : state) {
-            long k = (v & 0xffffffffL) * C1;
+        int n = state.length & ~1;
+        // Two ints per round: MurmurHash3's 64-bit block mixing.
+        for (int i = 0; i < n; i += 2) {
+            long k = ((long) state[i] << 32) ^ (state[i + 1] & 0xffffffffL);
+            k *= C1;
             k = Long.rotateLeft(k, 31) * C2;
             h ^= k;
             h = Long.rotateLeft(h, 27) * 5 + 0x52dce729;
+        }
+        if (n < state.length) {
+            long k = (state[n] & 0xffffffffL) * C1;
+            h ^= Long.rotateLeft(k, 31) * C2;
         }
         // MurmurHash3's 64-bit finaliser.
         h ^= h >>> 33;

@@ -9,7 +9,17 @@ import dev.shootdown.lang.Position;
  * so does not count as unfinished work for {@code no_deadlock}); {@code local} marks instructions that
  * touch only the code's own frame, which the engines run in the same step as the instruction before.
  */
-public record Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize) {
+public record Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize,
+                   long[][] liveIn) {
+
+    public Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize) {
+        this(name, insns, labels, positions, background, local, frameSize, Liveness.liveIn(insns, frameSize));
+    }
+
+    /** Whether frame slot {@code slot} may still be read from {@code pc} on. */
+    public boolean live(int pc, int slot) {
+        return (liveIn[pc][slot >>> 6] & (1L << (slot & 63))) != 0;
+    }
 
     public int size() {
         return insns.length;

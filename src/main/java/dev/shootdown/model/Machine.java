@@ -63,6 +63,7 @@ public final class Machine {
         System.arraycopy(program.initialFrames(), 0, s, layout.frameBase, program.frames());
         for (int c = 0; c < cpus; c++) {
             runLocals(s, c, layout.cpu(c));
+            clearDead(s, layout.cpu(c));
         }
         return s;
     }
@@ -223,14 +224,18 @@ public final class Machine {
             case Action.IPI -> takeIpi(s, c, b, Action.arg(action) >>> 8, Action.arg(action) & 0xff);
             case Action.EVICT -> {
                 s[b + layout.tlb + Action.arg(action)] = 0;
-                say("TLB entry for " + program.pageNames().get(Action.arg(action)) + " evicted");
+                if (narrator != null) {
+                    say("TLB entry for " + program.pageNames().get(Action.arg(action)) + " evicted");
+                }
             }
             case Action.BCAST -> {
                 int bit = Action.arg(action);
                 int page = bit % Math.max(1, pages);
                 s[b + Layout.BCAST] &= ~(1 << bit);
                 s[b + layout.tlb + page] = 0;
-                say("broadcast invalidation of " + program.pageNames().get(page) + " from cpu" + bit / Math.max(1, pages) + " performed");
+                if (narrator != null) {
+                    say("broadcast invalidation of " + program.pageNames().get(page) + " from cpu" + bit / Math.max(1, pages) + " performed");
+                }
             }
             default -> throw new IllegalArgumentException("action " + action);
         }
@@ -267,8 +272,11 @@ public final class Machine {
         s[b + Layout.FLAGS] = Layout.IN_HANDLER | (h << Layout.HANDLER_SHIFT) | ((flags & Layout.IRQ_ON) != 0 ? Layout.SAVED_IRQ : 0);
         s[b + Layout.PC] = 0;
         s[b + layout.handlerLocals] = from;
-        say("interrupt: " + handlers[h].name() + " from cpu" + from);
+        if (narrator != null) {
+            say("interrupt: " + handlers[h].name() + " from cpu" + from);
+        }
         runLocals(s, c, b);
+        clearDead(s, b);
     }
 
     private void step(int[] s, int c, int b, int victim) {
@@ -293,6 +301,19 @@ public final class Machine {
         }
         if (violation < 0) {
             runLocals(s, c, b);
+            clearDead(s, b);
+        }
+    }
+
+    /** Zeroes the frame slots no longer read from where the CPU now rests (see {@link Liveness}). */
+    private void clearDead(int[] s, int b) {
+        Code code = code(s, b);
+        int pc = s[b + Layout.PC];
+        int fr = frame(s, b);
+        for (int slot = 0; slot < code.frameSize(); slot++) {
+            if (!code.live(pc, slot)) {
+                s[fr + slot] = 0;
+            }
         }
     }
 
@@ -380,18 +401,24 @@ public final class Machine {
                         s[f] = FrameState.withOwner(s[f], FrameState.mmOwner(pageMm[page]));
                     }
                 }
-                say("PTE " + pageName(page) + " := " + pte(pte));
+                if (narrator != null) {
+                    say("PTE " + pageName(page) + " := " + pte(pte));
+                }
             }
             case PTE_CLEAR -> {
                 int page = eval(args[0], s, c, fr);
                 s[layout.pteBase + page] = 0;
-                say("PTE " + pageName(page) + " cleared");
+                if (narrator != null) {
+                    say("PTE " + pageName(page) + " cleared");
+                }
             }
             case PTEP_GET_AND_CLEAR -> {
                 int page = eval(args[0], s, c, fr);
                 result = s[layout.pteBase + page];
                 s[layout.pteBase + page] = 0;
-                say("PTE " + pageName(page) + " cleared atomically, was " + pte(result));
+                if (narrator != null) {
+                    say("PTE " + pageName(page) + " cleared atomically, was " + pte(result));
+                }
             }
             case PTEP_CMPXCHG -> {
                 int page = eval(args[0], s, c, fr);
@@ -401,25 +428,33 @@ public final class Machine {
                     s[layout.pteBase + page] = desired;
                     result = 1;
                 }
-                say("cmpxchg PTE " + pageName(page) + (result != 0 ? " succeeded: " + pte(desired) : " failed: PTE is " + pte(s[layout.pteBase + page])));
+                if (narrator != null) {
+                    say("cmpxchg PTE " + pageName(page) + (result != 0 ? " succeeded: " + pte(desired) : " failed: PTE is " + pte(s[layout.pteBase + page])));
+                }
             }
             case PTEP_TEST_AND_CLEAR_YOUNG -> {
                 int page = eval(args[0], s, c, fr);
                 result = Pte.accessed(s[layout.pteBase + page]) ? 1 : 0;
                 s[layout.pteBase + page] &= ~Pte.ACCESSED;
-                say("A bit of " + pageName(page) + " was " + result);
+                if (narrator != null) {
+                    say("A bit of " + pageName(page) + " was " + result);
+                }
             }
             case PTEP_MKCLEAN -> {
                 int page = eval(args[0], s, c, fr);
                 result = s[layout.pteBase + page];
                 s[layout.pteBase + page] &= ~Pte.DIRTY;
-                say("D bit of " + pageName(page) + " cleared atomically, was " + pte(result));
+                if (narrator != null) {
+                    say("D bit of " + pageName(page) + " cleared atomically, was " + pte(result));
+                }
             }
             case PTEP_SET_WRPROTECT -> {
                 int page = eval(args[0], s, c, fr);
                 result = s[layout.pteBase + page];
                 s[layout.pteBase + page] &= ~Pte.WRITABLE;
-                say("PTE " + pageName(page) + " write-protected atomically, was " + pte(result));
+                if (narrator != null) {
+                    say("PTE " + pageName(page) + " write-protected atomically, was " + pte(result));
+                }
             }
             case FLUSH_TLB_PAGE -> {
                 int page = eval(args[0], s, c, fr);
@@ -437,7 +472,11 @@ public final class Machine {
                     }
                 }
             }
-            case TLBSYNC -> say("all broadcast invalidations from cpu" + c + " are complete");
+            case TLBSYNC -> {
+                if (narrator != null) {
+                    say("all broadcast invalidations from cpu" + c + " are complete");
+                }
+            }
             case SEND_IPI -> {
                 int targets = eval(args[0], s, c, fr) & ~(1 << c);
                 int h = eval(args[1], s, c, fr);
@@ -447,7 +486,9 @@ public final class Machine {
                     }
                 }
                 s[b + Layout.ACK_WAIT] |= targets;
-                say("IPI " + handlers[h].name() + " sent to " + cpuSet(targets));
+                if (narrator != null) {
+                    say("IPI " + handlers[h].name() + " sent to " + cpuSet(targets));
+                }
             }
             case ACK -> {
                 int to = checkedCpu(eval(args[0], s, c, fr));
@@ -471,7 +512,9 @@ public final class Machine {
                     fail(Verdict.LOST_WRITE, "frame " + frameName(f) + " freed with writes newer than its saved copy");
                 }
                 s[layout.frameBase + f] = FrameState.FREE;
-                say("frame " + frameName(f) + " freed");
+                if (narrator != null) {
+                    say("frame " + frameName(f) + " freed");
+                }
             }
             case ALLOC_FRAME -> {
                 result = -1;
@@ -486,7 +529,9 @@ public final class Machine {
                     result = 0;
                 } else {
                     s[layout.frameBase + result] = FrameState.KERNEL;
-                    say("frame " + frameName(result) + " allocated");
+                    if (narrator != null) {
+                        say("frame " + frameName(result) + " allocated");
+                    }
                 }
             }
             case WRITEBACK -> {
@@ -496,7 +541,9 @@ public final class Machine {
                     fail(Verdict.USE_AFTER_FREE, "writeback reads frame " + frameName(f) + ", which is free");
                 }
                 s[layout.frameBase + f] = (st | FrameState.SAVED) & ~FrameState.MODIFIED;
-                say("frame " + frameName(f) + " written back");
+                if (narrator != null) {
+                    say("frame " + frameName(f) + " written back");
+                }
             }
             case SPIN_LOCK -> s[targetIndex(o.lock(), s, c, fr)] = 1;
             case SPIN_UNLOCK -> s[targetIndex(o.lock(), s, c, fr)] = 0;
@@ -519,7 +566,9 @@ public final class Machine {
         if (entry == 0) {
             int pte = s[pteAt];
             if (!Pte.present(pte) || (write && !Pte.writable(pte))) {
-                say("page fault on " + pageName(page) + " (PTE " + pte(pte) + "): no access");
+                if (narrator != null) {
+                    say("page fault on " + pageName(page) + " (PTE " + pte(pte) + "): no access");
+                }
                 return;
             }
             // Walk: A (and D for a write) set atomically in the PTE; the TLB caches the result (SDM 4.8).
@@ -530,27 +579,31 @@ public final class Machine {
             }
             entry = pte;
             s[slot] = entry;
-            how = "TLB miss, walk fills " + pte(entry) + (victim >= 0 ? " (evicting " + pageName(victim) + ")" : "");
+            how = narrator == null ? null : "TLB miss, walk fills " + pte(entry) + (victim >= 0 ? " (evicting " + pageName(victim) + ")" : "");
         } else {
-            how = "TLB hit " + pte(entry);
+            how = narrator == null ? null : "TLB hit " + pte(entry);
         }
         if (write) {
             if (!Pte.writable(entry)) {
                 s[slot] = 0;
-                say(how + "; write to a read-only entry faults and drops it: no access");
+                if (narrator != null) {
+                    say(how + "; write to a read-only entry faults and drops it: no access");
+                }
                 return;
             }
             if (!Pte.dirty(entry)) {
                 int pte = s[pteAt];
                 if (hw.blindSet()) {
                     s[pteAt] = pte | Pte.DIRTY;
-                    how += "; D set blindly in PTE (was " + pte(pte) + ")";
+                    how = narrator == null ? null : how + "; D set blindly in PTE (was " + pte(pte) + ")";
                 } else if (Pte.present(pte) && Pte.writable(pte)) {
                     s[pteAt] = pte | Pte.DIRTY | Pte.ACCESSED;
-                    how += "; locked re-walk sets D";
+                    how = narrator == null ? null : how + "; locked re-walk sets D";
                 } else {
                     s[slot] = 0;
-                    say(how + "; locked re-walk finds PTE " + pte(pte) + ": fault, no access");
+                    if (narrator != null) {
+                        say(how + "; locked re-walk finds PTE " + pte(pte) + ": fault, no access");
+                    }
                     return;
                 }
                 s[slot] = entry | Pte.DIRTY;
@@ -558,9 +611,11 @@ public final class Machine {
         }
         int frame = Pte.pfn(entry);
         int fs = s[layout.frameBase + frame];
-        boolean stale = s[pteAt] == 0 || Pte.pfn(s[pteAt]) != frame || !Pte.present(s[pteAt]);
-        say((write ? "store" : "load") + " " + pageName(page) + ": " + how + " -> frame " + frameName(frame)
-                + (stale ? " (stale: PTE is " + pte(s[pteAt]) + ")" : ""));
+        boolean stale = narrator != null && (Pte.pfn(s[pteAt]) != frame || !Pte.present(s[pteAt]));
+        if (narrator != null) {
+            say((write ? "store" : "load") + " " + pageName(page) + ": " + how + " -> frame " + frameName(frame)
+                    + (stale ? " (stale: PTE is " + pte(s[pteAt]) + ")" : ""));
+        }
         if (FrameState.owner(fs) != FrameState.mmOwner(pageMm[page])) {
             fail(Verdict.USE_AFTER_FREE, (write ? "store" : "load") + " reaches frame " + frameName(frame) + ", which is "
                     + FrameState.describe(fs, program.mmNames()));
@@ -582,9 +637,7 @@ public final class Machine {
     }
 
     private void say(String text) {
-        if (narrator != null) {
-            narrator.note(text);
-        }
+        narrator.note(text);
     }
 
     private String pageName(int p) {
