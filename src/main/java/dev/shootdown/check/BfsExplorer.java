@@ -51,9 +51,10 @@ public final class BfsExplorer {
         long lastProgress = start;
         String stopReason = null;
 
+        long expanded = 0;
         search:
         while (!queue.isEmpty()) {
-            if ((seen.size() & 0x3ff) == 0 || seen.bytesToGrow() > 0) {
+            if ((++expanded & 0x3ff) == 0 || seen.bytesToGrow() > 0) {
                 if (options.stop().get()) {
                     stopReason = "interrupted";
                     break;

@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Explore every interleaving of a model and report each property's verdict, with the shortest counterexample as a per-CPU timeline.",
-                "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage."})
+                "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage, 3 no violation found but the search was incomplete."})
 final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The model file (.sd).")
     Path file;
@@ -53,7 +53,10 @@ final class CheckCommand implements Callable<Integer> {
                 System.out.print(CheckReport.text(file.toString(), result, cx, Math.max(20, width)));
             }
             System.out.flush();
-            return result.violations().isEmpty() ? Main.OK : Main.VIOLATION;
+            if (!result.violations().isEmpty()) {
+                return Main.VIOLATION;
+            }
+            return result.complete() ? Main.OK : Main.INCOMPLETE;
         } finally {
             printed.countDown();
             Interrupts.uninstall(hook);

@@ -13,6 +13,8 @@ public final class Main {
     public static final int OK = 0;
     public static final int VIOLATION = 1;
     public static final int BAD_INPUT = 2;
+    /** No violation found, but the search stopped early (state or memory limit, Ctrl-C): nothing is proven. */
+    public static final int INCOMPLETE = 3;
 
     public static void main(String[] args) {
         int code = run(args);
