@@ -96,6 +96,6 @@ public final class TraceRebuilder {
             }
             parts.add("cpu" + c + " at '" + where + "'" + (irqOn ? "" : " with interrupts off") + (pending ? ", an IPI pending" : ""));
         }
-        return "deadlock: " + String.join("; ", parts);
+        return String.join("; ", parts);
     }
 }

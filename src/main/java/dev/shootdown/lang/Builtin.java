@@ -16,7 +16,7 @@ import static dev.shootdown.lang.Type.*;
 public enum Builtin {
     // Pure functions and reads (expressions).
     ACKED("acked", Kind.READ, BOOL, CPUSET),
-    CPUMASK("cpumask", Kind.READ, CPUSET, MM),
+    CPUMASK("cpumask", Kind.PURE, CPUSET, MM),
     COUNT("count", Kind.PURE, INT, CPUSET),
     PTEP_GET("ptep_get", Kind.READ, PTE, PAGE),
     MK_PTE("mk_pte", Kind.PURE, PTE, FRAME, BOOL),

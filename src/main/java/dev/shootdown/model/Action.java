@@ -1,7 +1,7 @@
 package dev.shootdown.model;
 
 /**
- * A transition choice packed in an int: what kind, which CPU, and an argument (a TLB victim for a
+ * A transition choice packed in an int: what kind (4 bits), which CPU (10 bits), and an argument (18 bits) (a TLB victim for a
  * step, handler and sender for an IPI, a page for an eviction, an invalidation for a broadcast).
  * The checker explores every enabled action; the simulator picks one by time.
  */
@@ -11,10 +11,14 @@ public final class Action {
     public static final int EVICT = 2;
     public static final int BCAST = 3;
 
+    /** An IPI's argument: handler << SENDER_BITS | sender. */
+    public static final int SENDER_BITS = 12;
+    public static final int SENDER_MASK = (1 << SENDER_BITS) - 1;
+
     private Action() {}
 
     public static int of(int kind, int cpu, int arg) {
-        return (kind << 28) | (cpu << 22) | arg;
+        return (kind << 28) | (cpu << 18) | arg;
     }
 
     public static int kind(int action) {
@@ -22,10 +26,10 @@ public final class Action {
     }
 
     public static int cpu(int action) {
-        return (action >>> 22) & 0x3f;
+        return (action >>> 18) & 0x3ff;
     }
 
     public static int arg(int action) {
-        return action & 0x3fffff;
+        return action & 0x3ffff;
     }
 }

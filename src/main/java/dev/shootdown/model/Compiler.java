@@ -138,13 +138,6 @@ public final class Compiler {
                 cpuMm[n] = mm;
             }
         }
-        int[] mmMask = new int[mms.size()];
-        for (int c = 0; c < cpus; c++) {
-            if (cpuMm[c] >= 0) {
-                mmMask[cpuMm[c]] |= 1 << c;
-            }
-        }
-        this.mmMask = mmMask;
 
         List<Code> handlers = new ArrayList<>();
         for (String h : handlerIndex.keySet()) {
@@ -166,12 +159,10 @@ public final class Compiler {
         }
         Verdict exp = expected;
         return new Program(file.source(), new Program.Meta(title, seed, exp, explanation), hardware,
-                List.copyOf(mms.keySet()), mmMask, List.copyOf(pages.keySet()), ints(pageMm), ints(initialPtes),
+                List.copyOf(mms.keySet()), List.copyOf(pages.keySet()), ints(pageMm), ints(initialPtes),
                 List.copyOf(frames.keySet()), ints(initialFrames), List.copyOf(shared), List.copyOf(perCpu),
                 handlers, programs, cpuMm, properties, invariants);
     }
-
-    private int[] mmMask;
 
     private static int[] ints(List<Integer> l) {
         return l.stream().mapToInt(Integer::intValue).toArray();
@@ -964,7 +955,7 @@ public final class Compiler {
                     return new Typed(new IrExpr.Self(), Type.INT);
                 }
                 case "all_cpus" -> {
-                    return new Typed(new IrExpr.Const(cpus >= 32 ? -1 : (1 << cpus) - 1), Type.CPUSET);
+                    return new Typed(new IrExpr.AllCpus(), Type.CPUSET);
                 }
                 case "nr_cpus" -> {
                     return new Typed(new IrExpr.Const(cpus), Type.INT);
@@ -996,7 +987,7 @@ public final class Compiler {
                     throw new CompileError(a.pos(), "expected an address-space name" + known("address spaces", mms.keySet()));
                 }
                 // mm_cpumask: the CPUs whose scenario runs this mm (fixed in this version: no context switches).
-                return new Typed(new IrExpr.Const(mmMask[mms.get(mn.name())]), Type.CPUSET);
+                return new Typed(new IrExpr.Call(Builtin.CPUMASK, new IrExpr[] {new IrExpr.Const(mms.get(mn.name()))}), Type.CPUSET);
             }
             IrExpr[] args = new IrExpr[b.params().size()];
             for (int i = 0; i < args.length; i++) {

@@ -21,6 +21,9 @@ public sealed interface IrExpr {
 
     record Self() implements IrExpr {}
 
+    /** The set of all CPUs. */
+    record AllCpus() implements IrExpr {}
+
     record Unary(Op op, IrExpr operand) implements IrExpr {}
 
     record Binary(Op op, IrExpr left, IrExpr right) implements IrExpr {}
@@ -50,7 +53,7 @@ public sealed interface IrExpr {
 
     /** True when evaluating reads nothing but constants and the running code's own frame. */
     static boolean isLocal(IrExpr e) {
-        if (e instanceof Const || e instanceof Local || e instanceof Self) {
+        if (e instanceof Const || e instanceof Local || e instanceof Self || e instanceof AllCpus) {
             return true;
         } else if (e instanceof Shared || e instanceof PerCpu) {
             return false;

@@ -14,8 +14,8 @@ public final class Layout {
     public static final int SAVED_PC = 2;
     /** CPUs this CPU still waits an ack from (send_ipi adds, ack removes). */
     public static final int ACK_WAIT = 3;
-    /** Broadcast invalidations (tlbie) not yet performed here: bit issuer * pages + page. */
-    public static final int BCAST = 4;
+    /** Spare control word (kept so the block's fixed part has room for a store-buffer head). */
+    public static final int SPARE = 4;
     public static final int PENDING = 5;
 
     public static final int IRQ_ON = 1;
@@ -29,6 +29,8 @@ public final class Layout {
     public final int cpuBase;
     public final int stride;
     public final int tlb;
+    /** Per page: the set of CPUs whose broadcast invalidation (tlbie) of it is not yet performed here. */
+    public final int bcast;
     public final int perCpu;
     public final int locals;
     public final int handlerLocals;
@@ -36,7 +38,7 @@ public final class Layout {
     public final int handlerFrame;
     public final int pteBase;
     public final int frameBase;
-    /** Bit mask of pages whose mprotect(read-only) has returned (no_write_after_protect). */
+    /** Per page: 1 once its mprotect(read-only) has returned (no_write_after_protect). */
     public final int protectedPages;
     public final int size;
 
@@ -48,7 +50,8 @@ public final class Layout {
         mainFrame = p.cpuPrograms().stream().mapToInt(Code::frameSize).max().orElse(1);
         handlerFrame = p.handlers().stream().mapToInt(Code::frameSize).max().orElse(0);
         tlb = PENDING + handlers;
-        perCpu = tlb + pages;
+        bcast = tlb + pages;
+        perCpu = bcast + pages;
         locals = perCpu + p.perCpu().size();
         handlerLocals = locals + mainFrame;
         stride = handlerLocals + handlerFrame;
@@ -56,7 +59,7 @@ public final class Layout {
         pteBase = cpuBase + cpus * stride;
         frameBase = pteBase + pages;
         protectedPages = frameBase + p.frames();
-        size = protectedPages + 1;
+        size = protectedPages + pages;
     }
 
     public int cpu(int c) {

@@ -24,11 +24,21 @@ public final class Machine {
     private final int[] pageMm;
     private final int maxLocalRun = 100_000;
 
+    private final CpuSets sets;
+    private final int[] mmSets;
+    private final int allCpus;
+
     private int violation;
     private String violationNote;
     private Narrator narrator;
+    private Events events;
 
     public Machine(Program program) {
+        this(program, CpuSets.forCpus(program.cpus()));
+    }
+
+    public Machine(Program program, CpuSets sets) {
+        this.sets = sets;
         this.program = program;
         this.layout = new Layout(program);
         this.hw = program.hardware();
@@ -37,6 +47,24 @@ public final class Machine {
         this.cpus = program.cpus();
         this.pages = program.pages();
         this.pageMm = program.pageMm();
+        this.mmSets = new int[program.mmNames().size()];
+        int all = 0;
+        for (int c = 0; c < cpus; c++) {
+            all = sets.union(all, sets.single(c));
+            if (program.cpuMm()[c] >= 0) {
+                mmSets[program.cpuMm()[c]] = sets.union(mmSets[program.cpuMm()[c]], sets.single(c));
+            }
+        }
+        this.allCpus = all;
+    }
+
+    public CpuSets sets() {
+        return sets;
+    }
+
+    /** Events of the following {@link #apply} calls go to {@code events} (null: none). */
+    public void events(Events events) {
+        this.events = events;
     }
 
     public Program program() {
@@ -50,13 +78,13 @@ public final class Machine {
     public int[] initialState() {
         int[] s = new int[layout.size];
         for (int v = 0; v < program.shared().size(); v++) {
-            s[v] = program.shared().get(v).initial();
+            s[v] = initial(program.shared().get(v));
         }
         for (int c = 0; c < cpus; c++) {
             int b = layout.cpu(c);
             s[b + Layout.FLAGS] = Layout.IRQ_ON;
             for (int v = 0; v < program.perCpu().size(); v++) {
-                s[b + layout.perCpu + v] = program.perCpu().get(v).initial();
+                s[b + layout.perCpu + v] = initial(program.perCpu().get(v));
             }
         }
         System.arraycopy(program.initialPtes(), 0, s, layout.pteBase, pages);
@@ -66,6 +94,10 @@ public final class Machine {
             clearDead(s, layout.cpu(c));
         }
         return s;
+    }
+
+    private int initial(Program.Var v) {
+        return v.type() == dev.shootdown.lang.Type.CPUSET ? sets.fromMask(v.initial() & 0xffffffffL) : v.initial();
     }
 
     // ---------------------------------------------------------------- enabled actions
@@ -79,12 +111,11 @@ public final class Machine {
             Code code = code(s, b);
             int pc = s[b + Layout.PC];
             if (stepEnabled(s, c, b, code, pc)) {
-                int victims = victimsNeeded(s, c, b, code.insns()[pc]);
-                if (victims == 0) {
+                if (!needsVictim(s, c, b, code.insns()[pc])) {
                     out[n++] = Action.of(Action.STEP, c, 0);
                 } else {
                     for (int p = 0; p < pages; p++) {
-                        if ((victims & (1 << p)) != 0) {
+                        if (s[b + layout.tlb + p] != 0) {
                             out[n++] = Action.of(Action.STEP, c, p + 1);
                         }
                     }
@@ -93,18 +124,16 @@ public final class Machine {
             if ((flags & Layout.IRQ_ON) != 0) {
                 for (int h = 0; h < layout.handlers; h++) {
                     int senders = s[b + Layout.PENDING + h];
-                    while (senders != 0) {
-                        int from = Integer.numberOfTrailingZeros(senders);
-                        senders &= senders - 1;
-                        out[n++] = Action.of(Action.IPI, c, (h << 8) | from);
+                    for (int from = sets.next(senders, 0); from >= 0; from = sets.next(senders, from + 1)) {
+                        out[n++] = Action.of(Action.IPI, c, (h << Action.SENDER_BITS) | from);
                     }
                 }
             }
-            int bcast = s[b + Layout.BCAST];
-            while (bcast != 0) {
-                int bit = Integer.numberOfTrailingZeros(bcast);
-                bcast &= bcast - 1;
-                out[n++] = Action.of(Action.BCAST, c, bit);
+            for (int p = 0; p < pages; p++) {
+                int issuers = s[b + layout.bcast + p];
+                for (int i = sets.next(issuers, 0); i >= 0; i = sets.next(issuers, i + 1)) {
+                    out[n++] = Action.of(Action.BCAST, c, (p << Action.SENDER_BITS) | i);
+                }
             }
             if (hw.evictions()) {
                 for (int p = 0; p < pages; p++) {
@@ -148,29 +177,31 @@ public final class Machine {
         return true;
     }
 
-    /** For a user access that misses in a full TLB: the set of pages whose entries may be evicted. */
-    private int victimsNeeded(int[] s, int c, int b, Insn insn) {
+    /** Whether a user access misses in a full TLB, so that the step must choose a victim to evict. */
+    private boolean needsVictim(int[] s, int c, int b, Insn insn) {
         if (!(insn instanceof Insn.Op o) || (o.op() != Builtin.READ && o.op() != Builtin.WRITE && o.op() != Builtin.EXEC)) {
-            return 0;
+            return false;
         }
         int page = eval(o.args()[0], s, c, frame(s, b));
         if (s[b + layout.tlb + page] != 0 || !Pte.present(s[layout.pteBase + page])) {
-            return 0;
+            return false;
         }
         int valid = 0;
         for (int p = 0; p < pages; p++) {
             if (s[b + layout.tlb + p] != 0) {
-                valid |= 1 << p;
+                valid++;
             }
         }
-        return Integer.bitCount(valid) >= hw.tlbCapacity() ? valid : 0;
+        return valid >= hw.tlbCapacity();
     }
 
     private boolean bcastPendingFrom(int[] s, int issuer) {
-        int mask = pages >= 32 ? -1 : ((1 << pages) - 1) << (issuer * pages);
         for (int c = 0; c < cpus; c++) {
-            if ((s[layout.cpu(c) + Layout.BCAST] & mask) != 0) {
-                return true;
+            int b = layout.cpu(c) + layout.bcast;
+            for (int p = 0; p < pages; p++) {
+                if (sets.contains(s[b + p], issuer)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -221,7 +252,7 @@ public final class Machine {
         int b = layout.cpu(c);
         switch (Action.kind(action)) {
             case Action.STEP -> step(s, c, b, Action.arg(action) - 1);
-            case Action.IPI -> takeIpi(s, c, b, Action.arg(action) >>> 8, Action.arg(action) & 0xff);
+            case Action.IPI -> takeIpi(s, c, b, Action.arg(action) >>> Action.SENDER_BITS, Action.arg(action) & Action.SENDER_MASK);
             case Action.EVICT -> {
                 s[b + layout.tlb + Action.arg(action)] = 0;
                 if (narrator != null) {
@@ -229,12 +260,15 @@ public final class Machine {
                 }
             }
             case Action.BCAST -> {
-                int bit = Action.arg(action);
-                int page = bit % Math.max(1, pages);
-                s[b + Layout.BCAST] &= ~(1 << bit);
+                int page = Action.arg(action) >>> Action.SENDER_BITS;
+                int issuer = Action.arg(action) & Action.SENDER_MASK;
+                s[b + layout.bcast + page] = sets.diff(s[b + layout.bcast + page], sets.single(issuer));
                 s[b + layout.tlb + page] = 0;
+                if (events != null) {
+                    events.on(Event.BCAST_PERFORM, c, page, issuer);
+                }
                 if (narrator != null) {
-                    say("broadcast invalidation of " + program.pageNames().get(page) + " from cpu" + bit / Math.max(1, pages) + " performed");
+                    say("broadcast invalidation of " + program.pageNames().get(page) + " from cpu" + issuer + " performed");
                 }
             }
             default -> throw new IllegalArgumentException("action " + action);
@@ -254,7 +288,7 @@ public final class Machine {
         int b = layout.cpu(c);
         return switch (Action.kind(action)) {
             case Action.STEP -> code(s, b).labels()[s[b + Layout.PC]];
-            case Action.IPI -> "<IPI " + handlers[Action.arg(action) >>> 8].name() + " from cpu" + (Action.arg(action) & 0xff) + ">";
+            case Action.IPI -> "<IPI " + handlers[Action.arg(action) >>> Action.SENDER_BITS].name() + " from cpu" + (Action.arg(action) & Action.SENDER_MASK) + ">";
             case Action.EVICT -> "<TLB eviction>";
             default -> "<broadcast invalidation>";
         };
@@ -266,7 +300,10 @@ public final class Machine {
     }
 
     private void takeIpi(int[] s, int c, int b, int h, int from) {
-        s[b + Layout.PENDING + h] &= ~(1 << from);
+        s[b + Layout.PENDING + h] = sets.diff(s[b + Layout.PENDING + h], sets.single(from));
+        if (events != null) {
+            events.on(Event.IPI_ENTER, c, from, h);
+        }
         s[b + Layout.SAVED_PC] = s[b + Layout.PC];
         int flags = s[b + Layout.FLAGS];
         s[b + Layout.FLAGS] = Layout.IN_HANDLER | (h << Layout.HANDLER_SHIFT) | ((flags & Layout.IRQ_ON) != 0 ? Layout.SAVED_IRQ : 0);
@@ -466,9 +503,11 @@ public final class Machine {
                 // all of them by the issuer's tlbsync (Power ISA 3.0 Book III 6.10).
                 int page = eval(args[0], s, c, fr);
                 s[b + layout.tlb + page] = 0;
+                int me = sets.single(c);
                 for (int t = 0; t < cpus; t++) {
                     if (t != c) {
-                        s[layout.cpu(t) + Layout.BCAST] |= 1 << (c * pages + page);
+                        int at = layout.cpu(t) + layout.bcast + page;
+                        s[at] = sets.union(s[at], me);
                     }
                 }
             }
@@ -478,21 +517,28 @@ public final class Machine {
                 }
             }
             case SEND_IPI -> {
-                int targets = eval(args[0], s, c, fr) & ~(1 << c);
+                int targets = sets.diff(eval(args[0], s, c, fr), sets.single(c));
                 int h = eval(args[1], s, c, fr);
-                for (int t = 0; t < cpus; t++) {
-                    if ((targets & (1 << t)) != 0) {
-                        s[layout.cpu(t) + Layout.PENDING + h] |= 1 << c;
+                int me = sets.single(c);
+                for (int t = sets.next(targets, 0); t >= 0; t = sets.next(targets, t + 1)) {
+                    int at = layout.cpu(t) + Layout.PENDING + h;
+                    s[at] = sets.union(s[at], me);
+                    if (events != null) {
+                        events.on(Event.IPI_SEND, c, t, h);
                     }
                 }
-                s[b + Layout.ACK_WAIT] |= targets;
+                s[b + Layout.ACK_WAIT] = sets.union(s[b + Layout.ACK_WAIT], targets);
                 if (narrator != null) {
                     say("IPI " + handlers[h].name() + " sent to " + cpuSet(targets));
                 }
             }
             case ACK -> {
                 int to = checkedCpu(eval(args[0], s, c, fr));
-                s[layout.cpu(to) + Layout.ACK_WAIT] &= ~(1 << c);
+                int at = layout.cpu(to) + Layout.ACK_WAIT;
+                s[at] = sets.diff(s[at], sets.single(c));
+                if (events != null) {
+                    events.on(Event.ACK, c, to, 0);
+                }
             }
             case LOCAL_IRQ_DISABLE -> s[b + Layout.FLAGS] &= ~Layout.IRQ_ON;
             case LOCAL_IRQ_ENABLE -> {
@@ -547,7 +593,7 @@ public final class Machine {
             }
             case SPIN_LOCK -> s[targetIndex(o.lock(), s, c, fr)] = 1;
             case SPIN_UNLOCK -> s[targetIndex(o.lock(), s, c, fr)] = 0;
-            case PROTECT_DONE -> s[layout.protectedPages] |= 1 << eval(args[0], s, c, fr);
+            case PROTECT_DONE -> s[layout.protectedPages + eval(args[0], s, c, fr)] = 1;
             case READ, EXEC -> access(s, c, b, eval(args[0], s, c, fr), false, victim);
             case WRITE -> access(s, c, b, eval(args[0], s, c, fr), true, victim);
             default -> throw new IllegalStateException("not an operation: " + o.op());
@@ -622,7 +668,7 @@ public final class Machine {
         }
         if (write) {
             s[layout.frameBase + frame] = fs | FrameState.MODIFIED;
-            if ((s[layout.protectedPages] & (1 << page)) != 0) {
+            if (s[layout.protectedPages + page] != 0) {
                 fail(Verdict.WRITE_AFTER_PROTECT, "store to " + pageName(page) + " succeeds after mprotect(read-only) returned");
             }
         }
@@ -652,14 +698,8 @@ public final class Machine {
         return Pte.describe(v, program.frameNames());
     }
 
-    private String cpuSet(int mask) {
-        StringBuilder sb = new StringBuilder("{");
-        for (int c = 0; c < cpus; c++) {
-            if ((mask & (1 << c)) != 0) {
-                sb.append(sb.length() > 1 ? "," : "").append("cpu").append(c);
-            }
-        }
-        return sb.append('}').toString();
+    private String cpuSet(int set) {
+        return sets.describe(set);
     }
 
     // ---------------------------------------------------------------- invariants
@@ -716,39 +756,36 @@ public final class Machine {
                 case LE -> l <= r ? 1 : 0;
                 case GT -> l > r ? 1 : 0;
                 case GE -> l >= r ? 1 : 0;
-                case UNION -> l | r;
-                case DIFF -> l & ~r;
-                case INTER -> l & r;
-                case IN -> l >= 0 && l < 32 && (r & (1 << l)) != 0 ? 1 : 0;
+                case UNION -> sets.union(l, r);
+                case DIFF -> sets.diff(l, r);
+                case INTER -> sets.inter(l, r);
+                case IN -> sets.contains(r, l) ? 1 : 0;
                 default -> throw new IllegalStateException(bin.op().name());
             };
         } else if (e instanceof IrExpr.SetOf set) {
             int m = 0;
             for (IrExpr x : set.cpus()) {
-                int v = eval(x, s, c, fr);
-                if (v >= 0 && v < cpus) {
-                    m |= 1 << v;
-                }
+                m = sets.union(m, sets.single(eval(x, s, c, fr)));
             }
             return m;
         } else if (e instanceof IrExpr.SetComp comp) {
             int domain = eval(comp.domain(), s, c, fr);
             int saved = s[fr + comp.slot()];
             int m = 0;
-            for (int x = 0; x < cpus; x++) {
-                if ((domain & (1 << x)) != 0) {
-                    s[fr + comp.slot()] = x;
-                    if (eval(comp.predicate(), s, c, fr) != 0) {
-                        m |= 1 << x;
-                    }
+            for (int x = sets.next(domain, 0); x >= 0; x = sets.next(domain, x + 1)) {
+                s[fr + comp.slot()] = x;
+                if (eval(comp.predicate(), s, c, fr) != 0) {
+                    m = sets.union(m, sets.single(x));
                 }
             }
             s[fr + comp.slot()] = saved;
             return m;
+        } else if (e instanceof IrExpr.AllCpus) {
+            return allCpus;
         } else if (e instanceof IrExpr.PteField f) {
             return Pte.field(f.field(), eval(f.pte(), s, c, fr));
         } else if (e instanceof IrExpr.Lowest l) {
-            return Integer.numberOfTrailingZeros(eval(l.set(), s, c, fr));
+            return sets.next(eval(l.set(), s, c, fr), 0);
         }
         return callBuiltin((IrExpr.Call) e, s, c, fr);
     }
@@ -761,8 +798,9 @@ public final class Machine {
     private int callBuiltin(IrExpr.Call call, int[] s, int c, int fr) {
         IrExpr[] a = call.args();
         return switch (call.fn()) {
-            case ACKED -> (s[layout.cpu(c) + Layout.ACK_WAIT] & eval(a[0], s, c, fr)) == 0 ? 1 : 0;
-            case COUNT -> Integer.bitCount(eval(a[0], s, c, fr));
+            case ACKED -> sets.disjoint(s[layout.cpu(c) + Layout.ACK_WAIT], eval(a[0], s, c, fr)) ? 1 : 0;
+            case COUNT -> sets.count(eval(a[0], s, c, fr));
+            case CPUMASK -> mmSets[eval(a[0], s, c, fr)];
             case PTEP_GET -> s[layout.pteBase + eval(a[0], s, c, fr)];
             case MK_PTE -> Pte.make(eval(a[0], s, c, fr), eval(a[1], s, c, fr) != 0);
             case PTE_MKCLEAN -> eval(a[0], s, c, fr) & ~Pte.DIRTY;

@@ -14,7 +14,6 @@ public record Program(
         Meta meta,
         Hardware hardware,
         List<String> mmNames,
-        int[] mmCpuMask,
         List<String> pageNames,
         int[] pageMm,
         int[] initialPtes,

@@ -54,11 +54,12 @@ public final class Pte {
         if (pte == 0) {
             return "none";
         }
+        if (!present(pte)) {
+            // A non-present PTE's frame field means nothing to the walker: show only the stray bits.
+            return "not present" + (dirty(pte) ? " (D set)" : "") + (accessed(pte) ? " (A set)" : "");
+        }
         int pfn = pfn(pte);
         StringBuilder b = new StringBuilder(pfn < frameNames.size() ? frameNames.get(pfn) : "#" + pfn);
-        if (!present(pte)) {
-            b.append(" !P");
-        }
         b.append(writable(pte) ? " RW" : " RO");
         if (accessed(pte)) {
             b.append(" A");
