@@ -1,6 +1,8 @@
 package dev.shootdown.check;
 
+import dev.shootdown.lang.UserError;
 import dev.shootdown.model.Machine;
+import dev.shootdown.model.MaskCpuSets;
 import dev.shootdown.model.Program;
 import dev.shootdown.model.Verdict;
 
@@ -26,6 +28,10 @@ public final class BfsExplorer {
     }
 
     public CheckResult run() {
+        if (program.cpus() > MaskCpuSets.MAX_CPUS) {
+            throw new UserError("the checker explores at most " + MaskCpuSets.MAX_CPUS + " CPUs; this model has " + program.cpus()
+                    + " (exhaustive search wants 2-4; large machines are for the simulator)");
+        }
         long start = System.nanoTime();
         Machine machine = new Machine(program);
         int size = machine.layout().size;

@@ -31,8 +31,10 @@ public sealed interface Decl {
     /** {@code proc name(params) { ... }} or {@code irq name(from) { ... }}. */
     record Proc(Position pos, boolean irq, String name, List<Param> params, Stmt.Block body) implements Decl {}
 
-    /** {@code cpu 0, 1 runs A: stmt}. */
-    record Cpu(Position pos, List<Token> cpus, String mm, Position mmPos, Stmt body) implements Decl {}
+    /** {@code cpu 0, 2..5, 7.. runs A: stmt}: the CPUs are numbers and ranges ({@code to} is -1 for "to the last CPU"). */
+    record Cpu(Position pos, List<CpuRange> cpus, String mm, Position mmPos, Stmt body) implements Decl {}
+
+    record CpuRange(Position pos, int from, int to) {}
 
     /** {@code check no_use_after_free, no_deadlock}. */
     record Check(Position pos, List<Token> properties) implements Decl {}

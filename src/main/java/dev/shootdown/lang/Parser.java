@@ -183,9 +183,18 @@ public final class Parser {
 
     private Decl cpu() {
         Token kw = advance();
-        List<Token> cpus = new ArrayList<>();
+        List<Decl.CpuRange> cpus = new ArrayList<>();
         do {
-            cpus.add(expect(TokenKind.INT, "a CPU number"));
+            Token from = expect(TokenKind.INT, "a CPU number");
+            int lo = cpuNumber(from);
+            int hi = lo;
+            if (accept(TokenKind.DOTDOT)) {
+                hi = peek().is(TokenKind.INT) ? cpuNumber(advance()) : -1;
+                if (hi >= 0 && hi < lo) {
+                    throw error(from, "empty CPU range " + lo + ".." + hi);
+                }
+            }
+            cpus.add(new Decl.CpuRange(from.position(), lo, hi));
         } while (accept(TokenKind.COMMA));
         Token runs = peek();
         if (!runs.isWord("runs")) {
@@ -195,6 +204,14 @@ public final class Parser {
         Token mm = expect(TokenKind.IDENT, "an address-space name after 'runs'");
         expect(TokenKind.COLON, "':' before the CPU's program");
         return new Decl.Cpu(kw.position(), cpus, mm.text(), mm.position(), stmt());
+    }
+
+    private int cpuNumber(Token t) {
+        try {
+            return Integer.parseInt(t.text());
+        } catch (NumberFormatException e) {
+            throw error(t, "CPU number too large");
+        }
     }
 
     // ---- statements ----

@@ -8,6 +8,7 @@ import dev.shootdown.lang.ModelFile;
 import dev.shootdown.lang.Position;
 import dev.shootdown.lang.Printer;
 import dev.shootdown.lang.Stmt;
+import dev.shootdown.lang.Token;
 import dev.shootdown.lang.Type;
 
 import java.util.ArrayList;
@@ -25,8 +26,8 @@ import java.util.stream.Collectors;
  * only control stack is the one interrupted context an IRQ handler returns to.
  */
 public final class Compiler {
-    /** CPU sets are 32-bit masks in the checker; larger machines are the simulator's business. */
-    public static final int MAX_CHECK_CPUS = 16;
+    /** The largest machine a model may declare (the checker itself explores far fewer: see BfsExplorer). */
+    public static final int MAX_CPUS = 4096;
 
     private final ModelFile file;
     private final Map<String, Position> globalNames = new HashMap<>();
@@ -44,12 +45,23 @@ public final class Compiler {
     private final Map<String, Integer> handlerIndex = new LinkedHashMap<>();
     private int cpus;
 
-    private Compiler(ModelFile file) {
+    private final Map<String, String> knobOverrides;
+
+    private Compiler(ModelFile file, Map<String, String> knobOverrides) {
         this.file = file;
+        this.knobOverrides = knobOverrides;
     }
 
     public static Program compile(ModelFile file) {
-        return new Compiler(file).run();
+        return new Compiler(file, Map.of()).run();
+    }
+
+    /**
+     * Compiles with some hardware knobs replaced, as a sweep does ({@code cpus=64}, {@code tlb_capacity=8},
+     * {@code blind_set=true}); an override names a knob and its value as it would be written in the file.
+     */
+    public static Program compile(ModelFile file, Map<String, String> knobOverrides) {
+        return new Compiler(file, knobOverrides).run();
     }
 
     private Program run() {
@@ -126,16 +138,18 @@ public final class Compiler {
             if (mm == null) {
                 throw new CompileError(c.mmPos(), "unknown address space '" + c.mm() + "'" + known("address spaces", mms.keySet()));
             }
-            for (var t : c.cpus()) {
-                int n = Integer.parseInt(t.text());
-                if (n >= cpus) {
-                    throw new CompileError(t.position(), "CPU " + n + " does not exist: the hardware has " + cpus + " CPUs (0.." + (cpus - 1) + ")");
+            for (Decl.CpuRange r : c.cpus()) {
+                int hi = r.to() < 0 ? cpus - 1 : r.to();
+                if (Math.max(r.from(), hi) >= cpus) {
+                    throw new CompileError(r.pos(), "CPU " + Math.max(r.from(), hi) + " does not exist: the hardware has " + cpus + " CPUs (0.." + (cpus - 1) + ")");
                 }
-                if (programOf[n] != null) {
-                    throw new CompileError(t.position(), "CPU " + n + " already has a program (at " + programOf[n].pos() + ")");
+                for (int n = r.from(); n <= hi; n++) {
+                    if (programOf[n] != null) {
+                        throw new CompileError(r.pos(), "CPU " + n + " already has a program (at " + programOf[n].pos() + ")");
+                    }
+                    programOf[n] = c;
+                    cpuMm[n] = mm;
                 }
-                programOf[n] = c;
-                cpuMm[n] = mm;
             }
         }
 
@@ -143,9 +157,21 @@ public final class Compiler {
         for (String h : handlerIndex.keySet()) {
             handlers.add(new BodyCompiler(h, null, -1).handler(procs.get(h)));
         }
+        // CPUs declared together share one compiled body: `self` is read at run time.
         List<Code> programs = new ArrayList<>();
+        Map<Decl.Cpu, Code> compiled = new HashMap<>();
+        Code idle = null;
         for (int c = 0; c < cpus; c++) {
-            programs.add(new BodyCompiler("cpu" + c, programOf[c], cpuMm[c]).program());
+            Decl.Cpu decl = programOf[c];
+            if (decl == null) {
+                if (idle == null) {
+                    idle = new BodyCompiler("idle", null, -1).program();
+                }
+                programs.add(idle);
+            } else {
+                int cpu = c;
+                programs.add(compiled.computeIfAbsent(decl, d -> new BodyCompiler(cpuName(d, cpu), d, cpuMm[cpu]).program()));
+            }
         }
 
         EnumSet<Verdict> properties = properties(checks);
@@ -162,6 +188,17 @@ public final class Compiler {
                 List.copyOf(mms.keySet()), List.copyOf(pages.keySet()), ints(pageMm), ints(initialPtes),
                 List.copyOf(frames.keySet()), ints(initialFrames), List.copyOf(shared), List.copyOf(perCpu),
                 handlers, programs, cpuMm, properties, invariants);
+    }
+
+    private static String cpuName(Decl.Cpu d, int first) {
+        StringBuilder b = new StringBuilder("cpu");
+        for (Decl.CpuRange r : d.cpus()) {
+            b.append(b.length() > 3 ? "," : "").append(r.from());
+            if (r.to() != r.from()) {
+                b.append("..").append(r.to() < 0 ? "" : Integer.toString(r.to()));
+            }
+        }
+        return b.toString();
     }
 
     private static int[] ints(List<Integer> l) {
@@ -190,9 +227,20 @@ public final class Compiler {
         int capacity = -1;
         boolean blindSet = false;
         boolean evictions = false;
-        for (Decl.Knob k : hw.knobs()) {
+        List<Decl.Knob> knobs = new ArrayList<>(hw.knobs());
+        for (Map.Entry<String, String> o : knobOverrides.entrySet()) {
+            knobs.removeIf(k -> k.name().equals(o.getKey()));
+            String v = o.getValue();
+            if (v.equals("false")) {
+                continue;
+            }
+            dev.shootdown.lang.TokenKind kind = v.chars().allMatch(Character::isDigit) ? dev.shootdown.lang.TokenKind.INT : dev.shootdown.lang.TokenKind.IDENT;
+            Token value = v.equals("true") ? null : new Token(kind, v, hw.pos());
+            knobs.add(new Decl.Knob(hw.pos(), o.getKey(), value));
+        }
+        for (Decl.Knob k : knobs) {
             switch (k.name()) {
-                case "cpus" -> nCpus = intKnob(k, 1, MAX_CHECK_CPUS);
+                case "cpus" -> nCpus = intKnob(k, 1, MAX_CPUS);
                 case "tlb_capacity" -> capacity = intKnob(k, 1, 64);
                 case "blind_set" -> blindSet = flagKnob(k);
                 case "evictions" -> evictions = flagKnob(k);
@@ -208,8 +256,8 @@ public final class Compiler {
         if (nCpus < 0) {
             int max = 0;
             for (Decl.Cpu c : cpuDecls) {
-                for (var t : c.cpus()) {
-                    max = Math.max(max, Integer.parseInt(t.text()) + 1);
+                for (Decl.CpuRange r : c.cpus()) {
+                    max = Math.max(max, Math.max(r.from(), r.to()) + 1);
                 }
             }
             nCpus = Math.max(1, max);

@@ -106,49 +106,69 @@ public final class Machine {
     public int enabled(int[] s, int[] out) {
         int n = 0;
         for (int c = 0; c < cpus; c++) {
-            int b = layout.cpu(c);
-            int flags = s[b + Layout.FLAGS];
-            Code code = code(s, b);
-            int pc = s[b + Layout.PC];
-            if (stepEnabled(s, c, b, code, pc)) {
-                if (!needsVictim(s, c, b, code.insns()[pc])) {
-                    out[n++] = Action.of(Action.STEP, c, 0);
-                } else {
-                    for (int p = 0; p < pages; p++) {
-                        if (s[b + layout.tlb + p] != 0) {
-                            out[n++] = Action.of(Action.STEP, c, p + 1);
-                        }
-                    }
-                }
-            }
-            if ((flags & Layout.IRQ_ON) != 0) {
-                for (int h = 0; h < layout.handlers; h++) {
-                    int senders = s[b + Layout.PENDING + h];
-                    for (int from = sets.next(senders, 0); from >= 0; from = sets.next(senders, from + 1)) {
-                        out[n++] = Action.of(Action.IPI, c, (h << Action.SENDER_BITS) | from);
-                    }
-                }
-            }
-            for (int p = 0; p < pages; p++) {
-                int issuers = s[b + layout.bcast + p];
-                for (int i = sets.next(issuers, 0); i >= 0; i = sets.next(issuers, i + 1)) {
-                    out[n++] = Action.of(Action.BCAST, c, (p << Action.SENDER_BITS) | i);
-                }
-            }
-            if (hw.evictions()) {
+            n = enabledFor(s, c, out, n);
+        }
+        return n;
+    }
+
+    /**
+     * Appends the actions CPU {@code c} can take in {@code s} to {@code out} from index {@code n} and
+     * returns the new count: its next step (one per TLB victim when a fill must evict), each IPI it
+     * may take, each broadcast invalidation it may perform, each eviction it may suffer.
+     */
+    public int enabledFor(int[] s, int c, int[] out, int n) {
+        int b = layout.cpu(c);
+        int flags = s[b + Layout.FLAGS];
+        Code code = code(s, b);
+        int pc = s[b + Layout.PC];
+        if (stepEnabled(s, c, b, code, pc)) {
+            if (!needsVictim(s, c, b, code.insns()[pc])) {
+                out[n++] = Action.of(Action.STEP, c, 0);
+            } else {
                 for (int p = 0; p < pages; p++) {
                     if (s[b + layout.tlb + p] != 0) {
-                        out[n++] = Action.of(Action.EVICT, c, p);
+                        out[n++] = Action.of(Action.STEP, c, p + 1);
                     }
+                }
+            }
+        }
+        if ((flags & Layout.IRQ_ON) != 0) {
+            for (int h = 0; h < layout.handlers; h++) {
+                int senders = s[b + Layout.PENDING + h];
+                for (int from = sets.next(senders, 0); from >= 0; from = sets.next(senders, from + 1)) {
+                    out[n++] = Action.of(Action.IPI, c, (h << Action.SENDER_BITS) | from);
+                }
+            }
+        }
+        for (int p = 0; p < pages; p++) {
+            int issuers = s[b + layout.bcast + p];
+            for (int i = sets.next(issuers, 0); i >= 0; i = sets.next(issuers, i + 1)) {
+                out[n++] = Action.of(Action.BCAST, c, (p << Action.SENDER_BITS) | i);
+            }
+        }
+        if (hw.evictions()) {
+            for (int p = 0; p < pages; p++) {
+                if (s[b + layout.tlb + p] != 0) {
+                    out[n++] = Action.of(Action.EVICT, c, p);
                 }
             }
         }
         return n;
     }
 
+    /** Whether CPU {@code c} has finished its program (it may still take interrupts). */
+    public boolean halted(int[] s, int c) {
+        int b = layout.cpu(c);
+        return (s[b + Layout.FLAGS] & Layout.IN_HANDLER) == 0 && programs[c].insns()[s[b + Layout.PC]] instanceof Insn.Halt;
+    }
+
     /** An upper bound on the number of actions any state can enable, for sizing buffers. */
     public int maxActions() {
-        return cpus * (Math.max(1, pages) + layout.handlers * cpus + cpus * Math.max(1, pages) + pages + 1) + 1;
+        return cpus * maxActionsPerCpu();
+    }
+
+    public int maxActionsPerCpu() {
+        return Math.max(1, pages) + layout.handlers * cpus + cpus * pages + pages + 1;
     }
 
     private Code code(int[] s, int b) {
