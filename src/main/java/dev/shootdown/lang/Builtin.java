@@ -47,10 +47,11 @@ public enum Builtin {
     LOCAL_IRQ_DISABLE("local_irq_disable", Kind.OP, VOID),
     LOCAL_IRQ_ENABLE("local_irq_enable", Kind.OP, VOID),
 
-    // Barriers: no-ops under sequential consistency, kept in the form for store-buffer models.
+    // Barriers: no-ops under sequential consistency; under TSO see model.MemoryOrder.
     SMP_MB("smp_mb", Kind.OP, VOID),
     SMP_WMB("smp_wmb", Kind.OP, VOID),
     SMP_RMB("smp_rmb", Kind.OP, VOID),
+    WEAK_WRMSR_FENCE("weak_wrmsr_fence", Kind.OP, VOID),
 
     // Frames.
     FREE_FRAME("free_frame", Kind.OP, VOID, FRAME),

@@ -10,6 +10,8 @@ public final class Action {
     public static final int IPI = 1;
     public static final int EVICT = 2;
     public static final int BCAST = 3;
+    /** TSO: the oldest entry of the CPU's store buffer becomes visible. */
+    public static final int DRAIN = 4;
 
     /** An IPI's argument: handler << SENDER_BITS | sender. */
     public static final int SENDER_BITS = 12;

@@ -10,10 +10,18 @@ import dev.shootdown.lang.Position;
  * touch only the code's own frame, which the engines run in the same step as the instruction before.
  */
 public record Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize,
-                   long[][] liveIn) {
+                   long[][] liveIn, byte[] memoryOrder) {
 
     public Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize) {
-        this(name, insns, labels, positions, background, local, frameSize, Liveness.liveIn(insns, frameSize));
+        this(name, insns, labels, positions, background, local, frameSize, Liveness.liveIn(insns, frameSize), memoryOrders(insns));
+    }
+
+    private static byte[] memoryOrders(Insn[] insns) {
+        byte[] r = new byte[insns.length];
+        for (int i = 0; i < insns.length; i++) {
+            r[i] = MemoryOrder.classify(insns[i]);
+        }
+        return r;
     }
 
     /** Whether frame slot {@code slot} may still be read from {@code pc} on. */

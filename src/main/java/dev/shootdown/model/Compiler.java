@@ -227,6 +227,9 @@ public final class Compiler {
         int capacity = -1;
         boolean blindSet = false;
         boolean evictions = false;
+        Hardware.MemoryModel memory = Hardware.MemoryModel.SC;
+        int storeBuffer = 2;
+        boolean ipiLatched = false;
         List<Decl.Knob> knobs = new ArrayList<>(hw.knobs());
         for (Map.Entry<String, String> o : knobOverrides.entrySet()) {
             knobs.removeIf(k -> k.name().equals(o.getKey()));
@@ -245,12 +248,14 @@ public final class Compiler {
                 case "blind_set" -> blindSet = flagKnob(k);
                 case "evictions" -> evictions = flagKnob(k);
                 case "memory" -> {
-                    if (k.value() == null || !k.value().text().equals("sc")) {
-                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(),
-                                "expected 'memory sc' (the only kernel memory model so far; tso is planned)");
+                    if (k.value() == null || !k.value().text().equals("sc") && !k.value().text().equals("tso")) {
+                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'memory sc' or 'memory tso'");
                     }
+                    memory = k.value().text().equals("tso") ? Hardware.MemoryModel.TSO : Hardware.MemoryModel.SC;
                 }
-                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, evictions or memory");
+                case "store_buffer" -> storeBuffer = intKnob(k, 1, 8);
+                case "ipi_latched" -> ipiLatched = flagKnob(k);
+                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, evictions, memory, store_buffer or ipi_latched");
             }
         }
         if (nCpus < 0) {
@@ -265,7 +270,7 @@ public final class Compiler {
         if (capacity < 0) {
             capacity = Math.max(1, pages.size());
         }
-        return new Hardware(hw.profile(), nCpus, capacity, blindSet, evictions, Hardware.MemoryModel.SC);
+        return new Hardware(hw.profile(), nCpus, capacity, blindSet, evictions, memory, memory == Hardware.MemoryModel.TSO ? storeBuffer : 0, ipiLatched);
     }
 
     private static int intKnob(Decl.Knob k, int min, int max) {

@@ -8,8 +8,14 @@ package dev.shootdown.model;
  *                    the PTE without re-checking it (x86 instead re-walks with a locked access and
  *                    faults when the PTE is no longer present and writable: Intel SDM vol. 3A 4.8)
  * @param evictions   whether a valid TLB entry may be dropped at any moment (a checker choice)
+ * @param storeBuffer entries of each CPU's store buffer under TSO (a store into a full buffer waits for a drain)
+ * @param ipiLatched  a sent IPI is latched in the target's local APIC at once, so the target takes it at its
+ *                    next instruction boundary with interrupts enabled (SDM 10.8.4, 6.8.1); without the knob an
+ *                    IPI is in flight for an arbitrary time, which over-approximates every delivery latency
  */
-public record Hardware(String profile, int cpus, int tlbCapacity, boolean blindSet, boolean evictions, MemoryModel memory) {
+public record Hardware(String profile, int cpus, int tlbCapacity, boolean blindSet, boolean evictions, MemoryModel memory, int storeBuffer,
+                       boolean ipiLatched) {
 
-    public enum MemoryModel { SC }
+    /** Kernel memory: sequentially consistent, or x86-TSO with per-CPU FIFO store buffers of {@code storeBuffer} entries. */
+    public enum MemoryModel { SC, TSO }
 }

@@ -14,13 +14,15 @@ public final class Layout {
     public static final int SAVED_PC = 2;
     /** CPUs this CPU still waits an ack from (send_ipi adds, ack removes). */
     public static final int ACK_WAIT = 3;
-    /** Spare control word (kept so the block's fixed part has room for a store-buffer head). */
-    public static final int SPARE = 4;
+    /** Entries in the CPU's store buffer (TSO). */
+    public static final int SB_COUNT = 4;
     public static final int PENDING = 5;
 
     public static final int IRQ_ON = 1;
     public static final int IN_HANDLER = 2;
     public static final int SAVED_IRQ = 4;
+    /** An smp_mb() is waiting for the store buffer to drain: later memory accesses wait too. */
+    public static final int FENCE = 8;
     public static final int HANDLER_SHIFT = 8;
 
     public final int cpus;
@@ -32,6 +34,9 @@ public final class Layout {
     /** Per page: the set of CPUs whose broadcast invalidation (tlbie) of it is not yet performed here. */
     public final int bcast;
     public final int perCpu;
+    /** The store buffer: (address, value) pairs, oldest first; an address below 0 is an ack to CPU -1-address. */
+    public final int storeBuffer;
+    public final int storeBufferEntries;
     public final int locals;
     public final int handlerLocals;
     public final int mainFrame;
@@ -52,7 +57,9 @@ public final class Layout {
         tlb = PENDING + handlers;
         bcast = tlb + pages;
         perCpu = bcast + pages;
-        locals = perCpu + p.perCpu().size();
+        storeBuffer = perCpu + p.perCpu().size();
+        storeBufferEntries = p.hardware().storeBuffer();
+        locals = storeBuffer + 2 * storeBufferEntries;
         handlerLocals = locals + mainFrame;
         stride = handlerLocals + handlerFrame;
         cpuBase = nShared;

@@ -25,6 +25,8 @@ public final class Machine {
     private final int maxLocalRun = 100_000;
 
     private final CpuSets sets;
+    private final boolean tso;
+    private final int sbEntries;
     private final int[] mmSets;
     private final int allCpus;
 
@@ -39,6 +41,8 @@ public final class Machine {
 
     public Machine(Program program, CpuSets sets) {
         this.sets = sets;
+        this.tso = program.hardware().memory() == Hardware.MemoryModel.TSO;
+        this.sbEntries = program.hardware().storeBuffer();
         this.program = program;
         this.layout = new Layout(program);
         this.hw = program.hardware();
@@ -121,7 +125,7 @@ public final class Machine {
         int flags = s[b + Layout.FLAGS];
         Code code = code(s, b);
         int pc = s[b + Layout.PC];
-        if (stepEnabled(s, c, b, code, pc)) {
+        if (stepEnabled(s, c, b, code, pc) && !(hw.ipiLatched() && (flags & Layout.IRQ_ON) != 0 && ipiPending(s, b))) {
             if (!needsVictim(s, c, b, code.insns()[pc])) {
                 out[n++] = Action.of(Action.STEP, c, 0);
             } else {
@@ -146,6 +150,9 @@ public final class Machine {
                 out[n++] = Action.of(Action.BCAST, c, (p << Action.SENDER_BITS) | i);
             }
         }
+        if (s[b + Layout.SB_COUNT] > 0) {
+            out[n++] = Action.of(Action.DRAIN, c, 0);
+        }
         if (hw.evictions()) {
             for (int p = 0; p < pages; p++) {
                 if (s[b + layout.tlb + p] != 0) {
@@ -154,6 +161,15 @@ public final class Machine {
             }
         }
         return n;
+    }
+
+    private boolean ipiPending(int[] s, int b) {
+        for (int h = 0; h < layout.handlers; h++) {
+            if (s[b + Layout.PENDING + h] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether CPU {@code c} has finished its program (it may still take interrupts). */
@@ -168,7 +184,7 @@ public final class Machine {
     }
 
     public int maxActionsPerCpu() {
-        return Math.max(1, pages) + layout.handlers * cpus + cpus * pages + pages + 1;
+        return Math.max(1, pages) + layout.handlers * cpus + cpus * pages + pages + 2;
     }
 
     private Code code(int[] s, int b) {
@@ -183,6 +199,9 @@ public final class Machine {
     private boolean stepEnabled(int[] s, int c, int b, Code code, int pc) {
         Insn insn = code.insns()[pc];
         int fr = frame(s, b);
+        if (tso && !orderAllows(s, b, code.memoryOrder()[pc])) {
+            return false;
+        }
         if (insn instanceof Insn.Halt) {
             return false;
         } else if (insn instanceof Insn.Wait w) {
@@ -195,6 +214,18 @@ public final class Machine {
             return !bcastPendingFrom(s, c);
         }
         return true;
+    }
+
+    /** TSO: whether the store buffer lets an instruction of this {@link MemoryOrder} class run now. */
+    private boolean orderAllows(int[] s, int b, byte order) {
+        int count = s[b + Layout.SB_COUNT];
+        if (count == 0 || order == MemoryOrder.NONE) {
+            return true;
+        }
+        if (order == MemoryOrder.DRAIN || (s[b + Layout.FLAGS] & Layout.FENCE) != 0) {
+            return false;
+        }
+        return order != MemoryOrder.STORE || count < sbEntries;
     }
 
     /** Whether a user access misses in a full TLB, so that the step must choose a victim to evict. */
@@ -291,6 +322,7 @@ public final class Machine {
                     say("broadcast invalidation of " + program.pageNames().get(page) + " from cpu" + issuer + " performed");
                 }
             }
+            case Action.DRAIN -> drain(s, c, b);
             default -> throw new IllegalArgumentException("action " + action);
         }
         this.narrator = null;
@@ -310,6 +342,7 @@ public final class Machine {
             case Action.STEP -> code(s, b).labels()[s[b + Layout.PC]];
             case Action.IPI -> "<IPI " + handlers[Action.arg(action) >>> Action.SENDER_BITS].name() + " from cpu" + (Action.arg(action) & Action.SENDER_MASK) + ">";
             case Action.EVICT -> "<TLB eviction>";
+            case Action.DRAIN -> "<store buffer drains>";
             default -> "<broadcast invalidation>";
         };
     }
@@ -319,6 +352,80 @@ public final class Machine {
         return Action.kind(action) == Action.STEP ? code(s, b).positions()[s[b + Layout.PC]] : null;
     }
 
+    /** TSO: the oldest buffered store becomes visible to all CPUs. */
+    private void drain(int[] s, int c, int b) {
+        int sb = b + layout.storeBuffer;
+        int addr = s[sb];
+        int value = s[sb + 1];
+        int count = s[b + Layout.SB_COUNT];
+        System.arraycopy(s, sb + 2, s, sb, 2 * (count - 1));
+        s[sb + 2 * (count - 1)] = 0;
+        s[sb + 2 * (count - 1) + 1] = 0;
+        s[b + Layout.SB_COUNT] = count - 1;
+        if (count == 1) {
+            s[b + Layout.FLAGS] &= ~Layout.FENCE;
+        }
+        if (addr < 0) {
+            int to = -1 - addr;
+            int at = layout.cpu(to) + Layout.ACK_WAIT;
+            s[at] = sets.diff(s[at], sets.single(c));
+            if (narrator != null) {
+                say("ack to cpu" + to + " becomes visible");
+            }
+        } else {
+            s[addr] = value;
+            if (narrator != null) {
+                say(addressName(addr) + " = " + value + " becomes visible");
+            }
+        }
+    }
+
+    /** A kernel store: through the store buffer under TSO, straight to memory under SC. */
+    private void store(int[] s, int c, int b, int addr, int value) {
+        if (!tso) {
+            s[addr] = value;
+            return;
+        }
+        int count = s[b + Layout.SB_COUNT];
+        int at = b + layout.storeBuffer + 2 * count;
+        s[at] = addr;
+        s[at + 1] = value;
+        s[b + Layout.SB_COUNT] = count + 1;
+        if (narrator != null) {
+            say("store " + (addr < 0 ? "ack to cpu" + (-1 - addr) : addressName(addr) + " = " + value) + " buffered");
+        }
+    }
+
+    /** A kernel load: the CPU's own newest buffered store to {@code addr} if any (TSO forwarding), else memory. */
+    private int load(int[] s, int c, int addr) {
+        if (tso) {
+            int b = layout.cpu(c);
+            int sb = b + layout.storeBuffer;
+            for (int i = s[b + Layout.SB_COUNT] - 1; i >= 0; i--) {
+                if (s[sb + 2 * i] == addr) {
+                    return s[sb + 2 * i + 1];
+                }
+            }
+        }
+        return s[addr];
+    }
+
+    /** The name of a kernel memory location, for narration. */
+    private String addressName(int addr) {
+        if (addr < program.shared().size()) {
+            return program.shared().get(addr).name();
+        }
+        if (addr >= layout.pteBase && addr < layout.pteBase + pages) {
+            return "PTE " + pageName(addr - layout.pteBase);
+        }
+        int c = (addr - layout.cpuBase) / layout.stride;
+        int off = (addr - layout.cpuBase) % layout.stride - layout.perCpu;
+        if (c >= 0 && c < cpus && off >= 0 && off < program.perCpu().size()) {
+            return program.perCpu().get(off).name() + "[" + c + "]";
+        }
+        return "#" + addr;
+    }
+
     private void takeIpi(int[] s, int c, int b, int h, int from) {
         s[b + Layout.PENDING + h] = sets.diff(s[b + Layout.PENDING + h], sets.single(from));
         if (events != null) {
@@ -326,7 +433,8 @@ public final class Machine {
         }
         s[b + Layout.SAVED_PC] = s[b + Layout.PC];
         int flags = s[b + Layout.FLAGS];
-        s[b + Layout.FLAGS] = Layout.IN_HANDLER | (h << Layout.HANDLER_SHIFT) | ((flags & Layout.IRQ_ON) != 0 ? Layout.SAVED_IRQ : 0);
+        s[b + Layout.FLAGS] = Layout.IN_HANDLER | (h << Layout.HANDLER_SHIFT) | ((flags & Layout.IRQ_ON) != 0 ? Layout.SAVED_IRQ : 0)
+                | (flags & Layout.FENCE);
         s[b + Layout.PC] = 0;
         s[b + layout.handlerLocals] = from;
         if (narrator != null) {
@@ -395,7 +503,13 @@ public final class Machine {
     /** Executes one instruction and returns the next pc. */
     private int exec(int[] s, int c, int b, int fr, Insn insn, int pc, int victim) {
         if (insn instanceof Insn.Assign a) {
-            s[targetIndex(a.target(), s, c, fr)] = eval(a.value(), s, c, fr);
+            int value = eval(a.value(), s, c, fr);
+            int at = targetIndex(a.target(), s, c, fr);
+            if (a.target() instanceof Insn.Target.Local) {
+                s[at] = value;
+            } else {
+                store(s, c, b, at, value);
+            }
             return pc + 1;
         } else if (insn instanceof Insn.Jump j) {
             return j.target();
@@ -415,7 +529,7 @@ public final class Machine {
             return pc + 1;
         } else if (insn instanceof Insn.Iret r) {
             int flags = s[b + Layout.FLAGS];
-            s[b + Layout.FLAGS] = (flags & Layout.SAVED_IRQ) != 0 ? Layout.IRQ_ON : 0;
+            s[b + Layout.FLAGS] = ((flags & Layout.SAVED_IRQ) != 0 ? Layout.IRQ_ON : 0) | (flags & Layout.FENCE);
             int next = s[b + Layout.SAVED_PC];
             s[b + Layout.SAVED_PC] = 0;
             java.util.Arrays.fill(s, b + layout.handlerLocals, b + layout.stride, 0);
@@ -451,7 +565,7 @@ public final class Machine {
             case SET_PTE -> {
                 int page = eval(args[0], s, c, fr);
                 int pte = eval(args[1], s, c, fr);
-                s[layout.pteBase + page] = pte;
+                store(s, c, b, layout.pteBase + page, pte);
                 if (Pte.present(pte)) {
                     int f = layout.frameBase + Pte.pfn(pte);
                     if (FrameState.owner(s[f]) == FrameState.KERNEL) {
@@ -464,7 +578,7 @@ public final class Machine {
             }
             case PTE_CLEAR -> {
                 int page = eval(args[0], s, c, fr);
-                s[layout.pteBase + page] = 0;
+                store(s, c, b, layout.pteBase + page, 0);
                 if (narrator != null) {
                     say("PTE " + pageName(page) + " cleared");
                 }
@@ -554,8 +668,13 @@ public final class Machine {
             }
             case ACK -> {
                 int to = checkedCpu(eval(args[0], s, c, fr));
-                int at = layout.cpu(to) + Layout.ACK_WAIT;
-                s[at] = sets.diff(s[at], sets.single(c));
+                if (tso) {
+                    // The ack is a plain store (csd_unlock): it leaves in order behind the handler's stores.
+                    store(s, c, b, -1 - to, 0);
+                } else {
+                    int at = layout.cpu(to) + Layout.ACK_WAIT;
+                    s[at] = sets.diff(s[at], sets.single(c));
+                }
                 if (events != null) {
                     events.on(Event.ACK, c, to, 0);
                 }
@@ -566,7 +685,15 @@ public final class Machine {
                     s[b + Layout.FLAGS] |= Layout.IRQ_ON;
                 }
             }
-            case SMP_MB, SMP_WMB, SMP_RMB -> {
+            case SMP_MB -> {
+                if (tso && s[b + Layout.SB_COUNT] > 0) {
+                    s[b + Layout.FLAGS] |= Layout.FENCE;
+                }
+            }
+            case WEAK_WRMSR_FENCE -> {
+                // Enabled only with an empty store buffer (MemoryOrder.DRAIN): nothing left to do.
+            }
+            case SMP_WMB, SMP_RMB -> {
                 // Sequentially consistent kernel memory: nothing to order.
             }
             case FREE_FRAME -> {
@@ -612,7 +739,7 @@ public final class Machine {
                 }
             }
             case SPIN_LOCK -> s[targetIndex(o.lock(), s, c, fr)] = 1;
-            case SPIN_UNLOCK -> s[targetIndex(o.lock(), s, c, fr)] = 0;
+            case SPIN_UNLOCK -> store(s, c, b, targetIndex(o.lock(), s, c, fr), 0);
             case PROTECT_DONE -> s[layout.protectedPages + eval(args[0], s, c, fr)] = 1;
             case READ, EXEC -> access(s, c, b, eval(args[0], s, c, fr), false, victim);
             case WRITE -> access(s, c, b, eval(args[0], s, c, fr), true, victim);
@@ -742,10 +869,10 @@ public final class Machine {
         } else if (e instanceof IrExpr.Local l) {
             return s[fr + l.slot()];
         } else if (e instanceof IrExpr.Shared sh) {
-            return s[sh.var()];
+            return load(s, c, sh.var());
         } else if (e instanceof IrExpr.PerCpu p) {
             int cpu = p.cpu() == null ? c : checkedCpu(eval(p.cpu(), s, c, fr));
-            return s[layout.cpu(cpu) + layout.perCpu + p.var()];
+            return load(s, c, layout.cpu(cpu) + layout.perCpu + p.var());
         } else if (e instanceof IrExpr.Self self) {
             return c;
         } else if (e instanceof IrExpr.Unary u) {
@@ -821,7 +948,7 @@ public final class Machine {
             case ACKED -> sets.disjoint(s[layout.cpu(c) + Layout.ACK_WAIT], eval(a[0], s, c, fr)) ? 1 : 0;
             case COUNT -> sets.count(eval(a[0], s, c, fr));
             case CPUMASK -> mmSets[eval(a[0], s, c, fr)];
-            case PTEP_GET -> s[layout.pteBase + eval(a[0], s, c, fr)];
+            case PTEP_GET -> load(s, c, layout.pteBase + eval(a[0], s, c, fr));
             case MK_PTE -> Pte.make(eval(a[0], s, c, fr), eval(a[1], s, c, fr) != 0);
             case PTE_MKCLEAN -> eval(a[0], s, c, fr) & ~Pte.DIRTY;
             case PTE_MKDIRTY -> eval(a[0], s, c, fr) | Pte.DIRTY;

@@ -1,0 +1,76 @@
+package dev.shootdown.model;
+
+import dev.shootdown.lang.Builtin;
+
+/**
+ * How an instruction meets the store buffer under {@code memory tso} (x86-TSO, Owens, Sarkar and
+ * Sewell, TPHOLs 2009; Intel SDM vol. 3A 8.2): stores are buffered in order; loads read the CPU's
+ * own newest buffered store first; locked and serializing instructions drain the buffer first
+ * (SDM 8.2.2, 8.3: INVLPG and MOV CR3 serialize); MFENCE (smp_mb) holds back later memory
+ * accesses until the buffer is empty, but not a WRMSR to the x2APIC, so an IPI can overtake
+ * buffered stores unless LFENCE follows (Linux's weak_wrmsr_fence(), SDM 10.12.3).
+ */
+public final class MemoryOrder {
+    /** Touches no kernel memory (locals, interrupt flag, IPI send). */
+    public static final byte NONE = 0;
+    /** Reads kernel memory. */
+    public static final byte ACCESS = 1;
+    /** Writes kernel memory through the store buffer (and may read it). */
+    public static final byte STORE = 2;
+    /** Locked or serializing: needs an empty store buffer. */
+    public static final byte DRAIN = 3;
+
+    private MemoryOrder() {}
+
+    static byte classify(Insn insn) {
+        if (insn instanceof Insn.Atomic) {
+            return DRAIN;
+        } else if (insn instanceof Insn.Assign a) {
+            if (!(a.target() instanceof Insn.Target.Local)) {
+                return STORE;
+            }
+            return IrExpr.isLocal(a.value()) ? NONE : ACCESS;
+        } else if (insn instanceof Insn.Branch b) {
+            return IrExpr.isLocal(b.cond()) ? NONE : ACCESS;
+        } else if (insn instanceof Insn.Wait w) {
+            return IrExpr.isLocal(w.cond()) ? NONE : ACCESS;
+        } else if (insn instanceof Insn.Assert a) {
+            return IrExpr.isLocal(a.cond()) ? NONE : ACCESS;
+        } else if (insn instanceof Insn.Op o) {
+            return op(o.op());
+        }
+        return NONE;
+    }
+
+    private static byte op(Builtin b) {
+        switch (b) {
+            case SET_PTE:
+            case PTE_CLEAR:
+            case ACK:
+            case SPIN_UNLOCK:
+                return STORE;
+            case PTEP_GET_AND_CLEAR:
+            case PTEP_CMPXCHG:
+            case PTEP_TEST_AND_CLEAR_YOUNG:
+            case PTEP_MKCLEAN:
+            case PTEP_SET_WRPROTECT:
+            case SPIN_LOCK:
+            case FLUSH_TLB_PAGE:
+            case FLUSH_TLB_ALL:
+            case TLBIE:
+            case TLBSYNC:
+            case WEAK_WRMSR_FENCE:
+                return DRAIN;
+            case SEND_IPI:
+            case LOCAL_IRQ_DISABLE:
+            case LOCAL_IRQ_ENABLE:
+            case SMP_MB:
+            case SMP_WMB:
+            case SMP_RMB:
+            case PROTECT_DONE:
+                return NONE;
+            default:
+                return ACCESS;
+        }
+    }
+}
