@@ -1,17 +1,19 @@
 package dev.shootdown.check;
 
+import dev.shootdown.model.Snapshot;
 import dev.shootdown.model.Verdict;
 
 import java.util.List;
 
 /** A shortest path from the initial state to a violation, step by step, in words. */
-public record Counterexample(Verdict verdict, String note, List<Step> steps, int cpus) {
+public record Counterexample(Verdict verdict, String note, List<Step> steps, int cpus, Snapshot initial) {
 
     /**
      * One step: which CPU acted, what it ran (the source statement or a hardware event), and what
      * happened (TLB hits and fills, PTE changes, faults). {@code violating} marks the step that broke the property.
      *
-     * @param line the source line of the statement, or 0 for hardware events
+     * @param line  the source line of the statement, or 0 for hardware events
+     * @param after the state after the step
      */
-    public record Step(int number, int cpu, String action, String note, int line, boolean violating) {}
+    public record Step(int number, int cpu, String action, String note, int line, boolean violating, Snapshot after) {}
 }

@@ -4,6 +4,7 @@ import dev.shootdown.model.Action;
 import dev.shootdown.model.Layout;
 import dev.shootdown.model.Machine;
 import dev.shootdown.model.Program;
+import dev.shootdown.model.Snapshot;
 import dev.shootdown.model.Verdict;
 
 import java.util.ArrayDeque;
@@ -32,6 +33,7 @@ public final class TraceRebuilder {
         }
         Machine m = new Machine(program);
         int[] state = m.initialState();
+        Snapshot initial = m.snapshot(state);
         fps.pop();
         List<Counterexample.Step> steps = new ArrayList<>();
         int[] actions = new int[m.maxActions()];
@@ -63,7 +65,7 @@ public final class TraceRebuilder {
         } else if (violation.verdict() == Verdict.DEADLOCK) {
             note = deadlockNote(m, state);
         }
-        return new Counterexample(violation.verdict(), note, steps, program.cpus());
+        return new Counterexample(violation.verdict(), note, steps, program.cpus(), initial);
     }
 
     private Counterexample.Step narrate(Machine m, int[] state, int action, int number, boolean violating) {
@@ -75,8 +77,10 @@ public final class TraceRebuilder {
 
     private Counterexample.Step step(Machine m, int[] before, int action, int number, List<String> notes, boolean violating) {
         var pos = m.position(before, action);
+        int[] after = before.clone();
+        m.apply(after, action, null);
         return new Counterexample.Step(number, Action.cpu(action), m.label(before, action), String.join("; ", notes),
-                pos == null ? 0 : pos.line(), violating);
+                pos == null ? 0 : pos.line(), violating, m.snapshot(after));
     }
 
     private String deadlockNote(Machine m, int[] s) {

@@ -849,6 +849,73 @@ public final class Machine {
         return sets.describe(set);
     }
 
+    // ---------------------------------------------------------------- snapshots
+
+    /** A readable picture of {@code s} (for reports; not for hot paths). */
+    public Snapshot snapshot(int[] s) {
+        java.util.Map<String, String> ptes = new java.util.LinkedHashMap<>();
+        for (int p = 0; p < pages; p++) {
+            ptes.put(pageName(p), pte(s[layout.pteBase + p]));
+        }
+        java.util.Map<String, String> frames = new java.util.LinkedHashMap<>();
+        for (int f = 0; f < program.frames(); f++) {
+            frames.put(frameName(f), FrameState.describe(s[layout.frameBase + f], program.mmNames()));
+        }
+        java.util.Map<String, String> shared = new java.util.LinkedHashMap<>();
+        for (int v = 0; v < program.shared().size(); v++) {
+            shared.put(program.shared().get(v).name(), value(program.shared().get(v), s[v]));
+        }
+        java.util.List<Snapshot.CpuView> views = new java.util.ArrayList<>();
+        for (int c = 0; c < cpus; c++) {
+            int b = layout.cpu(c);
+            int flags = s[b + Layout.FLAGS];
+            java.util.Map<String, String> tlb = new java.util.LinkedHashMap<>();
+            for (int p = 0; p < pages; p++) {
+                if (s[b + layout.tlb + p] != 0) {
+                    tlb.put(pageName(p), pte(s[b + layout.tlb + p]));
+                }
+            }
+            java.util.Map<String, String> vars = new java.util.LinkedHashMap<>();
+            for (int v = 0; v < program.perCpu().size(); v++) {
+                vars.put(program.perCpu().get(v).name(), value(program.perCpu().get(v), s[b + layout.perCpu + v]));
+            }
+            java.util.List<String> sb = new java.util.ArrayList<>();
+            for (int i = 0; i < s[b + Layout.SB_COUNT]; i++) {
+                int addr = s[b + layout.storeBuffer + 2 * i];
+                sb.add(addr < 0 ? "ack to cpu" + (-1 - addr) : addressName(addr) + " = " + s[b + layout.storeBuffer + 2 * i + 1]);
+            }
+            java.util.List<String> pending = new java.util.ArrayList<>();
+            for (int h = 0; h < layout.handlers; h++) {
+                int senders = s[b + Layout.PENDING + h];
+                for (int from = sets.next(senders, 0); from >= 0; from = sets.next(senders, from + 1)) {
+                    pending.add(handlers[h].name() + " from cpu" + from);
+                }
+            }
+            Code code = code(s, b);
+            String where = (flags & Layout.IN_HANDLER) != 0 ? "in " + code.name() + ": " + code.labels()[s[b + Layout.PC]]
+                    : code.labels()[s[b + Layout.PC]];
+            views.add(new Snapshot.CpuView(c, where, (flags & Layout.IRQ_ON) != 0, tlb, vars, sb, pending));
+        }
+        return new Snapshot(ptes, frames, shared, views);
+    }
+
+    private String value(Program.Var v, int raw) {
+        switch (v.type()) {
+            case BOOL:
+                return raw != 0 ? "true" : "false";
+            case CPUSET:
+                return sets.describe(raw);
+            case PTE:
+                return pte(raw);
+            case FRAME:
+                return frameName(raw);
+            case PAGE:
+                return pageName(raw);
+            default:
+                return Integer.toString(raw);
+        }
+    }
+
     // ---------------------------------------------------------------- invariants
 
     /** Returns the text of the first invariant {@code s} breaks, or null. */
