@@ -16,7 +16,9 @@ import static dev.shootdown.lang.Type.*;
 public enum Builtin {
     // Pure functions and reads (expressions).
     ACKED("acked", Kind.READ, BOOL, CPUSET),
-    CPUMASK("cpumask", Kind.PURE, CPUSET, MM),
+    CPUMASK("cpumask", Kind.READ, CPUSET, MM),
+    PMD_GET("pmd_get", Kind.READ, PTE, TABLE),
+    TABLE_FRAME("table_frame", Kind.PURE, FRAME, TABLE),
     COUNT("count", Kind.PURE, INT, CPUSET),
     PTEP_GET("ptep_get", Kind.READ, PTE, PAGE),
     MK_PTE("mk_pte", Kind.PURE, PTE, FRAME, BOOL),
@@ -34,6 +36,24 @@ public enum Builtin {
     PTEP_TEST_AND_CLEAR_YOUNG("ptep_test_and_clear_young", Kind.OP, BOOL, PAGE),
     PTEP_MKCLEAN("ptep_mkclean", Kind.OP, PTE, PAGE),
     PTEP_SET_WRPROTECT("ptep_set_wrprotect", Kind.OP, PTE, PAGE),
+
+    // Upper-level entries (PMDs) that hook page-table pages into an mm.
+    PMD_CLEAR("pmd_clear", Kind.OP, VOID, TABLE),
+    PMDP_GET_AND_CLEAR("pmdp_get_and_clear", Kind.OP, PTE, TABLE),
+    PMD_POPULATE("pmd_populate", Kind.OP, VOID, TABLE, FRAME),
+
+    // Address spaces on CPUs: CR3/TTBR writes and mm_cpumask.
+    SWITCH_MM("switch_mm", Kind.OP, VOID, MM),
+    CPUMASK_SET("cpumask_set", Kind.OP, VOID, MM, INT),
+    CPUMASK_CLEAR("cpumask_clear", Kind.OP, VOID, MM, INT),
+
+    // RCU: deferred frees wait until every CPU has passed a quiescent state.
+    RCU_FREE("rcu_free", Kind.OP, VOID, FRAME),
+    RCU_READ_LOCK("rcu_read_lock", Kind.OP, VOID),
+    RCU_READ_UNLOCK("rcu_read_unlock", Kind.OP, VOID),
+
+    // The lockless software walker (get_user_pages_fast): reads the PMD, the table, the PTE, takes the page.
+    GUP_FAST("gup_fast", Kind.OP, VOID, PAGE),
 
     // TLB maintenance.
     FLUSH_TLB_PAGE("flush_tlb_page", Kind.OP, VOID, PAGE),

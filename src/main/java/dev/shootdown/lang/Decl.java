@@ -15,10 +15,14 @@ public sealed interface Decl {
     /** One knob: a name and an optional value (a number or a word). */
     record Knob(Position pos, String name, Token value) {}
 
-    /** {@code mm A { page p -> frame f writable }}. */
-    record Mm(Position pos, String name, List<Page> pages) implements Decl {}
+    /** {@code mm A { page p -> frame f writable; table t -> frame pt { page q -> frame g } }}. */
+    record Mm(Position pos, String name, List<Page> pages, List<Table> tables) implements Decl {}
 
-    record Page(Position pos, String name, String frame, List<Token> flags) {}
+    /** A page of an mm; {@code table} names the page-table page holding its PTE, or is null when tables are not modelled. */
+    record Page(Position pos, String name, String frame, List<Token> flags, String table) {}
+
+    /** A last-level page table: its own frame, hooked into the mm's upper level by one entry (a PMD). */
+    record Table(Position pos, String name, String frame, List<Token> flags) {}
 
     /** {@code frames g, h}: frames that start free, for {@code alloc_frame()}. */
     record Frames(Position pos, List<Token> names) implements Decl {}

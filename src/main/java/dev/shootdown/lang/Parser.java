@@ -112,13 +112,38 @@ public final class Parser {
         Token name = expect(TokenKind.IDENT, "an address-space name after 'mm'");
         expect(TokenKind.LBRACE, "'{' to open the address space");
         List<Decl.Page> pages = new ArrayList<>();
+        List<Decl.Table> tables = new ArrayList<>();
+        pages(pages, tables, null);
+        return new Decl.Mm(kw.position(), name.text(), pages, tables);
+    }
+
+    /** The body of an mm or of a table in it, up to and including its closing brace. */
+    private void pages(List<Decl.Page> pages, List<Decl.Table> tables, String table) {
         while (!accept(TokenKind.RBRACE)) {
             if (accept(TokenKind.SEMI)) {
                 continue;
             }
             Token page = peek();
+            if (page.isWord("table") && table == null) {
+                advance();
+                Token tname = expect(TokenKind.IDENT, "a table name");
+                expect(TokenKind.ARROW, "'->' after the table name");
+                if (!peek().isWord("frame")) {
+                    throw error(peek(), "expected 'frame' after '->'");
+                }
+                advance();
+                Token tframe = expect(TokenKind.IDENT, "the page-table frame's name");
+                List<Token> flags = new ArrayList<>();
+                while (peek().is(TokenKind.IDENT) && peek().position().line() == tframe.position().line()) {
+                    flags.add(advance());
+                }
+                expect(TokenKind.LBRACE, "'{' to open the table's pages");
+                tables.add(new Decl.Table(page.position(), tname.text(), tframe.text(), flags));
+                pages(pages, tables, tname.text());
+                continue;
+            }
             if (!page.isWord("page")) {
-                throw error(page, "expected 'page NAME -> frame NAME' or '}', found " + page.describe());
+                throw error(page, "expected 'page NAME -> frame NAME'" + (table == null ? ", 'table NAME -> frame NAME {'" : "") + " or '}', found " + page.describe());
             }
             advance();
             Token pname = expect(TokenKind.IDENT, "a page name");
@@ -133,9 +158,8 @@ public final class Parser {
             while (peek().is(TokenKind.IDENT) && peek().position().line() == fname.position().line()) {
                 flags.add(advance());
             }
-            pages.add(new Decl.Page(page.position(), pname.text(), fname.text(), flags));
+            pages.add(new Decl.Page(page.position(), pname.text(), fname.text(), flags, table));
         }
-        return new Decl.Mm(kw.position(), name.text(), pages);
     }
 
     private Decl vars() {

@@ -2,7 +2,7 @@ package dev.shootdown.lang;
 
 /** The value types of the language. Every value fits in a 32-bit int in both engines. */
 public enum Type {
-    INT("int"), BOOL("bool"), CPUSET("cpuset"), PTE("pte"), FRAME("frame"), PAGE("page"), MM("mm"), HANDLER("handler"), VOID("nothing");
+    INT("int"), BOOL("bool"), CPUSET("cpuset"), PTE("pte"), FRAME("frame"), PAGE("page"), TABLE("table"), MM("mm"), HANDLER("handler"), VOID("nothing");
 
     private final String word;
 

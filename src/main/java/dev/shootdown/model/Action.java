@@ -12,6 +12,10 @@ public final class Action {
     public static final int BCAST = 3;
     /** TSO: the oldest entry of the CPU's store buffer becomes visible. */
     public static final int DRAIN = 4;
+    /** RCU: the CPU reports a quiescent state. */
+    public static final int RCU_QS = 5;
+    /** The CPU's walker speculatively walks a page (arg) of its loaded mm. */
+    public static final int SPECULATE = 6;
 
     /** An IPI's argument: handler << SENDER_BITS | sender. */
     public static final int SENDER_BITS = 12;

@@ -34,6 +34,11 @@ public final class Compiler {
     private final Map<String, Integer> mms = new LinkedHashMap<>();
     private final Map<String, Integer> pages = new LinkedHashMap<>();
     private final Map<String, Integer> frames = new LinkedHashMap<>();
+    private final Map<String, Integer> tables = new LinkedHashMap<>();
+    private final List<Integer> tableMm = new ArrayList<>();
+    private final List<Integer> tableFrame = new ArrayList<>();
+    private final List<Integer> initialPmds = new ArrayList<>();
+    private final List<Integer> pageTable = new ArrayList<>();
     private final List<Integer> pageMm = new ArrayList<>();
     private final List<Integer> initialPtes = new ArrayList<>();
     private final List<Integer> initialFrames = new ArrayList<>();
@@ -185,7 +190,8 @@ public final class Compiler {
         }
         Verdict exp = expected;
         return new Program(file.source(), new Program.Meta(title, seed, exp, explanation), hardware,
-                List.copyOf(mms.keySet()), List.copyOf(pages.keySet()), ints(pageMm), ints(initialPtes),
+                List.copyOf(mms.keySet()), List.copyOf(pages.keySet()), ints(pageMm), ints(pageTable), ints(initialPtes),
+                List.copyOf(tables.keySet()), ints(tableMm), ints(tableFrame), ints(initialPmds),
                 List.copyOf(frames.keySet()), ints(initialFrames), List.copyOf(shared), List.copyOf(perCpu),
                 handlers, programs, cpuMm, properties, invariants);
     }
@@ -230,6 +236,10 @@ public final class Compiler {
         Hardware.MemoryModel memory = Hardware.MemoryModel.SC;
         int storeBuffer = 2;
         boolean ipiLatched = false;
+        boolean speculative = false;
+        boolean pcid = false;
+        Hardware.PagingCache pagingCache = Hardware.PagingCache.OFF;
+        int rcuSlots = 2;
         List<Decl.Knob> knobs = new ArrayList<>(hw.knobs());
         for (Map.Entry<String, String> o : knobOverrides.entrySet()) {
             knobs.removeIf(k -> k.name().equals(o.getKey()));
@@ -255,7 +265,19 @@ public final class Compiler {
                 }
                 case "store_buffer" -> storeBuffer = intKnob(k, 1, 8);
                 case "ipi_latched" -> ipiLatched = flagKnob(k);
-                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, evictions, memory, store_buffer or ipi_latched");
+                case "speculative_walks" -> speculative = flagKnob(k);
+                case "pcid" -> pcid = flagKnob(k);
+                case "rcu_slots" -> rcuSlots = intKnob(k, 1, 8);
+                case "paging_cache" -> {
+                    String v = k.value() == null ? "" : k.value().text();
+                    pagingCache = switch (v) {
+                        case "off" -> Hardware.PagingCache.OFF;
+                        case "x86" -> Hardware.PagingCache.X86;
+                        case "lpae" -> Hardware.PagingCache.LPAE;
+                        default -> throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'paging_cache off', 'paging_cache x86' or 'paging_cache lpae'");
+                    };
+                }
+                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, evictions, memory, store_buffer, ipi_latched, speculative_walks, pcid, paging_cache or rcu_slots");
             }
         }
         if (nCpus < 0) {
@@ -270,7 +292,8 @@ public final class Compiler {
         if (capacity < 0) {
             capacity = Math.max(1, pages.size());
         }
-        return new Hardware(hw.profile(), nCpus, capacity, blindSet, evictions, memory, memory == Hardware.MemoryModel.TSO ? storeBuffer : 0, ipiLatched);
+        return new Hardware(hw.profile(), nCpus, capacity, blindSet, evictions, memory, memory == Hardware.MemoryModel.TSO ? storeBuffer : 0, ipiLatched,
+                speculative, pcid, pagingCache, rcuSlots);
     }
 
     private static int intKnob(Decl.Knob k, int min, int max) {
@@ -295,6 +318,27 @@ public final class Compiler {
         declare(m.name(), m.pos());
         int mm = mms.size();
         mms.put(m.name(), mm);
+        for (Decl.Table t : m.tables()) {
+            declare(t.name(), t.pos());
+            boolean unhooked = false;
+            for (var f : t.flags()) {
+                if (!f.text().equals("unhooked")) {
+                    throw new CompileError(f.position(), "unknown table flag '" + f.text() + "': expected unhooked");
+                }
+                unhooked = true;
+            }
+            if (frames.containsKey(t.frame())) {
+                throw new CompileError(t.pos(), "frame '" + t.frame() + "' is already used; a page table needs a frame of its own");
+            }
+            declare(t.frame(), t.pos());
+            int frame = frames.size();
+            frames.put(t.frame(), frame);
+            initialFrames.add(FrameState.owned(mm, false));
+            tables.put(t.name(), tables.size());
+            tableMm.add(mm);
+            tableFrame.add(frame);
+            initialPmds.add(unhooked ? 0 : Pte.make(frame, true));
+        }
         for (Decl.Page p : m.pages()) {
             declare(p.name(), p.pos());
             boolean writable = false;
@@ -324,6 +368,7 @@ public final class Compiler {
             }
             pages.put(p.name(), pages.size());
             pageMm.add(mm);
+            pageTable.add(p.table() == null ? -1 : tables.get(p.table()));
             int pte = unmapped ? 0 : Pte.make(frame, writable) | (dirty ? Pte.DIRTY : 0) | (accessed ? Pte.ACCESSED : 0);
             initialPtes.add(pte);
         }
@@ -378,6 +423,8 @@ public final class Compiler {
             return new Typed(new IrExpr.Const(frames.get(n.name())), Type.FRAME);
         } else if (e instanceof Expr.Name n && pages.containsKey(n.name())) {
             return new Typed(new IrExpr.Const(pages.get(n.name())), Type.PAGE);
+        } else if (e instanceof Expr.Name n && tables.containsKey(n.name())) {
+            return new Typed(new IrExpr.Const(tables.get(n.name())), Type.TABLE);
         }
         throw new CompileError(e.pos(), "expected a constant initial value (a number, true/false, a set of CPU numbers, a frame or page name)");
     }
@@ -392,10 +439,10 @@ public final class Compiler {
             for (var t : c.properties()) {
                 Verdict v = Verdict.byProperty(t.text());
                 if (v == null || v == Verdict.ASSERTION) {
-                    throw new CompileError(t.position(), "unknown property '" + t.text() + "': expected no_use_after_free, no_lost_write, no_write_after_protect or no_deadlock");
+                    throw new CompileError(t.position(), "unknown property '" + t.text() + "': expected no_use_after_free, no_lost_write, no_write_after_protect, no_walk_of_freed_table or no_deadlock");
                 }
-                if (v == Verdict.WALK_OF_FREED_TABLE || v == Verdict.STALE_ICACHE) {
-                    throw new CompileError(t.position(), "'" + t.text() + "' needs page-table frames and i-caches, which this version does not model yet");
+                if (v == Verdict.STALE_ICACHE) {
+                    throw new CompileError(t.position(), "'" + t.text() + "' needs incoherent i-caches, which this version does not model yet");
                 }
                 props.add(v);
             }
@@ -999,6 +1046,9 @@ public final class Compiler {
             }
             if (mms.containsKey(s)) {
                 return new Typed(new IrExpr.Const(mms.get(s)), Type.MM);
+            }
+            if (tables.containsKey(s)) {
+                return new Typed(new IrExpr.Const(tables.get(s)), Type.TABLE);
             }
             switch (s) {
                 case "self" -> {

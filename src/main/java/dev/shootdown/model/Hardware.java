@@ -12,9 +12,20 @@ package dev.shootdown.model;
  * @param ipiLatched  a sent IPI is latched in the target's local APIC at once, so the target takes it at its
  *                    next instruction boundary with interrupts enabled (SDM 10.8.4, 6.8.1); without the knob an
  *                    IPI is in flight for an arbitrary time, which over-approximates every delivery latency
+ * @param speculativeWalks any CPU whose CR3 holds an mm may walk any of its pages at any time and fill its
+ *                    TLB and paging-structure cache (SDM vol. 3A 4.10.2.3; seed 004), lazy CPUs included
+ * @param pcid        TLB entries are tagged with their address space and survive switch_mm (SDM 4.10.1)
+ * @param rcuSlots    how many RCU-deferred frees may be pending at once
  */
 public record Hardware(String profile, int cpus, int tlbCapacity, boolean blindSet, boolean evictions, MemoryModel memory, int storeBuffer,
-                       boolean ipiLatched) {
+                       boolean ipiLatched, boolean speculativeWalks, boolean pcid, PagingCache pagingCache, int rcuSlots) {
+
+    /**
+     * Paging-structure caches of upper-level entries (PMDs): none; x86's, which any INVLPG or CR3
+     * write empties (SDM vol. 3A 4.10.4.1); ARM LPAE's cached level-1 entries, which only a TLB
+     * invalidation of an address they cover drops (Russell King, seed 004).
+     */
+    public enum PagingCache { OFF, X86, LPAE }
 
     /** Kernel memory: sequentially consistent, or x86-TSO with per-CPU FIFO store buffers of {@code storeBuffer} entries. */
     public enum MemoryModel { SC, TSO }

@@ -16,7 +16,11 @@ public final class Layout {
     public static final int ACK_WAIT = 3;
     /** Entries in the CPU's store buffer (TSO). */
     public static final int SB_COUNT = 4;
-    public static final int PENDING = 5;
+    /** The address space in the CPU's CR3/TTBR: mm index + 1, 0 for none. */
+    public static final int CR3 = 5;
+    /** rcu_read_lock() nesting depth. */
+    public static final int RCU_NEST = 6;
+    public static final int PENDING = 7;
 
     public static final int IRQ_ON = 1;
     public static final int IN_HANDLER = 2;
@@ -33,6 +37,8 @@ public final class Layout {
     public final int tlb;
     /** Per page: the set of CPUs whose broadcast invalidation (tlbie) of it is not yet performed here. */
     public final int bcast;
+    /** Per table: the CPU's paging-structure cache entry for the PMD that hooks it (0: none). */
+    public final int pwc;
     public final int perCpu;
     /** The store buffer: (address, value) pairs, oldest first; an address below 0 is an ack to CPU -1-address. */
     public final int storeBuffer;
@@ -42,6 +48,13 @@ public final class Layout {
     public final int mainFrame;
     public final int handlerFrame;
     public final int pteBase;
+    /** Per table: the PMD entry hooking it into its mm (present + the table's frame, or 0). */
+    public final int pmdBase;
+    /** Per mm: mm_cpumask, a CPU set. */
+    public final int mmMaskBase;
+    /** RCU: per slot, the frame to free + 1 (0: empty) and the set of CPUs still to pass a quiescent state. */
+    public final int rcuBase;
+    public final int rcuSlots;
     public final int frameBase;
     /** Per page: 1 once its mprotect(read-only) has returned (no_write_after_protect). */
     public final int protectedPages;
@@ -56,7 +69,8 @@ public final class Layout {
         handlerFrame = p.handlers().stream().mapToInt(Code::frameSize).max().orElse(0);
         tlb = PENDING + handlers;
         bcast = tlb + pages;
-        perCpu = bcast + pages;
+        pwc = bcast + pages;
+        perCpu = pwc + p.tableNames().size();
         storeBuffer = perCpu + p.perCpu().size();
         storeBufferEntries = p.hardware().storeBuffer();
         locals = storeBuffer + 2 * storeBufferEntries;
@@ -64,7 +78,11 @@ public final class Layout {
         stride = handlerLocals + handlerFrame;
         cpuBase = nShared;
         pteBase = cpuBase + cpus * stride;
-        frameBase = pteBase + pages;
+        pmdBase = pteBase + pages;
+        mmMaskBase = pmdBase + p.tableNames().size();
+        rcuBase = mmMaskBase + p.mmNames().size();
+        rcuSlots = p.hardware().rcuSlots();
+        frameBase = rcuBase + 2 * rcuSlots;
         protectedPages = frameBase + p.frames();
         size = protectedPages + pages;
     }

@@ -92,6 +92,11 @@ public final class Machine {
             }
         }
         System.arraycopy(program.initialPtes(), 0, s, layout.pteBase, pages);
+        System.arraycopy(program.initialPmds(), 0, s, layout.pmdBase, program.tableNames().size());
+        System.arraycopy(mmSets, 0, s, layout.mmMaskBase, mmSets.length);
+        for (int c = 0; c < cpus; c++) {
+            s[layout.cpu(c) + Layout.CR3] = program.cpuMm()[c] + 1;
+        }
         System.arraycopy(program.initialFrames(), 0, s, layout.frameBase, program.frames());
         for (int c = 0; c < cpus; c++) {
             runLocals(s, c, layout.cpu(c));
@@ -153,6 +158,16 @@ public final class Machine {
         if (s[b + Layout.SB_COUNT] > 0) {
             out[n++] = Action.of(Action.DRAIN, c, 0);
         }
+        if (layout.rcuSlots > 0 && canBeQuiescent(s, c, b)) {
+            out[n++] = Action.of(Action.RCU_QS, c, 0);
+        }
+        if (hw.speculativeWalks()) {
+            for (int p = 0; p < pages; p++) {
+                if (canSpeculate(s, b, p)) {
+                    out[n++] = Action.of(Action.SPECULATE, c, p);
+                }
+            }
+        }
         if (hw.evictions()) {
             for (int p = 0; p < pages; p++) {
                 if (s[b + layout.tlb + p] != 0) {
@@ -184,7 +199,7 @@ public final class Machine {
     }
 
     public int maxActionsPerCpu() {
-        return Math.max(1, pages) + layout.handlers * cpus + cpus * pages + pages + 2;
+        return Math.max(1, pages) + layout.handlers * cpus + cpus * pages + 2 * pages + 3;
     }
 
     private Code code(int[] s, int b) {
@@ -212,6 +227,13 @@ public final class Machine {
             return s[targetIndex(o.lock(), s, c, fr)] == 0;
         } else if (insn instanceof Insn.Op o && o.op() == Builtin.TLBSYNC) {
             return !bcastPendingFrom(s, c);
+        } else if (insn instanceof Insn.Op o && o.op() == Builtin.RCU_FREE) {
+            for (int i = 0; i < layout.rcuSlots; i++) {
+                if (s[layout.rcuBase + 2 * i] == 0) {
+                    return true;
+                }
+            }
+            return false;
         }
         return true;
     }
@@ -264,7 +286,7 @@ public final class Machine {
     public boolean deadlocked(int[] s, int[] actions, int count) {
         for (int i = 0; i < count; i++) {
             int a = actions[i];
-            if (Action.kind(a) == Action.EVICT) {
+            if (Action.kind(a) == Action.EVICT || Action.kind(a) == Action.SPECULATE) {
                 continue;
             }
             if (Action.kind(a) != Action.STEP || !inBackground(s, Action.cpu(a))) {
@@ -315,6 +337,7 @@ public final class Machine {
                 int issuer = Action.arg(action) & Action.SENDER_MASK;
                 s[b + layout.bcast + page] = sets.diff(s[b + layout.bcast + page], sets.single(issuer));
                 s[b + layout.tlb + page] = 0;
+                dropPwc(s, b, page);
                 if (events != null) {
                     events.on(Event.BCAST_PERFORM, c, page, issuer);
                 }
@@ -323,6 +346,13 @@ public final class Machine {
                 }
             }
             case Action.DRAIN -> drain(s, c, b);
+            case Action.RCU_QS -> {
+                if (narrator != null) {
+                    say("cpu" + c + " passes a quiescent state");
+                }
+                quiescent(s, c);
+            }
+            case Action.SPECULATE -> speculate(s, c, b, Action.arg(action));
             default -> throw new IllegalArgumentException("action " + action);
         }
         this.narrator = null;
@@ -343,6 +373,8 @@ public final class Machine {
             case Action.IPI -> "<IPI " + handlers[Action.arg(action) >>> Action.SENDER_BITS].name() + " from cpu" + (Action.arg(action) & Action.SENDER_MASK) + ">";
             case Action.EVICT -> "<TLB eviction>";
             case Action.DRAIN -> "<store buffer drains>";
+            case Action.RCU_QS -> "<RCU quiescent state>";
+            case Action.SPECULATE -> "<speculative walk>";
             default -> "<broadcast invalidation>";
         };
     }
@@ -630,13 +662,86 @@ public final class Machine {
             case FLUSH_TLB_PAGE -> {
                 int page = eval(args[0], s, c, fr);
                 s[b + layout.tlb + page] = 0;
+                dropPwc(s, b, page);
+                if (events != null) {
+                    events.on(Event.INVLPG, c, page, 0);
+                }
             }
-            case FLUSH_TLB_ALL -> java.util.Arrays.fill(s, b + layout.tlb, b + layout.tlb + pages, 0);
+            case FLUSH_TLB_ALL -> {
+                if (events != null) {
+                    int dropped = 0;
+                    for (int p = 0; p < pages; p++) {
+                        dropped += s[b + layout.tlb + p] != 0 ? 1 : 0;
+                    }
+                    events.on(Event.FLUSH_ALL, c, dropped, 0);
+                }
+                flushAll(s, b);
+            }
+            case PMD_CLEAR -> {
+                int t = eval(args[0], s, c, fr);
+                store(s, c, b, layout.pmdBase + t, 0);
+                if (narrator != null) {
+                    say("PMD of table " + program.tableNames().get(t) + " cleared (table unhooked)");
+                }
+            }
+            case PMDP_GET_AND_CLEAR -> {
+                int t = eval(args[0], s, c, fr);
+                result = s[layout.pmdBase + t];
+                s[layout.pmdBase + t] = 0;
+                if (narrator != null) {
+                    say("PMD of table " + program.tableNames().get(t) + " cleared atomically (table unhooked), was " + pte(result));
+                }
+            }
+            case PMD_POPULATE -> {
+                int t = eval(args[0], s, c, fr);
+                int f = eval(args[1], s, c, fr);
+                store(s, c, b, layout.pmdBase + t, Pte.make(f, true));
+                int at = layout.frameBase + f;
+                if (FrameState.owner(s[at]) == FrameState.KERNEL) {
+                    s[at] = FrameState.withOwner(s[at], FrameState.mmOwner(program.tableMm()[t]));
+                }
+                if (narrator != null) {
+                    say("table " + program.tableNames().get(t) + " hooked with frame " + frameName(f));
+                }
+            }
+            case SWITCH_MM -> {
+                int mm = eval(args[0], s, c, fr);
+                s[b + Layout.CR3] = mm + 1;
+                if (!hw.pcid()) {
+                    flushAll(s, b);
+                }
+                if (narrator != null) {
+                    say("CR3 := " + program.mmNames().get(mm) + (hw.pcid() ? " (PCID: TLB kept)" : " (TLB flushed)"));
+                }
+            }
+            case CPUMASK_SET, CPUMASK_CLEAR -> {
+                int at = layout.mmMaskBase + eval(args[0], s, c, fr);
+                int cpu = sets.single(checkedCpu(eval(args[1], s, c, fr)));
+                s[at] = o.op() == Builtin.CPUMASK_SET ? sets.union(s[at], cpu) : sets.diff(s[at], cpu);
+            }
+            case RCU_FREE -> {
+                int f = eval(args[0], s, c, fr);
+                for (int i = 0; i < layout.rcuSlots; i++) {
+                    int at = layout.rcuBase + 2 * i;
+                    if (s[at] == 0) {
+                        s[at] = f + 1;
+                        s[at + 1] = allCpus;
+                        break;
+                    }
+                }
+                if (narrator != null) {
+                    say("frame " + frameName(f) + " queued to be freed after an RCU grace period");
+                }
+            }
+            case RCU_READ_LOCK -> s[b + Layout.RCU_NEST]++;
+            case RCU_READ_UNLOCK -> s[b + Layout.RCU_NEST] = Math.max(0, s[b + Layout.RCU_NEST] - 1);
+            case GUP_FAST -> gupFast(s, c, eval(args[0], s, c, fr));
             case TLBIE -> {
                 // PowerPC tlbie: the local entry goes now, other CPUs' entries at some later point,
                 // all of them by the issuer's tlbsync (Power ISA 3.0 Book III 6.10).
                 int page = eval(args[0], s, c, fr);
                 s[b + layout.tlb + page] = 0;
+                dropPwc(s, b, page);
                 int me = sets.single(c);
                 for (int t = 0; t < cpus; t++) {
                     if (t != c) {
@@ -696,19 +801,7 @@ public final class Machine {
             case SMP_WMB, SMP_RMB -> {
                 // Sequentially consistent kernel memory: nothing to order.
             }
-            case FREE_FRAME -> {
-                int f = eval(args[0], s, c, fr);
-                int st = s[layout.frameBase + f];
-                if (FrameState.isFree(st)) {
-                    fail(Verdict.ASSERTION, "double free of frame " + frameName(f));
-                } else if ((st & FrameState.SAVED) != 0 && (st & FrameState.MODIFIED) != 0) {
-                    fail(Verdict.LOST_WRITE, "frame " + frameName(f) + " freed with writes newer than its saved copy");
-                }
-                s[layout.frameBase + f] = FrameState.FREE;
-                if (narrator != null) {
-                    say("frame " + frameName(f) + " freed");
-                }
-            }
+            case FREE_FRAME -> freeFrame(s, eval(args[0], s, c, fr));
             case ALLOC_FRAME -> {
                 result = -1;
                 for (int f = 0; f < program.frames(); f++) {
@@ -750,14 +843,132 @@ public final class Machine {
         }
     }
 
+    /**
+     * get_user_pages_fast: a software walk of the page tables in memory (no TLB, no paging-structure
+     * cache), then a reference to the page. Linux runs it with interrupts off so that a table cannot
+     * be freed under it by a freer that waits for IPIs (seed 004; mm/gup.c).
+     */
+    private void gupFast(int[] s, int c, int page) {
+        int t = program.pageTable()[page];
+        if (t >= 0) {
+            int pmd = s[layout.pmdBase + t];
+            if (!Pte.present(pmd)) {
+                if (narrator != null) {
+                    say("gup_fast: PMD of " + program.tableNames().get(t) + " not present: falls back to the slow path");
+                }
+                return;
+            }
+            int tf = Pte.pfn(pmd);
+            if (FrameState.isFree(s[layout.frameBase + tf])) {
+                fail(Verdict.WALK_OF_FREED_TABLE, "gup_fast on cpu" + c + " reads page table " + frameName(tf) + ", which is free");
+                return;
+            }
+        }
+        int pte = s[layout.pteBase + page];
+        if (!Pte.present(pte)) {
+            if (narrator != null) {
+                say("gup_fast: PTE of " + pageName(page) + " not present: falls back to the slow path");
+            }
+            return;
+        }
+        int f = Pte.pfn(pte);
+        if (narrator != null) {
+            say("gup_fast: " + pageName(page) + " -> frame " + frameName(f) + ", reference taken");
+        }
+        if (FrameState.owner(s[layout.frameBase + f]) != FrameState.mmOwner(pageMm[page])) {
+            fail(Verdict.USE_AFTER_FREE, "gup_fast takes a reference to frame " + frameName(f) + ", which is "
+                    + FrameState.describe(s[layout.frameBase + f], program.mmNames()));
+        }
+    }
+
+    /** RCU: CPU {@code c} passes a quiescent state; grace periods it was the last to end free their frames. */
+    private void quiescent(int[] s, int c) {
+        int me = sets.single(c);
+        for (int i = 0; i < layout.rcuSlots; i++) {
+            int at = layout.rcuBase + 2 * i;
+            if (s[at] != 0 && sets.contains(s[at + 1], c)) {
+                s[at + 1] = sets.diff(s[at + 1], me);
+                if (s[at + 1] == 0) {
+                    int f = s[at] - 1;
+                    s[at] = 0;
+                    if (narrator != null) {
+                        say("grace period over for frame " + frameName(f));
+                    }
+                    freeFrame(s, f);
+                }
+            }
+        }
+    }
+
+    /** RCU-sched: a CPU is quiescent outside read-side sections, handlers and interrupts-off regions. */
+    private boolean canBeQuiescent(int[] s, int c, int b) {
+        int flags = s[b + Layout.FLAGS];
+        if ((flags & Layout.IRQ_ON) == 0 || (flags & Layout.IN_HANDLER) != 0 || s[b + Layout.RCU_NEST] != 0) {
+            return false;
+        }
+        for (int i = 0; i < layout.rcuSlots; i++) {
+            int at = layout.rcuBase + 2 * i;
+            if (s[at] != 0 && sets.contains(s[at + 1], c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Speculative walk of {@code page} by CPU {@code c} (knob speculative_walks). */
+    private void speculate(int[] s, int c, int b, int page) {
+        int pte = walk(s, c, b, page, "speculative walk");
+        if (violation >= 0) {
+            return;
+        }
+        if (Pte.present(pte) && tlbCount(s, b) < hw.tlbCapacity()) {
+            s[layout.pteBase + page] = pte | Pte.ACCESSED;
+            s[b + layout.tlb + page] = pte | Pte.ACCESSED;
+            if (narrator != null) {
+                say("speculative walk fills " + pageName(page) + " -> " + pte(pte | Pte.ACCESSED));
+            }
+        } else if (narrator != null) {
+            say("speculative walk of " + pageName(page) + " (PTE " + pte(pte) + ")");
+        }
+    }
+
+    /** Whether a speculative walk of {@code page} could do anything on CPU {@code c}. */
+    private boolean canSpeculate(int[] s, int b, int page) {
+        if (s[b + Layout.CR3] != pageMm[page] + 1 || s[b + layout.tlb + page] != 0) {
+            return false;
+        }
+        int t = program.pageTable()[page];
+        if (t < 0) {
+            return Pte.present(s[layout.pteBase + page]);
+        }
+        int cached = hw.pagingCache() == Hardware.PagingCache.OFF ? 0 : s[b + layout.pwc + t];
+        return Pte.present(cached != 0 ? cached : s[layout.pmdBase + t]);
+    }
+
+    private int tlbCount(int[] s, int b) {
+        int n = 0;
+        for (int p = 0; p < pages; p++) {
+            n += s[b + layout.tlb + p] != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
     /** A user load or store of {@code page} through the MMU of CPU {@code c}. */
     private void access(int[] s, int c, int b, int page, boolean write, int victim) {
         int slot = b + layout.tlb + page;
         int pteAt = layout.pteBase + page;
         int entry = s[slot];
         String how;
+        if (s[b + Layout.CR3] != pageMm[page] + 1) {
+            fail(Verdict.ASSERTION, "cpu" + c + " accesses " + pageName(page) + " of " + program.mmNames().get(pageMm[page])
+                    + " while its CR3 holds " + loadedName(s[b + Layout.CR3]));
+            return;
+        }
         if (entry == 0) {
-            int pte = s[pteAt];
+            int pte = walk(s, c, b, page, "walk");
+            if (violation >= 0) {
+                return;
+            }
             if (!Pte.present(pte) || (write && !Pte.writable(pte))) {
                 if (narrator != null) {
                     say("page fault on " + pageName(page) + " (PTE " + pte(pte) + "): no access");
@@ -785,9 +996,12 @@ public final class Machine {
                 return;
             }
             if (!Pte.dirty(entry)) {
-                int pte = s[pteAt];
+                int pte = walk(s, c, b, page, "dirty-bit re-walk");
+                if (violation >= 0) {
+                    return;
+                }
                 if (hw.blindSet()) {
-                    s[pteAt] = pte | Pte.DIRTY;
+                    s[pteAt] = s[pteAt] | Pte.DIRTY;
                     how = narrator == null ? null : how + "; D set blindly in PTE (was " + pte(pte) + ")";
                 } else if (Pte.present(pte) && Pte.writable(pte)) {
                     s[pteAt] = pte | Pte.DIRTY | Pte.ACCESSED;
@@ -818,6 +1032,68 @@ public final class Machine {
             if (s[layout.protectedPages + page] != 0) {
                 fail(Verdict.WRITE_AFTER_PROTECT, "store to " + pageName(page) + " succeeds after mprotect(read-only) returned");
             }
+        }
+    }
+
+    /**
+     * The hardware walker of CPU {@code c} looks up {@code page}: through its table's PMD (from the
+     * paging-structure cache if it holds one, else from memory, caching it) to the PTE. Returns the
+     * PTE, or 0 when the PMD is not present. Reading a table whose frame is free is a walk of a freed
+     * table (seed 004).
+     */
+    private int walk(int[] s, int c, int b, int page, String who) {
+        int t = program.pageTable()[page];
+        if (t >= 0) {
+            int cached = hw.pagingCache() == Hardware.PagingCache.OFF ? 0 : s[b + layout.pwc + t];
+            int pmd = cached != 0 ? cached : s[layout.pmdBase + t];
+            if (!Pte.present(pmd)) {
+                return 0;
+            }
+            if (cached == 0 && hw.pagingCache() != Hardware.PagingCache.OFF) {
+                s[b + layout.pwc + t] = pmd;
+            }
+            int tf = Pte.pfn(pmd);
+            if (FrameState.isFree(s[layout.frameBase + tf])) {
+                fail(Verdict.WALK_OF_FREED_TABLE, "cpu" + c + "'s " + who + " of " + pageName(page) + " reads page table "
+                        + frameName(tf) + ", which is free" + (cached != 0 ? " (PMD from its paging-structure cache)" : ""));
+                return 0;
+            }
+        }
+        return s[layout.pteBase + page];
+    }
+
+    private String loadedName(int cr3) {
+        return cr3 == 0 ? "no mm" : program.mmNames().get(cr3 - 1);
+    }
+
+    /** Drops the paging-structure cache entries a TLB invalidation of {@code page} drops on this hardware. */
+    private void dropPwc(int[] s, int b, int page) {
+        if (hw.pagingCache() == Hardware.PagingCache.X86) {
+            java.util.Arrays.fill(s, b + layout.pwc, b + layout.pwc + program.tableNames().size(), 0);
+        } else if (hw.pagingCache() == Hardware.PagingCache.LPAE && program.pageTable()[page] >= 0) {
+            s[b + layout.pwc + program.pageTable()[page]] = 0;
+        }
+    }
+
+    private void flushAll(int[] s, int b) {
+        java.util.Arrays.fill(s, b + layout.tlb, b + layout.tlb + pages, 0);
+        java.util.Arrays.fill(s, b + layout.pwc, b + layout.pwc + program.tableNames().size(), 0);
+    }
+
+    /** Frees a frame now (free_frame, or an RCU grace period's end): lost-write and double-free checks. */
+    private void freeFrame(int[] s, int f) {
+        int st = s[layout.frameBase + f];
+        if (FrameState.isFree(st)) {
+            fail(Verdict.ASSERTION, "double free of frame " + frameName(f));
+        } else if ((st & FrameState.SAVED) != 0 && (st & FrameState.MODIFIED) != 0) {
+            fail(Verdict.LOST_WRITE, "frame " + frameName(f) + " freed with writes newer than its saved copy");
+        }
+        s[layout.frameBase + f] = FrameState.FREE;
+        if (narrator != null) {
+            say("frame " + frameName(f) + " freed");
+        }
+        if (events != null) {
+            events.on(Event.FRAME_FREE, 0, f, 0);
         }
     }
 
@@ -1014,7 +1290,9 @@ public final class Machine {
         return switch (call.fn()) {
             case ACKED -> sets.disjoint(s[layout.cpu(c) + Layout.ACK_WAIT], eval(a[0], s, c, fr)) ? 1 : 0;
             case COUNT -> sets.count(eval(a[0], s, c, fr));
-            case CPUMASK -> mmSets[eval(a[0], s, c, fr)];
+            case CPUMASK -> load(s, c, layout.mmMaskBase + eval(a[0], s, c, fr));
+            case PMD_GET -> load(s, c, layout.pmdBase + eval(a[0], s, c, fr));
+            case TABLE_FRAME -> program.tableFrame()[eval(a[0], s, c, fr)];
             case PTEP_GET -> load(s, c, layout.pteBase + eval(a[0], s, c, fr));
             case MK_PTE -> Pte.make(eval(a[0], s, c, fr), eval(a[1], s, c, fr) != 0);
             case PTE_MKCLEAN -> eval(a[0], s, c, fr) & ~Pte.DIRTY;

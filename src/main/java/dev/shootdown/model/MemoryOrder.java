@@ -46,6 +46,8 @@ public final class MemoryOrder {
         switch (b) {
             case SET_PTE:
             case PTE_CLEAR:
+            case PMD_CLEAR:
+            case PMD_POPULATE:
             case ACK:
             case SPIN_UNLOCK:
                 return STORE;
@@ -55,6 +57,10 @@ public final class MemoryOrder {
             case PTEP_MKCLEAN:
             case PTEP_SET_WRPROTECT:
             case SPIN_LOCK:
+            case PMDP_GET_AND_CLEAR:
+            case SWITCH_MM:
+            case CPUMASK_SET:
+            case CPUMASK_CLEAR:
             case FLUSH_TLB_PAGE:
             case FLUSH_TLB_ALL:
             case TLBIE:
@@ -68,6 +74,8 @@ public final class MemoryOrder {
             case SMP_WMB:
             case SMP_RMB:
             case PROTECT_DONE:
+            case RCU_READ_LOCK:
+            case RCU_READ_UNLOCK:
                 return NONE;
             default:
                 return ACCESS;
