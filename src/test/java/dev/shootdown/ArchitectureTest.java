@@ -1,0 +1,69 @@
+package dev.shootdown;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The layer arrows of STYLE.md: lang -> model -> check | sim -> report -> cli, nothing pointing
+ * right; check and sim are sibling engines that never see each other; nothing depends on cli.
+ */
+class ArchitectureTest {
+
+    static ArchRule layers(String root) {
+        return layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .ensureAllClassesAreContainedInArchitecture()
+                .layer("lang").definedBy(root + ".lang..")
+                .layer("model").definedBy(root + ".model..")
+                .layer("check").definedBy(root + ".check..")
+                .optionalLayer("sim").definedBy(root + ".sim..")
+                .layer("report").definedBy(root + ".report..")
+                .layer("cli").definedBy(root + ".cli..")
+                .whereLayer("lang").mayNotAccessAnyLayer()
+                .whereLayer("model").mayOnlyAccessLayers("lang")
+                .whereLayer("check").mayOnlyAccessLayers("model", "lang")
+                .whereLayer("sim").mayOnlyAccessLayers("model", "lang")
+                .whereLayer("report").mayOnlyAccessLayers("check", "sim", "model", "lang")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer();
+    }
+
+    @Test
+    @DisplayName("the main code keeps the layer arrows")
+    void mainCodeKeepsLayers() {
+        JavaClasses main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.shootdown");
+        assertThat(main).as("imported the main classes").isNotEmpty();
+
+        layers("dev.shootdown").check(main);
+    }
+
+    @Test
+    @DisplayName("the rules catch each kind of wrong arrow (checked on a fixture that has them)")
+    void rulesCatchWrongArrows() {
+        JavaClasses fixture = new ClassFileImporter().importPackages("dev.shootdown.archfixture");
+
+        EvaluationResult result = layers("dev.shootdown.archfixture").evaluate(fixture);
+
+        assertThat(result.hasViolation()).isTrue();
+        String report = String.join("\n", result.getFailureReport().getDetails());
+        assertThat(report)
+                .contains("archfixture.lang.Lexer")          // lang -> model
+                .contains("archfixture.check.Explorer")      // check -> sim
+                .contains("archfixture.report.Report")       // report -> cli
+                .contains("archfixture.util.Misc");          // in no layer
+        assertThat(report)
+                .as("right-way arrows are not reported")
+                .doesNotContain("archfixture.model.Machine.token")
+                .doesNotContain("archfixture.sim.Simulator.machine")
+                .doesNotContain("archfixture.cli.Command.report");
+    }
+}

@@ -1,0 +1,4 @@
+package dev.shootdown.archfixture.lang;
+
+public final class Token {
+}
