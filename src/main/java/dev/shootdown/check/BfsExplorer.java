@@ -47,7 +47,13 @@ public final class BfsExplorer {
         int[] init = machine.initialState();
         long fp0 = Fingerprint.of(init);
         seen.add(fp0);
-        queue.push(trace.add(-1, fp0), 0, init);
+        int root = trace.add(-1, fp0);
+        String brokenAtStart = invariants ? machine.brokenInvariant(init) : null;
+        if (brokenAtStart != null) {
+            violations.add(new Violation(Verdict.ASSERTION, root, -1, 0, "invariant " + brokenAtStart + " is false in the initial state"));
+        } else {
+            queue.push(root, 0, init);
+        }
 
         int[] cur = new int[size];
         int[] next = new int[size];
@@ -58,6 +64,10 @@ public final class BfsExplorer {
         String stopReason = null;
 
         long expanded = 0;
+        if (seen.size() >= options.maxStates() && !queue.isEmpty()) {
+            stopReason = "state limit (" + options.maxStates() + ")";
+            queue = new StateQueue(size);
+        }
         search:
         while (!queue.isEmpty()) {
             if ((++expanded & 0x3ff) == 0 || seen.bytesToGrow() > 0) {

@@ -14,6 +14,11 @@ public enum Type {
         return word;
     }
 
+    /** The word with its indefinite article, for messages: "an int", "a bool", "an mm". */
+    public String withArticle() {
+        return (word.startsWith("i") || word.startsWith("m") ? "an " : "a ") + word;
+    }
+
     public static Type byWord(String w) {
         for (Type t : values()) {
             if (t.word.equals(w) && t != VOID && t != HANDLER) {

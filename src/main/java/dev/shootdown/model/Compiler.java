@@ -300,7 +300,12 @@ public final class Compiler {
         if (k.value() == null || k.value().kind() != dev.shootdown.lang.TokenKind.INT) {
             throw new CompileError(k.pos(), "expected a number after '" + k.name() + "'");
         }
-        int v = Integer.parseInt(k.value().text());
+        int v;
+        try {
+            v = Integer.parseInt(k.value().text());
+        } catch (NumberFormatException e) {
+            v = Integer.MAX_VALUE;
+        }
         if (v < min || v > max) {
             throw new CompileError(k.value().position(), "'" + k.name() + "' must be between " + min + " and " + max);
         }
@@ -387,7 +392,7 @@ public final class Compiler {
         if (v.init() != null) {
             Typed t = constant(v.init());
             if (type != null && t.type() != type) {
-                throw new CompileError(v.init().pos(), "expected a " + type.word() + " initial value, found " + t.type().word());
+                throw new CompileError(v.init().pos(), "expected " + type.withArticle() + " initial value, found " + t.type().withArticle());
             }
             type = t.type();
             initial = ((IrExpr.Const) t.ir()).value();
@@ -636,7 +641,7 @@ public final class Compiler {
                 if (v == null) {
                     v = newLocal(f.var(), Type.INT, f.pos());
                 } else if (v.type() != Type.INT) {
-                    throw new CompileError(f.pos(), "'" + f.var() + "' is a " + v.type().word() + ", not a CPU number");
+                    throw new CompileError(f.pos(), "'" + f.var() + "' is " + v.type().withArticle() + ", not a CPU number");
                 }
                 int top = insns.size();
                 int branch = emit(null);
@@ -713,7 +718,7 @@ public final class Compiler {
                 if (r.value() != null) {
                     Typed v = expr(r.value());
                     if (in.resultType != null && in.resultType != v.type()) {
-                        throw new CompileError(r.value().pos(), "'" + in.name + "' returns a " + in.resultType.word() + " elsewhere, here a " + v.type().word());
+                        throw new CompileError(r.value().pos(), "'" + in.name + "' returns " + in.resultType.withArticle() + " elsewhere, here " + v.type().withArticle());
                     }
                     in.resultType = v.type();
                     emit(new Insn.Assign(new Insn.Target.Local(in.resultSlot), v.ir()));
@@ -791,7 +796,7 @@ public final class Compiler {
 
         private void checkAssignable(Type declared, Type value, Position at, String n) {
             if (declared != value) {
-                throw new CompileError(at, "'" + n + "' is a " + declared.word() + "; cannot assign a " + value.word());
+                throw new CompileError(at, "'" + n + "' is " + declared.withArticle() + "; cannot assign " + value.withArticle());
             }
         }
 
@@ -804,7 +809,7 @@ public final class Compiler {
             }
             Builtin b = Builtin.byWord(c.name());
             if (b == null) {
-                throw new CompileError(c.pos(), "unknown procedure or operation '" + c.name() + "'" + suggestion(c.name()));
+                throw new CompileError(c.pos(), "unknown procedure or operation '" + c.name() + "'" + suggestion(c.name(), false));
             }
             if (b.kind() != Builtin.Kind.OP) {
                 if (target == null) {
@@ -861,15 +866,39 @@ public final class Compiler {
             }
         }
 
-        private String suggestion(String n) {
-            List<String> all = new ArrayList<>(procs.keySet());
-            Arrays.stream(Builtin.values()).map(Builtin::word).forEach(all::add);
-            return all.stream().filter(w -> close(w, n)).findFirst().map(w -> ": did you mean '" + w + "'?").orElse("");
+        /** The nearest known name within edit distance 2 (ties: declaration order), as ": did you mean 'x'?". */
+        private String suggestion(String n, boolean values) {
+            List<String> all = new ArrayList<>();
+            if (values) {
+                scopes.get(scopes.size() - 1).keySet().stream().sorted().forEach(all::add);
+                all.addAll(sharedIndex.keySet());
+                all.addAll(perCpuIndex.keySet());
+                all.addAll(pages.keySet());
+                all.addAll(frames.keySet());
+                all.addAll(tables.keySet());
+                all.addAll(mms.keySet());
+                all.addAll(List.of("self", "all_cpus", "nr_cpus"));
+            } else {
+                all.addAll(procs.keySet());
+                Arrays.stream(Builtin.values()).filter(b -> b.kind() == Builtin.Kind.OP).map(Builtin::word).forEach(all::add);
+                Arrays.stream(Builtin.values()).filter(b -> b.kind() != Builtin.Kind.OP).map(Builtin::word).forEach(all::add);
+            }
+            String best = null;
+            int bestDistance = 3;
+            for (String w : all) {
+                int d = distance(w, n);
+                if (d < bestDistance) {
+                    best = w;
+                    bestDistance = d;
+                }
+            }
+            return best == null ? "" : ": did you mean '" + best + "'?";
         }
 
-        private static boolean close(String a, String b) {
+        /** Levenshtein distance, capped: anything beyond 2 counts as far. */
+        private static int distance(String a, String b) {
             if (Math.abs(a.length() - b.length()) > 2) {
-                return false;
+                return 3;
             }
             int[] prev = new int[b.length() + 1];
             int[] cur = new int[b.length() + 1];
@@ -885,7 +914,7 @@ public final class Compiler {
                 prev = cur;
                 cur = t;
             }
-            return prev[b.length()] <= 2;
+            return prev[b.length()];
         }
 
         private void checkArity(Expr.Call c, Builtin b) {
@@ -950,7 +979,7 @@ public final class Compiler {
 
         void require(Typed t, Type want, Position at, String what) {
             if (t.type() != want) {
-                throw new CompileError(at, "expected a " + want.word() + " for " + what + ", found a " + t.type().word());
+                throw new CompileError(at, "expected " + want.withArticle() + " for " + what + ", found " + t.type().withArticle());
             }
         }
 
@@ -1069,7 +1098,7 @@ public final class Compiler {
             if (procs.containsKey(s)) {
                 throw new CompileError(n.pos(), "'" + s + "' is a " + (procs.get(s).irq() ? "handler" : "procedure") + ", not a value");
             }
-            throw new CompileError(n.pos(), "unknown name '" + s + "'");
+            throw new CompileError(n.pos(), "unknown name '" + s + "'" + suggestion(s, true));
         }
 
         private Typed callExpr(Expr.Call c) {
@@ -1078,7 +1107,7 @@ public final class Compiler {
             }
             Builtin b = Builtin.byWord(c.name());
             if (b == null) {
-                throw new CompileError(c.pos(), "unknown function '" + c.name() + "'" + suggestion(c.name()));
+                throw new CompileError(c.pos(), "unknown function '" + c.name() + "'" + suggestion(c.name(), false));
             }
             if (b.kind() == Builtin.Kind.OP) {
                 throw new CompileError(c.pos(), "'" + c.name() + "' is an operation: use it as a statement, or as 'x = " + c.name() + "(...)'");
@@ -1112,7 +1141,7 @@ public final class Compiler {
                 }
                 case "==", "!=" -> {
                     if (l.type() != r.type()) {
-                        throw new CompileError(b.pos(), "cannot compare a " + l.type().word() + " with a " + r.type().word());
+                        throw new CompileError(b.pos(), "cannot compare " + l.type().withArticle() + " with " + r.type().withArticle());
                     }
                     return new Typed(new IrExpr.Binary(b.op().equals("==") ? IrExpr.Op.EQ : IrExpr.Op.NE, l.ir(), r.ir()), Type.BOOL);
                 }

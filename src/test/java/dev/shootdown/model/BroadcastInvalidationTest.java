@@ -1,6 +1,5 @@
 package dev.shootdown.model;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +70,6 @@ class BroadcastInvalidationTest {
      * drops p1 instead of p16, so cpu0 keeps a stale entry past tlbsync. Nothing rejects such models.
      */
     @Test
-    @Disabled("BUG: broadcast-invalidation bits wrap when cpus * pages > 32 (Layout.BCAST is one 32-bit mask)")
     @DisplayName("tlbsync waits for a remote invalidation of the 17th page on 2 CPUs")
     void tlbsyncWaitsWithManyPages() {
         StringBuilder src = new StringBuilder("hardware x86 { cpus 2 }\nmm A {\n");
