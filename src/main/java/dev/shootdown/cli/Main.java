@@ -15,6 +15,8 @@ public final class Main {
     public static final int BAD_INPUT = 2;
     /** No violation found, but the search stopped early (state or memory limit, Ctrl-C): nothing is proven. */
     public static final int INCOMPLETE = 3;
+    /** A bug in Shootdown itself (EX_SOFTWARE). */
+    public static final int INTERNAL_ERROR = 70;
 
     public static void main(String[] args) {
         int code = run(args);
@@ -34,7 +36,14 @@ public final class Main {
                 System.err.println("shootdown: " + ue.getMessage());
                 return BAD_INPUT;
             }
-            throw e;
+            // Anything else is our bug, not the user's: say so plainly, keep the trace for a report.
+            System.err.println("shootdown: internal error: " + e + " (please report it with the model file)");
+            if (System.getenv("SHOOTDOWN_DEBUG") != null) {
+                e.printStackTrace();
+            } else {
+                System.err.println("  (set SHOOTDOWN_DEBUG=1 for the stack trace)");
+            }
+            return INTERNAL_ERROR;
         });
         return cli.execute(args);
     }

@@ -240,12 +240,21 @@ public final class Parser {
 
     // ---- statements ----
 
+    private static final java.util.Set<String> DECLARATION_WORDS = java.util.Set.of(
+            "hardware", "mm", "frames", "shared", "percpu", "proc", "irq", "check", "invariant", "title", "seed", "expect", "explain");
+
     private Stmt.Block block() {
         Token open = expect(TokenKind.LBRACE, "'{'");
         List<Stmt> body = new ArrayList<>();
         while (!peek().is(TokenKind.RBRACE)) {
             if (peek().is(TokenKind.EOF)) {
                 throw error(peek(), "expected '}' to close the block opened at " + open.position());
+            }
+            Token t = peek();
+            boolean declaration = t.is(TokenKind.IDENT) && (DECLARATION_WORDS.contains(t.text()) && peekAt(1).is(TokenKind.IDENT)
+                    || t.text().equals("cpu") && peekAt(1).is(TokenKind.INT));
+            if (declaration) {
+                throw error(t, "expected '}' to close the block opened at " + open.position() + " before this declaration");
             }
             if (accept(TokenKind.SEMI)) {
                 continue;
