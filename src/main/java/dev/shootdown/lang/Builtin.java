@@ -60,6 +60,20 @@ public enum Builtin {
     FLUSH_TLB_ALL("flush_tlb_all", Kind.OP, VOID),
     TLBIE("tlbie", Kind.OP, VOID, PAGE),
     TLBSYNC("tlbsync", Kind.OP, VOID),
+    // The same broadcast invalidation under other names: arm64 TLBI VAE1IS + DSB ISH, AMD INVLPGB (+ TLBSYNC above).
+    TLBI_IS("tlbi_is", Kind.OP, VOID, PAGE),
+    DSB_ISH("dsb_ish", Kind.OP, VOID),
+    INVLPGB("invlpgb", Kind.OP, VOID, PAGE),
+
+    // Xen PV (seed 002): apply this CPU's queued PTE updates; synchronous TLB-flush hypercalls on every vCPU.
+    XEN_FLUSH_QUEUE("xen_flush_queue", Kind.OP, VOID),
+    XEN_TLB_FLUSH_ALL("xen_tlb_flush_all", Kind.OP, VOID),
+    XEN_INVLPG_ALL("xen_invlpg_all", Kind.OP, VOID, PAGE),
+
+    // Incoherent i-caches (Tile, seed 004): local flush, and the hypervisor's synchronous remote flush
+    // of a page's TLB entries and of the i-caches of a set of CPUs (hv_flush_remote with HV_FLUSH_EVICT_L1I).
+    FLUSH_ICACHE_ALL("flush_icache_all", Kind.OP, VOID),
+    FLUSH_REMOTE("flush_remote", Kind.OP, VOID, CPUSET, PAGE),
 
     // Interrupts and IPIs.
     SEND_IPI("send_ipi", Kind.OP, VOID, CPUSET, HANDLER),
@@ -77,6 +91,8 @@ public enum Builtin {
     FREE_FRAME("free_frame", Kind.OP, VOID, FRAME),
     ALLOC_FRAME("alloc_frame", Kind.OP, FRAME),
     WRITEBACK("writeback", Kind.OP, VOID, FRAME),
+    /** The kernel fills a frame with new content (a page of code or data it is about to map). */
+    WRITE_FRAME("write_frame", Kind.OP, VOID, FRAME),
 
     // Spin locks over an int variable: a blocking test-and-set and a release.
     SPIN_LOCK("spin_lock", Kind.OP, VOID, INT),

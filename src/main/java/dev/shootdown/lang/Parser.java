@@ -88,7 +88,12 @@ public final class Parser {
 
     private Decl hardware() {
         Token kw = advance();
-        Token profile = expect(TokenKind.IDENT, "a hardware profile name (x86)");
+        Token profile = expect(TokenKind.IDENT, "a hardware profile name (x86, arm64, ppc, xen-pv, tile)");
+        String profileName = profile.text();
+        while (peek().is(TokenKind.MINUS) && peekAt(1).is(TokenKind.IDENT)) {
+            advance();
+            profileName += "-" + advance().text();
+        }
         expect(TokenKind.LBRACE, "'{' to open the hardware knobs");
         List<Decl.Knob> knobs = new ArrayList<>();
         while (!peek().is(TokenKind.RBRACE)) {
@@ -104,7 +109,7 @@ public final class Parser {
             knobs.add(new Decl.Knob(name.position(), name.text(), value));
         }
         advance();
-        return new Decl.Hardware(kw.position(), profile.text(), knobs);
+        return new Decl.Hardware(profile.position(), profileName, knobs);
     }
 
     private Decl mm() {

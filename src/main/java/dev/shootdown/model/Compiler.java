@@ -226,8 +226,8 @@ public final class Compiler {
     }
 
     private Hardware hardware(Decl.Hardware hw, List<Decl.Cpu> cpuDecls) {
-        if (!hw.profile().equals("x86")) {
-            throw new CompileError(hw.pos(), "unknown hardware profile '" + hw.profile() + "': expected x86");
+        if (!Profiles.exists(hw.profile())) {
+            throw new CompileError(hw.pos(), "unknown hardware profile '" + hw.profile() + "': expected " + String.join(", ", Profiles.names()));
         }
         int nCpus = -1;
         int capacity = -1;
@@ -240,7 +240,18 @@ public final class Compiler {
         boolean pcid = false;
         Hardware.PagingCache pagingCache = Hardware.PagingCache.OFF;
         int rcuSlots = 2;
-        List<Decl.Knob> knobs = new ArrayList<>(hw.knobs());
+        boolean softwareDirty = false;
+        boolean icacheIncoherent = false;
+        int xenQueue = 0;
+        List<Decl.Knob> knobs = new ArrayList<>();
+        for (Map.Entry<String, String> preset : Profiles.knobs(hw.profile()).entrySet()) {
+            if (hw.knobs().stream().noneMatch(k -> k.name().equals(preset.getKey())) && !preset.getValue().equals("false")) {
+                String v = preset.getValue();
+                knobs.add(new Decl.Knob(hw.pos(), preset.getKey(), v.equals("true") ? null
+                        : new Token(v.chars().allMatch(Character::isDigit) ? dev.shootdown.lang.TokenKind.INT : dev.shootdown.lang.TokenKind.IDENT, v, hw.pos())));
+            }
+        }
+        knobs.addAll(hw.knobs());
         for (Map.Entry<String, String> o : knobOverrides.entrySet()) {
             knobs.removeIf(k -> k.name().equals(o.getKey()));
             String v = o.getValue();
@@ -268,6 +279,15 @@ public final class Compiler {
                 case "speculative_walks" -> speculative = flagKnob(k);
                 case "pcid" -> pcid = flagKnob(k);
                 case "rcu_slots" -> rcuSlots = intKnob(k, 1, 8);
+                case "software_dirty" -> softwareDirty = flagKnob(k);
+                case "xen_queue" -> xenQueue = intKnob(k, 1, 8);
+                case "icache" -> {
+                    String v = k.value() == null ? "" : k.value().text();
+                    if (!v.equals("coherent") && !v.equals("incoherent")) {
+                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'icache coherent' or 'icache incoherent'");
+                    }
+                    icacheIncoherent = v.equals("incoherent");
+                }
                 case "paging_cache" -> {
                     String v = k.value() == null ? "" : k.value().text();
                     pagingCache = switch (v) {
@@ -277,7 +297,7 @@ public final class Compiler {
                         default -> throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'paging_cache off', 'paging_cache x86' or 'paging_cache lpae'");
                     };
                 }
-                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, evictions, memory, store_buffer, ipi_latched, speculative_walks, pcid, paging_cache or rcu_slots");
+                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, software_dirty, evictions, memory, store_buffer, ipi_latched, speculative_walks, pcid, paging_cache, rcu_slots, icache or xen_queue");
             }
         }
         if (nCpus < 0) {
@@ -293,7 +313,7 @@ public final class Compiler {
             capacity = Math.max(1, pages.size());
         }
         return new Hardware(hw.profile(), nCpus, capacity, blindSet, evictions, memory, memory == Hardware.MemoryModel.TSO ? storeBuffer : 0, ipiLatched,
-                speculative, pcid, pagingCache, rcuSlots);
+                speculative, pcid, pagingCache, rcuSlots, softwareDirty, icacheIncoherent, xenQueue);
     }
 
     private static int intKnob(Decl.Knob k, int min, int max) {
@@ -444,11 +464,9 @@ public final class Compiler {
             for (var t : c.properties()) {
                 Verdict v = Verdict.byProperty(t.text());
                 if (v == null || v == Verdict.ASSERTION) {
-                    throw new CompileError(t.position(), "unknown property '" + t.text() + "': expected no_use_after_free, no_lost_write, no_write_after_protect, no_walk_of_freed_table or no_deadlock");
+                    throw new CompileError(t.position(), "unknown property '" + t.text() + "': expected no_use_after_free, no_lost_write, no_write_after_protect, no_walk_of_freed_table, no_stale_icache or no_deadlock");
                 }
-                if (v == Verdict.STALE_ICACHE) {
-                    throw new CompileError(t.position(), "'" + t.text() + "' needs incoherent i-caches, which this version does not model yet");
-                }
+
                 props.add(v);
             }
         }
@@ -822,13 +840,10 @@ public final class Compiler {
             if (handler && (b == Builtin.READ || b == Builtin.WRITE || b == Builtin.EXEC)) {
                 throw new CompileError(c.pos(), "'" + b.word() + "' is a user access; IRQ handlers run in the kernel");
             }
-            if (inAtomic && (b == Builtin.SPIN_LOCK || b == Builtin.TLBSYNC)) {
+            if (inAtomic && (b == Builtin.SPIN_LOCK || b == Builtin.TLBSYNC || b == Builtin.DSB_ISH || b == Builtin.RCU_FREE || b == Builtin.ALLOC_FRAME)) {
                 throw new CompileError(c.pos(), "'" + b.word() + "' can block and is not allowed inside 'atomic'");
             }
-            if (cpuDecl != null && mm >= 0 && (b == Builtin.READ || b == Builtin.WRITE || b == Builtin.EXEC)
-                    && c.args().get(0) instanceof Expr.Name pn && pages.containsKey(pn.name()) && pageMm.get(pages.get(pn.name())) != mm) {
-                throw new CompileError(c.args().get(0).pos(), "page '" + pn.name() + "' is not in address space '" + cpuDecl.mm() + "', which this CPU runs");
-            }
+            // Whether the page's mm is the one in the CPU's CR3 is checked when the access runs (switch_mm moves it).
             IrExpr[] args = new IrExpr[b.params().size()];
             Insn.Target lock = null;
             for (int i = 0; i < args.length; i++) {

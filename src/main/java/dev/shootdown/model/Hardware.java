@@ -16,9 +16,14 @@ package dev.shootdown.model;
  *                    TLB and paging-structure cache (SDM vol. 3A 4.10.2.3; seed 004), lazy CPUs included
  * @param pcid        TLB entries are tagged with their address space and survive switch_mm (SDM 4.10.1)
  * @param rcuSlots    how many RCU-deferred frees may be pending at once
+ * @param softwareDirty the first write through a clean entry faults, for the kernel to set D (arm64 without DBM)
+ * @param icacheIncoherent i-caches keep lines of a frame's old content until flushed (Tile, seed 004)
+ * @param xenQueue    Xen PV: PTE writes wait in a per-CPU queue of this many updates until a queue flush
+ *                    (0: not a Xen PV guest; seed 002)
  */
 public record Hardware(String profile, int cpus, int tlbCapacity, boolean blindSet, boolean evictions, MemoryModel memory, int storeBuffer,
-                       boolean ipiLatched, boolean speculativeWalks, boolean pcid, PagingCache pagingCache, int rcuSlots) {
+                       boolean ipiLatched, boolean speculativeWalks, boolean pcid, PagingCache pagingCache, int rcuSlots,
+                       boolean softwareDirty, boolean icacheIncoherent, int xenQueue) {
 
     /**
      * Paging-structure caches of upper-level entries (PMDs): none; x86's, which any INVLPG or CR3

@@ -39,6 +39,10 @@ public final class Layout {
     public final int bcast;
     /** Per table: the CPU's paging-structure cache entry for the PMD that hooks it (0: none). */
     public final int pwc;
+    /** Incoherent i-cache: per frame, 0 no line, 1 a line of the current content, 2 a line of older content. */
+    public final int icache;
+    /** Xen PV queue: a count, then (page, PTE) pairs, oldest first. */
+    public final int xenQueue;
     public final int perCpu;
     /** The store buffer: (address, value) pairs, oldest first; an address below 0 is an ack to CPU -1-address. */
     public final int storeBuffer;
@@ -70,7 +74,9 @@ public final class Layout {
         tlb = PENDING + handlers;
         bcast = tlb + pages;
         pwc = bcast + pages;
-        perCpu = pwc + p.tableNames().size();
+        icache = pwc + p.tableNames().size();
+        xenQueue = icache + (p.hardware().icacheIncoherent() ? p.frames() : 0);
+        perCpu = xenQueue + (p.hardware().xenQueue() > 0 ? 1 + 2 * p.hardware().xenQueue() : 0);
         storeBuffer = perCpu + p.perCpu().size();
         storeBufferEntries = p.hardware().storeBuffer();
         locals = storeBuffer + 2 * storeBufferEntries;

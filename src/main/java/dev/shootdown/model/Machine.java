@@ -225,8 +225,16 @@ public final class Machine {
             return a.guard() == null || eval(a.guard(), s, c, fr) != 0;
         } else if (insn instanceof Insn.Op o && o.op() == Builtin.SPIN_LOCK) {
             return s[targetIndex(o.lock(), s, c, fr)] == 0;
-        } else if (insn instanceof Insn.Op o && o.op() == Builtin.TLBSYNC) {
+        } else if (insn instanceof Insn.Op o && (o.op() == Builtin.TLBSYNC || o.op() == Builtin.DSB_ISH)) {
             return !bcastPendingFrom(s, c);
+        } else if (insn instanceof Insn.Op o && o.op() == Builtin.ALLOC_FRAME) {
+            // The allocator has nothing to give until some frame is freed: the caller waits.
+            for (int f = 0; f < program.frames(); f++) {
+                if (FrameState.isFree(s[layout.frameBase + f])) {
+                    return true;
+                }
+            }
+            return false;
         } else if (insn instanceof Insn.Op o && o.op() == Builtin.RCU_FREE) {
             for (int i = 0; i < layout.rcuSlots; i++) {
                 if (s[layout.rcuBase + 2 * i] == 0) {
@@ -412,6 +420,55 @@ public final class Machine {
         }
     }
 
+    /** A kernel PTE store: queued under Xen PV (xpq_queue_pte_update), else an ordinary store. */
+    private void pteStore(int[] s, int c, int b, int page, int pte) {
+        int q = b + layout.xenQueue;
+        if (hw.xenQueue() == 0) {
+            store(s, c, b, layout.pteBase + page, pte);
+            return;
+        }
+        if (s[q] == hw.xenQueue()) {
+            xenFlush(s, c, b); // NetBSD's xpq_queue_pte_update flushes a full queue
+        }
+        int n = s[q];
+        s[q + 1 + 2 * n] = page;
+        s[q + 2 + 2 * n] = pte;
+        s[q] = n + 1;
+        if (narrator != null) {
+            say("PTE " + pageName(page) + " := " + pte(pte) + " queued (not yet applied)");
+        }
+    }
+
+    /** Xen PV: the hypervisor applies this CPU's queued PTE updates in order (HYPERVISOR_mmu_update). */
+    private void xenFlush(int[] s, int c, int b) {
+        int q = b + layout.xenQueue;
+        int n = s[q];
+        for (int i = 0; i < n; i++) {
+            int page = s[q + 1 + 2 * i];
+            int pte = s[q + 2 + 2 * i];
+            s[layout.pteBase + page] = pte;
+            s[q + 1 + 2 * i] = 0;
+            s[q + 2 + 2 * i] = 0;
+            if (narrator != null) {
+                say("hypervisor applies PTE " + pageName(page) + " := " + pte(pte));
+            }
+        }
+        s[q] = 0;
+    }
+
+    /** A frame's content changed: on incoherent i-caches, every CPU's line of it is now stale. */
+    private void contentChanged(int[] s, int f) {
+        if (!hw.icacheIncoherent()) {
+            return;
+        }
+        for (int t = 0; t < cpus; t++) {
+            int at = layout.cpu(t) + layout.icache + f;
+            if (s[at] == 1) {
+                s[at] = 2;
+            }
+        }
+    }
+
     /** A kernel store: through the store buffer under TSO, straight to memory under SC. */
     private void store(int[] s, int c, int b, int addr, int value) {
         if (!tso) {
@@ -593,11 +650,17 @@ public final class Machine {
     private void op(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
         IrExpr[] args = o.args();
         int result = 0;
+        if (hw.xenQueue() > 0 && MemoryOrder.classify(o) == MemoryOrder.DRAIN && s[b + layout.xenQueue] > 0
+                && o.op() != Builtin.XEN_TLB_FLUSH_ALL && o.op() != Builtin.XEN_INVLPG_ALL && o.op() != Builtin.FLUSH_TLB_PAGE
+                && o.op() != Builtin.FLUSH_TLB_ALL) {
+            // A locked PTE update is its own synchronous hypercall: the queue goes first, in order.
+            xenFlush(s, c, b);
+        }
         switch (o.op()) {
             case SET_PTE -> {
                 int page = eval(args[0], s, c, fr);
                 int pte = eval(args[1], s, c, fr);
-                store(s, c, b, layout.pteBase + page, pte);
+                pteStore(s, c, b, page, pte);
                 if (Pte.present(pte)) {
                     int f = layout.frameBase + Pte.pfn(pte);
                     if (FrameState.owner(s[f]) == FrameState.KERNEL) {
@@ -610,7 +673,7 @@ public final class Machine {
             }
             case PTE_CLEAR -> {
                 int page = eval(args[0], s, c, fr);
-                store(s, c, b, layout.pteBase + page, 0);
+                pteStore(s, c, b, page, 0);
                 if (narrator != null) {
                     say("PTE " + pageName(page) + " cleared");
                 }
@@ -736,9 +799,64 @@ public final class Machine {
             case RCU_READ_LOCK -> s[b + Layout.RCU_NEST]++;
             case RCU_READ_UNLOCK -> s[b + Layout.RCU_NEST] = Math.max(0, s[b + Layout.RCU_NEST] - 1);
             case GUP_FAST -> gupFast(s, c, eval(args[0], s, c, fr));
-            case TLBIE -> {
-                // PowerPC tlbie: the local entry goes now, other CPUs' entries at some later point,
-                // all of them by the issuer's tlbsync (Power ISA 3.0 Book III 6.10).
+            case XEN_FLUSH_QUEUE -> xenFlush(s, c, b);
+            case XEN_TLB_FLUSH_ALL -> {
+                for (int t = 0; t < cpus; t++) {
+                    flushAll(s, layout.cpu(t));
+                }
+                if (narrator != null) {
+                    say("hypercall: every vCPU's TLB flushed");
+                }
+            }
+            case XEN_INVLPG_ALL -> {
+                int page = eval(args[0], s, c, fr);
+                for (int t = 0; t < cpus; t++) {
+                    s[layout.cpu(t) + layout.tlb + page] = 0;
+                    dropPwc(s, layout.cpu(t), page);
+                }
+                if (narrator != null) {
+                    say("hypercall: " + pageName(page) + " invalidated on every vCPU");
+                }
+            }
+            case FLUSH_ICACHE_ALL -> {
+                if (hw.icacheIncoherent()) {
+                    java.util.Arrays.fill(s, b + layout.icache, b + layout.icache + program.frames(), 0);
+                }
+            }
+            case FLUSH_REMOTE -> {
+                int targets = eval(args[0], s, c, fr);
+                int page = eval(args[1], s, c, fr);
+                for (int t = sets.next(targets, 0); t >= 0; t = sets.next(targets, t + 1)) {
+                    int tb = layout.cpu(t);
+                    s[tb + layout.tlb + page] = 0;
+                    dropPwc(s, tb, page);
+                    if (hw.icacheIncoherent()) {
+                        java.util.Arrays.fill(s, tb + layout.icache, tb + layout.icache + program.frames(), 0);
+                    }
+                }
+                if (narrator != null) {
+                    say("hv_flush_remote: " + pageName(page) + " and the i-caches of " + cpuSet(targets) + " flushed");
+                }
+            }
+            case WRITE_FRAME -> {
+                int f = eval(args[0], s, c, fr);
+                int at = layout.frameBase + f;
+                if (FrameState.isFree(s[at])) {
+                    fail(Verdict.USE_AFTER_FREE, "the kernel writes frame " + frameName(f) + ", which is free");
+                }
+                s[at] |= FrameState.MODIFIED;
+                contentChanged(s, f);
+                if (narrator != null) {
+                    say("frame " + frameName(f) + " filled with new content");
+                }
+            }
+            case TLBIE, TLBI_IS, INVLPGB -> {
+                // PowerPC tlbie, arm64 TLBI ...IS, AMD INVLPGB: the local entry goes now, other CPUs'
+                // entries at some later point, all of them by the issuer's tlbsync / DSB ISH / TLBSYNC
+                // (Power ISA 3.0 Book III 6.10; ARM ARM D8.13.4; AMD APM vol. 3 INVLPGB).
+                if (events != null) {
+                    events.on(Event.TLBIE, c, eval(args[0], s, c, fr), 0);
+                }
                 int page = eval(args[0], s, c, fr);
                 s[b + layout.tlb + page] = 0;
                 dropPwc(s, b, page);
@@ -750,7 +868,10 @@ public final class Machine {
                     }
                 }
             }
-            case TLBSYNC -> {
+            case TLBSYNC, DSB_ISH -> {
+                if (events != null) {
+                    events.on(Event.TLBSYNC, c, 0, 0);
+                }
                 if (narrator != null) {
                     say("all broadcast invalidations from cpu" + c + " are complete");
                 }
@@ -834,8 +955,9 @@ public final class Machine {
             case SPIN_LOCK -> s[targetIndex(o.lock(), s, c, fr)] = 1;
             case SPIN_UNLOCK -> store(s, c, b, targetIndex(o.lock(), s, c, fr), 0);
             case PROTECT_DONE -> s[layout.protectedPages + eval(args[0], s, c, fr)] = 1;
-            case READ, EXEC -> access(s, c, b, eval(args[0], s, c, fr), false, victim);
-            case WRITE -> access(s, c, b, eval(args[0], s, c, fr), true, victim);
+            case READ -> access(s, c, b, eval(args[0], s, c, fr), false, false, victim);
+            case EXEC -> access(s, c, b, eval(args[0], s, c, fr), false, true, victim);
+            case WRITE -> access(s, c, b, eval(args[0], s, c, fr), true, false, victim);
             default -> throw new IllegalStateException("not an operation: " + o.op());
         }
         if (o.result() >= 0) {
@@ -954,7 +1076,7 @@ public final class Machine {
     }
 
     /** A user load or store of {@code page} through the MMU of CPU {@code c}. */
-    private void access(int[] s, int c, int b, int page, boolean write, int victim) {
+    private void access(int[] s, int c, int b, int page, boolean write, boolean fetch, int victim) {
         int slot = b + layout.tlb + page;
         int pteAt = layout.pteBase + page;
         int entry = s[slot];
@@ -995,6 +1117,15 @@ public final class Machine {
                 }
                 return;
             }
+            if (!Pte.dirty(entry) && hw.softwareDirty()) {
+                // No hardware dirty-bit management: the first write to a clean page faults, and the
+                // kernel's fault handler marks the PTE dirty (ARM ARM D8.4.6).
+                s[slot] = 0;
+                if (narrator != null) {
+                    say(how + "; write to a clean entry faults (software dirty bit): no access");
+                }
+                return;
+            }
             if (!Pte.dirty(entry)) {
                 int pte = walk(s, c, b, page, "dirty-bit re-walk");
                 if (violation >= 0) {
@@ -1020,15 +1151,26 @@ public final class Machine {
         int fs = s[layout.frameBase + frame];
         boolean stale = narrator != null && (Pte.pfn(s[pteAt]) != frame || !Pte.present(s[pteAt]));
         if (narrator != null) {
-            say((write ? "store" : "load") + " " + pageName(page) + ": " + how + " -> frame " + frameName(frame)
+            say((write ? "store" : fetch ? "fetch" : "load") + " " + pageName(page) + ": " + how + " -> frame " + frameName(frame)
                     + (stale ? " (stale: PTE is " + pte(s[pteAt]) + ")" : ""));
         }
         if (FrameState.owner(fs) != FrameState.mmOwner(pageMm[page])) {
             fail(Verdict.USE_AFTER_FREE, (write ? "store" : "load") + " reaches frame " + frameName(frame) + ", which is "
                     + FrameState.describe(fs, program.mmNames()));
         }
+        if (fetch && hw.icacheIncoherent()) {
+            int line = b + layout.icache + frame;
+            if (s[line] == 2) {
+                fail(Verdict.STALE_ICACHE, "cpu" + c + " fetches " + pageName(page) + " from an i-cache line of frame " + frameName(frame)
+                        + " older than its content");
+            }
+            if (s[line] == 0) {
+                s[line] = 1;
+            }
+        }
         if (write) {
             s[layout.frameBase + frame] = fs | FrameState.MODIFIED;
+            contentChanged(s, frame);
             if (s[layout.protectedPages + page] != 0) {
                 fail(Verdict.WRITE_AFTER_PROTECT, "store to " + pageName(page) + " succeeds after mprotect(read-only) returned");
             }

@@ -65,6 +65,14 @@ public final class MemoryOrder {
             case FLUSH_TLB_ALL:
             case TLBIE:
             case TLBSYNC:
+            case TLBI_IS:
+            case DSB_ISH:
+            case INVLPGB:
+            case XEN_FLUSH_QUEUE:
+            case XEN_TLB_FLUSH_ALL:
+            case XEN_INVLPG_ALL:
+            case FLUSH_REMOTE:
+            case FLUSH_ICACHE_ALL:
             case WEAK_WRMSR_FENCE:
                 return DRAIN;
             case SEND_IPI:
