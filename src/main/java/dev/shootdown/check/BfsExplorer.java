@@ -49,8 +49,13 @@ public final class BfsExplorer {
         seen.add(fp0);
         int root = trace.add(-1, fp0);
         String brokenAtStart = invariants ? machine.brokenInvariant(init) : null;
-        if (brokenAtStart != null) {
+        String stopReason = null;
+        if (machine.initialViolation() >= 0) {
+            violations.add(new Violation(Verdict.values()[machine.initialViolation()], root, -1, 0, machine.violationNote() + " (before any step)"));
+            stopReason = "the initial state is already a violation";
+        } else if (brokenAtStart != null) {
             violations.add(new Violation(Verdict.ASSERTION, root, -1, 0, "invariant " + brokenAtStart + " is false in the initial state"));
+            stopReason = "the initial state is already a violation";
         } else {
             queue.push(root, 0, init);
         }
@@ -61,7 +66,6 @@ public final class BfsExplorer {
         long transitions = 0;
         int maxDepth = 0;
         long lastProgress = start;
-        String stopReason = null;
 
         long expanded = 0;
         if (seen.size() >= options.maxStates() && !queue.isEmpty()) {

@@ -95,7 +95,7 @@ public final class TraceRebuilder {
             for (int h = 0; h < l.handlers; h++) {
                 pending |= s[b + Layout.PENDING + h] != 0;
             }
-            if (where.equals("done") && !pending) {
+            if (where.equals("done") && !pending || m.inBackground(s, c) && m.canStep(s, c)) {
                 continue;
             }
             parts.add("cpu" + c + " at '" + where + "'" + (irqOn ? "" : " with interrupts off") + (pending ? ", an IPI pending" : ""));

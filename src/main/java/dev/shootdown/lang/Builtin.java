@@ -54,6 +54,8 @@ public enum Builtin {
 
     // The lockless software walker (get_user_pages_fast): reads the PMD, the table, the PTE, takes the page.
     GUP_FAST("gup_fast", Kind.OP, VOID, PAGE),
+    /** The second half of gup_fast, compiled after it: the table and PTE read through the PMD it read. */
+    GUP_FAST_PTE("__gup_fast_pte", Kind.OP, VOID, PAGE, PTE),
 
     // TLB maintenance.
     FLUSH_TLB_PAGE("flush_tlb_page", Kind.OP, VOID, PAGE),

@@ -216,7 +216,7 @@ public final class Compiler {
         if (prev != null) {
             throw new CompileError(pos, "'" + name + "' is already declared at " + prev);
         }
-        if (name.equals("self") || name.equals("all_cpus")) {
+        if (name.equals("self") || name.equals("all_cpus") || name.equals("nr_cpus")) {
             throw new CompileError(pos, "'" + name + "' is a built-in name");
         }
     }
@@ -388,6 +388,8 @@ public final class Compiler {
                 frame = frames.size();
                 frames.put(p.frame(), frame);
                 initialFrames.add(FrameState.owned(mm, saved));
+            } else if (FrameState.isFree(initialFrames.get(frame))) {
+                throw new CompileError(p.pos(), "frame '" + p.frame() + "' is declared free by 'frames'; a mapped frame is declared by its page alone");
             } else if (FrameState.owner(initialFrames.get(frame)) != FrameState.mmOwner(mm)) {
                 throw new CompileError(p.pos(), "frame '" + p.frame() + "' is already mapped in another address space");
             }
@@ -826,7 +828,7 @@ public final class Compiler {
                 return;
             }
             Builtin b = Builtin.byWord(c.name());
-            if (b == null) {
+            if (b == null || b == Builtin.GUP_FAST_PTE) {
                 throw new CompileError(c.pos(), "unknown procedure or operation '" + c.name() + "'" + suggestion(c.name(), false));
             }
             if (b.kind() != Builtin.Kind.OP) {
@@ -860,6 +862,11 @@ public final class Compiler {
                     if (!(a instanceof Expr.Name) && !(a instanceof Expr.Index) || a instanceof Expr.Name n && !sharedIndex.containsKey(n.name()) && !perCpuIndex.containsKey(n.name())) {
                         throw new CompileError(a.pos(), "expected a shared or per-CPU int variable to use as a lock");
                     }
+                    Type lockType = a instanceof Expr.Name ln ? (sharedIndex.containsKey(ln.name()) ? shared.get(sharedIndex.get(ln.name())).type()
+                            : perCpu.get(perCpuIndex.get(ln.name())).type()) : perCpuIndex.containsKey(((Expr.Index) a).name()) ? perCpu.get(perCpuIndex.get(((Expr.Index) a).name())).type() : Type.INT;
+                    if (lockType != Type.INT) {
+                        throw new CompileError(a.pos(), "a lock is an int variable (0 free, 1 held); this one is " + lockType.withArticle());
+                    }
                     lock = target(a, Type.INT);
                     args[i] = new IrExpr.Const(0);
                     continue;
@@ -874,6 +881,14 @@ public final class Compiler {
                     throw new CompileError(c.pos(), "'" + b.word() + "' returns no value");
                 }
                 result = newSlot();
+            }
+            if (b == Builtin.GUP_FAST) {
+                // Two steps, as in mm/gup.c: the PMD is read, then the table it points to; a table
+                // freed in between is exactly the race IRQs-off (or RCU) protects against (seed 004).
+                int pmd = newSlot();
+                emit(new Insn.Op(b, args, pmd, null));
+                emit(new Insn.Op(Builtin.GUP_FAST_PTE, new IrExpr[] {args[0], new IrExpr.Local(pmd)}, -1, null));
+                return;
             }
             emit(new Insn.Op(b, args, result, lock));
             if (target != null) {
@@ -1128,6 +1143,9 @@ public final class Compiler {
                 throw new CompileError(c.pos(), "'" + c.name() + "' is an operation: use it as a statement, or as 'x = " + c.name() + "(...)'");
             }
             checkArity(c, b);
+            if (global && b == Builtin.ACKED) {
+                throw new CompileError(c.pos(), "'acked' asks about the running CPU's IPIs: it has no meaning in an invariant");
+            }
             if (b == Builtin.CPUMASK) {
                 Expr a = c.args().get(0);
                 if (!(a instanceof Expr.Name mn) || !mms.containsKey(mn.name())) {

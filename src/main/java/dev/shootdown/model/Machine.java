@@ -34,6 +34,8 @@ public final class Machine {
     private String violationNote;
     private Narrator narrator;
     private Events events;
+    /** Inside an atomic block: a locked sequence, whose stores go straight to memory. */
+    private boolean inAtomic;
 
     public Machine(Program program) {
         this(program, CpuSets.forCpus(program.cpus()));
@@ -80,6 +82,8 @@ public final class Machine {
     }
 
     public int[] initialState() {
+        violation = -1;
+        violationNote = null;
         int[] s = new int[layout.size];
         for (int v = 0; v < program.shared().size(); v++) {
             s[v] = initial(program.shared().get(v));
@@ -367,9 +371,20 @@ public final class Machine {
         return violation;
     }
 
-    /** The last violation's explanation (set when {@link #apply} returned a verdict with a narrator). */
+    /** The last violation's explanation (set when {@link #apply} returned a verdict). */
     public String violationNote() {
         return violationNote;
+    }
+
+    /** The verdict ordinal of a violation found while building the initial state (-1 if none). */
+    public int initialViolation() {
+        return violation;
+    }
+
+    /** Whether CPU {@code c}'s next instruction can run now. */
+    public boolean canStep(int[] s, int c) {
+        int b = layout.cpu(c);
+        return stepEnabled(s, c, b, code(s, b), s[b + Layout.PC]);
     }
 
     /** The source label of the instruction a STEP action of {@code cpu} would run. */
@@ -471,7 +486,7 @@ public final class Machine {
 
     /** A kernel store: through the store buffer under TSO, straight to memory under SC. */
     private void store(int[] s, int c, int b, int addr, int value) {
-        if (!tso) {
+        if (!tso || inAtomic) {
             s[addr] = value;
             return;
         }
@@ -487,7 +502,7 @@ public final class Machine {
 
     /** A kernel load: the CPU's own newest buffered store to {@code addr} if any (TSO forwarding), else memory. */
     private int load(int[] s, int c, int addr) {
-        if (tso) {
+        if (tso && c >= 0) {
             int b = layout.cpu(c);
             int sb = b + layout.storeBuffer;
             for (int i = s[b + Layout.SB_COUNT] - 1; i >= 0; i--) {
@@ -542,14 +557,17 @@ public final class Machine {
             int end = a.end();
             int at = pc + 1;
             int guard = 0;
-            while (at < end && violation < 0) {
+            inAtomic = true;
+            while (at >= pc + 1 && at < end && violation < 0) {
                 if (++guard > maxLocalRun) {
                     fail(Verdict.ASSERTION, "an atomic block runs for ever");
                     break;
                 }
                 at = exec(s, c, b, fr, code.insns()[at], at, victim);
             }
-            s[b + Layout.PC] = end;
+            inAtomic = false;
+            // A return inside the block jumps past its end: the block ends there.
+            s[b + Layout.PC] = at;
         } else {
             s[b + Layout.PC] = exec(s, c, b, fr, insn, pc, victim);
         }
@@ -798,7 +816,15 @@ public final class Machine {
             }
             case RCU_READ_LOCK -> s[b + Layout.RCU_NEST]++;
             case RCU_READ_UNLOCK -> s[b + Layout.RCU_NEST] = Math.max(0, s[b + Layout.RCU_NEST] - 1);
-            case GUP_FAST -> gupFast(s, c, eval(args[0], s, c, fr));
+            case GUP_FAST -> {
+                int page = eval(args[0], s, c, fr);
+                int t = program.pageTable()[page];
+                result = t < 0 ? Pte.make(0, true) : s[layout.pmdBase + t];
+                if (narrator != null && t >= 0) {
+                    say("gup_fast reads PMD of " + program.tableNames().get(t) + ": " + pte(result));
+                }
+            }
+            case GUP_FAST_PTE -> gupFast(s, c, eval(args[0], s, c, fr), eval(args[1], s, c, fr));
             case XEN_FLUSH_QUEUE -> xenFlush(s, c, b);
             case XEN_TLB_FLUSH_ALL -> {
                 for (int t = 0; t < cpus; t++) {
@@ -970,10 +996,9 @@ public final class Machine {
      * cache), then a reference to the page. Linux runs it with interrupts off so that a table cannot
      * be freed under it by a freer that waits for IPIs (seed 004; mm/gup.c).
      */
-    private void gupFast(int[] s, int c, int page) {
+    private void gupFast(int[] s, int c, int page, int pmd) {
         int t = program.pageTable()[page];
         if (t >= 0) {
-            int pmd = s[layout.pmdBase + t];
             if (!Pte.present(pmd)) {
                 if (narrator != null) {
                     say("gup_fast: PMD of " + program.tableNames().get(t) + " not present: falls back to the slow path");
@@ -1093,13 +1118,23 @@ public final class Machine {
             }
             if (!Pte.present(pte) || (write && !Pte.writable(pte))) {
                 if (narrator != null) {
-                    say("page fault on " + pageName(page) + " (PTE " + pte(pte) + "): no access");
+                    int t = program.pageTable()[page];
+                    boolean unhooked = t >= 0 && !Pte.present(s[layout.pmdBase + t]) && !Pte.present(s[b + layout.pwc + t]);
+                    say("page fault on " + pageName(page) + (unhooked ? " (its table " + program.tableNames().get(t) + " is not hooked)" : " (PTE " + pte(pte) + ")") + ": no access");
                 }
                 return;
             }
             // Walk: A (and D for a write) set atomically in the PTE; the TLB caches the result (SDM 4.8).
             pte |= Pte.ACCESSED | (write ? Pte.DIRTY : 0);
             s[pteAt] = pte;
+            if (victim < 0 && tlbCount(s, b) >= hw.tlbCapacity()) {
+                // A fill inside an atomic block has no victim choice of its own: the lowest entry goes.
+                for (int p = 0; p < pages && victim < 0; p++) {
+                    if (p != page && s[b + layout.tlb + p] != 0) {
+                        victim = p;
+                    }
+                }
+            }
             if (victim >= 0) {
                 s[b + layout.tlb + victim] = 0;
             }
@@ -1339,7 +1374,7 @@ public final class Machine {
     /** Returns the text of the first invariant {@code s} breaks, or null. */
     public String brokenInvariant(int[] s) {
         for (Program.Invariant inv : program.invariants()) {
-            if (eval(inv.cond(), s, 0, layout.cpu(0) + layout.locals) == 0) {
+            if (eval(inv.cond(), s, -1, layout.cpu(0) + layout.locals) == 0) {
                 return inv.text();
             }
         }
@@ -1397,7 +1432,7 @@ public final class Machine {
         } else if (e instanceof IrExpr.SetOf set) {
             int m = 0;
             for (IrExpr x : set.cpus()) {
-                m = sets.union(m, sets.single(eval(x, s, c, fr)));
+                m = sets.union(m, sets.single(checkedCpu(eval(x, s, c, fr))));
             }
             return m;
         } else if (e instanceof IrExpr.SetComp comp) {

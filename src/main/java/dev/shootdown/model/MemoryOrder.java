@@ -44,6 +44,9 @@ public final class MemoryOrder {
 
     private static byte op(Builtin b) {
         switch (b) {
+            case GUP_FAST:
+            case GUP_FAST_PTE:
+                return ACCESS;
             case SET_PTE:
             case PTE_CLEAR:
             case PMD_CLEAR:

@@ -28,9 +28,9 @@ public final class TimelineRenderer {
         }
         out.append(header.toString().stripTrailing()).append('\n').append(rule.toString().stripTrailing()).append('\n');
         for (Counterexample.Step step : cx.steps()) {
-            List<String> cell = new ArrayList<>(wrap(step.action() + (step.line() > 0 ? "  [line " + step.line() + "]" : ""), columnWidth - 1));
+            List<String> cell = new ArrayList<>(wrap(step.action() + (step.line() > 0 ? "  [line " + step.line() + "]" : ""), columnWidth - 2));
             if (!step.note().isEmpty()) {
-                for (String line : wrap(step.note(), columnWidth - 3)) {
+                for (String line : wrap(step.note(), columnWidth - 4)) {
                     cell.add("  " + line);
                 }
             }
