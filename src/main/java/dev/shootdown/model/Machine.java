@@ -162,6 +162,23 @@ public final class Machine {
         return (s[b + Layout.FLAGS] & Layout.IN_HANDLER) == 0 && programs[c].insns()[s[b + Layout.PC]] instanceof Insn.Halt;
     }
 
+    /**
+     * For timed engines, which pick one CPU at a time: -1 when CPU {@code c}'s next step is not
+     * enabled (it waits, spins on a lock, or has halted), 1 when it is enabled but is a fill into a
+     * full TLB (the engine picks the victim among the valid entries), 0 otherwise. Evaluating the
+     * guard reports its reads to the {@link Events} sink, so an engine learns what a blocked CPU
+     * waits on.
+     */
+    public int stepStatus(int[] s, int c) {
+        int b = layout.cpu(c);
+        Code code = code(s, b);
+        int pc = s[b + Layout.PC];
+        if (!stepEnabled(s, c, b, code, pc)) {
+            return -1;
+        }
+        return needsVictim(s, c, b, code.insns()[pc]) ? 1 : 0;
+    }
+
     /** An upper bound on the number of actions any state can enable, for sizing buffers. */
     public int maxActions() {
         return cpus * maxActionsPerCpu();
@@ -274,6 +291,9 @@ public final class Machine {
             case Action.STEP -> step(s, c, b, Action.arg(action) - 1);
             case Action.IPI -> takeIpi(s, c, b, Action.arg(action) >>> Action.SENDER_BITS, Action.arg(action) & Action.SENDER_MASK);
             case Action.EVICT -> {
+                if (events != null) {
+                    events.on(Event.EVICT, c, Action.arg(action), 0);
+                }
                 s[b + layout.tlb + Action.arg(action)] = 0;
                 if (narrator != null) {
                     say("TLB entry for " + program.pageNames().get(Action.arg(action)) + " evicted");
@@ -395,13 +415,20 @@ public final class Machine {
     /** Executes one instruction and returns the next pc. */
     private int exec(int[] s, int c, int b, int fr, Insn insn, int pc, int victim) {
         if (insn instanceof Insn.Assign a) {
-            s[targetIndex(a.target(), s, c, fr)] = eval(a.value(), s, c, fr);
+            int at = targetIndex(a.target(), s, c, fr);
+            s[at] = eval(a.value(), s, c, fr);
+            if (events != null && !(a.target() instanceof Insn.Target.Local)) {
+                noteWrite(a.target(), at, c);
+            }
             return pc + 1;
         } else if (insn instanceof Insn.Jump j) {
             return j.target();
         } else if (insn instanceof Insn.Branch br) {
             return eval(br.cond(), s, c, fr) != 0 ? pc + 1 : br.target();
         } else if (insn instanceof Insn.Wait w) {
+            if (events != null) {
+                events.on(Event.WAIT_DONE, c, 0, 0);
+            }
             return pc + 1;
         } else if (insn instanceof Insn.Atomic a) {
             throw new IllegalStateException("nested atomic at " + pc);
@@ -414,6 +441,9 @@ public final class Machine {
             }
             return pc + 1;
         } else if (insn instanceof Insn.Iret r) {
+            if (events != null) {
+                events.on(Event.IRET, c, 0, 0);
+            }
             int flags = s[b + Layout.FLAGS];
             s[b + Layout.FLAGS] = (flags & Layout.SAVED_IRQ) != 0 ? Layout.IRQ_ON : 0;
             int next = s[b + Layout.SAVED_PC];
@@ -422,6 +452,15 @@ public final class Machine {
             return next;
         }
         return pc; // Halt: stays
+    }
+
+    /** Reports a store to a shared or per-CPU variable (state index {@code at}) to the events sink. */
+    private void noteWrite(Insn.Target t, int at, int c) {
+        if (t instanceof Insn.Target.Shared sh) {
+            events.on(Event.SHARED_WRITE, c, sh.var(), 0);
+        } else if (t instanceof Insn.Target.PerCpu p) {
+            events.on(Event.PERCPU_WRITE, c, p.var(), (at - layout.cpuBase) / layout.stride);
+        }
     }
 
     private int targetIndex(Insn.Target t, int[] s, int c, int fr) {
@@ -452,6 +491,9 @@ public final class Machine {
                 int page = eval(args[0], s, c, fr);
                 int pte = eval(args[1], s, c, fr);
                 s[layout.pteBase + page] = pte;
+                if (events != null) {
+                    events.on(Event.PTE_WRITE, c, page, 0);
+                }
                 if (Pte.present(pte)) {
                     int f = layout.frameBase + Pte.pfn(pte);
                     if (FrameState.owner(s[f]) == FrameState.KERNEL) {
@@ -465,12 +507,18 @@ public final class Machine {
             case PTE_CLEAR -> {
                 int page = eval(args[0], s, c, fr);
                 s[layout.pteBase + page] = 0;
+                if (events != null) {
+                    events.on(Event.PTE_WRITE, c, page, 0);
+                }
                 if (narrator != null) {
                     say("PTE " + pageName(page) + " cleared");
                 }
             }
             case PTEP_GET_AND_CLEAR -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 result = s[layout.pteBase + page];
                 s[layout.pteBase + page] = 0;
                 if (narrator != null) {
@@ -479,6 +527,9 @@ public final class Machine {
             }
             case PTEP_CMPXCHG -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 int expected = eval(args[1], s, c, fr);
                 int desired = eval(args[2], s, c, fr);
                 if (s[layout.pteBase + page] == expected) {
@@ -491,6 +542,9 @@ public final class Machine {
             }
             case PTEP_TEST_AND_CLEAR_YOUNG -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 result = Pte.accessed(s[layout.pteBase + page]) ? 1 : 0;
                 s[layout.pteBase + page] &= ~Pte.ACCESSED;
                 if (narrator != null) {
@@ -499,6 +553,9 @@ public final class Machine {
             }
             case PTEP_MKCLEAN -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 result = s[layout.pteBase + page];
                 s[layout.pteBase + page] &= ~Pte.DIRTY;
                 if (narrator != null) {
@@ -507,6 +564,9 @@ public final class Machine {
             }
             case PTEP_SET_WRPROTECT -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 result = s[layout.pteBase + page];
                 s[layout.pteBase + page] &= ~Pte.WRITABLE;
                 if (narrator != null) {
@@ -515,13 +575,28 @@ public final class Machine {
             }
             case FLUSH_TLB_PAGE -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.INVLPG, c, page, 0);
+                }
                 s[b + layout.tlb + page] = 0;
             }
-            case FLUSH_TLB_ALL -> java.util.Arrays.fill(s, b + layout.tlb, b + layout.tlb + pages, 0);
+            case FLUSH_TLB_ALL -> {
+                if (events != null) {
+                    int dropped = 0;
+                    for (int p = 0; p < pages; p++) {
+                        dropped += s[b + layout.tlb + p] != 0 ? 1 : 0;
+                    }
+                    events.on(Event.FLUSH_ALL, c, dropped, 0);
+                }
+                java.util.Arrays.fill(s, b + layout.tlb, b + layout.tlb + pages, 0);
+            }
             case TLBIE -> {
                 // PowerPC tlbie: the local entry goes now, other CPUs' entries at some later point,
                 // all of them by the issuer's tlbsync (Power ISA 3.0 Book III 6.10).
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.TLBIE, c, page, 0);
+                }
                 s[b + layout.tlb + page] = 0;
                 int me = sets.single(c);
                 for (int t = 0; t < cpus; t++) {
@@ -532,6 +607,9 @@ public final class Machine {
                 }
             }
             case TLBSYNC -> {
+                if (events != null) {
+                    events.on(Event.TLBSYNC, c, 0, 0);
+                }
                 if (narrator != null) {
                     say("all broadcast invalidations from cpu" + c + " are complete");
                 }
@@ -560,14 +638,31 @@ public final class Machine {
                     events.on(Event.ACK, c, to, 0);
                 }
             }
-            case LOCAL_IRQ_DISABLE -> s[b + Layout.FLAGS] &= ~Layout.IRQ_ON;
+            case LOCAL_IRQ_DISABLE -> {
+                s[b + Layout.FLAGS] &= ~Layout.IRQ_ON;
+                if (events != null) {
+                    events.on(Event.IRQ_OFF, c, 0, 0);
+                }
+            }
             case LOCAL_IRQ_ENABLE -> {
+                if (events != null) {
+                    events.on(Event.IRQ_ON, c, 0, 0);
+                }
                 if ((s[b + Layout.FLAGS] & Layout.IN_HANDLER) == 0) {
                     s[b + Layout.FLAGS] |= Layout.IRQ_ON;
                 }
             }
             case SMP_MB, SMP_WMB, SMP_RMB -> {
-                // Sequentially consistent kernel memory: nothing to order.
+                // Sequentially consistent kernel memory: nothing to order (a timed engine still pays for the fence).
+                if (events != null) {
+                    events.on(Event.BARRIER, c, o.op().ordinal(), 0);
+                }
+            }
+            case COMPUTE, IDLE -> {
+                int cycles = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(o.op() == Builtin.COMPUTE ? Event.COMPUTE : Event.IDLE, c, cycles, 0);
+                }
             }
             case FREE_FRAME -> {
                 int f = eval(args[0], s, c, fr);
@@ -578,6 +673,9 @@ public final class Machine {
                     fail(Verdict.LOST_WRITE, "frame " + frameName(f) + " freed with writes newer than its saved copy");
                 }
                 s[layout.frameBase + f] = FrameState.FREE;
+                if (events != null) {
+                    events.on(Event.FRAME_FREE, c, f, 0);
+                }
                 if (narrator != null) {
                     say("frame " + frameName(f) + " freed");
                 }
@@ -595,6 +693,9 @@ public final class Machine {
                     result = 0;
                 } else {
                     s[layout.frameBase + result] = FrameState.KERNEL;
+                    if (events != null) {
+                        events.on(Event.FRAME_ALLOC, c, result, 0);
+                    }
                     if (narrator != null) {
                         say("frame " + frameName(result) + " allocated");
                     }
@@ -607,12 +708,20 @@ public final class Machine {
                     fail(Verdict.USE_AFTER_FREE, "writeback reads frame " + frameName(f) + ", which is free");
                 }
                 s[layout.frameBase + f] = (st | FrameState.SAVED) & ~FrameState.MODIFIED;
+                if (events != null) {
+                    events.on(Event.WRITEBACK, c, f, 0);
+                }
                 if (narrator != null) {
                     say("frame " + frameName(f) + " written back");
                 }
             }
-            case SPIN_LOCK -> s[targetIndex(o.lock(), s, c, fr)] = 1;
-            case SPIN_UNLOCK -> s[targetIndex(o.lock(), s, c, fr)] = 0;
+            case SPIN_LOCK, SPIN_UNLOCK -> {
+                int at = targetIndex(o.lock(), s, c, fr);
+                s[at] = o.op() == Builtin.SPIN_LOCK ? 1 : 0;
+                if (events != null) {
+                    events.on(Event.LOCK, c, at, s[at]);
+                }
+            }
             case PROTECT_DONE -> s[layout.protectedPages + eval(args[0], s, c, fr)] = 1;
             case READ, EXEC -> access(s, c, b, eval(args[0], s, c, fr), false, victim);
             case WRITE -> access(s, c, b, eval(args[0], s, c, fr), true, victim);
@@ -632,10 +741,19 @@ public final class Machine {
         if (entry == 0) {
             int pte = s[pteAt];
             if (!Pte.present(pte) || (write && !Pte.writable(pte))) {
+                if (events != null) {
+                    events.on(Event.PAGE_FAULT, c, page, 0);
+                }
                 if (narrator != null) {
                     say("page fault on " + pageName(page) + " (PTE " + pte(pte) + "): no access");
                 }
                 return;
+            }
+            if (events != null) {
+                events.on(Event.TLB_MISS, c, page, 0);
+                if (victim >= 0) {
+                    events.on(Event.EVICT, c, victim, 0);
+                }
             }
             // Walk: A (and D for a write) set atomically in the PTE; the TLB caches the result (SDM 4.8).
             pte |= Pte.ACCESSED | (write ? Pte.DIRTY : 0);
@@ -647,11 +765,17 @@ public final class Machine {
             s[slot] = entry;
             how = narrator == null ? null : "TLB miss, walk fills " + pte(entry) + (victim >= 0 ? " (evicting " + pageName(victim) + ")" : "");
         } else {
+            if (events != null) {
+                events.on(Event.TLB_HIT, c, page, 0);
+            }
             how = narrator == null ? null : "TLB hit " + pte(entry);
         }
         if (write) {
             if (!Pte.writable(entry)) {
                 s[slot] = 0;
+                if (events != null) {
+                    events.on(Event.PAGE_FAULT, c, page, 0);
+                }
                 if (narrator != null) {
                     say(how + "; write to a read-only entry faults and drops it: no access");
                 }
@@ -659,6 +783,9 @@ public final class Machine {
             }
             if (!Pte.dirty(entry)) {
                 int pte = s[pteAt];
+                if (events != null) {
+                    events.on(Event.DIRTY_REWALK, c, page, 0);
+                }
                 if (hw.blindSet()) {
                     s[pteAt] = pte | Pte.DIRTY;
                     how = narrator == null ? null : how + "; D set blindly in PTE (was " + pte(pte) + ")";
@@ -667,6 +794,9 @@ public final class Machine {
                     how = narrator == null ? null : how + "; locked re-walk sets D";
                 } else {
                     s[slot] = 0;
+                    if (events != null) {
+                        events.on(Event.PAGE_FAULT, c, page, 0);
+                    }
                     if (narrator != null) {
                         say(how + "; locked re-walk finds PTE " + pte(pte) + ": fault, no access");
                     }
@@ -677,6 +807,9 @@ public final class Machine {
         }
         int frame = Pte.pfn(entry);
         int fs = s[layout.frameBase + frame];
+        if (events != null) {
+            events.on(Event.USER_ACCESS, c, page, write ? 1 : 0);
+        }
         boolean stale = narrator != null && (Pte.pfn(s[pteAt]) != frame || !Pte.present(s[pteAt]));
         if (narrator != null) {
             say((write ? "store" : "load") + " " + pageName(page) + ": " + how + " -> frame " + frameName(frame)
@@ -742,9 +875,15 @@ public final class Machine {
         } else if (e instanceof IrExpr.Local l) {
             return s[fr + l.slot()];
         } else if (e instanceof IrExpr.Shared sh) {
+            if (events != null) {
+                events.on(Event.SHARED_READ, c, sh.var(), 0);
+            }
             return s[sh.var()];
         } else if (e instanceof IrExpr.PerCpu p) {
             int cpu = p.cpu() == null ? c : checkedCpu(eval(p.cpu(), s, c, fr));
+            if (events != null) {
+                events.on(Event.PERCPU_READ, c, p.var(), cpu);
+            }
             return s[layout.cpu(cpu) + layout.perCpu + p.var()];
         } else if (e instanceof IrExpr.Self self) {
             return c;
@@ -821,7 +960,13 @@ public final class Machine {
             case ACKED -> sets.disjoint(s[layout.cpu(c) + Layout.ACK_WAIT], eval(a[0], s, c, fr)) ? 1 : 0;
             case COUNT -> sets.count(eval(a[0], s, c, fr));
             case CPUMASK -> mmSets[eval(a[0], s, c, fr)];
-            case PTEP_GET -> s[layout.pteBase + eval(a[0], s, c, fr)];
+            case PTEP_GET -> {
+                int page = eval(a[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_READ, c, page, 0);
+                }
+                yield s[layout.pteBase + page];
+            }
             case MK_PTE -> Pte.make(eval(a[0], s, c, fr), eval(a[1], s, c, fr) != 0);
             case PTE_MKCLEAN -> eval(a[0], s, c, fr) & ~Pte.DIRTY;
             case PTE_MKDIRTY -> eval(a[0], s, c, fr) | Pte.DIRTY;
