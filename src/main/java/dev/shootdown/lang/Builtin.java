@@ -103,6 +103,12 @@ public enum Builtin {
     // Ghost statement for no_write_after_protect: marks where mprotect(read-only) returns.
     PROTECT_DONE("protect_done", Kind.OP, VOID, PAGE),
 
+    // Time for timed engines: n cycles of user work, or of idling, touching no modelled state. The
+    // checker takes each as one step that changes nothing; the simulator charges n cycles, during
+    // which the CPU can take interrupts.
+    COMPUTE("compute", Kind.OP, VOID, INT),
+    IDLE("idle", Kind.OP, VOID, INT),
+
     // User-mode accesses through the MMU.
     READ("read", Kind.OP, VOID, PAGE),
     WRITE("write", Kind.OP, VOID, PAGE),

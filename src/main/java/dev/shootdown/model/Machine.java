@@ -197,6 +197,23 @@ public final class Machine {
         return (s[b + Layout.FLAGS] & Layout.IN_HANDLER) == 0 && programs[c].insns()[s[b + Layout.PC]] instanceof Insn.Halt;
     }
 
+    /**
+     * For timed engines, which pick one CPU at a time: -1 when CPU {@code c}'s next step is not
+     * enabled (it waits, spins on a lock, or has halted), 1 when it is enabled but is a fill into a
+     * full TLB (the engine picks the victim among the valid entries), 0 otherwise. Evaluating the
+     * guard reports its reads to the {@link Events} sink, so an engine learns what a blocked CPU
+     * waits on.
+     */
+    public int stepStatus(int[] s, int c) {
+        int b = layout.cpu(c);
+        Code code = code(s, b);
+        int pc = s[b + Layout.PC];
+        if (!stepEnabled(s, c, b, code, pc)) {
+            return -1;
+        }
+        return needsVictim(s, c, b, code.insns()[pc]) ? 1 : 0;
+    }
+
     /** An upper bound on the number of actions any state can enable, for sizing buffers. */
     public int maxActions() {
         return cpus * maxActionsPerCpu();
@@ -339,6 +356,9 @@ public final class Machine {
             case Action.STEP -> step(s, c, b, Action.arg(action) - 1);
             case Action.IPI -> takeIpi(s, c, b, Action.arg(action) >>> Action.SENDER_BITS, Action.arg(action) & Action.SENDER_MASK);
             case Action.EVICT -> {
+                if (events != null) {
+                    events.on(Event.EVICT, c, Action.arg(action), 0);
+                }
                 s[b + layout.tlb + Action.arg(action)] = 0;
                 if (narrator != null) {
                     say("TLB entry for " + program.pageNames().get(Action.arg(action)) + " evicted");
@@ -616,6 +636,9 @@ public final class Machine {
                 s[at] = value;
             } else {
                 store(s, c, b, at, value);
+                if (events != null) {
+                    noteWrite(a.target(), at, c);
+                }
             }
             return pc + 1;
         } else if (insn instanceof Insn.Jump j) {
@@ -623,6 +646,9 @@ public final class Machine {
         } else if (insn instanceof Insn.Branch br) {
             return eval(br.cond(), s, c, fr) != 0 ? pc + 1 : br.target();
         } else if (insn instanceof Insn.Wait w) {
+            if (events != null) {
+                events.on(Event.WAIT_DONE, c, 0, 0);
+            }
             return pc + 1;
         } else if (insn instanceof Insn.Atomic a) {
             throw new IllegalStateException("nested atomic at " + pc);
@@ -635,6 +661,9 @@ public final class Machine {
             }
             return pc + 1;
         } else if (insn instanceof Insn.Iret r) {
+            if (events != null) {
+                events.on(Event.IRET, c, 0, 0);
+            }
             int flags = s[b + Layout.FLAGS];
             s[b + Layout.FLAGS] = ((flags & Layout.SAVED_IRQ) != 0 ? Layout.IRQ_ON : 0) | (flags & Layout.FENCE);
             int next = s[b + Layout.SAVED_PC];
@@ -643,6 +672,15 @@ public final class Machine {
             return next;
         }
         return pc; // Halt: stays
+    }
+
+    /** Reports a store to a shared or per-CPU variable (state index {@code at}) to the events sink. */
+    private void noteWrite(Insn.Target t, int at, int c) {
+        if (t instanceof Insn.Target.Shared sh) {
+            events.on(Event.SHARED_WRITE, c, sh.var(), 0);
+        } else if (t instanceof Insn.Target.PerCpu p) {
+            events.on(Event.PERCPU_WRITE, c, p.var(), (at - layout.cpuBase) / layout.stride);
+        }
     }
 
     private int targetIndex(Insn.Target t, int[] s, int c, int fr) {
@@ -679,6 +717,9 @@ public final class Machine {
                 int page = eval(args[0], s, c, fr);
                 int pte = eval(args[1], s, c, fr);
                 pteStore(s, c, b, page, pte);
+                if (events != null) {
+                    events.on(Event.PTE_WRITE, c, page, 0);
+                }
                 if (Pte.present(pte)) {
                     int f = layout.frameBase + Pte.pfn(pte);
                     if (FrameState.owner(s[f]) == FrameState.KERNEL) {
@@ -692,12 +733,18 @@ public final class Machine {
             case PTE_CLEAR -> {
                 int page = eval(args[0], s, c, fr);
                 pteStore(s, c, b, page, 0);
+                if (events != null) {
+                    events.on(Event.PTE_WRITE, c, page, 0);
+                }
                 if (narrator != null) {
                     say("PTE " + pageName(page) + " cleared");
                 }
             }
             case PTEP_GET_AND_CLEAR -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 result = s[layout.pteBase + page];
                 s[layout.pteBase + page] = 0;
                 if (narrator != null) {
@@ -706,6 +753,9 @@ public final class Machine {
             }
             case PTEP_CMPXCHG -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 int expected = eval(args[1], s, c, fr);
                 int desired = eval(args[2], s, c, fr);
                 if (s[layout.pteBase + page] == expected) {
@@ -718,6 +768,9 @@ public final class Machine {
             }
             case PTEP_TEST_AND_CLEAR_YOUNG -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 result = Pte.accessed(s[layout.pteBase + page]) ? 1 : 0;
                 s[layout.pteBase + page] &= ~Pte.ACCESSED;
                 if (narrator != null) {
@@ -726,6 +779,9 @@ public final class Machine {
             }
             case PTEP_MKCLEAN -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 result = s[layout.pteBase + page];
                 s[layout.pteBase + page] &= ~Pte.DIRTY;
                 if (narrator != null) {
@@ -734,6 +790,9 @@ public final class Machine {
             }
             case PTEP_SET_WRPROTECT -> {
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
                 result = s[layout.pteBase + page];
                 s[layout.pteBase + page] &= ~Pte.WRITABLE;
                 if (narrator != null) {
@@ -742,11 +801,11 @@ public final class Machine {
             }
             case FLUSH_TLB_PAGE -> {
                 int page = eval(args[0], s, c, fr);
-                s[b + layout.tlb + page] = 0;
-                dropPwc(s, b, page);
                 if (events != null) {
                     events.on(Event.INVLPG, c, page, 0);
                 }
+                s[b + layout.tlb + page] = 0;
+                dropPwc(s, b, page);
             }
             case FLUSH_TLB_ALL -> {
                 if (events != null) {
@@ -880,10 +939,10 @@ public final class Machine {
                 // PowerPC tlbie, arm64 TLBI ...IS, AMD INVLPGB: the local entry goes now, other CPUs'
                 // entries at some later point, all of them by the issuer's tlbsync / DSB ISH / TLBSYNC
                 // (Power ISA 3.0 Book III 6.10; ARM ARM D8.13.4; AMD APM vol. 3 INVLPGB).
-                if (events != null) {
-                    events.on(Event.TLBIE, c, eval(args[0], s, c, fr), 0);
-                }
                 int page = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.TLBIE, c, page, 0);
+                }
                 s[b + layout.tlb + page] = 0;
                 dropPwc(s, b, page);
                 int me = sets.single(c);
@@ -931,8 +990,16 @@ public final class Machine {
                     events.on(Event.ACK, c, to, 0);
                 }
             }
-            case LOCAL_IRQ_DISABLE -> s[b + Layout.FLAGS] &= ~Layout.IRQ_ON;
+            case LOCAL_IRQ_DISABLE -> {
+                s[b + Layout.FLAGS] &= ~Layout.IRQ_ON;
+                if (events != null) {
+                    events.on(Event.IRQ_OFF, c, 0, 0);
+                }
+            }
             case LOCAL_IRQ_ENABLE -> {
+                if (events != null) {
+                    events.on(Event.IRQ_ON, c, 0, 0);
+                }
                 if ((s[b + Layout.FLAGS] & Layout.IN_HANDLER) == 0) {
                     s[b + Layout.FLAGS] |= Layout.IRQ_ON;
                 }
@@ -941,12 +1008,27 @@ public final class Machine {
                 if (tso && s[b + Layout.SB_COUNT] > 0) {
                     s[b + Layout.FLAGS] |= Layout.FENCE;
                 }
+                if (events != null) {
+                    events.on(Event.BARRIER, c, o.op().ordinal(), 0);
+                }
             }
             case WEAK_WRMSR_FENCE -> {
                 // Enabled only with an empty store buffer (MemoryOrder.DRAIN): nothing left to do.
+                if (events != null) {
+                    events.on(Event.BARRIER, c, o.op().ordinal(), 0);
+                }
             }
             case SMP_WMB, SMP_RMB -> {
-                // Sequentially consistent kernel memory: nothing to order.
+                // Compiler barriers on x86 and under SC: nothing to order (a timed engine may still charge them).
+                if (events != null) {
+                    events.on(Event.BARRIER, c, o.op().ordinal(), 0);
+                }
+            }
+            case COMPUTE, IDLE -> {
+                int cycles = eval(args[0], s, c, fr);
+                if (events != null) {
+                    events.on(o.op() == Builtin.COMPUTE ? Event.COMPUTE : Event.IDLE, c, cycles, 0);
+                }
             }
             case FREE_FRAME -> freeFrame(s, eval(args[0], s, c, fr));
             case ALLOC_FRAME -> {
@@ -962,6 +1044,9 @@ public final class Machine {
                     result = 0;
                 } else {
                     s[layout.frameBase + result] = FrameState.KERNEL;
+                    if (events != null) {
+                        events.on(Event.FRAME_ALLOC, c, result, 0);
+                    }
                     if (narrator != null) {
                         say("frame " + frameName(result) + " allocated");
                     }
@@ -974,12 +1059,27 @@ public final class Machine {
                     fail(Verdict.USE_AFTER_FREE, "writeback reads frame " + frameName(f) + ", which is free");
                 }
                 s[layout.frameBase + f] = (st | FrameState.SAVED) & ~FrameState.MODIFIED;
+                if (events != null) {
+                    events.on(Event.WRITEBACK, c, f, 0);
+                }
                 if (narrator != null) {
                     say("frame " + frameName(f) + " written back");
                 }
             }
-            case SPIN_LOCK -> s[targetIndex(o.lock(), s, c, fr)] = 1;
-            case SPIN_UNLOCK -> store(s, c, b, targetIndex(o.lock(), s, c, fr), 0);
+            case SPIN_LOCK -> {
+                int at = targetIndex(o.lock(), s, c, fr);
+                s[at] = 1;
+                if (events != null) {
+                    events.on(Event.LOCK, c, at, 1);
+                }
+            }
+            case SPIN_UNLOCK -> {
+                int at = targetIndex(o.lock(), s, c, fr);
+                store(s, c, b, at, 0);
+                if (events != null) {
+                    events.on(Event.LOCK, c, at, 0);
+                }
+            }
             case PROTECT_DONE -> s[layout.protectedPages + eval(args[0], s, c, fr)] = 1;
             case READ -> access(s, c, b, eval(args[0], s, c, fr), false, false, victim);
             case EXEC -> access(s, c, b, eval(args[0], s, c, fr), false, true, victim);
@@ -1117,12 +1217,21 @@ public final class Machine {
                 return;
             }
             if (!Pte.present(pte) || (write && !Pte.writable(pte))) {
+                if (events != null) {
+                    events.on(Event.PAGE_FAULT, c, page, 0);
+                }
                 if (narrator != null) {
                     int t = program.pageTable()[page];
                     boolean unhooked = t >= 0 && !Pte.present(s[layout.pmdBase + t]) && !Pte.present(s[b + layout.pwc + t]);
                     say("page fault on " + pageName(page) + (unhooked ? " (its table " + program.tableNames().get(t) + " is not hooked)" : " (PTE " + pte(pte) + ")") + ": no access");
                 }
                 return;
+            }
+            if (events != null) {
+                events.on(Event.TLB_MISS, c, page, 0);
+                if (victim >= 0) {
+                    events.on(Event.EVICT, c, victim, 0);
+                }
             }
             // Walk: A (and D for a write) set atomically in the PTE; the TLB caches the result (SDM 4.8).
             pte |= Pte.ACCESSED | (write ? Pte.DIRTY : 0);
@@ -1142,11 +1251,17 @@ public final class Machine {
             s[slot] = entry;
             how = narrator == null ? null : "TLB miss, walk fills " + pte(entry) + (victim >= 0 ? " (evicting " + pageName(victim) + ")" : "");
         } else {
+            if (events != null) {
+                events.on(Event.TLB_HIT, c, page, 0);
+            }
             how = narrator == null ? null : "TLB hit " + pte(entry);
         }
         if (write) {
             if (!Pte.writable(entry)) {
                 s[slot] = 0;
+                if (events != null) {
+                    events.on(Event.PAGE_FAULT, c, page, 0);
+                }
                 if (narrator != null) {
                     say(how + "; write to a read-only entry faults and drops it: no access");
                 }
@@ -1163,6 +1278,9 @@ public final class Machine {
             }
             if (!Pte.dirty(entry)) {
                 int pte = walk(s, c, b, page, "dirty-bit re-walk");
+                if (events != null) {
+                    events.on(Event.DIRTY_REWALK, c, page, 0);
+                }
                 if (violation >= 0) {
                     return;
                 }
@@ -1174,6 +1292,9 @@ public final class Machine {
                     how = narrator == null ? null : how + "; locked re-walk sets D";
                 } else {
                     s[slot] = 0;
+                    if (events != null) {
+                        events.on(Event.PAGE_FAULT, c, page, 0);
+                    }
                     if (narrator != null) {
                         say(how + "; locked re-walk finds PTE " + pte(pte) + ": fault, no access");
                     }
@@ -1184,6 +1305,9 @@ public final class Machine {
         }
         int frame = Pte.pfn(entry);
         int fs = s[layout.frameBase + frame];
+        if (events != null) {
+            events.on(Event.USER_ACCESS, c, page, write ? 1 : 0);
+        }
         boolean stale = narrator != null && (Pte.pfn(s[pteAt]) != frame || !Pte.present(s[pteAt]));
         if (narrator != null) {
             say((write ? "store" : fetch ? "fetch" : "load") + " " + pageName(page) + ": " + how + " -> frame " + frameName(frame)
@@ -1389,9 +1513,15 @@ public final class Machine {
         } else if (e instanceof IrExpr.Local l) {
             return s[fr + l.slot()];
         } else if (e instanceof IrExpr.Shared sh) {
+            if (events != null) {
+                events.on(Event.SHARED_READ, c, sh.var(), 0);
+            }
             return load(s, c, sh.var());
         } else if (e instanceof IrExpr.PerCpu p) {
             int cpu = p.cpu() == null ? c : checkedCpu(eval(p.cpu(), s, c, fr));
+            if (events != null) {
+                events.on(Event.PERCPU_READ, c, p.var(), cpu);
+            }
             return load(s, c, layout.cpu(cpu) + layout.perCpu + p.var());
         } else if (e instanceof IrExpr.Self self) {
             return c;
@@ -1470,7 +1600,13 @@ public final class Machine {
             case CPUMASK -> load(s, c, layout.mmMaskBase + eval(a[0], s, c, fr));
             case PMD_GET -> load(s, c, layout.pmdBase + eval(a[0], s, c, fr));
             case TABLE_FRAME -> program.tableFrame()[eval(a[0], s, c, fr)];
-            case PTEP_GET -> load(s, c, layout.pteBase + eval(a[0], s, c, fr));
+            case PTEP_GET -> {
+                int page = eval(a[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_READ, c, page, 0);
+                }
+                yield load(s, c, layout.pteBase + page);
+            }
             case MK_PTE -> Pte.make(eval(a[0], s, c, fr), eval(a[1], s, c, fr) != 0);
             case PTE_MKCLEAN -> eval(a[0], s, c, fr) & ~Pte.DIRTY;
             case PTE_MKDIRTY -> eval(a[0], s, c, fr) | Pte.DIRTY;

@@ -1,0 +1,57 @@
+package dev.shootdown.sim;
+
+import dev.shootdown.model.Event;
+import org.HdrHistogram.Histogram;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every metric the simulator reports, in order: adding one is one line. Reporters print them generically. */
+public final class Metrics {
+    public static final List<Metric> ALL = List.of(
+            new Metric("shootdown_latency_us", "us", "from an initiator's first IPI sent (or broadcast issued) to the last ack (or completion)", Metrics::latency),
+            new Metric("shootdowns_per_second", "1/s", "shootdowns started per simulated second", r -> r.perSecond(r.shootdowns())),
+            new Metric("ipis_per_second", "1/s", "IPIs sent per simulated second", r -> r.perSecond(r.count(Event.IPI_SEND))),
+            new Metric("interrupts_per_second", "1/s", "interrupts taken (IPI handler entries) per simulated second", r -> r.perSecond(r.count(Event.IPI_ENTER))),
+            new Metric("broadcast_invalidations_per_second", "1/s", "broadcast invalidations issued (INVLPGB, TLBI IS, tlbie) per simulated second", r -> r.perSecond(r.count(Event.TLBIE))),
+            new Metric("throughput_ops_per_second", "1/s", "workload operations per simulated second (see the workload's op)", r -> r.perSecond(r.ops())),
+            new Metric("shootdown_cpu_share", "fraction", "share of all CPU time spent invalidating: initiators' flush work and waits plus handler time", r -> r.share(Phase.SHOOTDOWN) + r.share(Phase.HANDLER)),
+            new Metric("initiator_cpu_share", "fraction", "share of all CPU time initiators spent sending, flushing and waiting for their shootdowns", r -> r.share(Phase.SHOOTDOWN)),
+            new Metric("handler_cpu_share", "fraction", "share of all CPU time responders spent in IPI handlers, entry to return", r -> r.share(Phase.HANDLER)),
+            new Metric("tlb_misses_per_second", "1/s", "TLB misses (page walks) per simulated second", r -> r.perSecond(r.count(Event.TLB_MISS))),
+            new Metric("tlb_misses_caused_per_second", "1/s", "misses on a translation an invalidation dropped although the PTE still mapped the same frame", r -> r.perSecond(r.missesCaused())),
+            new Metric("refill_cpu_share", "fraction", "share of all CPU time spent on the walks of those caused misses", r -> r.totalCycles() == 0 ? 0.0 : (double) r.missCausedCycles() / r.totalCycles()),
+            new Metric("time_share", "fraction", "CPU time by phase: user, kernel, shootdown_initiator, shootdown_handler, spin, idle", Metrics::phases),
+            new Metric("violations_observed", "count", "properties the run broke (use-after-free, lost write, ...); see the text report", r -> (double) r.violations().size()));
+
+    private Metrics() {}
+
+    public static Map<String, Object> values(SimResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Metric metric : ALL) {
+            m.put(metric.name(), metric.value().apply(r));
+        }
+        return m;
+    }
+
+    private static Object latency(SimResult r) {
+        Histogram h = r.latencyCycles();
+        Map<String, Double> m = new LinkedHashMap<>();
+        boolean none = h.getTotalCount() == 0;
+        m.put("p50", none ? 0.0 : r.micros(h.getValueAtPercentile(50)));
+        m.put("p99", none ? 0.0 : r.micros(h.getValueAtPercentile(99)));
+        m.put("max", none ? 0.0 : r.micros(h.getMaxValue()));
+        m.put("mean", none ? 0.0 : r.micros(h.getMean()));
+        m.put("count", (double) h.getTotalCount());
+        return m;
+    }
+
+    private static Object phases(SimResult r) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int p = 0; p < Phase.COUNT; p++) {
+            m.put(Phase.NAMES[p], r.share(p));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.shootdown.sim;
+
+import dev.shootdown.model.Event;
+import org.HdrHistogram.Histogram;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one simulation run measured: raw counters, from which {@link Metrics} derives every
+ * reported figure. Reports (tables, JSON, plots, traces) read this and nothing else.
+ *
+ * @param events          engine actions executed (CPU steps, interrupts taken, broadcast invalidations performed)
+ * @param machineEvents   hardware and kernel events those actions produced (the sum of eventCounts)
+ * @param eventCounts     per {@link Event} kind
+ * @param phaseCycles     CPU cycles per {@link Phase}, summed over CPUs
+ * @param latencyCycles   shootdown latencies (first IPI sent or broadcast issued, to the last ack or completion)
+ * @param ops             workload operations completed (the workload's {@code sim_ops} counters)
+ * @param missesCaused    TLB misses on a translation an invalidation had dropped while the PTE still mapped the same frame
+ * @param stall           null, or why the run ended before its time (no CPU could move)
+ */
+public record SimResult(String file, String workload, String opDefinition, String profile, double ghz, int cpus, long seed,
+                        double simulatedSeconds, long events, long machineEvents, double wallSeconds, long[] eventCounts,
+                        long[] phaseCycles, Histogram latencyCycles, long shootdowns, long ops, long missesCaused,
+                        long missCausedCycles, List<SimViolation> violations, String stall) {
+
+    public long count(int eventKind) {
+        return eventCounts[eventKind];
+    }
+
+    public double perSecond(double n) {
+        return simulatedSeconds > 0 ? n / simulatedSeconds : 0;
+    }
+
+    public long totalCycles() {
+        long t = 0;
+        for (long c : phaseCycles) {
+            t += c;
+        }
+        return t;
+    }
+
+    public double share(int phase) {
+        long t = totalCycles();
+        return t == 0 ? 0 : (double) phaseCycles[phase] / t;
+    }
+
+    public double micros(double cycles) {
+        return cycles / (ghz * 1000.0);
+    }
+
+    /** The figures, by name, in registry order (see {@link Metrics}). */
+    public Map<String, Object> metrics() {
+        return Metrics.values(this);
+    }
+}
