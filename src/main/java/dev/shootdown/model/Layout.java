@@ -1,5 +1,7 @@
 package dev.shootdown.model;
 
+import dev.shootdown.lang.Builtin;
+
 /**
  * Where each part of the machine lives in a packed state ({@code int[]}): shared variables (from
  * index 0, in declaration order), then
@@ -37,6 +39,8 @@ public final class Layout {
     public final int tlb;
     /** Per page: the set of CPUs whose broadcast invalidation (tlbie) of it is not yet performed here. */
     public final int bcast;
+    /** Pages with a broadcast-invalidation slot: all of them if the program broadcasts, else none. */
+    public final int bcastPages;
     /** Per table: the CPU's paging-structure cache entry for the PMD that hooks it (0: none). */
     public final int pwc;
     /** Incoherent i-cache: per frame, 0 no line, 1 a line of the current content, 2 a line of older content. */
@@ -72,8 +76,10 @@ public final class Layout {
         mainFrame = p.cpuPrograms().stream().mapToInt(Code::frameSize).max().orElse(1);
         handlerFrame = p.handlers().stream().mapToInt(Code::frameSize).max().orElse(0);
         tlb = PENDING + handlers;
+        boolean broadcast = p.uses(Builtin.TLBIE) || p.uses(Builtin.TLBI_IS) || p.uses(Builtin.INVLPGB);
+        bcastPages = broadcast ? pages : 0;
         bcast = tlb + pages;
-        pwc = bcast + pages;
+        pwc = bcast + bcastPages;
         icache = pwc + p.tableNames().size();
         xenQueue = icache + (p.hardware().icacheIncoherent() ? p.frames() : 0);
         perCpu = xenQueue + (p.hardware().xenQueue() > 0 ? 1 + 2 * p.hardware().xenQueue() : 0);
@@ -87,10 +93,10 @@ public final class Layout {
         pmdBase = pteBase + pages;
         mmMaskBase = pmdBase + p.tableNames().size();
         rcuBase = mmMaskBase + p.mmNames().size();
-        rcuSlots = p.hardware().rcuSlots();
+        rcuSlots = p.uses(Builtin.RCU_FREE) ? p.hardware().rcuSlots() : 0;
         frameBase = rcuBase + 2 * rcuSlots;
         protectedPages = frameBase + p.frames();
-        size = protectedPages + pages;
+        size = protectedPages + (p.uses(Builtin.PROTECT_DONE) ? pages : 0);
     }
 
     public int cpu(int c) {

@@ -154,6 +154,9 @@ public final class Machine {
             }
         }
         for (int p = 0; p < pages; p++) {
+            if (layout.bcastPages == 0) {
+                break;
+            }
             int issuers = s[b + layout.bcast + p];
             for (int i = sets.next(issuers, 0); i >= 0; i = sets.next(issuers, i + 1)) {
                 out[n++] = Action.of(Action.BCAST, c, (p << Action.SENDER_BITS) | i);
@@ -299,6 +302,9 @@ public final class Machine {
 
     private boolean bcastPendingFrom(int[] s, int issuer) {
         for (int c = 0; c < cpus; c++) {
+            if (layout.bcastPages == 0) {
+                return false;
+            }
             int b = layout.cpu(c) + layout.bcast;
             for (int p = 0; p < pages; p++) {
                 if (sets.contains(s[b + p], issuer)) {
@@ -1330,7 +1336,7 @@ public final class Machine {
         if (write) {
             s[layout.frameBase + frame] = fs | FrameState.MODIFIED;
             contentChanged(s, frame);
-            if (s[layout.protectedPages + page] != 0) {
+            if (layout.size > layout.protectedPages && s[layout.protectedPages + page] != 0) {
                 fail(Verdict.WRITE_AFTER_PROTECT, "store to " + pageName(page) + " succeeds after mprotect(read-only) returned");
             }
         }

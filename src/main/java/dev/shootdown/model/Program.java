@@ -39,6 +39,20 @@ public record Program(
 
     public record Invariant(String text, IrExpr cond) {}
 
+    /** Whether any compiled body uses built-in {@code b} (regions of the state exist only for features in use). */
+    public boolean uses(dev.shootdown.lang.Builtin b) {
+        for (List<Code> bodies : List.of(handlers, cpuPrograms)) {
+            for (Code code : bodies) {
+                for (Insn insn : code.insns()) {
+                    if (insn instanceof Insn.Op o && o.op() == b) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     public int cpus() {
         return hardware.cpus();
     }
