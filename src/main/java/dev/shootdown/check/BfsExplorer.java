@@ -1,6 +1,7 @@
 package dev.shootdown.check;
 
 import dev.shootdown.lang.UserError;
+import dev.shootdown.model.Action;
 import dev.shootdown.model.Machine;
 import dev.shootdown.model.MaskCpuSets;
 import dev.shootdown.model.Program;
@@ -95,7 +96,7 @@ public final class BfsExplorer {
             int depth = (int) head;
             maxDepth = Math.max(maxDepth, depth);
             int n = machine.enabled(cur, actions);
-            if (checkDeadlock && open.contains(Verdict.DEADLOCK) && machine.deadlocked(cur, actions, n)) {
+            if (checkDeadlock && open.contains(Verdict.DEADLOCK) && machine.deadlocked(cur, actions, n) && stuck(machine, cur)) {
                 violations.add(new Violation(Verdict.DEADLOCK, index, -1, depth, "no CPU can move, and work is left"));
                 open.remove(Verdict.DEADLOCK);
                 if (done(open)) {
@@ -141,6 +142,37 @@ public final class BfsExplorer {
         boolean complete = stopReason == null;
         this.trace = trace;
         return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason);
+    }
+
+    /**
+     * A state where only background user loops can move is a deadlock only if those loops can never
+     * let anything else move: a loop that disables interrupts for a moment re-enables them a few
+     * steps later, and then a pending IPI is taken. So follow the background steps (a small closure)
+     * and look for a state where progress is possible.
+     */
+    private static boolean stuck(Machine machine, int[] state) {
+        java.util.ArrayDeque<int[]> todo = new java.util.ArrayDeque<>();
+        java.util.HashSet<Long> seen = new java.util.HashSet<>();
+        int[] actions = new int[machine.maxActions()];
+        todo.add(state);
+        seen.add(Fingerprint.of(state));
+        while (!todo.isEmpty() && seen.size() < 100_000) {
+            int[] s = todo.poll();
+            int n = machine.enabled(s, actions);
+            if (!machine.deadlocked(s, actions, n)) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (Action.kind(actions[i]) != Action.STEP) {
+                    continue;
+                }
+                int[] next = s.clone();
+                if (machine.apply(next, actions[i], null) < 0 && seen.add(Fingerprint.of(next))) {
+                    todo.add(next);
+                }
+            }
+        }
+        return true;
     }
 
     private boolean done(EnumSet<Verdict> open) {

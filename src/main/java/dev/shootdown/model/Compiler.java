@@ -1151,7 +1151,7 @@ public final class Compiler {
                 if (!(a instanceof Expr.Name mn) || !mms.containsKey(mn.name())) {
                     throw new CompileError(a.pos(), "expected an address-space name" + known("address spaces", mms.keySet()));
                 }
-                // mm_cpumask: the CPUs whose scenario runs this mm (fixed in this version: no context switches).
+                // mm_cpumask: kernel state, initially the CPUs whose program runs this mm (cpumask_set/clear change it).
                 return new Typed(new IrExpr.Call(Builtin.CPUMASK, new IrExpr[] {new IrExpr.Const(mms.get(mn.name()))}), Type.CPUSET);
             }
             IrExpr[] args = new IrExpr[b.params().size()];

@@ -1356,14 +1356,17 @@ public final class Machine {
             if (!Pte.present(pmd)) {
                 return 0;
             }
-            if (cached == 0 && hw.pagingCache() != Hardware.PagingCache.OFF) {
-                s[b + layout.pwc + t] = pmd;
-            }
             int tf = Pte.pfn(pmd);
             if (FrameState.isFree(s[layout.frameBase + tf])) {
                 fail(Verdict.WALK_OF_FREED_TABLE, "cpu" + c + "'s " + who + " of " + pageName(page) + " reads page table "
                         + frameName(tf) + ", which is free" + (cached != 0 ? " (PMD from its paging-structure cache)" : ""));
                 return 0;
+            }
+            if (hw.pagingCache() != Hardware.PagingCache.OFF) {
+                // A walk that ends in a page fault leaves no paging-structure entry for the faulting
+                // address (SDM vol. 3A 4.10.4.1); a speculative one may keep what it read (4.10.3).
+                boolean faults = !Pte.present(s[layout.pteBase + page]) && !who.equals("speculative walk");
+                s[b + layout.pwc + t] = faults ? 0 : pmd;
             }
         }
         return s[layout.pteBase + page];
