@@ -1,5 +1,6 @@
 package dev.shootdown.lang;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** Renders parsed expressions and statement heads back to source form, for timelines and messages. */
@@ -53,8 +54,9 @@ public final class Printer {
             return "repeat " + expr(r.count());
         } else if (s instanceof Stmt.Wait w) {
             return "wait until " + expr(w.cond());
-        } else if (s instanceof Stmt.Atomic) {
-            return "atomic";
+        } else if (s instanceof Stmt.Atomic a) {
+            List<Stmt> body = a.body().body();
+            return body.isEmpty() ? "atomic {}" : "atomic { " + head(body.get(0)) + (body.size() > 1 ? "; ... }" : " }");
         } else if (s instanceof Stmt.Return r) {
             return r.value() == null ? "return" : "return " + expr(r.value());
         } else if (s instanceof Stmt.Assert a) {

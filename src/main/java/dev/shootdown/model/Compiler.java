@@ -243,6 +243,7 @@ public final class Compiler {
         boolean softwareDirty = false;
         boolean icacheIncoherent = false;
         int xenQueue = 0;
+        boolean xapic = false;
         List<Decl.Knob> knobs = new ArrayList<>();
         for (Map.Entry<String, String> preset : Profiles.knobs(hw.profile()).entrySet()) {
             if (hw.knobs().stream().noneMatch(k -> k.name().equals(preset.getKey())) && !preset.getValue().equals("false")) {
@@ -281,6 +282,13 @@ public final class Compiler {
                 case "rcu_slots" -> rcuSlots = intKnob(k, 1, 8);
                 case "software_dirty" -> softwareDirty = flagKnob(k);
                 case "xen_queue" -> xenQueue = intKnob(k, 1, 8);
+                case "apic" -> {
+                    String v = k.value() == null ? "" : k.value().text();
+                    if (!v.equals("xapic") && !v.equals("x2apic")) {
+                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'apic xapic' or 'apic x2apic'");
+                    }
+                    xapic = v.equals("xapic");
+                }
                 case "icache" -> {
                     String v = k.value() == null ? "" : k.value().text();
                     if (!v.equals("coherent") && !v.equals("incoherent")) {
@@ -297,7 +305,7 @@ public final class Compiler {
                         default -> throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'paging_cache off', 'paging_cache x86' or 'paging_cache lpae'");
                     };
                 }
-                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, software_dirty, evictions, memory, store_buffer, ipi_latched, speculative_walks, pcid, paging_cache, rcu_slots, icache or xen_queue");
+                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, software_dirty, evictions, memory, store_buffer, ipi_latched, speculative_walks, pcid, paging_cache, rcu_slots, icache, xen_queue or apic");
             }
         }
         if (nCpus < 0) {
@@ -313,7 +321,7 @@ public final class Compiler {
             capacity = Math.max(1, pages.size());
         }
         return new Hardware(hw.profile(), nCpus, capacity, blindSet, evictions, memory, memory == Hardware.MemoryModel.TSO ? storeBuffer : 0, ipiLatched,
-                speculative, pcid, pagingCache, rcuSlots, softwareDirty, icacheIncoherent, xenQueue);
+                speculative, pcid, pagingCache, rcuSlots, softwareDirty, icacheIncoherent, xenQueue, xapic);
     }
 
     private static int intKnob(Decl.Knob k, int min, int max) {

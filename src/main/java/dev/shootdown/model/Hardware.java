@@ -20,10 +20,13 @@ package dev.shootdown.model;
  * @param icacheIncoherent i-caches keep lines of a frame's old content until flushed (Tile, seed 004)
  * @param xenQueue    Xen PV: PTE writes wait in a per-CPU queue of this many updates until a queue flush
  *                    (0: not a Xen PV guest; seed 002)
+ * @param xapic       IPIs are sent by a store to the memory-mapped xAPIC ICR, which leaves the store buffer in
+ *                    order behind earlier stores; the default x2APIC sends them with WRMSR, which can overtake
+ *                    buffered stores (SDM vol. 3A 10.12.3; Linux's weak_wrmsr_fence())
  */
 public record Hardware(String profile, int cpus, int tlbCapacity, boolean blindSet, boolean evictions, MemoryModel memory, int storeBuffer,
                        boolean ipiLatched, boolean speculativeWalks, boolean pcid, PagingCache pagingCache, int rcuSlots,
-                       boolean softwareDirty, boolean icacheIncoherent, int xenQueue) {
+                       boolean softwareDirty, boolean icacheIncoherent, int xenQueue, boolean xapic) {
 
     /**
      * Paging-structure caches of upper-level entries (PMDs): none; x86's, which any INVLPG or CR3

@@ -241,6 +241,10 @@ public final class Machine {
         if (tso && !orderAllows(s, b, code.memoryOrder()[pc])) {
             return false;
         }
+        if (tso && hw.xapic() && s[b + Layout.SB_COUNT] > 0 && insn instanceof Insn.Op o && o.op() == Builtin.SEND_IPI) {
+            // An xAPIC ICR write is a store: it cannot leave before the stores buffered ahead of it.
+            return false;
+        }
         if (insn instanceof Insn.Halt) {
             return false;
         } else if (insn instanceof Insn.Wait w) {
@@ -461,6 +465,21 @@ public final class Machine {
         }
     }
 
+    /** The locked page-table updates: under Xen PV each is a synchronous hypercall of its own. */
+    private static boolean lockedPteUpdate(Builtin op) {
+        switch (op) {
+            case PTEP_GET_AND_CLEAR:
+            case PTEP_CMPXCHG:
+            case PTEP_TEST_AND_CLEAR_YOUNG:
+            case PTEP_MKCLEAN:
+            case PTEP_SET_WRPROTECT:
+            case PMDP_GET_AND_CLEAR:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /** A kernel PTE store: queued under Xen PV (xpq_queue_pte_update), else an ordinary store. */
     private void pteStore(int[] s, int c, int b, int page, int pte) {
         int q = b + layout.xenQueue;
@@ -506,6 +525,9 @@ public final class Machine {
             int at = layout.cpu(t) + layout.icache + f;
             if (s[at] == 1) {
                 s[at] = 2;
+                if (narrator != null) {
+                    say("cpu" + t + "'s i-cache line of frame " + frameName(f) + " is now stale");
+                }
             }
         }
     }
@@ -712,9 +734,7 @@ public final class Machine {
     private void op(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
         IrExpr[] args = o.args();
         int result = 0;
-        if (hw.xenQueue() > 0 && MemoryOrder.classify(o) == MemoryOrder.DRAIN && s[b + layout.xenQueue] > 0
-                && o.op() != Builtin.XEN_TLB_FLUSH_ALL && o.op() != Builtin.XEN_INVLPG_ALL && o.op() != Builtin.FLUSH_TLB_PAGE
-                && o.op() != Builtin.FLUSH_TLB_ALL) {
+        if (hw.xenQueue() > 0 && s[b + layout.xenQueue] > 0 && lockedPteUpdate(o.op())) {
             // A locked PTE update is its own synchronous hypercall: the queue goes first, in order.
             xenFlush(s, c, b);
         }
@@ -732,7 +752,7 @@ public final class Machine {
                         s[f] = FrameState.withOwner(s[f], FrameState.mmOwner(pageMm[page]));
                     }
                 }
-                if (narrator != null) {
+                if (narrator != null && hw.xenQueue() == 0) {
                     say("PTE " + pageName(page) + " := " + pte(pte));
                 }
             }
@@ -742,7 +762,7 @@ public final class Machine {
                 if (events != null) {
                     events.on(Event.PTE_WRITE, c, page, 0);
                 }
-                if (narrator != null) {
+                if (narrator != null && hw.xenQueue() == 0) {
                     say("PTE " + pageName(page) + " cleared");
                 }
             }
@@ -1327,10 +1347,13 @@ public final class Machine {
             int line = b + layout.icache + frame;
             if (s[line] == 2) {
                 fail(Verdict.STALE_ICACHE, "cpu" + c + " fetches " + pageName(page) + " from an i-cache line of frame " + frameName(frame)
-                        + " older than its content");
+                        + " filled before the frame's content last changed, and not flushed since");
             }
             if (s[line] == 0) {
                 s[line] = 1;
+                if (narrator != null) {
+                    say("i-cache line of frame " + frameName(frame) + " filled");
+                }
             }
         }
         if (write) {
