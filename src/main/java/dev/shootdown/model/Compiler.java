@@ -134,6 +134,14 @@ public final class Compiler {
         }
         Hardware hardware = hardware(hw, cpuDecls);
         cpus = hardware.cpus();
+        for (Decl d : file.decls()) {
+            if (d instanceof Decl.Var v && v.init() != null && constant(v.init()).type() == Type.CPUSET) {
+                int mask = ((IrExpr.Const) constant(v.init()).ir()).value();
+                if (cpus < 32 && (mask >>> cpus) != 0) {
+                    throw new CompileError(v.init().pos(), "CPU " + (31 - Integer.numberOfLeadingZeros(mask)) + " does not exist: the hardware has " + cpus + " CPUs");
+                }
+            }
+        }
 
         int[] cpuMm = new int[cpus];
         Arrays.fill(cpuMm, -1);
@@ -256,11 +264,11 @@ public final class Compiler {
         for (Map.Entry<String, String> o : knobOverrides.entrySet()) {
             knobs.removeIf(k -> k.name().equals(o.getKey()));
             String v = o.getValue();
-            if (v.equals("false")) {
+            if (v.equals("false") && !Profiles.knobs(hw.profile()).containsKey(o.getKey())) {
                 continue;
             }
             dev.shootdown.lang.TokenKind kind = v.chars().allMatch(Character::isDigit) ? dev.shootdown.lang.TokenKind.INT : dev.shootdown.lang.TokenKind.IDENT;
-            Token value = v.equals("true") ? null : new Token(kind, v, hw.pos());
+            Token value = v.equals("true") ? null : v.equals("false") ? new Token(dev.shootdown.lang.TokenKind.IDENT, "off", hw.pos()) : new Token(kind, v, hw.pos());
             knobs.add(new Decl.Knob(hw.pos(), o.getKey(), value));
         }
         for (Decl.Knob k : knobs) {
@@ -340,11 +348,20 @@ public final class Compiler {
         return v;
     }
 
+    /** A flag knob: on when written alone or with {@code on}/{@code true}, off with {@code off}/{@code false} (to clear a profile's preset). */
     private static boolean flagKnob(Decl.Knob k) {
-        if (k.value() != null) {
-            throw new CompileError(k.value().position(), "'" + k.name() + "' is a flag and takes no value");
+        if (k.value() == null) {
+            return true;
         }
-        return true;
+        switch (k.value().text()) {
+            case "on", "true" -> {
+                return true;
+            }
+            case "off", "false" -> {
+                return false;
+            }
+            default -> throw new CompileError(k.value().position(), "'" + k.name() + "' is a flag: write it alone, or with on or off");
+        }
     }
 
     private void declareMm(Decl.Mm m) {

@@ -501,6 +501,9 @@ public final class Machine {
 
     /** Xen PV: the hypervisor applies this CPU's queued PTE updates in order (HYPERVISOR_mmu_update). */
     private void xenFlush(int[] s, int c, int b) {
+        if (hw.xenQueue() == 0) {
+            return; // not a Xen PV guest: PTE writes were never queued
+        }
         int q = b + layout.xenQueue;
         int n = s[q];
         for (int i = 0; i < n; i++) {
@@ -535,7 +538,12 @@ public final class Machine {
     /** A kernel store: through the store buffer under TSO, straight to memory under SC. */
     private void store(int[] s, int c, int b, int addr, int value) {
         if (!tso || inAtomic) {
-            s[addr] = value;
+            if (addr < 0) {
+                int at = layout.cpu(-1 - addr) + Layout.ACK_WAIT;
+                s[at] = sets.diff(s[at], sets.single(c));
+            } else {
+                s[addr] = value;
+            }
             return;
         }
         int count = s[b + Layout.SB_COUNT];
@@ -1242,7 +1250,7 @@ public final class Machine {
             if (violation >= 0) {
                 return;
             }
-            if (!Pte.present(pte) || (write && !Pte.writable(pte))) {
+            if (!Pte.present(pte) || (write && !Pte.writable(pte)) || (write && hw.softwareDirty() && !Pte.dirty(pte))) {
                 if (events != null) {
                     events.on(Event.PAGE_FAULT, c, page, 0);
                 }
@@ -1530,7 +1538,14 @@ public final class Machine {
     /** Returns the text of the first invariant {@code s} breaks, or null. */
     public String brokenInvariant(int[] s) {
         for (Program.Invariant inv : program.invariants()) {
-            if (eval(inv.cond(), s, -1, layout.cpu(0) + layout.locals) == 0) {
+            violation = -1;
+            boolean holds = eval(inv.cond(), s, -1, layout.cpu(0) + layout.locals) != 0;
+            if (violation >= 0) {
+                String why = violationNote;
+                violation = -1;
+                return inv.text() + " (cannot be evaluated: " + why + ")";
+            }
+            if (!holds) {
                 return inv.text();
             }
         }
