@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -92,7 +93,8 @@ final class CheckCommand implements Callable<Integer> {
         } catch (AccessDeniedException e) {
             System.err.println("shootdown: cannot write " + out + ": permission denied");
         } catch (IOException e) {
-            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             System.err.println("shootdown: cannot write " + out + ": " + why);
         }
         return false;
