@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * step linked to its line. Without a counterexample the page says which properties hold.
  *
  * <p>The markup is well-formed XML as well as HTML (every element closed, only the five XML entities)
- * so that tests can read it with an XML parser; the full state of a step sits in a {@code <details>}
- * element, which opens without script.
+ * so that tests can read it with an XML parser; the rest of a CPU's state after a step (where it is,
+ * every variable) sits in a {@code <details>} element, which opens without script.
  */
 public final class HtmlCounterexample {
     /** CSS class of the violating row (and of the closing row of a deadlock). */
@@ -101,7 +101,7 @@ public final class HtmlCounterexample {
                     .append("<span class=\"chg\">changed by this step</span>, <del class=\"gone\">removed by this step</del>, ")
                     .append("<span class=\"same\">unchanged</span>, <span class=\"v stale\">stale <span class=\"flag\">stale</span></span> (TLB entry the PTE no longer allows). ")
                     .append("<span class=\"swatch\">Highlighted</span>: the violating step. ")
-                    .append("Open \"all state\" in a row for everything else.</p>\n");
+                    .append("Open \"more\" in a cell for the rest of that CPU's state.</p>\n");
         }
         out.append("</header>\n");
     }
@@ -120,6 +120,7 @@ public final class HtmlCounterexample {
         for (int c = 0; c < cpus; c++) {
             out.append("<td class=\"cpu\">");
             cpuState(prev.cpus().get(c), prev.cpus().get(c), prev.ptes());
+            cpuDetails(prev.cpus().get(c));
             out.append("</td>");
         }
         memoryCell(prev, prev);
@@ -135,6 +136,7 @@ public final class HtmlCounterexample {
                     action(step);
                 }
                 cpuState(prev.cpus().get(c), now.cpus().get(c), now.ptes());
+                cpuDetails(now.cpus().get(c));
                 out.append("</td>");
             }
             memoryCell(prev, now);
@@ -226,9 +228,7 @@ public final class HtmlCounterexample {
         if (!after.shared().isEmpty()) {
             entries("shared", "shared", before.shared(), after.shared(), " = ");
         }
-        out.append("</div><details class=\"full\"><summary>all state</summary>");
-        full(after);
-        out.append("</details></td>");
+        out.append("</div></td>");
     }
 
     /** One labelled list of name/value entries, each marked changed or unchanged against {@code before}. */
@@ -296,40 +296,18 @@ public final class HtmlCounterexample {
         return c.length < 2 || !c[0].equals(p[0]) || c[1].equals("RW") && p[1].equals("RO");
     }
 
-    private void full(Snapshot s) {
-        out.append("<table class=\"snap\">");
-        for (Snapshot.CpuView v : s.cpus()) {
-            Map<String, String> rows = new LinkedHashMap<>();
-            rows.put("at", v.where());
-            rows.put("interrupts", v.interruptsOn() ? "on" : "off");
-            rows.put("TLB", join(v.tlb(), " -> "));
-            rows.put("store buffer", v.storeBuffer().isEmpty() ? "empty" : String.join(", ", v.storeBuffer()));
-            rows.put("IPIs pending", v.pendingIpis().isEmpty() ? "none" : String.join(", ", v.pendingIpis()));
-            if (!v.vars().isEmpty()) {
-                rows.put("variables", join(v.vars(), " = "));
-            }
-            snapRows("cpu" + v.cpu(), rows);
-        }
-        Map<String, String> mem = new LinkedHashMap<>();
-        mem.put("PTEs", join(s.ptes(), ": "));
-        mem.put("frames", join(s.frames(), ": "));
-        if (!s.shared().isEmpty()) {
-            mem.put("shared", join(s.shared(), " = "));
-        }
-        snapRows("memory", mem);
-        out.append("</table>");
-    }
-
-    private void snapRows(String head, Map<String, String> rows) {
-        boolean first = true;
-        for (Map.Entry<String, String> e : rows.entrySet()) {
-            out.append("<tr>");
-            if (first) {
-                out.append("<th rowspan=\"").append(rows.size()).append("\">").append(esc(head)).append("</th>");
-                first = false;
-            }
-            out.append("<td class=\"k\">").append(esc(e.getKey())).append("</td><td>").append(esc(e.getValue())).append("</td></tr>");
-        }
+    /** Everything else about a CPU after the step, behind a disclosure: where it is, its interrupt flag, every variable. */
+    private void cpuDetails(Snapshot.CpuView v) {
+        out.append("<details class=\"full\"><summary>more</summary><table class=\"snap\">");
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("at", v.where());
+        rows.put("interrupts", v.interruptsOn() ? "on" : "off");
+        rows.put("TLB", join(v.tlb(), " -> "));
+        rows.put("store buffer", v.storeBuffer().isEmpty() ? "empty" : String.join(", ", v.storeBuffer()));
+        rows.put("pending IPIs", v.pendingIpis().isEmpty() ? "none" : String.join(", ", v.pendingIpis()));
+        v.vars().forEach(rows::put);
+        rows.forEach((k, val) -> out.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(val)).append("</td></tr>"));
+        out.append("</table></details>");
     }
 
     private static String join(Map<String, String> m, String sep) {
@@ -434,9 +412,9 @@ public final class HtmlCounterexample {
             .stmt a.line { font-weight: 400; font-family: system-ui, sans-serif; font-size: 11px; color: var(--dim); margin-left: 4px; }
             ul.narr { margin: 0 0 4px; padding-left: 16px; color: #24292f; font-size: 12.5px; }
             .why { margin: 4px 0; padding: 3px 6px; background: var(--bad-edge); color: #fff; border-radius: 4px; font-weight: 600; }
-            .state > div { display: grid; grid-template-columns: 5em 1fr; column-gap: 4px; align-items: baseline; margin: 1px 0; }
-            .k { font-size: 10px; line-height: 1.15; color: var(--dim); text-transform: uppercase; letter-spacing: .03em; }
-            .v { display: inline-block; margin: 0 6px 1px 0; padding: 0 4px; border-radius: 3px; white-space: nowrap; }
+            .state > div { display: grid; grid-template-columns: 5em 1fr; column-gap: 4px; align-items: start; margin: 1px 0; }
+            .k { padding-top: 3px; font-size: 10px; line-height: 1.15; color: var(--dim); text-transform: uppercase; letter-spacing: .03em; }
+            .v { display: inline-block; margin: 0 6px 1px 0; padding: 0 4px; border-radius: 3px; max-width: 100%; }
             .v.same { color: var(--dim); }
             .v.none { color: var(--dim); font-style: italic; }
             .chg { background: var(--chg); font-weight: 700; color: #1f2328; border-radius: 3px; padding: 0 4px; }
@@ -447,8 +425,9 @@ public final class HtmlCounterexample {
             .irq .v.same { color: #8a5a00; }
             details.full summary { cursor: pointer; font-size: 11px; color: var(--dim); margin-top: 2px; }
             table.snap { border-collapse: collapse; margin-top: 4px; font-size: 11.5px; }
-            table.snap th, table.snap td { border: 1px solid var(--line); padding: 1px 4px; text-align: left; vertical-align: top; background: #fff; }
-            table.snap td.k { white-space: nowrap; }
+            table.snap th, table.snap td { border: 1px solid var(--line); padding: 1px 6px; text-align: left; vertical-align: top; background: #fff; }
+            table.snap th { font-weight: 400; color: var(--dim); white-space: nowrap; }
+            table.snap td { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
             tr.stuck .note { font-size: 12px; }
             table.src { border-collapse: collapse; font-size: 12.5px; }
             table.src td { padding: 0 8px; vertical-align: top; }
