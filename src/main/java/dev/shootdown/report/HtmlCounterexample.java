@@ -9,6 +9,7 @@ import dev.shootdown.model.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -63,9 +64,9 @@ public final class HtmlCounterexample {
     private void header(String file, String title) {
         out.append("<header>\n<h1>").append(esc(title)).append("</h1>\n");
         var hw = program.hardware();
-        out.append("<p class=\"meta\"><code>").append(esc(file)).append("</code> &#183; ").append(esc(hw.profile()))
+        out.append("<p class=\"meta\"><code>").append(esc(file)).append("</code> &#183; ").append(esc(String.valueOf(hw.profile())))
                 .append(", ").append(hw.cpus()).append(hw.cpus() == 1 ? " CPU" : " CPUs").append(", memory ")
-                .append(hw.memory().name().toLowerCase(java.util.Locale.ROOT)).append("</p>\n");
+                .append(hw.memory().name().toLowerCase(Locale.ROOT)).append("</p>\n");
         boolean bad = !result.violations().isEmpty();
         out.append("<p class=\"verdict ").append(bad ? "bad" : result.complete() ? "good" : "unknown").append("\" id=\"verdict\">");
         out.append(esc(CheckReport.headline(result)));

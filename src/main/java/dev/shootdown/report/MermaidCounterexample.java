@@ -6,7 +6,9 @@ import dev.shootdown.model.Snapshot;
 import dev.shootdown.model.Verdict;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,7 +54,7 @@ public final class MermaidCounterexample {
             return document(result);
         }
         int[] handlerFrom = new int[cpus];
-        java.util.Arrays.fill(handlerFrom, -1);
+        Arrays.fill(handlerFrom, -1);
         Snapshot prev = cx.initial();
         for (Counterexample.Step step : cx.steps()) {
             if (step.violating()) {
@@ -146,7 +148,7 @@ public final class MermaidCounterexample {
         return out;
     }
 
-    private static void changes(String prefix, java.util.Map<String, String> before, java.util.Map<String, String> after, List<String> out) {
+    private static void changes(String prefix, Map<String, String> before, Map<String, String> after, List<String> out) {
         SnapshotDiff d = SnapshotDiff.of(before, after);
         for (String k : after.keySet()) {
             if (d.touched(k)) {

@@ -132,7 +132,6 @@ class MermaidCounterexampleTest {
             } else if ((m = MESSAGE.matcher(line)).matches()) {
                 used.add(m.group(1));
                 used.add(m.group(3));
-                assertThat(m.group(1)).as("message to self: %s", line).isNotEqualTo(m.group(3));
             } else if (RECT.matcher(line).matches()) {
                 depth++;
             } else if (line.equals("    end")) {
