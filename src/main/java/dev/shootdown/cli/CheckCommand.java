@@ -9,11 +9,19 @@ import dev.shootdown.lang.Sources;
 import dev.shootdown.model.Compiler;
 import dev.shootdown.model.Program;
 import dev.shootdown.report.CheckReport;
+import dev.shootdown.report.HtmlCounterexample;
+import dev.shootdown.report.MermaidCounterexample;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +35,14 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
+
+    @Option(names = "--html", paramLabel = "OUT",
+            description = "Also write the result as one self-contained HTML page: the counterexample's per-CPU timeline with PTE and TLB state at each step, or which properties hold.")
+    Path html;
+
+    @Option(names = "--mermaid", paramLabel = "OUT",
+            description = "Also write the counterexample as a Mermaid sequence diagram (or a note saying which properties hold).")
+    Path mermaid;
 
     @Option(names = "--width", paramLabel = "N", description = "Width of a CPU's column in the timeline (default: ${DEFAULT-VALUE}).")
     int width = 40;
@@ -53,6 +69,11 @@ final class CheckCommand implements Callable<Integer> {
                 System.out.print(CheckReport.text(file.toString(), result, cx, Math.max(20, width)));
             }
             System.out.flush();
+            // The terminal output comes first, so a file that cannot be written loses nothing else.
+            if (html != null && !write(html, HtmlCounterexample.page(result, cx))
+                    || mermaid != null && !write(mermaid, MermaidCounterexample.diagram(result, cx))) {
+                return Main.BAD_INPUT;
+            }
             if (!result.violations().isEmpty()) {
                 return Main.VIOLATION;
             }
@@ -61,5 +82,21 @@ final class CheckCommand implements Callable<Integer> {
             printed.countDown();
             Interrupts.uninstall(hook);
         }
+    }
+
+    private static boolean write(Path out, String content) {
+        try {
+            Files.writeString(out, content, StandardCharsets.UTF_8);
+            return true;
+        } catch (NoSuchFileException e) {
+            System.err.println("shootdown: cannot write " + out + ": no such directory " + (out.toAbsolutePath().getParent()));
+        } catch (AccessDeniedException e) {
+            System.err.println("shootdown: cannot write " + out + ": permission denied");
+        } catch (IOException e) {
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            System.err.println("shootdown: cannot write " + out + ": " + why);
+        }
+        return false;
     }
 }

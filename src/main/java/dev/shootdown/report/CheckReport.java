@@ -41,6 +41,11 @@ public final class CheckReport {
                 : "no violation in " + r.stats().states() + " states, search incomplete (" + r.stopReason() + ")";
     }
 
+    /** A property's word in the JSON contract and the HTML page: violated, holds or unknown (search incomplete). */
+    public static String propertyStatus(CheckResult r, Verdict property) {
+        return r.violation(property) != null ? "violated" : r.complete() ? "holds" : "unknown";
+    }
+
     public static String stats(Stats s) {
         return String.format(Locale.ROOT, "  %d distinct states, %d transitions, depth %d, %.2f s (%.0f states/s)",
                 s.states(), s.transitions(), s.depth(), s.seconds(), s.statesPerSecond());
@@ -61,8 +66,7 @@ public final class CheckReport {
         }
         Map<String, Object> props = new LinkedHashMap<>();
         for (Verdict v : r.program().properties()) {
-            Violation x = r.violation(v);
-            props.put(v.property(), x != null ? "violated" : r.complete() ? "holds" : "unknown");
+            props.put(v.property(), propertyStatus(r, v));
         }
         m.put("properties", props);
         List<Map<String, Object>> steps = new ArrayList<>();

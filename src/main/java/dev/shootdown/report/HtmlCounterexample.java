@@ -1,0 +1,444 @@
+package dev.shootdown.report;
+
+import dev.shootdown.check.CheckResult;
+import dev.shootdown.check.Counterexample;
+import dev.shootdown.model.Program;
+import dev.shootdown.model.Snapshot;
+import dev.shootdown.model.Verdict;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The result of {@code check FILE --html OUT}: one self-contained page (inline CSS, no script, no
+ * network) with the verdict, a per-CPU timeline whose rows also show every PTE and every CPU's TLB
+ * after the step (changes marked), the violating step highlighted, and the model's source with each
+ * step linked to its line. Without a counterexample the page says which properties hold.
+ *
+ * <p>The markup is well-formed XML as well as HTML (every element closed, only the five XML entities)
+ * so that tests can read it with an XML parser; the rest of a CPU's state after a step (where it is,
+ * every variable) sits in a {@code <details>} element, which opens without script.
+ */
+public final class HtmlCounterexample {
+    /** CSS class of the violating row (and of the closing row of a deadlock). */
+    public static final String VIOLATING = "violating";
+
+    private final CheckResult result;
+    private final Counterexample cx;
+    private final Program program;
+    private final StringBuilder out = new StringBuilder();
+
+    private HtmlCounterexample(CheckResult result, Counterexample cx) {
+        this.result = result;
+        this.cx = cx;
+        this.program = result.program();
+    }
+
+    /** The page for {@code result}; {@code cx} is the shallowest violation's counterexample, or null. */
+    public static String page(CheckResult result, Counterexample cx) {
+        return new HtmlCounterexample(result, cx).render();
+    }
+
+    private String render() {
+        String file = program.source().name();
+        String title = program.meta() != null && program.meta().title() != null ? program.meta().title() : file;
+        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
+                .append("<title>").append(esc(title + " - " + result.verdict().word())).append("</title>\n")
+                .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n");
+        header(file, title);
+        if (cx != null) {
+            timeline();
+        }
+        source();
+        out.append("</body>\n</html>\n");
+        return out.toString();
+    }
+
+    // ---------------------------------------------------------------- header
+
+    private void header(String file, String title) {
+        out.append("<header>\n<h1>").append(esc(title)).append("</h1>\n");
+        var hw = program.hardware();
+        out.append("<p class=\"meta\"><code>").append(esc(file)).append("</code> &#183; ").append(esc(String.valueOf(hw.profile())))
+                .append(", ").append(hw.cpus()).append(hw.cpus() == 1 ? " CPU" : " CPUs").append(", memory ")
+                .append(hw.memory().name().toLowerCase(Locale.ROOT)).append("</p>\n");
+        boolean bad = !result.violations().isEmpty();
+        out.append("<p class=\"verdict ").append(bad ? "bad" : result.complete() ? "good" : "unknown").append("\" id=\"verdict\">");
+        out.append(esc(CheckReport.headline(result)));
+        if (cx != null) {
+            Counterexample.Step last = cx.steps().isEmpty() ? null : cx.steps().get(cx.steps().size() - 1);
+            if (last != null && last.violating()) {
+                out.append(" at <a href=\"#step-").append(last.number()).append("\">step ").append(last.number()).append("</a>");
+            } else {
+                out.append(" after <a href=\"#stuck\">step ").append(cx.steps().size()).append("</a>");
+            }
+            if (cx.note() != null) {
+                out.append(": ").append(esc(cx.note()));
+            }
+        }
+        out.append("</p>\n");
+        out.append("<table class=\"props\">\n<tr><th>property</th><th>result</th></tr>\n");
+        for (Verdict v : program.properties()) {
+            String status = CheckReport.propertyStatus(result, v);
+            var x = result.violation(v);
+            out.append("<tr class=\"").append(status).append("\"><td><code>").append(esc(v.property())).append("</code></td><td>")
+                    .append(status.equals("violated") ? "violated (" + esc(v.word()) + ", step " + x.depth() + ")" : status)
+                    .append("</td></tr>\n");
+        }
+        out.append("</table>\n");
+        out.append("<p class=\"stats\">").append(esc(CheckReport.stats(result.stats()).strip())).append("</p>\n");
+        if (program.meta() != null && program.meta().explanation() != null && !program.meta().explanation().isBlank()) {
+            out.append("<details class=\"explain\"><summary>About this model</summary>\n<p>")
+                    .append(esc(program.meta().explanation().strip())).append("</p>\n</details>\n");
+        }
+        if (cx != null) {
+            out.append("<p class=\"legend\">Shortest counterexample, ").append(cx.steps().size())
+                    .append(" steps. Each row shows what one CPU did and, in every column, the state <em>after</em> the step: ")
+                    .append("<span class=\"chg\">changed by this step</span>, <del class=\"gone\">removed by this step</del>, ")
+                    .append("<span class=\"same\">unchanged</span>, <span class=\"v stale\">stale <span class=\"flag\">stale</span></span> (TLB entry the PTE no longer allows). ")
+                    .append("<span class=\"swatch\">Highlighted</span>: the violating step. ")
+                    .append("Open \"more\" in a cell for the rest of that CPU's state.</p>\n");
+        }
+        out.append("</header>\n");
+    }
+
+    // ---------------------------------------------------------------- timeline
+
+    private void timeline() {
+        int cpus = cx.cpus();
+        out.append("<table class=\"timeline\" id=\"timeline\">\n<thead><tr><th class=\"num\">step</th>");
+        for (int c = 0; c < cpus; c++) {
+            out.append("<th class=\"cpu\">cpu").append(c).append("</th>");
+        }
+        out.append("<th class=\"mem\">memory</th></tr></thead>\n<tbody>\n");
+        Snapshot prev = cx.initial();
+        out.append("<tr class=\"initial\" id=\"step-0\"><td class=\"num\" title=\"initial state\">init</td>");
+        for (int c = 0; c < cpus; c++) {
+            out.append("<td class=\"cpu\">");
+            cpuState(prev.cpus().get(c), prev.cpus().get(c), prev.ptes());
+            cpuDetails(prev.cpus().get(c));
+            out.append("</td>");
+        }
+        memoryCell(prev, prev);
+        out.append("</tr>\n");
+        for (Counterexample.Step step : cx.steps()) {
+            Snapshot now = step.after();
+            out.append("<tr class=\"step").append(step.violating() ? " " + VIOLATING : "").append("\" id=\"step-").append(step.number())
+                    .append("\" data-cpu=\"").append(step.cpu()).append("\">");
+            out.append("<td class=\"num\"><a href=\"#step-").append(step.number()).append("\">").append(step.number()).append("</a></td>");
+            for (int c = 0; c < cpus; c++) {
+                out.append("<td class=\"cpu").append(c == step.cpu() ? " act" : "").append("\">");
+                if (c == step.cpu()) {
+                    action(step);
+                }
+                cpuState(prev.cpus().get(c), now.cpus().get(c), now.ptes());
+                cpuDetails(now.cpus().get(c));
+                out.append("</td>");
+            }
+            memoryCell(prev, now);
+            out.append("</tr>\n");
+            prev = now;
+        }
+        boolean lastViolates = !cx.steps().isEmpty() && cx.steps().get(cx.steps().size() - 1).violating();
+        if (!lastViolates) {
+            // A deadlock is a state, not a step: close the timeline with a row that says where each CPU waits.
+            out.append("<tr class=\"stuck ").append(VIOLATING).append("\" id=\"stuck\"><td class=\"num\" title=\"no CPU can make progress\">&#8734;</td>");
+            for (Snapshot.CpuView v : prev.cpus()) {
+                out.append("<td class=\"cpu\"><div class=\"stmt\">").append(v.where().equals("done") ? "done" : "stuck: <code>" + esc(v.where()) + "</code>")
+                        .append("</div></td>");
+            }
+            out.append("<td class=\"mem\"><div class=\"why\">").append(esc(cx.verdict().word())).append("</div>")
+                    .append(cx.note() != null ? "<div class=\"note\">" + esc(cx.note()) + "</div>" : "").append("</td></tr>\n");
+        }
+        out.append("</tbody>\n</table>\n");
+    }
+
+    private void action(Counterexample.Step step) {
+        out.append("<div class=\"stmt\"><code>").append(esc(step.action())).append("</code>");
+        if (step.line() > 0) {
+            out.append(" <a class=\"line\" href=\"#L").append(step.line()).append("\">line ").append(step.line()).append("</a>");
+        }
+        out.append("</div>");
+        if (!step.note().isEmpty()) {
+            out.append("<ul class=\"narr\">");
+            for (String part : step.note().split("; ")) {
+                out.append("<li>").append(esc(part)).append("</li>");
+            }
+            out.append("</ul>");
+        }
+        if (step.violating()) {
+            out.append("<div class=\"why\">").append(esc(cx.verdict().word())).append(cx.note() != null ? ": " + esc(cx.note()) : "")
+                    .append("</div>");
+        }
+    }
+
+    /** A CPU's TLB, store buffer, pending IPIs, interrupt flag and changed per-CPU variables, after the step. */
+    private void cpuState(Snapshot.CpuView before, Snapshot.CpuView after, Map<String, String> ptes) {
+        out.append("<div class=\"state\">");
+        tlb(before.tlb(), after.tlb(), ptes);
+        if (!after.storeBuffer().isEmpty() || !before.storeBuffer().isEmpty()) {
+            out.append("<div class=\"sb\"><span class=\"k\">store buffer</span><span class=\"vs\">");
+            if (after.storeBuffer().isEmpty()) {
+                out.append("<span class=\"v chg\">drained</span>");
+            }
+            for (String e : after.storeBuffer()) {
+                out.append("<span class=\"v ").append(before.storeBuffer().contains(e) ? "same" : "chg").append("\">").append(esc(e)).append("</span>");
+            }
+            out.append("</span></div>");
+        }
+        if (!after.pendingIpis().isEmpty() || !before.pendingIpis().isEmpty()) {
+            out.append("<div class=\"ipi\"><span class=\"k\">pending IPI</span><span class=\"vs\">");
+            for (String p : after.pendingIpis()) {
+                out.append("<span class=\"v ").append(before.pendingIpis().contains(p) ? "same" : "chg").append("\">").append(esc(p)).append("</span>");
+            }
+            for (String p : before.pendingIpis()) {
+                if (!after.pendingIpis().contains(p)) {
+                    out.append("<del class=\"v gone\" title=\"taken by this step\">").append(esc(p)).append("</del>");
+                }
+            }
+            out.append("</span></div>");
+        }
+        if (!after.interruptsOn() || before.interruptsOn() != after.interruptsOn()) {
+            out.append("<div class=\"irq\"><span class=\"k\">irq</span><span class=\"vs\"><span class=\"v ")
+                    .append(before.interruptsOn() != after.interruptsOn() ? "chg" : "same").append("\">")
+                    .append(after.interruptsOn() ? "on" : "off").append("</span></span></div>");
+        }
+        SnapshotDiff vars = SnapshotDiff.of(before.vars(), after.vars());
+        if (!vars.isEmpty()) {
+            out.append("<div class=\"vars\"><span class=\"k\">vars</span><span class=\"vs\">");
+            for (String k : after.vars().keySet()) {
+                if (vars.touched(k)) {
+                    entry(k, " = ", after.vars().get(k), "chg", before.vars().get(k), null);
+                }
+            }
+            out.append("</span></div>");
+        }
+        out.append("</div>");
+    }
+
+    /** PTEs, frames and shared variables after the step, then the whole snapshot behind a disclosure. */
+    private void memoryCell(Snapshot before, Snapshot after) {
+        out.append("<td class=\"mem\"><div class=\"state\">");
+        entries("pte", "PTE", before.ptes(), after.ptes(), ": ");
+        entries("frames", "frame", before.frames(), after.frames(), ": ");
+        if (!after.shared().isEmpty()) {
+            entries("shared", "shared", before.shared(), after.shared(), " = ");
+        }
+        out.append("</div></td>");
+    }
+
+    /** One labelled list of name/value entries, each marked changed or unchanged against {@code before}. */
+    private void entries(String cls, String label, Map<String, String> before, Map<String, String> after, String sep) {
+        SnapshotDiff d = SnapshotDiff.of(before, after);
+        out.append("<div class=\"").append(cls).append("\"><span class=\"k\">").append(label).append("</span><span class=\"vs\">");
+        if (after.isEmpty()) {
+            out.append("<span class=\"v none\">empty</span>");
+        }
+        for (Map.Entry<String, String> e : after.entrySet()) {
+            entry(e.getKey(), sep, e.getValue(), d.touched(e.getKey()) ? "chg" : "same", d.changed().contains(e.getKey()) ? before.get(e.getKey()) : null, null);
+        }
+        out.append("</span></div>");
+    }
+
+    /**
+     * A CPU's TLB entries: changed ones marked, flushed ones struck through, and entries that no longer
+     * agree with their PTE (another frame, or writable where the PTE is not) marked stale.
+     */
+    private void tlb(Map<String, String> before, Map<String, String> after, Map<String, String> ptes) {
+        SnapshotDiff d = SnapshotDiff.of(before, after);
+        out.append("<div class=\"tlb\"><span class=\"k\">TLB</span><span class=\"vs\">");
+        if (after.isEmpty() && d.removed().isEmpty()) {
+            out.append("<span class=\"v none\">empty</span>");
+        }
+        for (Map.Entry<String, String> e : after.entrySet()) {
+            String pte = ptes.get(e.getKey());
+            boolean stale = pte != null && isStale(e.getValue(), pte);
+            String cls = (d.touched(e.getKey()) ? "chg" : "same") + (stale ? " stale" : "");
+            entry(e.getKey(), " &#8594; ", e.getValue(), cls, d.changed().contains(e.getKey()) ? before.get(e.getKey()) : null,
+                    stale ? "stale: the PTE is " + pte : null);
+        }
+        for (String k : d.removed()) {
+            out.append("<del class=\"v gone\" data-key=\"").append(esc(k)).append("\" title=\"flushed by this step\">").append(esc(k))
+                    .append(" &#8594; ").append(esc(before.get(k))).append("</del>");
+        }
+        out.append("</span></div>");
+    }
+
+    private void entry(String key, String sep, String value, String cls, String was, String title) {
+        out.append("<span class=\"v ").append(cls).append("\" data-key=\"").append(esc(key)).append("\"");
+        if (title != null) {
+            out.append(" title=\"").append(esc(title)).append("\"");
+        }
+        out.append(">").append(esc(key)).append(sep).append(esc(value));
+        if (was != null) {
+            out.append(" <span class=\"was\">(was ").append(esc(was)).append(")</span>");
+        }
+        if (title != null) {
+            out.append(" <span class=\"flag\">stale</span>");
+        }
+        out.append("</span>");
+    }
+
+    /**
+     * A cached translation is stale when its PTE no longer maps the same frame with at least the same
+     * rights (Pte.describe: "f RW A D", "none", "not present ..."); A and D bits may legitimately differ.
+     */
+    static boolean isStale(String cached, String pte) {
+        String[] c = cached.split(" ");
+        String[] p = pte.split(" ");
+        if (p.length < 2 || !(p[1].equals("RW") || p[1].equals("RO"))) {
+            return true;
+        }
+        return c.length < 2 || !c[0].equals(p[0]) || c[1].equals("RW") && p[1].equals("RO");
+    }
+
+    /** Everything else about a CPU after the step, behind a disclosure: where it is, its interrupt flag, every variable. */
+    private void cpuDetails(Snapshot.CpuView v) {
+        out.append("<details class=\"full\"><summary>more</summary><table class=\"snap\">");
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("at", v.where());
+        rows.put("interrupts", v.interruptsOn() ? "on" : "off");
+        rows.put("TLB", join(v.tlb(), " -> "));
+        rows.put("store buffer", v.storeBuffer().isEmpty() ? "empty" : String.join(", ", v.storeBuffer()));
+        rows.put("pending IPIs", v.pendingIpis().isEmpty() ? "none" : String.join(", ", v.pendingIpis()));
+        v.vars().forEach(rows::put);
+        rows.forEach((k, val) -> out.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(val)).append("</td></tr>"));
+        out.append("</table></details>");
+    }
+
+    private static String join(Map<String, String> m, String sep) {
+        if (m.isEmpty()) {
+            return "empty";
+        }
+        List<String> parts = new ArrayList<>();
+        m.forEach((k, v) -> parts.add(k + sep + v));
+        return String.join(", ", parts);
+    }
+
+    // ---------------------------------------------------------------- source
+
+    private void source() {
+        Map<Integer, List<Integer>> stepsAt = new TreeMap<>();
+        int bad = -1;
+        if (cx != null) {
+            for (Counterexample.Step s : cx.steps()) {
+                if (s.line() > 0) {
+                    stepsAt.computeIfAbsent(s.line(), k -> new ArrayList<>()).add(s.number());
+                    if (s.violating()) {
+                        bad = s.line();
+                    }
+                }
+            }
+        }
+        String[] lines = program.source().text().split("\n", -1);
+        int count = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+        out.append("<h2 id=\"source\">Source: <code>").append(esc(program.source().name())).append("</code></h2>\n");
+        out.append("<table class=\"src\">\n");
+        for (int i = 1; i <= count; i++) {
+            List<Integer> steps = stepsAt.get(i);
+            out.append("<tr id=\"L").append(i).append("\"").append(i == bad ? " class=\"bad\"" : steps != null ? " class=\"hit\"" : "").append(">")
+                    .append("<td class=\"n\"><a href=\"#L").append(i).append("\">").append(i).append("</a></td>")
+                    .append("<td class=\"code\"><pre>").append(esc(lines[i - 1].replace("\r", ""))).append("</pre></td><td class=\"refs\">");
+            if (steps != null) {
+                for (int n : steps) {
+                    out.append("<a href=\"#step-").append(n).append("\">").append(n).append("</a> ");
+                }
+            }
+            out.append("</td></tr>\n");
+        }
+        out.append("</table>\n");
+    }
+
+    /** Text and attribute escaping; control characters other than tab and newline are not valid XML, so they go. */
+    static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> {
+                    if (ch >= 0x20 || ch == '\n' || ch == '\t') {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String CSS = """
+
+            :root { --bad: #fde2e2; --bad-edge: #c62828; --chg: #fff3b0; --act: #eef5ff; --line: #d0d7de; --dim: #6e7781; }
+            * { box-sizing: border-box; }
+            body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; padding: 16px 20px 40px; color: #1f2328; background: #fff; }
+            code, pre, .v, .stmt, .src { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
+            h1 { font-size: 20px; margin: 0 0 4px; }
+            h2 { font-size: 16px; margin: 28px 0 8px; }
+            a { color: #0550ae; text-decoration: none; }
+            a:hover { text-decoration: underline; }
+            .meta, .stats, .legend { color: var(--dim); margin: 4px 0; }
+            .verdict { display: inline-block; margin: 8px 0; padding: 6px 12px; border-radius: 6px; font-weight: 600; }
+            .verdict.bad { background: var(--bad); border: 1px solid var(--bad-edge); color: #8a1010; }
+            .verdict.good { background: #dafbe1; border: 1px solid #1a7f37; color: #116329; }
+            .verdict.unknown { background: #fff8c5; border: 1px solid #9a6700; }
+            table.props { border-collapse: collapse; margin: 6px 0; }
+            table.props td, table.props th { border: 1px solid var(--line); padding: 2px 10px; text-align: left; }
+            table.props tr.violated td:last-child { color: var(--bad-edge); font-weight: 600; }
+            table.props tr.holds td:last-child { color: #1a7f37; }
+            details.explain { margin: 6px 0; max-width: 980px; }
+            details.explain p { white-space: pre-wrap; margin: 4px 0 0 16px; }
+            .swatch { background: var(--bad); border-left: 4px solid var(--bad-edge); padding: 0 4px; }
+            table.timeline { border-collapse: separate; border-spacing: 0; margin-top: 12px; width: 100%; table-layout: fixed; }
+            table.timeline th { position: sticky; top: 0; z-index: 1; background: #f6f8fa; border-bottom: 2px solid var(--line); padding: 6px 8px; text-align: left; }
+            table.timeline td { border-bottom: 1px solid var(--line); border-left: 1px solid var(--line); padding: 5px 8px; vertical-align: top; overflow-wrap: anywhere; }
+            table.timeline th.num, table.timeline td.num { width: 48px; text-align: right; color: var(--dim); border-left: 0; }
+            table.timeline th.mem { width: 24%; }
+            table.timeline td.act { background: var(--act); }
+            table.timeline tr.initial td { background: #f6f8fa; }
+            table.timeline tr.step:hover td { background-color: #f3f4f6; }
+            table.timeline tr.step:hover td.act { background-color: #dde9fb; }
+            table.timeline tr.violating td { background: var(--bad); border-top: 2px solid var(--bad-edge); border-bottom: 2px solid var(--bad-edge); }
+            table.timeline tr.violating td.num { border-left: 4px solid var(--bad-edge); color: var(--bad-edge); font-weight: 700; }
+            table.timeline tr:target td { outline: 2px solid #0969da; outline-offset: -2px; }
+            .stmt { font-weight: 600; margin-bottom: 2px; }
+            .stmt a.line { font-weight: 400; font-family: system-ui, sans-serif; font-size: 11px; color: var(--dim); margin-left: 4px; }
+            ul.narr { margin: 0 0 4px; padding-left: 16px; color: #24292f; font-size: 12.5px; }
+            .why { margin: 4px 0; padding: 3px 6px; background: var(--bad-edge); color: #fff; border-radius: 4px; font-weight: 600; }
+            .state > div { display: grid; grid-template-columns: 5em 1fr; column-gap: 4px; align-items: start; margin: 1px 0; }
+            .k { padding-top: 3px; font-size: 10px; line-height: 1.15; color: var(--dim); text-transform: uppercase; letter-spacing: .03em; }
+            .v { display: inline-block; margin: 0 6px 1px 0; padding: 0 4px; border-radius: 3px; max-width: 100%; }
+            .v.same { color: var(--dim); }
+            .v.none { color: var(--dim); font-style: italic; }
+            .chg { background: var(--chg); font-weight: 700; color: #1f2328; border-radius: 3px; padding: 0 4px; }
+            .gone { color: var(--bad-edge); text-decoration: line-through; }
+            .v.stale { outline: 1.5px dashed var(--bad-edge); color: #8a1010; }
+            .flag { font: 700 10px system-ui, sans-serif; color: #fff; background: var(--bad-edge); border-radius: 3px; padding: 0 3px; margin-left: 2px; text-transform: uppercase; }
+            .was { font-weight: 400; color: var(--dim); }
+            .irq .v.same { color: #8a5a00; }
+            details.full summary { cursor: pointer; font-size: 11px; color: var(--dim); margin-top: 2px; }
+            table.snap { border-collapse: collapse; margin-top: 4px; font-size: 11.5px; }
+            table.snap th, table.snap td { border: 1px solid var(--line); padding: 1px 6px; text-align: left; vertical-align: top; background: #fff; }
+            table.snap th { font-weight: 400; color: var(--dim); white-space: nowrap; }
+            table.snap td { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+            tr.stuck .note { font-size: 12px; }
+            table.src { border-collapse: collapse; font-size: 12.5px; }
+            table.src td { padding: 0 8px; vertical-align: top; }
+            table.src td.n { text-align: right; color: var(--dim); user-select: none; }
+            table.src td.n a { color: var(--dim); }
+            table.src pre { margin: 0; white-space: pre-wrap; }
+            table.src td.refs a { font-size: 11px; margin-right: 3px; }
+            table.src tr.hit td.code { background: var(--act); }
+            table.src tr.bad td.code { background: var(--bad); }
+            table.src tr:target td { background: #fff8c5; }
+            @media print { table.timeline th { position: static; } details.full { display: none; } }
+            """;
+}
