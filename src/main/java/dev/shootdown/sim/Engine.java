@@ -117,6 +117,7 @@ public final class Engine implements Events {
     private final long[] counts = new long[Event.COUNT];
     private final long[] phaseCycles = new long[Phase.COUNT];
     private final Histogram latency = new Histogram(3);
+    private final Histogram callLatency = new Histogram(3);
     private long actions;
     private long shootdowns;
     private long missesCaused;
@@ -364,6 +365,19 @@ public final class Engine implements Events {
         } else {
             preemptFrom[c] = computeFrom;
         }
+        if (preemptFrom[c] != NEVER && ipiCount[c] > 0 && (s[layout.cpu(c) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
+            // An IPI already in flight lands inside the interruptible part of this step.
+            long first = NEVER;
+            for (int i = 0; i < ipiCount[c]; i++) {
+                first = Math.min(first, ipiTime[c][i]);
+            }
+            long at = Math.max(first, preemptFrom[c]);
+            if (at < next) {
+                residual[c] += next - at;
+                preemptFrom[c] = NEVER;
+                next = at;
+            }
+        }
         if (verdict >= 0) {
             Verdict v = Verdict.values()[verdict];
             if (seen.add(v)) {
@@ -375,6 +389,7 @@ public final class Engine implements Events {
         }
         if (awaitingObserve[c] && !spanOpen[c] && sawWait) {
             awaitingObserve[c] = false;
+            callLatency.recordValue(next - spanStart[c]);
         }
         clock[c] = next;
         queue.put(c, next);
@@ -500,13 +515,15 @@ public final class Engine implements Events {
         ipiWhat[target][ipiCount[target]++] = (handler << Action.SENDER_BITS) | from;
         if (parked[target]) {
             wake(target, arrive);
-        } else if (queue.contains(target) && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0
-                && preemptFrom[target] <= arrive && arrive < queue.time(target)) {
+        } else if (queue.contains(target) && preemptFrom[target] != NEVER && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
             // Interrupts compute()/idle() on arrival; the rest resumes after the handler.
-            residual[target] += queue.time(target) - arrive;
-            preemptFrom[target] = NEVER;
-            clock[target] = arrive;
-            queue.put(target, arrive);
+            long take = Math.max(arrive, preemptFrom[target]);
+            if (take < queue.time(target)) {
+                residual[target] += queue.time(target) - take;
+                preemptFrom[target] = NEVER;
+                clock[target] = take;
+                queue.put(target, take);
+            }
         }
     }
 
@@ -760,7 +777,7 @@ public final class Engine implements Events {
             machineEvents += x;
         }
         return new SimResult(file, workload, opDefinition, profile.name(), profile.ghz(), n, seed, run.cycles() / (profile.ghz() * 1e9),
-                run.actions(), machineEvents, run.wallSeconds(), counts.clone(), phaseCycles.clone(), latency.copy(), shootdowns, ops,
+                run.actions(), machineEvents, run.wallSeconds(), counts.clone(), phaseCycles.clone(), latency.copy(), callLatency.copy(), shootdowns, ops,
                 missesCaused, missCausedCycles, List.copyOf(violations), stall);
     }
 
