@@ -31,8 +31,8 @@ public final class SimReport {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%s: workload %s on %s, %d CPUs, seed %d%n", r.file(), r.workload(), r.profile(), r.cpus(), r.seed()));
         out.append(String.format(Locale.ROOT, "  op: %s%n", r.opDefinition()));
-        out.append(String.format(Locale.ROOT, "  simulated %.6f s in %.2f s wall: %,d events (%,d machine events), %.2f M events/s%n",
-                r.simulatedSeconds(), r.wallSeconds(), r.events(), r.machineEvents(), r.wallSeconds() > 0 ? r.events() / r.wallSeconds() / 1e6 : 0));
+        out.append(String.format(Locale.ROOT, "  simulated %.6f s in %.2f s wall (%.2f s CPU): %,d events (%,d machine events), %.2f M events per CPU second%n",
+                r.simulatedSeconds(), r.wallSeconds(), r.cpuSeconds(), r.events(), r.machineEvents(), r.cpuSeconds() > 0 ? r.events() / r.cpuSeconds() / 1e6 : 0));
         if (r.stall() != null) {
             out.append("  stopped early: ").append(r.stall()).append('\n');
         }

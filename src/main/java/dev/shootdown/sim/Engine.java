@@ -210,6 +210,8 @@ public final class Engine implements Events {
     /** Runs to the end of the simulated time (or until no CPU can move) and returns the raw measurements. */
     public Run run() {
         long wall = System.nanoTime();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
         while (true) {
             long tCpu = queue.isEmpty() ? NEVER : queue.topTime();
             long tTimer = timers.isEmpty() ? NEVER : timers.topTime();
@@ -239,11 +241,12 @@ public final class Engine implements Events {
                 }
             }
         }
-        return new Run(end, actions, (System.nanoTime() - wall) / 1e9);
+        double cpuSeconds = cpu0 < 0 ? Double.NaN : (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        return new Run(end, actions, (System.nanoTime() - wall) / 1e9, cpuSeconds);
     }
 
-    /** The end of a run: the simulated cycles it covered, the actions it took, the wall time it took. */
-    public record Run(long cycles, long actions, double wallSeconds) {}
+    /** The end of a run: the simulated cycles it covered, the actions it took, the wall and CPU time it took. */
+    public record Run(long cycles, long actions, double wallSeconds, double cpuSeconds) {}
 
     // ---------------------------------------------------------------- one CPU's turn
 
@@ -777,7 +780,7 @@ public final class Engine implements Events {
             machineEvents += x;
         }
         return new SimResult(file, workload, opDefinition, profile.name(), profile.ghz(), n, seed, run.cycles() / (profile.ghz() * 1e9),
-                run.actions(), machineEvents, run.wallSeconds(), counts.clone(), phaseCycles.clone(), latency.copy(), callLatency.copy(), shootdowns, ops,
+                run.actions(), machineEvents, run.wallSeconds(), run.cpuSeconds(), counts.clone(), phaseCycles.clone(), latency.copy(), callLatency.copy(), shootdowns, ops,
                 missesCaused, missCausedCycles, List.copyOf(violations), stall);
     }
 

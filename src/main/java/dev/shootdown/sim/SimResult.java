@@ -12,6 +12,7 @@ import java.util.Map;
  *
  * @param events          engine actions executed (CPU steps, interrupts taken, broadcast invalidations performed)
  * @param machineEvents   hardware and kernel events those actions produced (the sum of eventCounts)
+ * @param cpuSeconds      CPU time of the simulating thread (wall time includes whatever else the machine runs)
  * @param eventCounts     per {@link Event} kind
  * @param phaseCycles     CPU cycles per {@link Phase}, summed over CPUs
  * @param latencyCycles   shootdown latencies (first IPI sent or broadcast issued, to the last ack or completion)
@@ -21,7 +22,7 @@ import java.util.Map;
  * @param stall           null, or why the run ended before its time (no CPU could move)
  */
 public record SimResult(String file, String workload, String opDefinition, String profile, double ghz, int cpus, long seed,
-                        double simulatedSeconds, long events, long machineEvents, double wallSeconds, long[] eventCounts,
+                        double simulatedSeconds, long events, long machineEvents, double wallSeconds, double cpuSeconds, long[] eventCounts,
                         long[] phaseCycles, Histogram latencyCycles, Histogram callCycles, long shootdowns, long ops, long missesCaused,
                         long missCausedCycles, List<SimViolation> violations, String stall) {
 
