@@ -99,6 +99,10 @@ public final class Engine implements Events {
     private int watchFree = -1;
     private int watchUsed;
     private final IntList lockWaiters = new IntList();
+    private final boolean[] inLockWaiters;
+    // Parked initiators that got an ack during the current step, and when: re-examined when the step ends.
+    private final IntList acked = new IntList();
+    private final long[] ackedAt;
 
     // The step being executed.
     private int cur = -1;
@@ -174,6 +178,8 @@ public final class Engine implements Events {
         awaitingObserve = new boolean[n];
         outstanding = new int[n];
         ackPending = new boolean[n];
+        inLockWaiters = new boolean[n];
+        ackedAt = new long[n];
         lineWriter = new int[layout.size];
         lineReader = new int[layout.size];
         Arrays.fill(lineWriter, -1);
@@ -397,6 +403,29 @@ public final class Engine implements Events {
         clock[c] = next;
         queue.put(c, next);
         cur = -1;
+        if (acked.size > 0) {
+            recheckAcked();
+        }
+    }
+
+    /** Wakes the parked initiators whose guard an ack of the step just done made true, at the ack's time. */
+    private void recheckAcked() {
+        for (int i = 0; i < acked.size; i++) {
+            int c = acked.data[i];
+            long t = ackedAt[c];
+            ackedAt[c] = 0;
+            if (!parked[c] || (queue.contains(c) && queue.time(c) <= t)) {
+                continue;
+            }
+            probing = true;
+            probeLen = 0;
+            int status = machine.stepStatus(s, c);
+            probing = false;
+            if (status >= 0) {
+                wake(c, t);
+            }
+        }
+        acked.size = 0;
     }
 
     // ---------------------------------------------------------------- blocking
@@ -416,7 +445,8 @@ public final class Engine implements Events {
                     watched = true;
                 }
             }
-            if (!watched) {
+            if (!watched && !inLockWaiters[c]) {
+                inLockWaiters[c] = true;
                 lockWaiters.add(c);
             }
         }
@@ -489,6 +519,7 @@ public final class Engine implements Events {
 
     private void wakeLockWaiters(long t) {
         for (int i = 0; i < lockWaiters.size; i++) {
+            inLockWaiters[lockWaiters.data[i]] = false;
             wake(lockWaiters.data[i], t);
         }
         lockWaiters.size = 0;
@@ -743,7 +774,14 @@ public final class Engine implements Events {
                 acc += k + writeLine(idx, c);
                 long t = stepStart + acc;
                 ackPending[a] = true;
-                wake(a, t);
+                if (parked[a]) {
+                    // Most acks leave the initiator waiting for others: look at its guard once this step is done
+                    // instead of scheduling it for every ack.
+                    if (ackedAt[a] == 0) {
+                        acked.add(a);
+                    }
+                    ackedAt[a] = t;
+                }
                 if (spanOpen[a] && complete(a)) {
                     closeSpan(a, t);
                 }
