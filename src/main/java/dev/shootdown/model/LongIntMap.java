@@ -6,18 +6,18 @@ import java.util.Arrays;
  * An open-addressing map from long keys to non-negative int values, for memo tables on hot paths
  * (no boxing, and a mixing hash: keys that pack two small ints would collide in a HashMap's bins).
  */
-final class LongIntMap {
+public final class LongIntMap {
     private static final int FREE = -1;
     private long[] keys = new long[64];
     private int[] values = new int[64];
     private int size;
 
-    LongIntMap() {
+    public LongIntMap() {
         Arrays.fill(values, FREE);
     }
 
     /** The value of {@code key}, or -1. */
-    int get(long key) {
+    public int get(long key) {
         int mask = keys.length - 1;
         for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
             if (values[i] == FREE) {
@@ -29,7 +29,7 @@ final class LongIntMap {
         }
     }
 
-    void put(long key, int value) {
+    public void put(long key, int value) {
         if (2 * (size + 1) > keys.length) {
             grow();
         }
@@ -46,6 +46,15 @@ final class LongIntMap {
                 return;
             }
         }
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public void clear() {
+        Arrays.fill(values, FREE);
+        size = 0;
     }
 
     private void grow() {

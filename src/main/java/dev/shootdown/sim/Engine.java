@@ -10,6 +10,7 @@ import dev.shootdown.model.Events;
 import dev.shootdown.model.Insn;
 import dev.shootdown.model.Layout;
 import dev.shootdown.model.Machine;
+import dev.shootdown.model.MaskCpuSets;
 import dev.shootdown.model.Program;
 import dev.shootdown.model.Pte;
 import dev.shootdown.model.Verdict;
@@ -53,6 +54,9 @@ public final class Engine implements Events {
     private final Machine machine;
     private final Layout layout;
     private final CpuSets sets;
+    /** The large machines' CPU sets, collected between steps; null when sets are bit masks. */
+    private final CollectedCpuSets collected;
+    private int collectAt = 1 << 16;
     private final Profile profile;
     private final Topology topology;
     private final int n;
@@ -139,13 +143,17 @@ public final class Engine implements Events {
         }
         this.profile = profile;
         this.topology = profile.topology().fit(n);
-        this.machine = new Machine(program, CpuSets.forCpus(n));
+        this.collected = n > MaskCpuSets.MAX_CPUS ? new CollectedCpuSets(n) : null;
+        this.machine = new Machine(program, collected != null ? collected : new MaskCpuSets());
         this.sets = machine.sets();
         this.machine.events(this);
         this.layout = machine.layout();
         this.pages = program.pages();
         checkBroadcast(program, profile);
         this.s = machine.initialState();
+        if (collected != null) {
+            collected.pinAll();
+        }
         this.random = new SplittableRandom(options.seed());
         this.trace = options.trace();
         this.endCycle = profile.secondsToCycles(options.seconds());
@@ -236,6 +244,10 @@ public final class Engine implements Events {
             } else {
                 int c = queue.pop();
                 runCpu(c, t);
+            }
+            if (collected != null && collected.live() > collectAt) {
+                collected.collect(s);
+                collectAt = Math.max(1 << 16, 2 * collected.live());
             }
         }
         long end = stall == null ? endCycle : now;
