@@ -104,6 +104,7 @@ public final class Engine implements Events {
     private int watchUsed;
     private final IntList lockWaiters = new IntList();
     private final boolean[] inLockWaiters;
+    private final int[] locksHeld;
     // Parked initiators that got an ack during the current step, and when: re-examined when the step ends.
     private final IntList acked = new IntList();
     private final long[] ackedAt;
@@ -187,6 +188,7 @@ public final class Engine implements Events {
         outstanding = new int[n];
         ackPending = new boolean[n];
         inLockWaiters = new boolean[n];
+        locksHeld = new int[n];
         ackedAt = new long[n];
         lineWriter = new int[layout.size];
         lineReader = new int[layout.size];
@@ -706,6 +708,7 @@ public final class Engine implements Events {
                 written(idx, stepStart + acc);
             }
             case Event.LOCK -> {
+                locksHeld[c] += b == 1 ? 1 : locksHeld[c] > 0 ? -1 : 0;
                 acc += k + writeLine(a, c);
                 written(a, stepStart + acc);
                 if (b == 0) {
@@ -732,9 +735,12 @@ public final class Engine implements Events {
                 userAcc += k;
             }
             case Event.COMPUTE -> {
+                // Work done holding a spin lock is kernel work (a critical section); otherwise user work.
                 computeFrom = stepStart + acc;
                 acc += a;
-                userAcc += a;
+                if (locksHeld[c] == 0) {
+                    userAcc += a;
+                }
             }
             case Event.IDLE -> {
                 computeFrom = stepStart + acc;

@@ -34,8 +34,10 @@ public final class Workloads {
     static {
         add(new Workload("munmap", "munmap/madvise(DONTNEED) microbenchmark: CPU 0 maps, touches and unmaps a page; the other CPUs run threads of the process",
                 "one touch + munmap + map on CPU 0", List.of("munmap"), List.of(), Map.of("user_cycles", "1000000"), "munmap.sdw", 2));
-        add(new Workload("tlb_flush2", "will-it-scale tlb_flush2_threads style: every CPU maps, touches and unmaps its own page",
-                "one touch + munmap + map on any CPU", List.of("munmap"), List.of(), Map.of("touch_cycles", "50"), "tlb_flush2.sdw", 1));
+        add(new Workload("tlb_flush2", "will-it-scale tlb_flush2_threads: every CPU stores to its own page, zaps it (madvise DONTNEED), reads it back (a fault) and faults a fresh page in",
+                "one iteration (store, zap, read fault, fault in) on any CPU", List.of("munmap"), List.of(),
+                // lru_hold_cycles: lru_add_drain's critical section under the LRU lock: ESTIMATE (moving a one-page per-CPU batch onto the LRU list).
+                Map.of("lru_hold_cycles", "300"), "tlb_flush2.sdw", 1));
         add(new Workload("server", "context-switch-heavy server: workers serve requests and idle in lazy-TLB mode; CPU 0 unmaps a buffer now and then",
                 "one request served", List.of("munmap"), List.of("enter_lazy", "leave_lazy"),
                 Map.of("unmap_gap_cycles", "200000", "switch_cycles", "2000", "request_cycles", "50000", "idle_cycles", "50000"), "server.sdw", 2));
