@@ -1,10 +1,10 @@
 package dev.shootdown.cli;
 
-import dev.shootdown.lang.Sources;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
+import dev.shootdown.sim.Protocols;
 import dev.shootdown.sim.SimOptions;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.Simulation;
@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,8 +27,8 @@ import java.util.concurrent.Callable;
                 "Profiles: skylake, p3, milan, arm64.",
                 "Exit codes: 0 done, 2 bad input."})
 final class SimulateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The protocol file (.sd).")
-    Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "The protocol file (.sd), or the name of a shipped protocol (linux-ipi, invlpgb, dfly-cpusync).")
+    String file;
 
     @Option(names = "--workload", required = true, paramLabel = "NAME", description = "A built-in workload or the path of a workload snippet.")
     String workload;
@@ -62,7 +61,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Profile p = Profiles.byName(profile);
         Workload w = Workloads.byName(workload);
-        SimResult r = Simulation.run(Sources.read(file), w, params, cpus, p, new SimOptions(seconds, seed, null));
+        SimResult r = Simulation.run(Protocols.load(file), w, params, cpus, p, new SimOptions(seconds, seed, null));
         System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
         System.out.flush();
         return Main.OK;
