@@ -15,9 +15,9 @@ public final class InternedCpuSets implements CpuSets {
     private final int words;
     private final List<long[]> sets = new ArrayList<>();
     private final Map<Key, Integer> ids = new HashMap<>();
-    private final Map<Long, Integer> unions = new HashMap<>();
-    private final Map<Long, Integer> diffs = new HashMap<>();
-    private final Map<Long, Integer> inters = new HashMap<>();
+    private final LongIntMap unions = new LongIntMap();
+    private final LongIntMap diffs = new LongIntMap();
+    private final LongIntMap inters = new LongIntMap();
     private final int[] singles;
 
     private record Key(long[] bits) {
@@ -71,7 +71,7 @@ public final class InternedCpuSets implements CpuSets {
         if (a == 0) {
             return b;
         }
-        return unions.computeIfAbsent(pair(Math.min(a, b), Math.max(a, b)), k -> combine(a, b, 0));
+        return memo(unions, pair(Math.min(a, b), Math.max(a, b)), a, b, 0);
     }
 
     @Override
@@ -79,7 +79,7 @@ public final class InternedCpuSets implements CpuSets {
         if (a == 0 || b == 0) {
             return a;
         }
-        return diffs.computeIfAbsent(pair(a, b), k -> combine(a, b, 1));
+        return memo(diffs, pair(a, b), a, b, 1);
     }
 
     @Override
@@ -90,7 +90,16 @@ public final class InternedCpuSets implements CpuSets {
         if (a == b) {
             return a;
         }
-        return inters.computeIfAbsent(pair(Math.min(a, b), Math.max(a, b)), k -> combine(a, b, 2));
+        return memo(inters, pair(Math.min(a, b), Math.max(a, b)), a, b, 2);
+    }
+
+    private int memo(LongIntMap table, long key, int a, int b, int op) {
+        int r = table.get(key);
+        if (r < 0) {
+            r = combine(a, b, op);
+            table.put(key, r);
+        }
+        return r;
     }
 
     private int combine(int a, int b, int op) {

@@ -10,6 +10,7 @@ import dev.shootdown.model.Events;
 import dev.shootdown.model.Insn;
 import dev.shootdown.model.Layout;
 import dev.shootdown.model.Machine;
+import dev.shootdown.model.MaskCpuSets;
 import dev.shootdown.model.Program;
 import dev.shootdown.model.Pte;
 import dev.shootdown.model.Verdict;
@@ -53,6 +54,9 @@ public final class Engine implements Events {
     private final Machine machine;
     private final Layout layout;
     private final CpuSets sets;
+    /** The large machines' CPU sets, collected between steps; null when sets are bit masks. */
+    private final CollectedCpuSets collected;
+    private int collectAt = 1 << 16;
     private final Profile profile;
     private final Topology topology;
     private final int n;
@@ -99,6 +103,11 @@ public final class Engine implements Events {
     private int watchFree = -1;
     private int watchUsed;
     private final IntList lockWaiters = new IntList();
+    private final boolean[] inLockWaiters;
+    private final int[] locksHeld;
+    // Parked initiators that got an ack during the current step, and when: re-examined when the step ends.
+    private final IntList acked = new IntList();
+    private final long[] ackedAt;
 
     // The step being executed.
     private int cur = -1;
@@ -117,6 +126,7 @@ public final class Engine implements Events {
     private final long[] counts = new long[Event.COUNT];
     private final long[] phaseCycles = new long[Phase.COUNT];
     private final Histogram latency = new Histogram(3);
+    private final Histogram callLatency = new Histogram(3);
     private long actions;
     private long shootdowns;
     private long missesCaused;
@@ -134,13 +144,17 @@ public final class Engine implements Events {
         }
         this.profile = profile;
         this.topology = profile.topology().fit(n);
-        this.machine = new Machine(program, CpuSets.forCpus(n));
+        this.collected = n > MaskCpuSets.MAX_CPUS ? new CollectedCpuSets(n) : null;
+        this.machine = new Machine(program, collected != null ? collected : new MaskCpuSets());
         this.sets = machine.sets();
         this.machine.events(this);
         this.layout = machine.layout();
         this.pages = program.pages();
         checkBroadcast(program, profile);
         this.s = machine.initialState();
+        if (collected != null) {
+            collected.pinAll();
+        }
         this.random = new SplittableRandom(options.seed());
         this.trace = options.trace();
         this.endCycle = profile.secondsToCycles(options.seconds());
@@ -173,6 +187,9 @@ public final class Engine implements Events {
         awaitingObserve = new boolean[n];
         outstanding = new int[n];
         ackPending = new boolean[n];
+        inLockWaiters = new boolean[n];
+        locksHeld = new int[n];
+        ackedAt = new long[n];
         lineWriter = new int[layout.size];
         lineReader = new int[layout.size];
         Arrays.fill(lineWriter, -1);
@@ -209,6 +226,8 @@ public final class Engine implements Events {
     /** Runs to the end of the simulated time (or until no CPU can move) and returns the raw measurements. */
     public Run run() {
         long wall = System.nanoTime();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
         while (true) {
             long tCpu = queue.isEmpty() ? NEVER : queue.topTime();
             long tTimer = timers.isEmpty() ? NEVER : timers.topTime();
@@ -228,6 +247,10 @@ public final class Engine implements Events {
                 int c = queue.pop();
                 runCpu(c, t);
             }
+            if (collected != null && collected.live() > collectAt) {
+                collected.collect(s);
+                collectAt = Math.max(1 << 16, 2 * collected.live());
+            }
         }
         long end = stall == null ? endCycle : now;
         for (int c = 0; c < n; c++) {
@@ -238,11 +261,12 @@ public final class Engine implements Events {
                 }
             }
         }
-        return new Run(end, actions, (System.nanoTime() - wall) / 1e9);
+        double cpuSeconds = cpu0 < 0 ? Double.NaN : (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        return new Run(end, actions, (System.nanoTime() - wall) / 1e9, cpuSeconds);
     }
 
-    /** The end of a run: the simulated cycles it covered, the actions it took, the wall time it took. */
-    public record Run(long cycles, long actions, double wallSeconds) {}
+    /** The end of a run: the simulated cycles it covered, the actions it took, the wall and CPU time it took. */
+    public record Run(long cycles, long actions, double wallSeconds, double cpuSeconds) {}
 
     // ---------------------------------------------------------------- one CPU's turn
 
@@ -364,6 +388,19 @@ public final class Engine implements Events {
         } else {
             preemptFrom[c] = computeFrom;
         }
+        if (preemptFrom[c] != NEVER && ipiCount[c] > 0 && (s[layout.cpu(c) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
+            // An IPI already in flight lands inside the interruptible part of this step.
+            long first = NEVER;
+            for (int i = 0; i < ipiCount[c]; i++) {
+                first = Math.min(first, ipiTime[c][i]);
+            }
+            long at = Math.max(first, preemptFrom[c]);
+            if (at < next) {
+                residual[c] += next - at;
+                preemptFrom[c] = NEVER;
+                next = at;
+            }
+        }
         if (verdict >= 0) {
             Verdict v = Verdict.values()[verdict];
             if (seen.add(v)) {
@@ -375,10 +412,34 @@ public final class Engine implements Events {
         }
         if (awaitingObserve[c] && !spanOpen[c] && sawWait) {
             awaitingObserve[c] = false;
+            callLatency.recordValue(next - spanStart[c]);
         }
         clock[c] = next;
         queue.put(c, next);
         cur = -1;
+        if (acked.size > 0) {
+            recheckAcked();
+        }
+    }
+
+    /** Wakes the parked initiators whose guard an ack of the step just done made true, at the ack's time. */
+    private void recheckAcked() {
+        for (int i = 0; i < acked.size; i++) {
+            int c = acked.data[i];
+            long t = ackedAt[c];
+            ackedAt[c] = 0;
+            if (!parked[c] || (queue.contains(c) && queue.time(c) <= t)) {
+                continue;
+            }
+            probing = true;
+            probeLen = 0;
+            int status = machine.stepStatus(s, c);
+            probing = false;
+            if (status >= 0) {
+                wake(c, t);
+            }
+        }
+        acked.size = 0;
     }
 
     // ---------------------------------------------------------------- blocking
@@ -398,7 +459,8 @@ public final class Engine implements Events {
                     watched = true;
                 }
             }
-            if (!watched) {
+            if (!watched && !inLockWaiters[c]) {
+                inLockWaiters[c] = true;
                 lockWaiters.add(c);
             }
         }
@@ -471,6 +533,7 @@ public final class Engine implements Events {
 
     private void wakeLockWaiters(long t) {
         for (int i = 0; i < lockWaiters.size; i++) {
+            inLockWaiters[lockWaiters.data[i]] = false;
             wake(lockWaiters.data[i], t);
         }
         lockWaiters.size = 0;
@@ -500,13 +563,15 @@ public final class Engine implements Events {
         ipiWhat[target][ipiCount[target]++] = (handler << Action.SENDER_BITS) | from;
         if (parked[target]) {
             wake(target, arrive);
-        } else if (queue.contains(target) && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0
-                && preemptFrom[target] <= arrive && arrive < queue.time(target)) {
+        } else if (queue.contains(target) && preemptFrom[target] != NEVER && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
             // Interrupts compute()/idle() on arrival; the rest resumes after the handler.
-            residual[target] += queue.time(target) - arrive;
-            preemptFrom[target] = NEVER;
-            clock[target] = arrive;
-            queue.put(target, arrive);
+            long take = Math.max(arrive, preemptFrom[target]);
+            if (take < queue.time(target)) {
+                residual[target] += queue.time(target) - take;
+                preemptFrom[target] = NEVER;
+                clock[target] = take;
+                queue.put(target, take);
+            }
         }
     }
 
@@ -643,6 +708,7 @@ public final class Engine implements Events {
                 written(idx, stepStart + acc);
             }
             case Event.LOCK -> {
+                locksHeld[c] += b == 1 ? 1 : locksHeld[c] > 0 ? -1 : 0;
                 acc += k + writeLine(a, c);
                 written(a, stepStart + acc);
                 if (b == 0) {
@@ -669,9 +735,12 @@ public final class Engine implements Events {
                 userAcc += k;
             }
             case Event.COMPUTE -> {
+                // Work done holding a spin lock is kernel work (a critical section); otherwise user work.
                 computeFrom = stepStart + acc;
                 acc += a;
-                userAcc += a;
+                if (locksHeld[c] == 0) {
+                    userAcc += a;
+                }
             }
             case Event.IDLE -> {
                 computeFrom = stepStart + acc;
@@ -723,7 +792,14 @@ public final class Engine implements Events {
                 acc += k + writeLine(idx, c);
                 long t = stepStart + acc;
                 ackPending[a] = true;
-                wake(a, t);
+                if (parked[a]) {
+                    // Most acks leave the initiator waiting for others: look at its guard once this step is done
+                    // instead of scheduling it for every ack.
+                    if (ackedAt[a] == 0) {
+                        acked.add(a);
+                    }
+                    ackedAt[a] = t;
+                }
                 if (spanOpen[a] && complete(a)) {
                     closeSpan(a, t);
                 }
@@ -760,7 +836,7 @@ public final class Engine implements Events {
             machineEvents += x;
         }
         return new SimResult(file, workload, opDefinition, profile.name(), profile.ghz(), n, seed, run.cycles() / (profile.ghz() * 1e9),
-                run.actions(), machineEvents, run.wallSeconds(), counts.clone(), phaseCycles.clone(), latency.copy(), shootdowns, ops,
+                run.actions(), machineEvents, run.wallSeconds(), run.cpuSeconds(), counts.clone(), phaseCycles.clone(), latency.copy(), callLatency.copy(), shootdowns, ops,
                 missesCaused, missCausedCycles, List.copyOf(violations), stall);
     }
 

@@ -10,7 +10,8 @@ import java.util.Map;
 /** Every metric the simulator reports, in order: adding one is one line. Reporters print them generically. */
 public final class Metrics {
     public static final List<Metric> ALL = List.of(
-            new Metric("shootdown_latency_us", "us", "from an initiator's first IPI sent (or broadcast issued) to the last ack (or completion)", Metrics::latency),
+            new Metric("shootdown_latency_us", "us", "from an initiator's first IPI sent (or broadcast issued) to the last ack (or completion)", r -> percentiles(r, r.latencyCycles())),
+            new Metric("shootdown_call_us", "us", "what the initiator sees: from its first send to the end of the wait that saw completion", r -> percentiles(r, r.callCycles())),
             new Metric("shootdowns_per_second", "1/s", "shootdowns started per simulated second", r -> r.perSecond(r.shootdowns())),
             new Metric("ipis_per_second", "1/s", "IPIs sent per simulated second", r -> r.perSecond(r.count(Event.IPI_SEND))),
             new Metric("interrupts_per_second", "1/s", "interrupts taken (IPI handler entries) per simulated second", r -> r.perSecond(r.count(Event.IPI_ENTER))),
@@ -35,8 +36,7 @@ public final class Metrics {
         return m;
     }
 
-    private static Object latency(SimResult r) {
-        Histogram h = r.latencyCycles();
+    private static Object percentiles(SimResult r, Histogram h) {
         Map<String, Double> m = new LinkedHashMap<>();
         boolean none = h.getTotalCount() == 0;
         m.put("p50", none ? 0.0 : r.micros(h.getValueAtPercentile(50)));

@@ -12,16 +12,18 @@ import java.util.Map;
  *
  * @param events          engine actions executed (CPU steps, interrupts taken, broadcast invalidations performed)
  * @param machineEvents   hardware and kernel events those actions produced (the sum of eventCounts)
+ * @param cpuSeconds      CPU time of the simulating thread (wall time includes whatever else the machine runs)
  * @param eventCounts     per {@link Event} kind
  * @param phaseCycles     CPU cycles per {@link Phase}, summed over CPUs
  * @param latencyCycles   shootdown latencies (first IPI sent or broadcast issued, to the last ack or completion)
+ * @param callCycles      what the initiator sees: from its first send to the end of the wait that saw completion
  * @param ops             workload operations completed (the workload's {@code sim_ops} counters)
  * @param missesCaused    TLB misses on a translation an invalidation had dropped while the PTE still mapped the same frame
  * @param stall           null, or why the run ended before its time (no CPU could move)
  */
 public record SimResult(String file, String workload, String opDefinition, String profile, double ghz, int cpus, long seed,
-                        double simulatedSeconds, long events, long machineEvents, double wallSeconds, long[] eventCounts,
-                        long[] phaseCycles, Histogram latencyCycles, long shootdowns, long ops, long missesCaused,
+                        double simulatedSeconds, long events, long machineEvents, double wallSeconds, double cpuSeconds, long[] eventCounts,
+                        long[] phaseCycles, Histogram latencyCycles, Histogram callCycles, long shootdowns, long ops, long missesCaused,
                         long missCausedCycles, List<SimViolation> violations, String stall) {
 
     public long count(int eventKind) {

@@ -1,0 +1,22 @@
+package dev.shootdown.sim;
+
+import dev.shootdown.lang.SourceFile;
+import dev.shootdown.model.Program;
+
+import java.util.Map;
+
+/** One run: compose protocol and workload for N CPUs, simulate on a profile, return the result. */
+public final class Simulation {
+    private Simulation() {}
+
+    public static SimResult run(SourceFile protocol, Workload workload, Map<String, String> params, int cpus, Profile profile, SimOptions options) {
+        Program program = WorkloadComposer.compose(protocol, workload, params, cpus);
+        return run(protocol.name(), program, workload, profile, options);
+    }
+
+    public static SimResult run(String file, Program program, Workload workload, Profile profile, SimOptions options) {
+        Engine engine = new Engine(program, profile, options);
+        Engine.Run run = engine.run();
+        return engine.result(run, file, workload.name(), workload.op(), options.seed());
+    }
+}

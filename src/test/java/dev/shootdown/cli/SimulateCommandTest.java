@@ -1,0 +1,70 @@
+package dev.shootdown.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SimulateCommandTest {
+    record Out(int code, String out, String err) {}
+
+    static Out run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void jsonHasTheContractKeys() throws Exception {
+        Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4", "--seconds", "0.001", "--seed", "3", "--json");
+        assertThat(o.code()).isZero();
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        List<String> keys = new java.util.ArrayList<>();
+        j.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("file", "workload", "cpus", "seed", "simulated_seconds", "events", "wall_seconds", "metrics");
+        assertThat(j.get("cpus").asInt()).isEqualTo(4);
+        assertThat(j.get("seed").asLong()).isEqualTo(3);
+        JsonNode m = j.get("metrics");
+        assertThat(m.get("shootdown_latency_us").has("p50")).isTrue();
+        assertThat(m.get("shootdown_latency_us").has("p99")).isTrue();
+        assertThat(m.get("shootdown_latency_us").has("max")).isTrue();
+        assertThat(m.has("ipis_per_second")).isTrue();
+        assertThat(m.get("throughput_ops_per_second").asDouble()).isPositive();
+        assertThat(m.get("shootdown_cpu_share").asDouble()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void textTableNamesEveryMetric() {
+        Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).contains("shootdown_latency_us", "ipis_per_second", "time_share");
+    }
+
+    @Test
+    void badInputIsAClearErrorWithExitTwo() {
+        assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "nope", "--cpus", "4")).satisfies(o -> {
+            assertThat(o.code()).isEqualTo(2);
+            assertThat(o.err()).contains("unknown workload 'nope'");
+        });
+        assertThat(run("simulate", "no/such/file.sd", "--workload", "munmap", "--cpus", "4").err()).contains("no such file");
+        assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4000").code()).isEqualTo(2);
+        assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4", "--profile", "vax").err()).contains("unknown profile");
+        assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap").code()).isEqualTo(2);
+    }
+}

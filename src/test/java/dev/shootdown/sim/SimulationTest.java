@@ -1,0 +1,147 @@
+package dev.shootdown.sim;
+
+import dev.shootdown.lang.SourceFile;
+import dev.shootdown.lang.Sources;
+import dev.shootdown.lang.UserError;
+import dev.shootdown.model.Event;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SimulationTest {
+    static final SourceFile LINUX = Sources.read(Path.of("protocols/linux-ipi.sd"));
+    static final SourceFile INVLPGB = Sources.read(Path.of("protocols/invlpgb.sd"));
+
+    static SimResult run(SourceFile protocol, String workload, int cpus, String profile, double seconds, long seed) {
+        return Simulation.run(protocol, Workloads.byName(workload), Map.of(), cpus, Profiles.byName(profile), SimOptions.of(seconds, seed));
+    }
+
+    @Test
+    void sameSeedGivesIdenticalMetricsAndEventCounts() {
+        SimResult a = run(LINUX, "tlb_flush2", 40, "skylake", 0.002, 7);
+        SimResult b = run(LINUX, "tlb_flush2", 40, "skylake", 0.002, 7);
+        assertThat(a.events()).isEqualTo(b.events()).isPositive();
+        assertThat(a.eventCounts()).isEqualTo(b.eventCounts());
+        assertThat(a.phaseCycles()).isEqualTo(b.phaseCycles());
+        assertThat(a.metrics()).isEqualTo(b.metrics());
+    }
+
+    /** TLB victims are the random choice: a 2-entry TLB over 3 pages read in turn. */
+    static final SourceFile SMALL_TLB = new SourceFile("small-tlb.sd", """
+            hardware x86 { cpus 2; tlb_capacity 2 }
+            mm A {
+              page p -> frame f writable
+              page r1 -> frame g1 writable
+              page r2 -> frame g2 writable
+              page r3 -> frame g3 writable
+            }
+            irq flush_one(from) { flush_tlb_page(p); ack(from) }
+            proc munmap(va) {
+              old = ptep_get_and_clear(va)
+              targets = cpumask(A) - self
+              send_ipi(targets, flush_one)
+              flush_tlb_page(va)
+              wait until acked(targets)
+              free_frame(old.pfn)
+            }
+            """);
+
+    @Test
+    void differentSeedsChooseDifferentVictims(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path wl = dir.resolve("reader.sdw");
+        Files.writeString(wl, """
+                percpu sim_ops = 0
+                cpu 0.. runs {{mm}}: loop { read(r1); read(r2); read(r3); read(r2); compute(100); sim_ops = sim_ops + 1 }
+                """);
+        Set<Long> misses = new HashSet<>();
+        for (long seed = 1; seed <= 6; seed++) {
+            SimResult r = Simulation.run(SMALL_TLB, Workloads.byName(wl.toString()), Map.of(), 2, Profiles.byName("skylake"), SimOptions.of(0.0005, seed));
+            assertThat(r.ops()).isPositive();
+            misses.add(r.count(Event.TLB_MISS));
+            // and each seed is reproducible
+            SimResult again = Simulation.run(SMALL_TLB, Workloads.byName(wl.toString()), Map.of(), 2, Profiles.byName("skylake"), SimOptions.of(0.0005, seed));
+            assertThat(again.count(Event.TLB_MISS)).isEqualTo(r.count(Event.TLB_MISS));
+        }
+        assertThat(misses).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void munmapWorkloadShootsDownEveryOtherCpuOncePerOp() {
+        SimResult r = run(LINUX, "munmap", 8, "skylake", 0.001, 1);
+        assertThat(r.ops()).isPositive();
+        assertThat(r.violations()).isEmpty();
+        // One shootdown per munmap, seven IPIs each (no CPU is lazy in this workload), each taken.
+        assertThat(r.shootdowns()).isBetween(r.ops(), r.ops() + 1);
+        assertThat(r.count(Event.IPI_SEND)).isBetween(7 * r.ops(), 7 * (r.ops() + 1));
+        assertThat(r.count(Event.IPI_ENTER)).isBetween(r.count(Event.IPI_SEND) - 7, r.count(Event.IPI_SEND));
+        assertThat(r.latencyCycles().getTotalCount()).isBetween(r.ops() - 1, r.ops() + 1);
+    }
+
+    @Test
+    void broadcastInvalidationSendsNoIpiAndInterruptsNobody() {
+        SimResult r = run(INVLPGB, "tlb_flush2", 36, "milan", 0.0005, 1);
+        assertThat(r.ops()).isPositive();
+        assertThat(r.count(Event.IPI_SEND)).isZero();
+        assertThat(r.phaseCycles()[Phase.HANDLER]).isZero();
+        assertThat(r.count(Event.TLBIE)).isEqualTo(r.shootdowns());
+        assertThat(r.count(Event.BCAST_PERFORM)).isBetween(35 * (r.shootdowns() - 36), 35 * r.shootdowns());
+        assertThat(r.violations()).isEmpty();
+    }
+
+    @Test
+    void lazyCpusAreSkippedByTheLinuxProtocolButNotWithoutLazyTlb() {
+        SimResult lazy = run(LINUX, "server", 16, "skylake", 0.002, 1);
+        SimResult eager = run(new SourceFile("no-lazy.sd", LINUX.text().replace("proc enter_lazy() { is_lazy = true }", "proc enter_lazy() { }")),
+                "server", 16, "skylake", 0.002, 1);
+        assertThat(lazy.ops()).isPositive();
+        assertThat(lazy.violations()).isEmpty();
+        assertThat(eager.violations()).isEmpty();
+        double perShootdownLazy = (double) lazy.count(Event.IPI_SEND) / lazy.shootdowns();
+        double perShootdownEager = (double) eager.count(Event.IPI_SEND) / eager.shootdowns();
+        assertThat(perShootdownEager).isEqualTo(15.0);
+        assertThat(perShootdownLazy).isLessThan(perShootdownEager);
+    }
+
+    @Test
+    void reclaimFlushesOncePerBatch() {
+        SimResult r = run(LINUX, "reclaim", 8, "skylake", 0.002, 1);
+        assertThat(r.violations()).isEmpty();
+        assertThat(r.ops()).isPositive();
+        // 32 pages reclaimed per flush_batch, each batch one full flush on each of the 7 other CPUs.
+        assertThat(r.shootdowns()).isBetween(r.ops() / 32, r.ops() / 32 + 1);
+        assertThat(r.count(Event.FLUSH_ALL)).isGreaterThanOrEqualTo(7 * (r.ops() / 32));
+        assertThat(r.count(Event.WRITEBACK)).isPositive();
+        // The batch's pages come back on new frames: their misses are not refills an invalidation caused.
+        assertThat(r.missesCaused()).isZero();
+    }
+
+    @Test
+    void fullFlushesCauseRefillsOfPagesThatStayedMapped() {
+        SourceFile full = new SourceFile("full.sd", LINUX.text().replace("  flush_page = va\n", "  flush_page = va\n  flush_full = true\n"));
+        SimResult r = run(full, "munmap", 4, "skylake", 0.003, 1);
+        SimResult precise = run(LINUX, "munmap", 4, "skylake", 0.003, 1);
+        // Responders reread wl_data after each chunk of compute: after a full flush that read walks again.
+        assertThat(r.missesCaused()).isPositive();
+        assertThat(r.missCausedCycles()).isPositive();
+        assertThat(precise.missesCaused()).isZero();
+    }
+
+    @Test
+    void aWorkloadNeedsTheProceduresItCalls() {
+        assertThatThrownBy(() -> run(INVLPGB, "reclaim", 4, "milan", 0.001, 1))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("flush_batch").hasMessageContaining("does not define");
+        assertThatThrownBy(() -> run(INVLPGB, "munmap", 4, "skylake", 0.001, 1))
+                .isInstanceOf(UserError.class).hasMessageContaining("broadcast invalidation");
+        assertThatThrownBy(() -> Simulation.run(LINUX, Workloads.byName("munmap"), Map.of("nope", "1"), 4, Profiles.byName("skylake"), SimOptions.of(0.001, 1)))
+                .isInstanceOf(UserError.class).hasMessageContaining("no parameter 'nope'");
+        assertThatThrownBy(() -> Workloads.byName("no-such-workload")).isInstanceOf(UserError.class).hasMessageContaining("unknown workload");
+    }
+}
