@@ -465,6 +465,19 @@ public final class Machine {
         }
     }
 
+    /** A locked read-modify-write that clears {@code bits} of a PTE and returns its old value. */
+    private int clearPteBits(int[] s, int c, int page, int bits, String what) {
+        if (events != null) {
+            events.on(Event.PTE_ATOMIC, c, page, 0);
+        }
+        int old = s[layout.pteBase + page];
+        s[layout.pteBase + page] = old & ~bits;
+        if (narrator != null) {
+            say((bits == -1 ? what + " " : what + " of ") + pageName(page) + " cleared atomically, was " + pte(old));
+        }
+        return old;
+    }
+
     /** The locked page-table updates: under Xen PV each is a synchronous hypercall of its own. */
     private static boolean lockedPteUpdate(Builtin op) {
         switch (op) {
@@ -774,17 +787,7 @@ public final class Machine {
                     say("PTE " + pageName(page) + " cleared");
                 }
             }
-            case PTEP_GET_AND_CLEAR -> {
-                int page = eval(args[0], s, c, fr);
-                if (events != null) {
-                    events.on(Event.PTE_ATOMIC, c, page, 0);
-                }
-                result = s[layout.pteBase + page];
-                s[layout.pteBase + page] = 0;
-                if (narrator != null) {
-                    say("PTE " + pageName(page) + " cleared atomically, was " + pte(result));
-                }
-            }
+            case PTEP_GET_AND_CLEAR -> result = clearPteBits(s, c, eval(args[0], s, c, fr), -1, "PTE");
             case PTEP_CMPXCHG -> {
                 int page = eval(args[0], s, c, fr);
                 if (events != null) {
@@ -800,39 +803,9 @@ public final class Machine {
                     say("cmpxchg PTE " + pageName(page) + (result != 0 ? " succeeded: " + pte(desired) : " failed: PTE is " + pte(s[layout.pteBase + page])));
                 }
             }
-            case PTEP_TEST_AND_CLEAR_YOUNG -> {
-                int page = eval(args[0], s, c, fr);
-                if (events != null) {
-                    events.on(Event.PTE_ATOMIC, c, page, 0);
-                }
-                result = Pte.accessed(s[layout.pteBase + page]) ? 1 : 0;
-                s[layout.pteBase + page] &= ~Pte.ACCESSED;
-                if (narrator != null) {
-                    say("A bit of " + pageName(page) + " was " + result);
-                }
-            }
-            case PTEP_MKCLEAN -> {
-                int page = eval(args[0], s, c, fr);
-                if (events != null) {
-                    events.on(Event.PTE_ATOMIC, c, page, 0);
-                }
-                result = s[layout.pteBase + page];
-                s[layout.pteBase + page] &= ~Pte.DIRTY;
-                if (narrator != null) {
-                    say("D bit of " + pageName(page) + " cleared atomically, was " + pte(result));
-                }
-            }
-            case PTEP_SET_WRPROTECT -> {
-                int page = eval(args[0], s, c, fr);
-                if (events != null) {
-                    events.on(Event.PTE_ATOMIC, c, page, 0);
-                }
-                result = s[layout.pteBase + page];
-                s[layout.pteBase + page] &= ~Pte.WRITABLE;
-                if (narrator != null) {
-                    say("PTE " + pageName(page) + " write-protected atomically, was " + pte(result));
-                }
-            }
+            case PTEP_TEST_AND_CLEAR_YOUNG -> result = Pte.accessed(clearPteBits(s, c, eval(args[0], s, c, fr), Pte.ACCESSED, "A bit")) ? 1 : 0;
+            case PTEP_MKCLEAN -> result = clearPteBits(s, c, eval(args[0], s, c, fr), Pte.DIRTY, "D bit");
+            case PTEP_SET_WRPROTECT -> result = clearPteBits(s, c, eval(args[0], s, c, fr), Pte.WRITABLE, "W bit");
             case FLUSH_TLB_PAGE -> {
                 int page = eval(args[0], s, c, fr);
                 if (events != null) {
