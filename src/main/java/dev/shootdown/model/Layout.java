@@ -4,10 +4,10 @@ import dev.shootdown.lang.Builtin;
 
 /**
  * Where each part of the machine lives in a packed state ({@code int[]}): shared variables (from
- * index 0, in declaration order), then
- * one block per CPU (control, IPI bookkeeping, TLB, per-CPU variables, frames of the running
- * code), then PTEs, frames and monitors. The store buffers of a TSO model would be one more
- * region per CPU block.
+ * index 0, in declaration order); one block per CPU (control words, pending IPIs, TLB, pending
+ * broadcast invalidations, paging-structure cache, i-cache lines, Xen queue, per-CPU variables,
+ * store buffer, the frames of its program and of its handler); then PTEs, PMDs, mm_cpumasks, RCU
+ * slots, frames and protect marks. Regions of features a program does not use have size 0.
  */
 public final class Layout {
     // Offsets inside a CPU block.
