@@ -40,6 +40,10 @@ final class CpuQueue {
         return heap[0] >>> CPU_BITS;
     }
 
+    int topCpu() {
+        return (int) (heap[0] & CPU_MASK);
+    }
+
     long time(int cpu) {
         return heap[pos[cpu]] >>> CPU_BITS;
     }

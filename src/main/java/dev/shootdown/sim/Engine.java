@@ -111,6 +111,8 @@ public final class Engine implements Events {
 
     // The step being executed.
     private int cur = -1;
+    /** The CPU whose step just ended and is not yet back in the queue, or -1. */
+    private int ready = -1;
     private long stepStart;
     private long acc;
     private long sdAcc;
@@ -229,6 +231,20 @@ public final class Engine implements Events {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpu0 = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
         while (true) {
+            if (ready >= 0) {
+                // The CPU that just stepped is often still the earliest: run it again without a trip through the heap.
+                int c = ready;
+                ready = -1;
+                long t = clock[c];
+                if (t < endCycle && (timers.isEmpty() || t < timers.topTime())
+                        && (queue.isEmpty() || t < queue.topTime() || (t == queue.topTime() && c < queue.topCpu()))) {
+                    now = t;
+                    runCpu(c, t);
+                    collectIfNeeded();
+                    continue;
+                }
+                queue.put(c, t);
+            }
             long tCpu = queue.isEmpty() ? NEVER : queue.topTime();
             long tTimer = timers.isEmpty() ? NEVER : timers.topTime();
             long t = Math.min(tCpu, tTimer);
@@ -247,10 +263,7 @@ public final class Engine implements Events {
                 int c = queue.pop();
                 runCpu(c, t);
             }
-            if (collected != null && collected.live() > collectAt) {
-                collected.collect(s);
-                collectAt = Math.max(1 << 16, 2 * collected.live());
-            }
+            collectIfNeeded();
         }
         long end = stall == null ? endCycle : now;
         for (int c = 0; c < n; c++) {
@@ -263,6 +276,13 @@ public final class Engine implements Events {
         }
         double cpuSeconds = cpu0 < 0 ? Double.NaN : (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
         return new Run(end, actions, (System.nanoTime() - wall) / 1e9, cpuSeconds);
+    }
+
+    private void collectIfNeeded() {
+        if (collected != null && collected.live() > collectAt) {
+            collected.collect(s);
+            collectAt = Math.max(1 << 16, 2 * collected.live());
+        }
     }
 
     /** The end of a run: the simulated cycles it covered, the actions it took, the wall and CPU time it took. */
@@ -415,7 +435,7 @@ public final class Engine implements Events {
             callLatency.recordValue(next - spanStart[c]);
         }
         clock[c] = next;
-        queue.put(c, next);
+        ready = c;
         cur = -1;
         if (acked.size > 0) {
             recheckAcked();
