@@ -64,6 +64,13 @@ public final class Engine implements Events {
     private final int[] s;
     private final SplittableRandom random;
     private final SimTrace trace;
+    // The slice each CPU is in, reported when it ends (a compute() can end early, at an interrupt): only with a trace.
+    private long[] sliceStart;
+    private int[] slicePhase;
+    private String[] sliceLabel;
+    private boolean[] sliceOpen;
+    private String[] resumeLabel;
+    private int[] resumePhase;
     private final long endCycle;
 
     private final long[] cost;
@@ -159,6 +166,14 @@ public final class Engine implements Events {
         }
         this.random = new SplittableRandom(options.seed());
         this.trace = options.trace();
+        if (trace != null) {
+            sliceStart = new long[program.cpus()];
+            slicePhase = new int[program.cpus()];
+            sliceLabel = new String[program.cpus()];
+            sliceOpen = new boolean[program.cpus()];
+            resumeLabel = new String[program.cpus()];
+            resumePhase = new int[program.cpus()];
+        }
         this.endCycle = profile.secondsToCycles(options.seconds());
         this.cost = profile.eventCycles();
         this.line = profile.lineCycles();
@@ -267,6 +282,9 @@ public final class Engine implements Events {
         }
         long end = stall == null ? endCycle : now;
         for (int c = 0; c < n; c++) {
+            if (trace != null) {
+                closeSlice(c, Math.min(end, clock[c]));
+            }
             if (parked[c] && end > parkedAt[c]) {
                 phaseCycles[parkPhase[c]] += end - parkedAt[c];
                 if (trace != null) {
@@ -276,6 +294,22 @@ public final class Engine implements Events {
         }
         double cpuSeconds = cpu0 < 0 ? Double.NaN : (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
         return new Run(end, actions, (System.nanoTime() - wall) / 1e9, cpuSeconds);
+    }
+
+    private void openSlice(int c, long start, int phase, String label) {
+        sliceStart[c] = start;
+        slicePhase[c] = phase;
+        sliceLabel[c] = label;
+        sliceOpen[c] = true;
+    }
+
+    private void closeSlice(int c, long end) {
+        if (sliceOpen[c]) {
+            sliceOpen[c] = false;
+            if (end > sliceStart[c]) {
+                trace.slice(c, sliceStart[c], end, slicePhase[c], sliceLabel[c]);
+            }
+        }
     }
 
     private void collectIfNeeded() {
@@ -291,6 +325,9 @@ public final class Engine implements Events {
     // ---------------------------------------------------------------- one CPU's turn
 
     private void runCpu(int c, long t) {
+        if (trace != null) {
+            closeSlice(c, t);
+        }
         if (parked[c]) {
             unpark(c, t);
         }
@@ -344,6 +381,10 @@ public final class Engine implements Events {
             }
             int action = Action.of(Action.IPI, c, what);
             String label = trace == null ? null : machine.label(s, action);
+            if (trace != null && residual[c] > 0) {
+                resumeLabel[c] = sliceLabel[c];
+                resumePhase[c] = slicePhase[c];
+            }
             begin(c, t, 0);
             int v = machine.apply(s, action, null);
             end(c, t, true, v, label);
@@ -398,7 +439,13 @@ public final class Engine implements Events {
         long next = t + dur;
         boolean nowInHandler = (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0;
         if (trace != null) {
-            trace.slice(c, t, next, phase, label);
+            if (inHandler && !nowInHandler && residual[c] > 0) {
+                // The return from the interrupt, then the rest of the interrupted compute()/idle().
+                trace.slice(c, t, next, phase, label);
+                openSlice(c, next, resumePhase[c], resumeLabel[c]);
+            } else {
+                openSlice(c, t, phase, label);
+            }
         }
         if (inHandler && !nowInHandler && residual[c] > 0) {
             // Back from the interrupt into a preempted compute()/idle(): the rest of it, still interruptible.
