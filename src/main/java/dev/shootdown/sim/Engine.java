@@ -916,6 +916,11 @@ public final class Engine implements Events {
         return s;
     }
 
+    /** How many CPU sets the run made and how often they were collected (0, 0 with bit-mask sets). */
+    public long[] cpuSetStats() {
+        return collected == null ? new long[2] : new long[] {collected.made(), collected.collections()};
+    }
+
     public Machine machine() {
         return machine;
     }
