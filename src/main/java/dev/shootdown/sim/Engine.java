@@ -477,7 +477,7 @@ public final class Engine implements Events {
         if (spanOpen[c] && complete(c)) {
             closeSpan(c, next);
         }
-        if (awaitingObserve[c] && !spanOpen[c] && sawWait) {
+        if (awaitingObserve[c] && !spanOpen[c] && sawWait && !inHandler) {
             awaitingObserve[c] = false;
             callLatency.recordValue(next - spanStart[c]);
         }
