@@ -33,19 +33,29 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Experiments that compare several figures of one run share that run.
+        List<String> runKeys = new ArrayList<>();
+        List<Experiments.Experiment> distinct = new ArrayList<>();
+        for (Experiments.Experiment e : Experiments.ALL) {
+            String key = runKey(e);
+            if (!runKeys.contains(key)) {
+                runKeys.add(key);
+                distinct.add(e);
+            }
+        }
         List<Sweep.Point> points = new ArrayList<>();
-        for (int i = 0; i < Experiments.ALL.size(); i++) {
+        for (int i = 0; i < distinct.size(); i++) {
             points.add(new Sweep.Point(i, Map.of()));
         }
         List<SimResult> results = Sweep.run(points, threads, p -> {
-            Experiments.Experiment e = Experiments.ALL.get(p.index());
+            Experiments.Experiment e = distinct.get(p.index());
             return Simulation.run(Protocols.load(e.protocol()), Workloads.byName(e.workload()), e.params(), e.cpus(), Profiles.byName(e.profile()),
                     SimOptions.of(e.seconds(), seed));
         }, null);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < results.size(); i++) {
-            Experiments.Experiment e = Experiments.ALL.get(i);
-            double simulated = e.simulated().applyAsDouble(results.get(i));
+        List<String> runs = new ArrayList<>();
+        for (Experiments.Experiment e : Experiments.ALL) {
+            double simulated = e.simulated().applyAsDouble(results.get(runKeys.indexOf(runKey(e))));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("source", e.source());
             row.put("metric", e.metric());
@@ -53,20 +63,25 @@ final class ReproduceCommand implements Callable<Integer> {
             row.put("simulated", simulated);
             row.put("tolerance", e.tolerance());
             row.put("within", Math.abs(simulated - e.published()) <= e.tolerance());
-            row.put("run", e.protocol() + " / " + e.workload() + " / " + e.cpus() + " CPUs / " + e.profile() + " / " + e.seconds() + " s");
             rows.add(row);
+            runs.add(e.protocol() + " / " + e.workload() + " / " + e.cpus() + " CPUs / " + e.profile() + " / " + e.seconds() + " s, seed " + seed);
         }
         if (json) {
             System.out.println(Json.write(Map.of("rows", rows)));
         } else {
-            for (Map<String, Object> r : rows) {
+            for (int i = 0; i < rows.size(); i++) {
+                Map<String, Object> r = rows.get(i);
                 System.out.println(r.get("source"));
                 System.out.println(String.format(Locale.ROOT, "    %-28s published %-12s simulated %-12s tolerance %-10s %s   [%s]", r.get("metric"),
                         fmt((Double) r.get("published")), fmt((Double) r.get("simulated")), fmt((Double) r.get("tolerance")),
-                        (Boolean) r.get("within") ? "WITHIN" : "OUTSIDE", r.get("run")));
+                        (Boolean) r.get("within") ? "WITHIN" : "OUTSIDE", runs.get(i)));
             }
         }
         return Main.OK;
+    }
+
+    private static String runKey(Experiments.Experiment e) {
+        return e.protocol() + "|" + e.workload() + "|" + e.cpus() + "|" + e.profile() + "|" + e.seconds() + "|" + e.params();
     }
 
     private static String fmt(double v) {

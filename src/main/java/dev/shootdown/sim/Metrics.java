@@ -18,6 +18,7 @@ public final class Metrics {
             new Metric("broadcast_invalidations_per_second", "1/s", "broadcast invalidations issued (INVLPGB, TLBI IS, tlbie) per simulated second", r -> r.perSecond(r.count(Event.TLBIE))),
             new Metric("throughput_ops_per_second", "1/s", "workload operations per simulated second (see the workload's op)", r -> r.perSecond(r.ops())),
             new Metric("shootdown_cpu_share", "fraction", "share of all CPU time spent invalidating: initiators' flush work and waits plus handler time", r -> r.share(Phase.SHOOTDOWN) + r.share(Phase.HANDLER)),
+            new Metric("shootdown_cpu_us_per_op", "us", "CPU time spent invalidating (all CPUs) per workload operation", r -> r.ops() == 0 ? 0.0 : r.micros((double) (r.phaseCycles()[Phase.SHOOTDOWN] + r.phaseCycles()[Phase.HANDLER]) / r.ops())),
             new Metric("initiator_cpu_share", "fraction", "share of all CPU time initiators spent sending, flushing and waiting for their shootdowns", r -> r.share(Phase.SHOOTDOWN)),
             new Metric("handler_cpu_share", "fraction", "share of all CPU time responders spent in IPI handlers, entry to return", r -> r.share(Phase.HANDLER)),
             new Metric("tlb_misses_per_second", "1/s", "TLB misses (page walks) per simulated second", r -> r.perSecond(r.count(Event.TLB_MISS))),
