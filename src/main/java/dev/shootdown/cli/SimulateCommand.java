@@ -2,19 +2,23 @@ package dev.shootdown.cli;
 
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.SimReport;
+import dev.shootdown.report.SweepReport;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
 import dev.shootdown.sim.SimOptions;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.Simulation;
+import dev.shootdown.sim.Sweep;
 import dev.shootdown.sim.Workload;
 import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -51,19 +55,87 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
+    @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...", description = {"Run every combination of these values (repeatable): cpus, seed, seconds, profile or a workload parameter,",
+            "e.g. --sweep cpus=2,4,8,16,32,64,128,256. Points run in parallel; results print in point order."})
+    List<String> sweep = new ArrayList<>();
+
+    @Option(names = "--shard", paramLabel = "K/N", description = "Run only the sweep points with index % N == K-1 (merge the shards' JSON with `merge`).")
+    String shard;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Parallel runs of a sweep (default: the number of processors).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
     @Override
     public Integer call() {
-        if (cpus < 1 || cpus > 1024) {
-            throw new UserError("--cpus must be between 1 and 1024");
+        if (!sweep.isEmpty() || shard != null) {
+            return sweep();
         }
-        if (!(seconds > 0) || seconds > 3600) {
-            throw new UserError("--seconds must be above 0 and at most 3600");
-        }
-        Profile p = Profiles.byName(profile);
-        Workload w = Workloads.byName(workload);
-        SimResult r = Simulation.run(Protocols.load(file), w, params, cpus, p, new SimOptions(seconds, seed, null));
+        SimResult r = runOne(Map.of());
         System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
         System.out.flush();
         return Main.OK;
+    }
+
+    /** One run, with some of the options replaced by a sweep point's values. */
+    private SimResult runOne(Map<String, String> point) {
+        int n = point.containsKey("cpus") ? integer("cpus", point.get("cpus")) : cpus;
+        long s = point.containsKey("seed") ? integer("seed", point.get("seed")) : seed;
+        double t = point.containsKey("seconds") ? decimal("seconds", point.get("seconds")) : seconds;
+        String prof = point.getOrDefault("profile", profile);
+        if (n < 1 || n > 1024) {
+            throw new UserError("--cpus must be between 1 and 1024 (got " + n + ")");
+        }
+        if (!(t > 0) || t > 3600) {
+            throw new UserError("--seconds must be above 0 and at most 3600");
+        }
+        Map<String, String> wp = new LinkedHashMap<>(params);
+        for (Map.Entry<String, String> e : point.entrySet()) {
+            if (!List.of("cpus", "seed", "seconds", "profile").contains(e.getKey())) {
+                wp.put(e.getKey(), e.getValue());
+            }
+        }
+        Profile p = Profiles.byName(prof);
+        Workload w = Workloads.byName(workload);
+        return Simulation.run(Protocols.load(file), w, wp, n, p, new SimOptions(t, s, null));
+    }
+
+    private Integer sweep() {
+        Map<String, List<String>> axes = Sweep.axes(sweep.isEmpty() ? List.of("cpus=" + cpus) : sweep);
+        List<Sweep.Point> all = Sweep.points(axes);
+        List<Sweep.Point> mine = Sweep.shard(all, shard);
+        // Check every point's options before the first long run.
+        for (Sweep.Point p : mine) {
+            if (p.values().containsKey("profile")) {
+                Profiles.byName(p.values().get("profile"));
+            }
+        }
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        List<SimResult> results = Sweep.run(mine, threads, p -> runOne(p.values()), p -> {
+            synchronized (System.err) {
+                System.err.printf("\r[%d/%d] points done", done.incrementAndGet(), mine.size());
+                System.err.flush();
+            }
+        });
+        System.err.println();
+        Map<String, Object> out = SweepReport.json(SweepReport.header(file, workload, axes, shard, all.size()), mine, results);
+        System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
+        System.out.flush();
+        return Main.OK;
+    }
+
+    private static int integer(String name, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UserError(name + "=" + v + ": expected a whole number");
+        }
+    }
+
+    private static double decimal(String name, String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UserError(name + "=" + v + ": expected a number");
+        }
     }
 }

@@ -48,6 +48,19 @@ public final class LongIntMap {
         }
     }
 
+    /** Receives an entry of the map. */
+    public interface EntryVisitor {
+        void visit(long key, int value);
+    }
+
+    public void forEach(EntryVisitor visitor) {
+        for (int i = 0; i < keys.length; i++) {
+            if (values[i] != FREE) {
+                visitor.visit(keys[i], values[i]);
+            }
+        }
+    }
+
     public int size() {
         return size;
     }

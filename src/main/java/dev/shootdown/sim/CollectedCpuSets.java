@@ -9,9 +9,10 @@ import java.util.Arrays;
  * CPU sets of up to 1024 CPUs for long simulations: hash-consed like the checker's interned sets
  * (equal sets, equal handles; 0 is empty), stored flat, and garbage-collected. A simulation keeps
  * making new sets (every order in which acks arrive gives new subsets), so the engine calls
- * {@link #collect} between steps: every set made before the run started is kept, and every other
- * one is kept if some word of the machine state holds its handle (a conservative scan: a word that
- * merely looks like a handle keeps a set alive, which is safe).
+ * {@link #collect} between steps: every set made before the run started is kept, every set some
+ * word of the machine state holds (a conservative scan: a word that merely looks like a handle keeps
+ * a set alive, which is safe), and every set an operation produced since the last collection (the
+ * subsets each round of acks walks through again, with the memoised operations that make them).
  */
 final class CollectedCpuSets implements CpuSets {
     private final int cpus;
@@ -25,6 +26,7 @@ final class CollectedCpuSets implements CpuSets {
     private int live;
     private boolean[] pinned;
     private boolean[] allocated;
+    private boolean[] touched;
     private int[] table;
     private int tableMask;
     private final LongIntMap unions = new LongIntMap();
@@ -33,6 +35,7 @@ final class CollectedCpuSets implements CpuSets {
     private final int[] singles;
     private final long[] scratch;
     private int collections;
+    private long made;
 
     CollectedCpuSets(int cpus) {
         this.cpus = cpus;
@@ -42,6 +45,7 @@ final class CollectedCpuSets implements CpuSets {
         this.hashOf = new int[capacity];
         this.pinned = new boolean[capacity];
         this.allocated = new boolean[capacity];
+        this.touched = new boolean[capacity];
         this.table = new int[4096];
         Arrays.fill(table, -1);
         this.tableMask = table.length - 1;
@@ -64,6 +68,10 @@ final class CollectedCpuSets implements CpuSets {
         return collections;
     }
 
+    long made() {
+        return made;
+    }
+
     /** Keeps every set that exists now for good (those the machine made before the run: masks of address spaces, constants). */
     void pinAll() {
         for (int h = 0; h < used; h++) {
@@ -73,17 +81,21 @@ final class CollectedCpuSets implements CpuSets {
         }
     }
 
-    /** Frees every set neither pinned nor named by a word of {@code state}; forgets the memoised operations. */
+    /** Frees every set neither pinned, nor named by a word of {@code state}, nor made or reused since the last collection. */
     void collect(int[] state) {
         collections++;
-        boolean[] mark = new boolean[used];
+        boolean[] keep = new boolean[used];
         for (int v : state) {
             if (v > 0 && v < used) {
-                mark[v] = true;
+                keep[v] = true;
             }
         }
         for (int h = 1; h < used; h++) {
-            if (allocated[h] && !pinned[h] && !mark[h]) {
+            if (touched[h]) {
+                keep[h] = true;
+                touched[h] = false;
+            }
+            if (allocated[h] && !pinned[h] && !keep[h]) {
                 allocated[h] = false;
                 live--;
                 if (freeCount == free.length) {
@@ -93,9 +105,26 @@ final class CollectedCpuSets implements CpuSets {
             }
         }
         rebuildTable();
-        unions.clear();
-        diffs.clear();
-        inters.clear();
+        retainLive(unions);
+        retainLive(diffs);
+        retainLive(inters);
+    }
+
+    /** Keeps the memoised operations whose operands and result all still exist. */
+    private void retainLive(LongIntMap memo) {
+        long[] keys = new long[memo.size()];
+        int[] values = new int[memo.size()];
+        int[] n = {0};
+        memo.forEach((k, v) -> {
+            if (allocated[(int) (k >>> 32)] && allocated[(int) k] && allocated[v]) {
+                keys[n[0]] = k;
+                values[n[0]++] = v;
+            }
+        });
+        memo.clear();
+        for (int i = 0; i < n[0]; i++) {
+            memo.put(keys[i], values[i]);
+        }
     }
 
     private void rebuildTable() {
@@ -153,10 +182,12 @@ final class CollectedCpuSets implements CpuSets {
                 hashOf = Arrays.copyOf(hashOf, capacity);
                 pinned = Arrays.copyOf(pinned, capacity);
                 allocated = Arrays.copyOf(allocated, capacity);
+                touched = Arrays.copyOf(touched, capacity);
             }
             h = used++;
         }
         System.arraycopy(b, 0, bits, h * words, words);
+        made++;
         hashOf[h] = hash;
         allocated[h] = true;
         live++;
@@ -174,6 +205,7 @@ final class CollectedCpuSets implements CpuSets {
     private int memo(LongIntMap m, long key, int a, int b, int op) {
         int r = m.get(key);
         if (r >= 0) {
+            touched[r] = true;
             return r;
         }
         int x = a * words;
@@ -186,6 +218,7 @@ final class CollectedCpuSets implements CpuSets {
             };
         }
         r = intern(scratch);
+        touched[r] = true;
         m.put(key, r);
         return r;
     }

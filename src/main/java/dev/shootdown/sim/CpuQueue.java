@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The CPUs waiting for their turn, ordered by the time of their next action, ties by CPU number
- * (so a run is deterministic). An indexed binary heap whose entries are one long each, time in
+ * (so a run is deterministic). An indexed 4-ary heap (half the depth of a binary one: most CPUs
+ * wait far in the future and each new entry climbs from the bottom) whose entries are one long each, time in
  * the high bits and CPU in the low 11, so a comparison is one load and one compare; a CPU is in
  * the queue at most once and its time can be moved either way.
  */
@@ -39,6 +40,10 @@ final class CpuQueue {
         return heap[0] >>> CPU_BITS;
     }
 
+    int topCpu() {
+        return (int) (heap[0] & CPU_MASK);
+    }
+
     long time(int cpu) {
         return heap[pos[cpu]] >>> CPU_BITS;
     }
@@ -68,7 +73,7 @@ final class CpuQueue {
 
     private void up(int i, long e) {
         while (i > 0) {
-            int parent = (i - 1) >>> 1;
+            int parent = (i - 1) >>> 2;
             long p = heap[parent];
             if (p <= e) {
                 break;
@@ -82,14 +87,18 @@ final class CpuQueue {
     }
 
     private void down(int i, long e) {
-        int half = size >>> 1;
-        while (i < half) {
-            int c = 2 * i + 1;
+        while (true) {
+            int c = 4 * i + 1;
+            if (c >= size) {
+                break;
+            }
             long ce = heap[c];
-            int r = c + 1;
-            if (r < size && heap[r] < ce) {
-                c = r;
-                ce = heap[r];
+            int end = Math.min(c + 4, size);
+            for (int j = c + 1; j < end; j++) {
+                if (heap[j] < ce) {
+                    c = j;
+                    ce = heap[j];
+                }
             }
             if (e <= ce) {
                 break;

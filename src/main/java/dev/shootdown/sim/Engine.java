@@ -64,6 +64,13 @@ public final class Engine implements Events {
     private final int[] s;
     private final SplittableRandom random;
     private final SimTrace trace;
+    // The slice each CPU is in, reported when it ends (a compute() can end early, at an interrupt): only with a trace.
+    private long[] sliceStart;
+    private int[] slicePhase;
+    private String[] sliceLabel;
+    private boolean[] sliceOpen;
+    private String[] resumeLabel;
+    private int[] resumePhase;
     private final long endCycle;
 
     private final long[] cost;
@@ -111,6 +118,8 @@ public final class Engine implements Events {
 
     // The step being executed.
     private int cur = -1;
+    /** The CPU whose step just ended and is not yet back in the queue, or -1. */
+    private int ready = -1;
     private long stepStart;
     private long acc;
     private long sdAcc;
@@ -157,6 +166,14 @@ public final class Engine implements Events {
         }
         this.random = new SplittableRandom(options.seed());
         this.trace = options.trace();
+        if (trace != null) {
+            sliceStart = new long[program.cpus()];
+            slicePhase = new int[program.cpus()];
+            sliceLabel = new String[program.cpus()];
+            sliceOpen = new boolean[program.cpus()];
+            resumeLabel = new String[program.cpus()];
+            resumePhase = new int[program.cpus()];
+        }
         this.endCycle = profile.secondsToCycles(options.seconds());
         this.cost = profile.eventCycles();
         this.line = profile.lineCycles();
@@ -229,6 +246,20 @@ public final class Engine implements Events {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpu0 = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
         while (true) {
+            if (ready >= 0) {
+                // The CPU that just stepped is often still the earliest: run it again without a trip through the heap.
+                int c = ready;
+                ready = -1;
+                long t = clock[c];
+                if (t < endCycle && (timers.isEmpty() || t < timers.topTime())
+                        && (queue.isEmpty() || t < queue.topTime() || (t == queue.topTime() && c < queue.topCpu()))) {
+                    now = t;
+                    runCpu(c, t);
+                    collectIfNeeded();
+                    continue;
+                }
+                queue.put(c, t);
+            }
             long tCpu = queue.isEmpty() ? NEVER : queue.topTime();
             long tTimer = timers.isEmpty() ? NEVER : timers.topTime();
             long t = Math.min(tCpu, tTimer);
@@ -247,13 +278,13 @@ public final class Engine implements Events {
                 int c = queue.pop();
                 runCpu(c, t);
             }
-            if (collected != null && collected.live() > collectAt) {
-                collected.collect(s);
-                collectAt = Math.max(1 << 16, 2 * collected.live());
-            }
+            collectIfNeeded();
         }
         long end = stall == null ? endCycle : now;
         for (int c = 0; c < n; c++) {
+            if (trace != null) {
+                closeSlice(c, Math.min(end, clock[c]));
+            }
             if (parked[c] && end > parkedAt[c]) {
                 phaseCycles[parkPhase[c]] += end - parkedAt[c];
                 if (trace != null) {
@@ -265,12 +296,38 @@ public final class Engine implements Events {
         return new Run(end, actions, (System.nanoTime() - wall) / 1e9, cpuSeconds);
     }
 
+    private void openSlice(int c, long start, int phase, String label) {
+        sliceStart[c] = start;
+        slicePhase[c] = phase;
+        sliceLabel[c] = label;
+        sliceOpen[c] = true;
+    }
+
+    private void closeSlice(int c, long end) {
+        if (sliceOpen[c]) {
+            sliceOpen[c] = false;
+            if (end > sliceStart[c]) {
+                trace.slice(c, sliceStart[c], end, slicePhase[c], sliceLabel[c]);
+            }
+        }
+    }
+
+    private void collectIfNeeded() {
+        if (collected != null && collected.live() > collectAt) {
+            collected.collect(s);
+            collectAt = Math.max(1 << 16, 2 * collected.live());
+        }
+    }
+
     /** The end of a run: the simulated cycles it covered, the actions it took, the wall and CPU time it took. */
     public record Run(long cycles, long actions, double wallSeconds, double cpuSeconds) {}
 
     // ---------------------------------------------------------------- one CPU's turn
 
     private void runCpu(int c, long t) {
+        if (trace != null) {
+            closeSlice(c, t);
+        }
         if (parked[c]) {
             unpark(c, t);
         }
@@ -324,6 +381,10 @@ public final class Engine implements Events {
             }
             int action = Action.of(Action.IPI, c, what);
             String label = trace == null ? null : machine.label(s, action);
+            if (trace != null && residual[c] > 0) {
+                resumeLabel[c] = sliceLabel[c];
+                resumePhase[c] = slicePhase[c];
+            }
             begin(c, t, 0);
             int v = machine.apply(s, action, null);
             end(c, t, true, v, label);
@@ -378,7 +439,13 @@ public final class Engine implements Events {
         long next = t + dur;
         boolean nowInHandler = (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0;
         if (trace != null) {
-            trace.slice(c, t, next, phase, label);
+            if (inHandler && !nowInHandler && residual[c] > 0) {
+                // The return from the interrupt, then the rest of the interrupted compute()/idle().
+                trace.slice(c, t, next, phase, label);
+                openSlice(c, next, resumePhase[c], resumeLabel[c]);
+            } else {
+                openSlice(c, t, phase, label);
+            }
         }
         if (inHandler && !nowInHandler && residual[c] > 0) {
             // Back from the interrupt into a preempted compute()/idle(): the rest of it, still interruptible.
@@ -410,12 +477,12 @@ public final class Engine implements Events {
         if (spanOpen[c] && complete(c)) {
             closeSpan(c, next);
         }
-        if (awaitingObserve[c] && !spanOpen[c] && sawWait) {
+        if (awaitingObserve[c] && !spanOpen[c] && sawWait && !inHandler) {
             awaitingObserve[c] = false;
             callLatency.recordValue(next - spanStart[c]);
         }
         clock[c] = next;
-        queue.put(c, next);
+        ready = c;
         cur = -1;
         if (acked.size > 0) {
             recheckAcked();
@@ -847,6 +914,11 @@ public final class Engine implements Events {
 
     public int[] state() {
         return s;
+    }
+
+    /** How many CPU sets the run made and how often they were collected (0, 0 with bit-mask sets). */
+    public long[] cpuSetStats() {
+        return collected == null ? new long[2] : new long[] {collected.made(), collected.collections()};
     }
 
     public Machine machine() {

@@ -1,0 +1,73 @@
+package dev.shootdown.report;
+
+import dev.shootdown.sim.SimResult;
+import dev.shootdown.sim.Sweep;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A sweep's results: {"sweep": {file, workload, axes, shard, points_total}, "runs": [{index, point, result}]}, and a table. */
+public final class SweepReport {
+    private SweepReport() {}
+
+    public static Map<String, Object> header(String file, String workload, Map<String, List<String>> axes, String shard, int total) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("file", file);
+        h.put("workload", workload);
+        h.put("axes", axes);
+        h.put("shard", shard);
+        h.put("points_total", total);
+        return h;
+    }
+
+    public static Map<String, Object> json(Map<String, Object> header, List<Sweep.Point> points, List<SimResult> results) {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("index", points.get(i).index());
+            run.put("point", points.get(i).values());
+            run.put("result", SimReport.json(results.get(i)));
+            runs.add(run);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sweep", header);
+        out.put("runs", runs);
+        return out;
+    }
+
+    /** One row per run: the point, then the headline metrics. Works on the JSON form, so merged files print the same. */
+    @SuppressWarnings("unchecked")
+    public static String text(Map<String, Object> sweep) {
+        Map<String, Object> h = (Map<String, Object>) sweep.get("sweep");
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) sweep.get("runs");
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%s: workload %s, %d of %d points%s%n%n", h.get("file"), h.get("workload"), runs.size(),
+                ((Number) h.get("points_total")).intValue(), h.get("shard") == null ? "" : " (shard " + h.get("shard") + ")"));
+        Map<String, Object> axes = (Map<String, Object>) h.get("axes");
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%5s", "#"));
+        for (String a : axes.keySet()) {
+            head.append(String.format(Locale.ROOT, " %12s", a));
+        }
+        head.append(String.format(Locale.ROOT, " %10s %10s %10s %14s %14s %9s", "p50_us", "p99_us", "max_us", "ipis/s", "ops/s", "sd_share"));
+        out.append(head).append('\n');
+        for (Map<String, Object> run : runs) {
+            Map<String, Object> point = (Map<String, Object>) run.get("point");
+            Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) run.get("result")).get("metrics");
+            Map<String, Object> lat = (Map<String, Object>) m.get("shootdown_latency_us");
+            out.append(String.format(Locale.ROOT, "%5d", ((Number) run.get("index")).intValue()));
+            for (String a : axes.keySet()) {
+                out.append(String.format(Locale.ROOT, " %12s", point.get(a)));
+            }
+            out.append(String.format(Locale.ROOT, " %10.3f %10.3f %10.3f %,14.0f %,14.0f %8.1f%%%n", num(lat.get("p50")), num(lat.get("p99")), num(lat.get("max")),
+                    num(m.get("ipis_per_second")), num(m.get("throughput_ops_per_second")), 100 * num(m.get("shootdown_cpu_share"))));
+        }
+        return out.toString();
+    }
+
+    private static double num(Object o) {
+        return ((Number) o).doubleValue();
+    }
+}
