@@ -3,7 +3,7 @@ package dev.shootdown.model;
 /**
  * CPU-set values as ints. The checker's machines are small and use the bit mask itself
  * ({@link MaskCpuSets}); the simulator's run to thousands of CPUs and use handles to interned sets
- * ({@link InternedCpuSets}). In both, 0 is the empty set, so a zeroed state holds empty sets.
+ * ({@link CollectedCpuSets}). In both, 0 is the empty set, so a zeroed state holds empty sets.
  */
 public interface CpuSets {
     int single(int cpu);
@@ -30,7 +30,7 @@ public interface CpuSets {
     int of(int... cpus);
 
     static CpuSets forCpus(int cpus) {
-        return cpus <= MaskCpuSets.MAX_CPUS ? new MaskCpuSets() : new InternedCpuSets(cpus);
+        return cpus <= MaskCpuSets.MAX_CPUS ? new MaskCpuSets() : new CollectedCpuSets(cpus);
     }
 
     default String describe(int set) {

@@ -10,6 +10,7 @@ import dev.shootdown.model.Events;
 import dev.shootdown.model.Insn;
 import dev.shootdown.model.Layout;
 import dev.shootdown.model.Machine;
+import dev.shootdown.model.CollectedCpuSets;
 import dev.shootdown.model.MaskCpuSets;
 import dev.shootdown.model.Program;
 import dev.shootdown.model.Pte;

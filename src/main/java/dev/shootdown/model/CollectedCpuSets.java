@@ -1,20 +1,18 @@
-package dev.shootdown.sim;
+package dev.shootdown.model;
 
-import dev.shootdown.model.CpuSets;
-import dev.shootdown.model.LongIntMap;
 
 import java.util.Arrays;
 
 /**
- * CPU sets of up to 1024 CPUs for long simulations: hash-consed like the checker's interned sets
- * (equal sets, equal handles; 0 is empty), stored flat, and garbage-collected. A simulation keeps
+ * CPU sets of any size as handles to hash-consed bit sets (equal sets, equal handles; 0 is empty),
+ * stored flat, memoising binary operations, and garbage-collected on request. A simulation keeps
  * making new sets (every order in which acks arrive gives new subsets), so the engine calls
  * {@link #collect} between steps: every set made before the run started is kept, every set some
  * word of the machine state holds (a conservative scan: a word that merely looks like a handle keeps
  * a set alive, which is safe), and every set an operation produced since the last collection (the
  * subsets each round of acks walks through again, with the memoised operations that make them).
  */
-final class CollectedCpuSets implements CpuSets {
+public final class CollectedCpuSets implements CpuSets {
     private final int cpus;
     private final int words;
     private long[] bits;
@@ -37,7 +35,7 @@ final class CollectedCpuSets implements CpuSets {
     private int collections;
     private long made;
 
-    CollectedCpuSets(int cpus) {
+    public CollectedCpuSets(int cpus) {
         this.cpus = cpus;
         this.words = (cpus + 63) >>> 6;
         this.capacity = 1024;
@@ -60,20 +58,20 @@ final class CollectedCpuSets implements CpuSets {
     }
 
     /** How many sets exist now. */
-    int live() {
+    public int live() {
         return live;
     }
 
-    int collections() {
+    public int collections() {
         return collections;
     }
 
-    long made() {
+    public long made() {
         return made;
     }
 
     /** Keeps every set that exists now for good (those the machine made before the run: masks of address spaces, constants). */
-    void pinAll() {
+    public void pinAll() {
         for (int h = 0; h < used; h++) {
             if (allocated[h]) {
                 pinned[h] = true;
@@ -82,7 +80,7 @@ final class CollectedCpuSets implements CpuSets {
     }
 
     /** Frees every set neither pinned, nor named by a word of {@code state}, nor made or reused since the last collection. */
-    void collect(int[] state) {
+    public void collect(int[] state) {
         collections++;
         boolean[] keep = new boolean[used];
         for (int v : state) {
