@@ -2,10 +2,15 @@ package dev.shootdown.model;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** PowerPC tlbie/tlbsync: no IPI; remote entries go at some later point, all of them by the issuer's tlbsync. */
+/**
+ * PowerPC tlbie/tlbsync, and the same mechanism as arm64 TLBI ... IS + DSB ISH and AMD INVLPGB +
+ * TLBSYNC: no IPI; remote entries go at some later point, all of them by the issuer's sync.
+ */
 class BroadcastInvalidationTest {
 
     @Test
@@ -60,6 +65,42 @@ class BroadcastInvalidationTest {
         d.step(0);
         assertThat(d.enabled(Action.BCAST, 1)).hasSize(1);
         assertThat(d.canStep(1)).as("cpu1 issued nothing, so its tlbsync does not wait for cpu0's tlbie").isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} + {1}")
+    @CsvSource({"tlbie, tlbsync", "tlbi_is, dsb_ish", "invlpgb, tlbsync", "tlbi_is, tlbsync", "invlpgb, dsb_ish"})
+    @DisplayName("each name of the broadcast invalidation behaves like tlbie/tlbsync, whichever sync waits for it")
+    void aliasesBehaveLikeTlbie(String invalidate, String sync) {
+        MachineDriver d = MachineDriver.of("""
+                hardware x86 { cpus 2; paging_cache lpae }
+                mm A {
+                  table t -> frame pt { page p -> frame f writable }
+                  page q -> frame g writable
+                }
+                shared done = 0
+                cpu 0 runs A: { read(p); %s(p); %s(); done = 1 }
+                cpu 1 runs A: { local_irq_disable(); read(p); read(q) }
+                """.formatted(invalidate, sync));
+        d.step(0);
+        d.steps(1, 3);
+        int remote = d.tlb(1, "p");
+        assertThat(d.pwc(1, "t")).isNotZero();
+
+        d.step(0);
+        assertThat(d.tlb(0, "p")).as("the issuer's entry goes now").isZero();
+        assertThat(d.pwc(0, "t")).as("with the table's cached PMD (lpae)").isZero();
+        assertThat(d.tlb(1, "p")).isEqualTo(remote);
+        assertThat(d.canStep(0)).as("%s waits", sync).isFalse();
+        assertThat(d.enabled(Action.BCAST, 1)).as("performed whatever the target's interrupt flag").hasSize(1);
+        assertThat(d.enabled(Action.IPI, 1)).isEmpty();
+
+        d.apply(d.enabled(Action.BCAST, 1).get(0));
+        assertThat(d.tlb(1, "p")).isZero();
+        assertThat(d.pwc(1, "t")).isZero();
+        assertThat(d.tlb(1, "q")).isNotZero();
+        assertThat(d.canStep(0)).isTrue();
+        d.steps(0, 2);
+        assertThat(d.shared("done")).isEqualTo(1);
     }
 
     /*

@@ -72,12 +72,52 @@ final class MachineDriver {
         return apply(Action.of(Action.STEP, cpu, 0));
     }
 
+    /** {@code n} steps of {@code cpu}, none of which may violate a property. */
+    void steps(int cpu, int n) {
+        for (int i = 0; i < n; i++) {
+            assertThat(step(cpu)).as("step %d of %d on cpu%d", i + 1, n, cpu).isNull();
+        }
+    }
+
     Verdict stepEvicting(int cpu, String victimPage) {
         return apply(Action.of(Action.STEP, cpu, page(victimPage) + 1));
     }
 
     Verdict takeIpi(int cpu, String handler, int from) {
         return apply(Action.of(Action.IPI, cpu, (handler(handler) << 8) | from));
+    }
+
+    /** Under TSO: the oldest entry of {@code cpu}'s store buffer becomes visible. */
+    Verdict drain(int cpu) {
+        return apply(Action.of(Action.DRAIN, cpu, 0));
+    }
+
+    boolean canDrain(int cpu) {
+        return !enabled(Action.DRAIN, cpu).isEmpty();
+    }
+
+    /** RCU: {@code cpu} passes a quiescent state. */
+    Verdict quiescent(int cpu) {
+        return apply(Action.of(Action.RCU_QS, cpu, 0));
+    }
+
+    boolean canBeQuiescent(int cpu) {
+        return !enabled(Action.RCU_QS, cpu).isEmpty();
+    }
+
+    /** With speculative_walks: {@code cpu}'s walker walks {@code page}. */
+    Verdict speculate(int cpu, String page) {
+        return apply(Action.of(Action.SPECULATE, cpu, page(page)));
+    }
+
+    /** The pages {@code cpu}'s walker may walk speculatively now. */
+    List<String> speculable(int cpu) {
+        return enabled(Action.SPECULATE, cpu).stream().map(a -> program.pageNames().get(Action.arg(a))).toList();
+    }
+
+    /** The violation note of the last action that violated a property. */
+    String violationNote() {
+        return machine.violationNote();
     }
 
     String notesText() {
@@ -121,12 +161,73 @@ final class MachineDriver {
         return state[layout.pteBase + page(page)];
     }
 
+    int table(String name) {
+        int t = program.tableNames().indexOf(name);
+        if (t < 0) {
+            fail("no table " + name);
+        }
+        return t;
+    }
+
+    int mm(String name) {
+        int m = program.mmNames().indexOf(name);
+        if (m < 0) {
+            fail("no mm " + name);
+        }
+        return m;
+    }
+
     int frameState(String frame) {
         return state[layout.frameBase + frame(frame)];
     }
 
     boolean modified(String frame) {
         return (frameState(frame) & FrameState.MODIFIED) != 0;
+    }
+
+    boolean isFree(String frame) {
+        return FrameState.isFree(frameState(frame));
+    }
+
+    /** The table's PMD in memory. */
+    int pmd(String table) {
+        return state[layout.pmdBase + table(table)];
+    }
+
+    /** {@code cpu}'s paging-structure cache entry for the table's PMD (0: none). */
+    int pwc(int cpu, String table) {
+        return state[layout.cpu(cpu) + layout.pwc + table(table)];
+    }
+
+    /** Entries in {@code cpu}'s store buffer. */
+    int sbCount(int cpu) {
+        return state[layout.cpu(cpu) + Layout.SB_COUNT];
+    }
+
+    /** {@code cpu}'s i-cache line of the frame: 0 none, 1 current, 2 stale. */
+    int icache(int cpu, String frame) {
+        return state[layout.cpu(cpu) + layout.icache + frame(frame)];
+    }
+
+    /** PTE updates waiting in {@code cpu}'s Xen PV queue. */
+    int xenQueued(int cpu) {
+        return state[layout.cpu(cpu) + layout.xenQueue];
+    }
+
+    /** The address space in {@code cpu}'s CR3, or null. */
+    String cr3(int cpu) {
+        int v = state[layout.cpu(cpu) + Layout.CR3];
+        return v == 0 ? null : program.mmNames().get(v - 1);
+    }
+
+    /** The address space's mm_cpumask as CPU numbers. */
+    List<Integer> cpumask(String mm) {
+        int set = state[layout.mmMaskBase + mm(mm)];
+        List<Integer> cpus = new ArrayList<>();
+        for (int c = machine.sets().next(set, 0); c >= 0; c = machine.sets().next(set, c + 1)) {
+            cpus.add(c);
+        }
+        return cpus;
     }
 
     int flags(int cpu) {
@@ -162,13 +263,27 @@ final class MachineDriver {
         return fail("no shared variable " + name);
     }
 
+    /** {@code cpu}'s copy of a per-CPU variable, in memory. */
+    int perCpu(String name, int cpu) {
+        for (int v = 0; v < program.perCpu().size(); v++) {
+            if (program.perCpu().get(v).name().equals(name)) {
+                return state[layout.cpu(cpu) + layout.perCpu + v];
+            }
+        }
+        return fail("no per-CPU variable " + name);
+    }
+
     static String describe(List<Integer> actions) {
         return actions.stream().map(a -> {
             String kind = switch (Action.kind(a)) {
                 case Action.STEP -> "step";
                 case Action.IPI -> "ipi";
                 case Action.EVICT -> "evict";
-                default -> "bcast";
+                case Action.BCAST -> "bcast";
+                case Action.DRAIN -> "drain";
+                case Action.RCU_QS -> "rcu_qs";
+                case Action.SPECULATE -> "speculate";
+                default -> "kind" + Action.kind(a);
             };
             return kind + "(cpu" + Action.cpu(a) + "," + Action.arg(a) + ")";
         }).collect(Collectors.joining(", ", "[", "]"));
