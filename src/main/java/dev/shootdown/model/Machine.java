@@ -1224,6 +1224,7 @@ public final class Machine {
                 return;
             }
             if (!Pte.present(pte) || (write && !Pte.writable(pte)) || (write && hw.softwareDirty() && !Pte.dirty(pte))) {
+                faultDropsPwc(s, b, page);
                 if (events != null) {
                     events.on(Event.PAGE_FAULT, c, page, 0);
                 }
@@ -1266,6 +1267,7 @@ public final class Machine {
         if (write) {
             if (!Pte.writable(entry)) {
                 s[slot] = 0;
+                faultDropsPwc(s, b, page);
                 if (events != null) {
                     events.on(Event.PAGE_FAULT, c, page, 0);
                 }
@@ -1278,6 +1280,7 @@ public final class Machine {
                 // No hardware dirty-bit management: the first write to a clean page faults, and the
                 // kernel's fault handler marks the PTE dirty (ARM ARM D8.4.6).
                 s[slot] = 0;
+                faultDropsPwc(s, b, page);
                 if (narrator != null) {
                     say(how + "; write to a clean entry faults (software dirty bit): no access");
                 }
@@ -1299,6 +1302,7 @@ public final class Machine {
                     how = narrator == null ? null : how + "; locked re-walk sets D";
                 } else {
                     s[slot] = 0;
+                    faultDropsPwc(s, b, page);
                     if (events != null) {
                         events.on(Event.PAGE_FAULT, c, page, 0);
                     }
@@ -1386,6 +1390,14 @@ public final class Machine {
             java.util.Arrays.fill(s, b + layout.pwc, b + layout.pwc + program.tableNames().size(), 0);
         } else if (hw.pagingCache() == Hardware.PagingCache.LPAE && program.pageTable()[page] >= 0) {
             s[b + layout.pwc + program.pageTable()[page]] = 0;
+        }
+    }
+
+    /** A page fault leaves no paging-structure entry for the faulting address (SDM vol. 3A 4.10.4.1). */
+    private void faultDropsPwc(int[] s, int b, int page) {
+        int t = program.pageTable()[page];
+        if (t >= 0 && hw.pagingCache() != Hardware.PagingCache.OFF) {
+            s[b + layout.pwc + t] = 0;
         }
     }
 

@@ -37,7 +37,13 @@ public final class MemoryOrder {
         } else if (insn instanceof Insn.Assert a) {
             return IrExpr.isLocal(a.cond()) ? NONE : ACCESS;
         } else if (insn instanceof Insn.Op o) {
-            return op(o.op());
+            byte order = op(o.op());
+            // An argument that reads kernel memory makes the instruction a memory access, whatever
+            // the operation does (send_ipi({c in S : is_lazy[c]}, h) reads before it sends).
+            if (order == NONE && !java.util.Arrays.stream(o.args()).allMatch(IrExpr::isLocal)) {
+                return ACCESS;
+            }
+            return order;
         }
         return NONE;
     }

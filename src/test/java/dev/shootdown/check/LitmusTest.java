@@ -1,7 +1,6 @@
 package dev.shootdown.check;
 
 import dev.shootdown.model.Verdict;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -91,8 +90,6 @@ class LitmusTest {
 
     @Test
     @DisplayName("SB with smp_mb(), the load inside send_ipi's argument: (0,0) is not reachable either")
-    @Disabled("BUG: send_ipi is MemoryOrder.NONE whatever its arguments read, so the load of y in its argument passes"
-            + " smp_mb() and the model reports an assertion that x86 forbids (see TsoStoreBufferTest)")
     void storeBufferingThroughInlineIpiTargets() {
         assertThat(check(sbThroughIpi("send_ipi({c in {1} : y == 0}, h)")).verdict()).isEqualTo(Verdict.SAFE);
     }

@@ -1,6 +1,5 @@
 package dev.shootdown.model;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -204,9 +203,6 @@ class PageTableTest {
 
     @Test
     @DisplayName("a walk that ends in a protection fault (write to a read-only PTE) caches nothing either (SDM 4.10.4.1)")
-    @Disabled("BUG: Machine.walk decides 'faults' from the PTE's present bit alone, so a walk for a write that faults on"
-            + " a read-only PTE keeps the PMD in the paging-structure cache; SDM 4.10.4.1 invalidates the paging-structure"
-            + " entries used for any address that page-faults")
     void protectionFaultingWalkCachesNothing() {
         MachineDriver d = MachineDriver.of("""
                 hardware x86 { cpus 1; paging_cache x86 }

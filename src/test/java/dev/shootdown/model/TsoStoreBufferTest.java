@@ -1,6 +1,5 @@
 package dev.shootdown.model;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -202,8 +201,6 @@ class TsoStoreBufferTest {
 
     @Test
     @DisplayName("a load in send_ipi's argument is a load: behind smp_mb() it waits, as the same load hoisted into a local does")
-    @Disabled("BUG: MemoryOrder classifies an Insn.Op by its built-in alone, so send_ipi is NONE even when its argument"
-            + " reads kernel memory; the read of 'targets' passes the smp_mb() that the hoisted form 't = targets' obeys")
     void loadInSendIpiArgumentWaitsBehindSmpMb() {
         MachineDriver hoisted = MachineDriver.of(SEND_TARGETS.formatted("t = targets; send_ipi(t, h)"));
         hoisted.step(0);
