@@ -811,8 +811,11 @@ public final class Machine {
                 if (events != null) {
                     events.on(Event.INVLPG, c, page, 0);
                 }
-                s[b + layout.tlb + page] = 0;
-                dropPwc(s, b, page);
+                // With PCIDs, INVLPG acts on the current PCID only (SDM vol. 3A 4.10.4.1).
+                if (!hw.pcid() || s[b + Layout.CR3] == pageMm[page] + 1) {
+                    s[b + layout.tlb + page] = 0;
+                    dropPwc(s, b, page);
+                }
             }
             case FLUSH_TLB_ALL -> {
                 if (events != null) {
@@ -1401,9 +1404,24 @@ public final class Machine {
         }
     }
 
+    /** A full flush (a CR3 reload): with PCIDs only the current address space's entries go (SDM 4.10.4.1). */
     private void flushAll(int[] s, int b) {
-        java.util.Arrays.fill(s, b + layout.tlb, b + layout.tlb + pages, 0);
-        java.util.Arrays.fill(s, b + layout.pwc, b + layout.pwc + program.tableNames().size(), 0);
+        if (!hw.pcid()) {
+            java.util.Arrays.fill(s, b + layout.tlb, b + layout.tlb + pages, 0);
+            java.util.Arrays.fill(s, b + layout.pwc, b + layout.pwc + program.tableNames().size(), 0);
+            return;
+        }
+        int current = s[b + Layout.CR3];
+        for (int p = 0; p < pages; p++) {
+            if (pageMm[p] + 1 == current) {
+                s[b + layout.tlb + p] = 0;
+            }
+        }
+        for (int t = 0; t < program.tableNames().size(); t++) {
+            if (program.tableMm()[t] + 1 == current) {
+                s[b + layout.pwc + t] = 0;
+            }
+        }
     }
 
     /** Frees a frame now (free_frame, or an RCU grace period's end): lost-write and double-free checks. */
