@@ -11,6 +11,7 @@ import dev.shootdown.sim.Simulation;
 import dev.shootdown.sim.Workload;
 import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,6 +52,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
+    @Mixin
+    SimOutputs outputs = new SimOutputs();
+
     @Override
     public Integer call() {
         if (cpus < 1 || cpus > 1024) {
@@ -61,9 +65,10 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Profile p = Profiles.byName(profile);
         Workload w = Workloads.byName(workload);
-        SimResult r = Simulation.run(Protocols.load(file), w, params, cpus, p, new SimOptions(seconds, seed, null));
+        SimResult r = outputs.run(file + " " + w.name() + ", " + cpus + " CPUs, " + p.name() + ", seed " + seed, cpus, p,
+                trace -> Simulation.run(Protocols.load(file), w, params, cpus, p, new SimOptions(seconds, seed, trace)));
         System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
         System.out.flush();
-        return Main.OK;
+        return outputs.writeFiles(r);
     }
 }

@@ -67,7 +67,7 @@ public final class SimReport {
         return unit.equals("fraction") || unit.equals("count") ? "" : " " + unit;
     }
 
-    private static String number(double v, String unit) {
+    static String number(double v, String unit) {
         if (unit.equals("fraction")) {
             return String.format(Locale.ROOT, "%.1f%%", v * 100);
         }
