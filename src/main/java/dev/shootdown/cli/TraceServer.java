@@ -49,6 +49,11 @@ final class TraceServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The address the server listens on (always 127.0.0.1). */
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     /** Where the file is: http://127.0.0.1:PORT/NAME. */
     String url() {
         return "http://127.0.0.1:" + port() + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
