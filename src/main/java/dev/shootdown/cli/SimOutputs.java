@@ -18,8 +18,8 @@ import java.util.function.Function;
 /** The files {@code simulate} can write besides its table or JSON: a Perfetto trace and an HTML report. A mixin, so the command stays small. */
 final class SimOutputs {
     @Option(names = "--trace", paramLabel = "OUT.json",
-            description = {"Also write a Chrome/Perfetto trace-event file: a track per CPU, a slice per statement, IPI arrows",
-                    "(OUT.json.gz is gzip-compressed). Open it in https://ui.perfetto.dev or with `shootdown view OUT.json`."})
+            description = "Also write a Chrome/Perfetto trace-event file (a track per CPU, a slice per statement, an arrow per IPI; "
+                    + "OUT.json.gz is gzip-compressed). Open it with `shootdown view OUT.json`.")
     Path trace;
 
     @Option(names = "--trace-limit", paramLabel = "N",

@@ -183,6 +183,7 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
             long piece = Math.min(owed[cpu], start - lastEnd[cpu]);
             complete(cpu, lastEnd[cpu], lastEnd[cpu] + piece, owedPhase[cpu], owedLabel[cpu]);
             owed[cpu] -= piece;
+            lastEnd[cpu] += piece;
         }
         held[cpu] = true;
         heldStart[cpu] = start;
