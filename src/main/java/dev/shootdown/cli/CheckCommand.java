@@ -16,12 +16,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -70,8 +64,8 @@ final class CheckCommand implements Callable<Integer> {
             }
             System.out.flush();
             // The terminal output comes first, so a file that cannot be written loses nothing else.
-            if (html != null && !write(html, HtmlCounterexample.page(result, cx))
-                    || mermaid != null && !write(mermaid, MermaidCounterexample.diagram(result, cx))) {
+            if (html != null && !OutputFile.write(html, HtmlCounterexample.page(result, cx))
+                    || mermaid != null && !OutputFile.write(mermaid, MermaidCounterexample.diagram(result, cx))) {
                 return Main.BAD_INPUT;
             }
             if (!result.violations().isEmpty()) {
@@ -82,21 +76,5 @@ final class CheckCommand implements Callable<Integer> {
             printed.countDown();
             Interrupts.uninstall(hook);
         }
-    }
-
-    private static boolean write(Path out, String content) {
-        try {
-            Files.writeString(out, content, StandardCharsets.UTF_8);
-            return true;
-        } catch (NoSuchFileException e) {
-            System.err.println("shootdown: cannot write " + out + ": no such directory " + (out.toAbsolutePath().getParent()));
-        } catch (AccessDeniedException e) {
-            System.err.println("shootdown: cannot write " + out + ": permission denied");
-        } catch (IOException e) {
-            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            System.err.println("shootdown: cannot write " + out + ": " + why);
-        }
-        return false;
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code shootdown check FILE}, {@code shootdown catalog}. Exit 0 holds, 1 violation, 2 bad input. */
 @Command(name = "shootdown", mixinStandardHelpOptions = true, version = "shootdown 0.1",
         description = "Check TLB-shootdown protocols exhaustively on a precise hardware model.",
-        subcommands = {CheckCommand.class, CatalogCommand.class, SimulateCommand.class, BenchCommand.class, MergeCommand.class, ReproduceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CheckCommand.class, CatalogCommand.class, SimulateCommand.class, BenchCommand.class, MergeCommand.class, ReproduceCommand.class,
+                ReportCommand.class, ViewCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int VIOLATION = 1;

@@ -13,6 +13,7 @@ import dev.shootdown.sim.Sweep;
 import dev.shootdown.sim.Workload;
 import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -65,19 +66,28 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Parallel runs of a sweep (default: the number of processors).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Mixin
+    SimOutputs outputs = new SimOutputs();
+
     @Override
     public Integer call() {
         if (!sweep.isEmpty() || shard != null) {
             return sweep();
         }
-        SimResult r = runOne(Map.of());
+        Profile p = Profiles.byName(profile);
+        SimResult r = outputs.run(file + " " + workload + ", " + cpus + " CPUs, " + p.name() + ", seed " + seed, cpus, p,
+                trace -> runOne(Map.of(), trace));
         System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
         System.out.flush();
-        return Main.OK;
+        return outputs.writeFiles(r);
     }
 
     /** One run, with some of the options replaced by a sweep point's values. */
     private SimResult runOne(Map<String, String> point) {
+        return runOne(point, null);
+    }
+
+    private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace) {
         int n = point.containsKey("cpus") ? integer("cpus", point.get("cpus")) : cpus;
         long s = point.containsKey("seed") ? integer("seed", point.get("seed")) : seed;
         double t = point.containsKey("seconds") ? decimal("seconds", point.get("seconds")) : seconds;
@@ -96,7 +106,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Profile p = Profiles.byName(prof);
         Workload w = Workloads.byName(workload);
-        return Simulation.run(Protocols.load(file), w, wp, n, p, new SimOptions(t, s, null));
+        return Simulation.run(Protocols.load(file), w, wp, n, p, new SimOptions(t, s, trace));
     }
 
     private Integer sweep() {

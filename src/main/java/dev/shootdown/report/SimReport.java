@@ -67,11 +67,12 @@ public final class SimReport {
         return unit.equals("fraction") || unit.equals("count") ? "" : " " + unit;
     }
 
-    private static String number(double v, String unit) {
+    static String number(double v, String unit) {
         if (unit.equals("fraction")) {
             return String.format(Locale.ROOT, "%.1f%%", v * 100);
         }
-        if (Math.abs(v) >= 1000) {
+        // From 999.5 up, %.3g would round to 1.00e+03.
+        if (Math.abs(v) >= 999.5) {
             return String.format(Locale.ROOT, "%,.0f", v);
         }
         return String.format(Locale.ROOT, "%.3g", v);

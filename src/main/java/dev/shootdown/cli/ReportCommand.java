@@ -1,0 +1,95 @@
+package dev.shootdown.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shootdown.lang.UserError;
+import dev.shootdown.report.HtmlSimReport;
+import dev.shootdown.report.RunSummary;
+import dev.shootdown.report.SweepTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Gather simulation results (the output of simulate --json, one run per file, or files holding several) into one report:",
+                "a table on the terminal and, with --html, a page plotting latency, IPIs/s, throughput and shootdown CPU share against CPUs,",
+                "one line per protocol. Runs made on other machines or by other commands combine the same way.",
+                "Example: for n in 2 4 8 16; do shootdown simulate linux-ipi --workload munmap --cpus $n --json > ipi-$n.json; done;",
+                "         shootdown report ipi-*.json --html sweep.html",
+                "Exit codes: 0 done, 2 bad input."})
+final class ReportCommand implements Callable<Integer> {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Parameters(arity = "1..*", paramLabel = "RESULT.json", description = "Files with simulate --json results.")
+    List<Path> files;
+
+    @Option(names = "--html", paramLabel = "OUT.html", description = "Also write the HTML report with plots.")
+    Path html;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "Title of the HTML report (default: ${DEFAULT-VALUE}).")
+    String title = "Shootdown simulation report";
+
+    @Override
+    public Integer call() {
+        List<RunSummary> runs = new ArrayList<>();
+        for (Path f : files) {
+            runs.addAll(read(f));
+        }
+        System.out.print(SweepTable.text(runs));
+        System.out.flush();
+        if (html != null) {
+            if (!OutputFile.write(html, HtmlSimReport.page(runs, title))) {
+                return Main.BAD_INPUT;
+            }
+            System.err.println("html: report of " + runs.size() + (runs.size() == 1 ? " run" : " runs") + " written to " + html);
+        }
+        return Main.OK;
+    }
+
+    /** Every result in a file: the file itself, or the objects inside it (arrays, or a sweep's wrapper) that are results. */
+    static List<RunSummary> read(Path file) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such file");
+        } catch (JsonProcessingException e) {
+            throw new UserError(file + ": not JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        List<RunSummary> runs = new ArrayList<>();
+        collect(root, runs, file);
+        if (runs.isEmpty()) {
+            throw new UserError(file + ": no simulate --json result in it (objects with file, workload, cpus and metrics)");
+        }
+        return runs;
+    }
+
+    private static void collect(JsonNode node, List<RunSummary> runs, Path file) {
+        if (node == null) {
+            return;
+        }
+        if (node.isObject() && node.has("metrics") && node.has("cpus")) {
+            try {
+                runs.add(RunSummary.fromJson(MAPPER.convertValue(node, Map.class)));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(file + ": " + e.getMessage());
+            }
+            return;
+        }
+        if (node.isContainerNode()) {
+            node.forEach(child -> collect(child, runs, file));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.shootdown.cli;
+
+import dev.shootdown.lang.UserError;
+import dev.shootdown.report.HtmlSimReport;
+import dev.shootdown.report.PerfettoTraceWriter;
+import dev.shootdown.report.RunSummary;
+import dev.shootdown.sim.Profile;
+import dev.shootdown.sim.SimResult;
+import dev.shootdown.sim.SimTrace;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** The files {@code simulate} can write besides its table or JSON: a Perfetto trace and an HTML report. A mixin, so the command stays small. */
+final class SimOutputs {
+    @Option(names = "--trace", paramLabel = "OUT.json",
+            description = "Also write a Chrome/Perfetto trace-event file (a track per CPU, a slice per statement, an arrow per IPI; "
+                    + "OUT.json.gz is gzip-compressed). Open it with `shootdown view OUT.json`.")
+    Path trace;
+
+    @Option(names = "--trace-limit", paramLabel = "N",
+            description = "Stop the trace after N events (default: ${DEFAULT-VALUE}; a second of 16 CPUs is tens of millions; 0 for no cap).")
+    long traceLimit = 1_000_000;
+
+    @Option(names = "--trace-from", paramLabel = "US", description = "Trace only from this simulated time, in microseconds (default: 0).")
+    double traceFrom = 0;
+
+    @Option(names = "--trace-until", paramLabel = "US", description = "Trace only until this simulated time, in microseconds (default: the end).")
+    Double traceUntil;
+
+    @Option(names = "--html", paramLabel = "OUT.html", description = "Also write the result as a self-contained HTML page (plots and every metric).")
+    Path html;
+
+    /** Runs {@code simulation} with the trace hook the options ask for (or none); the trace is complete when this returns. */
+    SimResult run(String process, int cpus, Profile profile, Function<SimTrace, SimResult> simulation) {
+        PerfettoTraceWriter writer = openTrace(process, cpus, profile);
+        SimResult r;
+        try {
+            r = simulation.apply(writer);
+        } catch (RuntimeException e) {
+            if (writer != null) {
+                writer.close();
+            }
+            throw e;
+        }
+        if (writer != null) {
+            writer.finish(profile.secondsToCycles(r.simulatedSeconds()));
+            System.err.printf(Locale.ROOT, "trace: %,d events written to %s%s%n", writer.written(), trace,
+                    writer.truncated() ? " (stopped at --trace-limit; narrow it with --trace-from/--trace-until)" : "");
+        }
+        return r;
+    }
+
+    /** Writes the HTML report if asked, after the terminal output (a file that cannot be written loses nothing else); the exit code. */
+    int writeFiles(SimResult r) {
+        if (html == null) {
+            return Main.OK;
+        }
+        RunSummary run = RunSummary.of(r);
+        if (!OutputFile.write(html, HtmlSimReport.page(List.of(run), run.protocol() + " under " + run.workload() + " on " + run.cpus() + " CPUs"))) {
+            return Main.BAD_INPUT;
+        }
+        System.err.println("html: report written to " + html);
+        return Main.OK;
+    }
+
+    private PerfettoTraceWriter openTrace(String process, int cpus, Profile profile) {
+        if (trace == null) {
+            return null;
+        }
+        if (traceLimit < 0) {
+            throw new UserError("--trace-limit must be 0 (no cap) or more");
+        }
+        double until = traceUntil == null ? Double.POSITIVE_INFINITY : traceUntil;
+        if (traceFrom < 0 || !(until > traceFrom)) {
+            throw new UserError("--trace-from must be 0 or more and below --trace-until");
+        }
+        try {
+            return PerfettoTraceWriter.open(trace, process, cpus, profile.ghz(),
+                    new PerfettoTraceWriter.Limits(traceLimit == 0 ? Long.MAX_VALUE : traceLimit, traceFrom, until));
+        } catch (IOException e) {
+            throw new UserError(OutputFile.cannotWrite(trace, e));
+        }
+    }
+}

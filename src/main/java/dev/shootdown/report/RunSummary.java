@@ -1,0 +1,71 @@
+package dev.shootdown.report;
+
+import dev.shootdown.sim.SimResult;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One simulation run as the sweep reports see it: what ran, and its metrics by name (a Double, or
+ * a map of name to Double, as {@link dev.shootdown.sim.Metrics} makes them). Built from a
+ * {@link SimResult}, or read back from the JSON of {@code simulate --json}, so reports of runs made
+ * elsewhere (other machines, other shards) need no simulator.
+ *
+ * @param protocol the protocol's name (file name without directory and .sd)
+ * @param profile  the hardware profile, or "" when the JSON did not say
+ */
+public record RunSummary(String protocol, String workload, String profile, int cpus, long seed, double simulatedSeconds,
+                         Map<String, Object> metrics) {
+
+    public static RunSummary of(SimResult r) {
+        return new RunSummary(protocolName(r.file()), r.workload(), r.profile(), r.cpus(), r.seed(), r.simulatedSeconds(), r.metrics());
+    }
+
+    /**
+     * Reads one object of the {@code simulate --json} contract (file, workload, cpus, seed, metrics;
+     * profile if present). Throws IllegalArgumentException naming what is missing.
+     */
+    public static RunSummary fromJson(Map<?, ?> json) {
+        Object file = json.get("file");
+        Object workload = json.get("workload");
+        Object cpus = json.get("cpus");
+        Object metrics = json.get("metrics");
+        if (!(file instanceof String) || !(workload instanceof String) || !(cpus instanceof Number) || !(metrics instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("not a simulate --json result (needs file, workload, cpus and metrics)");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Number n) {
+                values.put(String.valueOf(e.getKey()), n.doubleValue());
+            } else if (v instanceof Map<?, ?> parts) {
+                Map<String, Double> p = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> part : parts.entrySet()) {
+                    if (part.getValue() instanceof Number n) {
+                        p.put(String.valueOf(part.getKey()), n.doubleValue());
+                    }
+                }
+                values.put(String.valueOf(e.getKey()), p);
+            }
+        }
+        return new RunSummary(protocolName((String) file), (String) workload, json.get("profile") instanceof String s ? s : "",
+                ((Number) cpus).intValue(), json.get("seed") instanceof Number n ? n.longValue() : 0,
+                json.get("simulated_seconds") instanceof Number n ? n.doubleValue() : 0, values);
+    }
+
+    /** A scalar metric, or NaN when absent. */
+    public double value(String metric) {
+        return metrics.get(metric) instanceof Double d ? d : Double.NaN;
+    }
+
+    /** One part of a map-valued metric (e.g. p99 of shootdown_latency_us), or NaN when absent. */
+    public double value(String metric, String part) {
+        return metrics.get(metric) instanceof Map<?, ?> m && m.get(part) instanceof Double d ? d : Double.NaN;
+    }
+
+    static String protocolName(String file) {
+        String name = file.replace('\\', '/');
+        name = name.substring(name.lastIndexOf('/') + 1);
+        return name.endsWith(".sd") ? name.substring(0, name.length() - 3) : name;
+    }
+}

@@ -1,0 +1,284 @@
+package dev.shootdown.report;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A line plot as standalone SVG, written by hand (no library, no script, no network): y from zero
+ * on a linear axis with 1-2-2.5-5 ticks, x on a log2 axis (CPU counts) or a linear one, one line per
+ * series with a dot per point (its value in a tooltip), and a legend below: a colour per series
+ * name, a dash style per variant (p50 solid, p99 dashed).
+ *
+ * <p>The markup names its parts for tests and scripts: {@code g.series} with {@code data-name} and
+ * {@code data-variant}, {@code circle.point} with {@code data-x}/{@code data-y}, {@code text.xtick},
+ * {@code text.ytick}, {@code text.xlabel}, {@code text.ylabel}, {@code text.title}.
+ */
+public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, List<Series> series) {
+    public record Point(double x, double y) {}
+
+    /** One line: its legend name, a variant ("" for none), its colour, solid or dashed, its points (NaN y is a gap in the data: skipped). */
+    public record Series(String name, String variant, String color, boolean dashed, List<Point> points) {}
+
+    /** An axis: its domain, where the ticks go, and how a value maps onto it. */
+    record Axis(double min, double max, List<Double> ticks, List<String> labels, boolean log) {
+        double at(double v, double from, double to) {
+            double f = log ? (log2(v) - log2(min)) / (log2(max) - log2(min)) : (v - min) / (max - min);
+            return from + f * (to - from);
+        }
+    }
+
+    static final int WIDTH = 600;
+    static final double LEFT = 74;
+    static final double RIGHT = 20;
+    static final double TOP = 40;
+    static final double PLOT_HEIGHT = 230;
+    private static final double CHAR = 6.8;
+
+    public SvgPlot {
+        series = List.copyOf(series);
+    }
+
+    public String svg() {
+        List<Series> drawn = new ArrayList<>();
+        for (Series s : series) {
+            List<Point> pts = s.points().stream().filter(p -> Double.isFinite(p.x()) && Double.isFinite(p.y()) && (!logX || p.x() > 0))
+                    .sorted(Comparator.comparingDouble(Point::x)).toList();
+            drawn.add(new Series(s.name(), s.variant(), s.color(), s.dashed(), pts));
+        }
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = Double.NEGATIVE_INFINITY;
+        double yMax = 0;
+        for (Series s : drawn) {
+            for (Point p : s.points()) {
+                xMin = Math.min(xMin, p.x());
+                xMax = Math.max(xMax, p.x());
+                yMax = Math.max(yMax, p.y());
+            }
+        }
+        if (xMin > xMax) {
+            xMin = 1;
+            xMax = logX ? 2 : 1;
+        }
+        Axis x = logX ? log2Axis(xMin, xMax) : linearAxis(xMin == xMax ? xMin - 1 : xMin, xMax);
+        Axis y = linearAxis(0, yMax);
+
+        double left = LEFT;
+        double right = WIDTH - RIGHT;
+        double top = TOP;
+        double bottom = TOP + PLOT_HEIGHT;
+
+        List<String[]> legend = legendEntries(drawn);
+        List<double[]> places = new ArrayList<>();
+        double lx = left;
+        double ly = bottom + 62;
+        for (String[] entry : legend) {
+            double w = 30 + entry[0].length() * CHAR + 18;
+            if (lx + w > right && lx > left) {
+                lx = left;
+                ly += 20;
+            }
+            places.add(new double[] {lx, ly});
+            lx += w;
+        }
+        int height = (int) Math.ceil((legend.isEmpty() ? bottom + 48 : ly + 14));
+
+        StringBuilder b = new StringBuilder();
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
+                .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height)
+                .append("\" font-family=\"system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif\" font-size=\"12\" role=\"img\" aria-label=\"")
+                .append(xml(title)).append("\">\n");
+        b.append("<title>").append(xml(title)).append("</title>\n");
+        b.append("<rect x=\"0\" y=\"0\" width=\"").append(WIDTH).append("\" height=\"").append(height).append("\" fill=\"#ffffff\"/>\n");
+        b.append("<text class=\"title\" x=\"").append(f(left)).append("\" y=\"22\" font-size=\"15\" font-weight=\"600\" fill=\"#222\">")
+                .append(xml(title)).append("</text>\n");
+
+        // Grid and ticks.
+        b.append("<g class=\"grid\" stroke=\"#e4e4e4\" stroke-width=\"1\">\n");
+        for (double t : y.ticks()) {
+            double py = y.at(t, bottom, top);
+            b.append("<line x1=\"").append(f(left)).append("\" y1=\"").append(f(py)).append("\" x2=\"").append(f(right)).append("\" y2=\"").append(f(py)).append("\"/>\n");
+        }
+        for (double t : x.ticks()) {
+            double px = x.at(t, left, right);
+            b.append("<line x1=\"").append(f(px)).append("\" y1=\"").append(f(top)).append("\" x2=\"").append(f(px)).append("\" y2=\"").append(f(bottom)).append("\"/>\n");
+        }
+        b.append("</g>\n");
+        b.append("<g class=\"axes\" stroke=\"#555\" stroke-width=\"1\">\n");
+        b.append("<line x1=\"").append(f(left)).append("\" y1=\"").append(f(bottom)).append("\" x2=\"").append(f(right)).append("\" y2=\"").append(f(bottom)).append("\"/>\n");
+        b.append("<line x1=\"").append(f(left)).append("\" y1=\"").append(f(top)).append("\" x2=\"").append(f(left)).append("\" y2=\"").append(f(bottom)).append("\"/>\n");
+        b.append("</g>\n");
+        b.append("<g fill=\"#444\">\n");
+        for (int i = 0; i < y.ticks().size(); i++) {
+            double py = y.at(y.ticks().get(i), bottom, top);
+            b.append("<text class=\"ytick\" x=\"").append(f(left - 8)).append("\" y=\"").append(f(py + 4)).append("\" text-anchor=\"end\">")
+                    .append(xml(y.labels().get(i))).append("</text>\n");
+        }
+        for (int i = 0; i < x.ticks().size(); i++) {
+            double px = x.at(x.ticks().get(i), left, right);
+            b.append("<text class=\"xtick\" x=\"").append(f(px)).append("\" y=\"").append(f(bottom + 18)).append("\" text-anchor=\"middle\">")
+                    .append(xml(x.labels().get(i))).append("</text>\n");
+        }
+        b.append("</g>\n");
+        b.append("<text class=\"xlabel\" x=\"").append(f((left + right) / 2)).append("\" y=\"").append(f(bottom + 40))
+                .append("\" text-anchor=\"middle\" fill=\"#222\">").append(xml(xLabel)).append("</text>\n");
+        b.append("<text class=\"ylabel\" transform=\"translate(18 ").append(f((top + bottom) / 2)).append(") rotate(-90)\" text-anchor=\"middle\" fill=\"#222\">")
+                .append(xml(yLabel)).append("</text>\n");
+
+        // The data.
+        for (Series s : drawn) {
+            b.append("<g class=\"series\" data-name=\"").append(xml(s.name())).append("\" data-variant=\"").append(xml(s.variant())).append("\">\n");
+            if (s.points().size() > 1) {
+                b.append("<polyline class=\"line\" fill=\"none\" stroke=\"").append(s.color()).append("\" stroke-width=\"2\"")
+                        .append(s.dashed() ? " stroke-dasharray=\"7 4\"" : "").append(" points=\"");
+                for (int i = 0; i < s.points().size(); i++) {
+                    Point p = s.points().get(i);
+                    b.append(i == 0 ? "" : " ").append(f(x.at(p.x(), left, right))).append(',').append(f(y.at(p.y(), bottom, top)));
+                }
+                b.append("\"/>\n");
+            }
+            for (Point p : s.points()) {
+                b.append("<circle class=\"point\" data-x=\"").append(num(p.x())).append("\" data-y=\"").append(num(p.y()))
+                        .append("\" cx=\"").append(f(x.at(p.x(), left, right))).append("\" cy=\"").append(f(y.at(p.y(), bottom, top)))
+                        .append("\" r=\"3.5\" stroke=\"").append(s.color()).append("\" stroke-width=\"1.5\" fill=\"")
+                        .append(s.dashed() ? "#ffffff" : s.color()).append("\"><title>")
+                        .append(xml(s.name() + (s.variant().isEmpty() ? "" : " " + s.variant()) + ": " + xLabelOf(p.x()) + ", " + num(p.y()) + " " + yLabel))
+                        .append("</title></circle>\n");
+            }
+            b.append("</g>\n");
+        }
+
+        // The legend: a colour per name, then a line style per variant.
+        b.append("<g class=\"legend\">\n");
+        for (int i = 0; i < legend.size(); i++) {
+            String[] e = legend.get(i);
+            double ex = places.get(i)[0];
+            double ey = places.get(i)[1];
+            b.append("<line x1=\"").append(f(ex)).append("\" y1=\"").append(f(ey - 4)).append("\" x2=\"").append(f(ex + 24)).append("\" y2=\"").append(f(ey - 4))
+                    .append("\" stroke=\"").append(e[1]).append("\" stroke-width=\"").append(e[2].equals("name") ? "3" : "2").append('"')
+                    .append(e[2].equals("dashed") ? " stroke-dasharray=\"7 4\"" : "").append("/>\n");
+            b.append("<text class=\"legend-").append(e[2].equals("name") ? "name" : "variant").append("\" x=\"").append(f(ex + 30)).append("\" y=\"").append(f(ey))
+                    .append("\" fill=\"#222\">").append(xml(e[0])).append("</text>\n");
+        }
+        b.append("</g>\n");
+        b.append("</svg>\n");
+        return b.toString();
+    }
+
+    private String xLabelOf(double v) {
+        return num(v) + (logX ? " " + xLabel.replaceAll(" \\(.*\\)$", "") : "");
+    }
+
+    /** [text, colour, kind]: kind is "name", "solid" or "dashed". */
+    private static List<String[]> legendEntries(List<Series> drawn) {
+        Map<String, String> names = new LinkedHashMap<>();
+        Map<String, Boolean> variants = new LinkedHashMap<>();
+        for (Series s : drawn) {
+            names.putIfAbsent(s.name(), s.color());
+            if (!s.variant().isEmpty()) {
+                variants.putIfAbsent(s.variant(), s.dashed());
+            }
+        }
+        List<String[]> out = new ArrayList<>();
+        names.forEach((n, c) -> out.add(new String[] {n, c, "name"}));
+        variants.forEach((v, dashed) -> out.add(new String[] {v, "#666666", dashed ? "dashed" : "solid"}));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- axes
+
+    /** Powers of two around [min, max] (every other one past eleven ticks); a single value gets a power on each side. */
+    static Axis log2Axis(double min, double max) {
+        int lo = (int) Math.floor(log2(min) + 1e-9);
+        int hi = (int) Math.ceil(log2(max) - 1e-9);
+        if (lo == hi) {
+            lo--;
+            hi++;
+        }
+        int stride = hi - lo > 10 ? 2 : 1;
+        List<Double> ticks = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int k = lo; k <= hi; k += stride) {
+            double v = Math.pow(2, k);
+            ticks.add(v);
+            labels.add(num(v));
+        }
+        return new Axis(Math.pow(2, lo), Math.pow(2, hi), ticks, labels, true);
+    }
+
+    /** From {@code min} (zero for y) to the first tick at or above {@code max}, about five steps of 1, 2, 2.5 or 5 times a power of ten. */
+    static Axis linearAxis(double min, double max) {
+        if (!(max > min)) {
+            max = min + 1;
+        }
+        double step = niceStep((max - min) / 5);
+        double first = Math.floor(min / step + 1e-9) * step;
+        int n = (int) Math.ceil((max - first) / step - 1e-9);
+        double factor = siFactor(first + n * step);
+        int decimals = decimals(step / factor);
+        List<Double> ticks = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i <= n; i++) {
+            double v = first + i * step;
+            ticks.add(v);
+            labels.add(tickLabel(v, factor, decimals));
+        }
+        return new Axis(first, first + n * step, ticks, labels, false);
+    }
+
+    static double niceStep(double raw) {
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double r = raw / mag;
+        double m = r <= 1 + 1e-9 ? 1 : r <= 2 + 1e-9 ? 2 : r <= 2.5 + 1e-9 ? 2.5 : r <= 5 + 1e-9 ? 5 : 10;
+        return m * mag;
+    }
+
+    private static double siFactor(double top) {
+        return top >= 1e9 ? 1e9 : top >= 1e6 ? 1e6 : top >= 1e4 ? 1e3 : 1;
+    }
+
+    private static int decimals(double step) {
+        for (int d = 0; d < 9; d++) {
+            double scaled = step * Math.pow(10, d);
+            if (Math.abs(scaled - Math.rint(scaled)) < 1e-6 * Math.max(1, scaled)) {
+                return d;
+            }
+        }
+        return 9;
+    }
+
+    private static String tickLabel(double v, double factor, int decimals) {
+        String suffix = factor == 1e9 ? "G" : factor == 1e6 ? "M" : factor == 1e3 ? "k" : "";
+        BigDecimal d = BigDecimal.valueOf(v / factor).setScale(decimals, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();
+        String s = d.signum() == 0 ? "0" : d.toPlainString();
+        return s + (d.signum() == 0 ? "" : suffix);
+    }
+
+    private static double log2(double v) {
+        return Math.log(v) / Math.log(2);
+    }
+
+    // ---------------------------------------------------------------- text
+
+    /** A coordinate, to a tenth of a pixel. */
+    private static String f(double v) {
+        double r = Math.rint(v * 10) / 10;
+        return r == Math.rint(r) ? Long.toString((long) r) : String.format(Locale.ROOT, "%.1f", r);
+    }
+
+    /** A data value, short: integers as integers, the rest to four significant digits. */
+    static String num(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return new BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    private static String xml(String s) {
+        return HtmlCounterexample.esc(s);
+    }
+}

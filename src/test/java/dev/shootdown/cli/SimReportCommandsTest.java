@@ -1,0 +1,110 @@
+package dev.shootdown.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shootdown.report.TraceEventRules;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.shootdown.cli.SimulateCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** simulate --trace and --html, and report over simulate --json files, from the command line. */
+class SimReportCommandsTest {
+    @TempDir
+    Path dir;
+
+    static org.w3c.dom.Document xml(Path file) throws Exception {
+        var f = DocumentBuilderFactory.newInstance();
+        f.setExpandEntityReferences(false);
+        return f.newDocumentBuilder().parse(new org.xml.sax.InputSource(new StringReader(Files.readString(file))));
+    }
+
+    @Test
+    void simulateWritesATraceThatKeepsTheRulesAndAnHtmlPageBesidesItsJson() throws Exception {
+        Path trace = dir.resolve("t.json");
+        Path html = dir.resolve("r.html");
+        SimulateCommandTest.Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4", "--seconds", "0.0002",
+                "--json", "--trace", trace.toString(), "--html", html.toString());
+
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(new ObjectMapper().readTree(o.out()).get("cpus").asInt()).as("stdout is still the JSON alone").isEqualTo(4);
+        assertThat(o.err()).contains("trace: ", "events written to " + trace, "html: report written to " + html);
+        JsonNode t = new ObjectMapper().readTree(trace.toFile());
+        assertThat(TraceEventRules.check(t).problems()).isEmpty();
+        assertThat(t.get("traceEvents").get(0).get("args").get("name").asText()).isEqualTo("protocols/linux-ipi.sd munmap, 4 CPUs, skylake, seed 1");
+        var page = xml(html);
+        assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(4);
+        assertThat(page.getElementsByTagName("title").item(0).getTextContent()).isEqualTo("linux-ipi under munmap on 4 CPUs");
+    }
+
+    @Test
+    void traceLimitAndWindowOptions() throws Exception {
+        Path trace = dir.resolve("t.json");
+        SimulateCommandTest.Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "4", "--seconds", "0.0002",
+                "--trace", trace.toString(), "--trace-limit", "50");
+        assertThat(o.code()).isZero();
+        assertThat(o.err()).contains("trace: 50 events written", "--trace-limit");
+        assertThat(TraceEventRules.check(new ObjectMapper().readTree(trace.toFile())).problems()).isEmpty();
+
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "4", "--trace", trace.toString(),
+                "--trace-from", "50", "--trace-until", "40")).satisfies(bad -> {
+                    assertThat(bad.code()).isEqualTo(2);
+                    assertThat(bad.err()).contains("--trace-from");
+                });
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "4", "--trace", dir.resolve("no/such/dir/t.json").toString()))
+                .satisfies(bad -> {
+                    assertThat(bad.code()).isEqualTo(2);
+                    assertThat(bad.err()).contains("cannot write", "no such directory");
+                });
+    }
+
+    @Test
+    void reportGathersJsonResultsIntoATableAndAPage() throws Exception {
+        for (int n : new int[] {2, 4}) {
+            for (String p : new String[] {"linux-ipi", "dfly-cpusync"}) {
+                SimulateCommandTest.Out o = run("simulate", p, "--workload", "munmap", "--cpus", Integer.toString(n), "--seconds", "0.0002", "--json");
+                assertThat(o.code()).isZero();
+                Files.writeString(dir.resolve(p + "-" + n + ".json"), o.out());
+            }
+        }
+        // A file holding several results (as a sweep might write) counts as its results.
+        String both = "{\"runs\": [" + Files.readString(dir.resolve("linux-ipi-2.json")) + "," + Files.readString(dir.resolve("dfly-cpusync-2.json")) + "]}";
+        Files.writeString(dir.resolve("more.json"), both);
+        Path html = dir.resolve("sweep.html");
+
+        SimulateCommandTest.Out o = run("report", dir.resolve("linux-ipi-2.json").toString(), dir.resolve("linux-ipi-4.json").toString(),
+                dir.resolve("dfly-cpusync-2.json").toString(), dir.resolve("dfly-cpusync-4.json").toString(), "--html", html.toString(), "--title", "Two & two");
+
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out().lines().toList()).hasSize(5);
+        assertThat(o.out()).contains("linux-ipi", "dfly-cpusync");
+        assertThat(o.err()).contains("report of 4 runs written to " + html);
+        var page = xml(html);
+        assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(4);
+        assertThat(page.getElementsByTagName("h1").item(0).getTextContent()).isEqualTo("Two & two");
+        assertThat(page.getElementsByTagName("polyline").getLength()).as("lines: latency 2x2, three plots 2 each").isEqualTo(10);
+
+        SimulateCommandTest.Out wrapped = run("report", dir.resolve("more.json").toString());
+        assertThat(wrapped.code()).isZero();
+        assertThat(wrapped.out().lines().toList()).hasSize(3);
+    }
+
+    @Test
+    void reportOfSomethingElseIsBadInput() throws Exception {
+        Files.writeString(dir.resolve("x.json"), "{\"hello\": 1}");
+        Files.writeString(dir.resolve("y.json"), "not json");
+        assertThat(run("report", dir.resolve("x.json").toString())).satisfies(o -> {
+            assertThat(o.code()).isEqualTo(2);
+            assertThat(o.err()).contains("x.json: no simulate --json result");
+        });
+        assertThat(run("report", dir.resolve("y.json").toString()).err()).contains("y.json: not JSON");
+        assertThat(run("report", dir.resolve("z.json").toString()).err()).contains("z.json: no such file");
+        assertThat(run("report").code()).isEqualTo(2);
+    }
+}
