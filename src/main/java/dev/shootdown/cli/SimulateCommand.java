@@ -38,7 +38,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--workload", required = true, paramLabel = "NAME", description = "A built-in workload or the path of a workload snippet.")
     String workload;
 
-    @Option(names = "--cpus", required = true, paramLabel = "N", description = "How many CPUs (up to 1024).")
+    @Option(names = "--cpus", paramLabel = "N", description = "How many CPUs (up to 1024); required unless --sweep gives cpus.")
     int cpus;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the run's random choices (default: ${DEFAULT-VALUE}).")
@@ -60,7 +60,7 @@ final class SimulateCommand implements Callable<Integer> {
             "e.g. --sweep cpus=2,4,8,16,32,64,128,256. Points run in parallel; results print in point order."})
     List<String> sweep = new ArrayList<>();
 
-    @Option(names = "--shard", paramLabel = "K/N", description = "Run only the sweep points with index % N == K-1 (merge the shards' JSON with `merge`).")
+    @Option(names = "--shard", paramLabel = "K/N", description = "Run only the sweep points with index %% N == K-1 (merge the shards' JSON with `merge`).")
     String shard;
 
     @Option(names = "--threads", paramLabel = "N", description = "Parallel runs of a sweep (default: the number of processors).")
@@ -73,6 +73,9 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         if (!sweep.isEmpty() || shard != null) {
             return sweep();
+        }
+        if (cpus == 0) {
+            throw new UserError("--cpus N is required (or --sweep cpus=...)");
         }
         Profile p = Profiles.byName(profile);
         SimResult r = outputs.run(file + " " + workload + ", " + cpus + " CPUs, " + p.name() + ", seed " + seed, cpus, p,
