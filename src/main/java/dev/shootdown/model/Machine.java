@@ -374,19 +374,7 @@ public final class Machine {
                     say("TLB entry for " + program.pageNames().get(Action.arg(action)) + " evicted");
                 }
             }
-            case Action.BCAST -> {
-                int page = Action.arg(action) >>> Action.SENDER_BITS;
-                int issuer = Action.arg(action) & Action.SENDER_MASK;
-                s[b + layout.bcast + page] = sets.diff(s[b + layout.bcast + page], sets.single(issuer));
-                s[b + layout.tlb + page] = 0;
-                dropPwc(s, b, page);
-                if (events != null) {
-                    events.on(Event.BCAST_PERFORM, c, page, issuer);
-                }
-                if (narrator != null) {
-                    say("broadcast invalidation of " + program.pageNames().get(page) + " from cpu" + issuer + " performed");
-                }
-            }
+            case Action.BCAST -> broadcast(s, c, b, Action.arg(action) >>> Action.SENDER_BITS, Action.arg(action) & Action.SENDER_MASK);
             case Action.DRAIN -> drain(s, c, b);
             case Action.RCU_QS -> {
                 if (narrator != null) {
@@ -435,6 +423,30 @@ public final class Machine {
     public dev.shootdown.lang.Position position(int[] s, int action) {
         int b = layout.cpu(Action.cpu(action));
         return Action.kind(action) == Action.STEP ? code(s, b).positions()[s[b + Layout.PC]] : null;
+    }
+
+    /**
+     * CPU {@code c} performs {@code issuer}'s broadcast invalidation of {@code page} (the BCAST action,
+     * for engines that schedule it themselves, as the simulator does by time). Returns the verdict
+     * ordinal of a violation, or -1.
+     */
+    public int performBroadcast(int[] s, int c, int page, int issuer) {
+        this.narrator = null;
+        this.violation = -1;
+        broadcast(s, c, layout.cpu(c), page, issuer);
+        return violation;
+    }
+
+    private void broadcast(int[] s, int c, int b, int page, int issuer) {
+        s[b + layout.bcast + page] = sets.diff(s[b + layout.bcast + page], sets.single(issuer));
+        s[b + layout.tlb + page] = 0;
+        dropPwc(s, b, page);
+        if (events != null) {
+            events.on(Event.BCAST_PERFORM, c, page, issuer);
+        }
+        if (narrator != null) {
+            say("broadcast invalidation of " + program.pageNames().get(page) + " from cpu" + issuer + " performed");
+        }
     }
 
     /** TSO: the oldest buffered store becomes visible to all CPUs. */

@@ -235,10 +235,6 @@ public final class Engine implements Events {
             throw new UserError("the protocol uses tlbie/tlbsync (broadcast invalidation), which profile '" + profile.name()
                     + "' does not have; try --profile milan or --profile arm64");
         }
-        if (uses && program.pages() > (1 << (18 - Action.SENDER_BITS))) {
-            throw new UserError("broadcast invalidation in the simulator supports at most " + (1 << (18 - Action.SENDER_BITS))
-                    + " pages (an action packs page and issuer in 18 bits); this model has " + program.pages());
-        }
     }
 
     /** Runs to the end of the simulated time (or until no CPU can move) and returns the raw measurements. */
@@ -648,12 +644,12 @@ public final class Engine implements Events {
         int arg = timers.topB();
         long t = timers.topTime();
         timers.pop();
-        int page = arg >>> Action.SENDER_BITS;
-        int issuer = arg & Action.SENDER_MASK;
+        int page = arg / n;
+        int issuer = arg % n;
         noteInvalidation(target, page);
         inTimer = true;
         actions++;
-        int v = machine.apply(s, Action.of(Action.BCAST, target, arg), null);
+        int v = machine.performBroadcast(s, target, page, issuer);
         inTimer = false;
         if (v >= 0 && seen.add(Verdict.values()[v])) {
             violations.add(new SimViolation(Verdict.values()[v].word(), target, profile.cyclesToMicros(t), machine.violationNote()));
@@ -832,7 +828,7 @@ public final class Engine implements Events {
                 acc += k;
                 sdAcc += k;
                 long at = stepStart + acc;
-                int arg = (a << Action.SENDER_BITS) | c;
+                int arg = a * n + c; // page and issuer of the invalidation
                 for (int t = 0; t < n; t++) {
                     if (t != c) {
                         timers.add(at + bcastLatency[distance(c, t)], t, arg);
