@@ -34,6 +34,7 @@ public final class Machine {
     private String violationNote;
     private Narrator narrator;
     private Events events;
+    private boolean canonicalFrames = true;
     /** Inside an atomic block: a locked sequence, whose stores go straight to memory. */
     private boolean inAtomic;
 
@@ -288,7 +289,7 @@ public final class Machine {
 
     /** Whether a user access misses in a full TLB, so that the step must choose a victim to evict. */
     private boolean needsVictim(int[] s, int c, int b, Insn insn) {
-        if (!(insn instanceof Insn.Op o) || (o.op() != Builtin.READ && o.op() != Builtin.WRITE && o.op() != Builtin.EXEC)) {
+        if (hw.tlbCapacity() >= pages || !(insn instanceof Insn.Op o) || (o.op() != Builtin.READ && o.op() != Builtin.WRITE && o.op() != Builtin.EXEC)) {
             return false;
         }
         int page = eval(o.args()[0], s, c, frame(s, b));
@@ -658,8 +659,19 @@ public final class Machine {
         }
     }
 
+    /**
+     * Whether dead frame slots are zeroed between steps: it merges states for the checker and buys a
+     * timed engine nothing (a dead slot is never read), so it can turn it off.
+     */
+    public void canonicalFrames(boolean on) {
+        this.canonicalFrames = on;
+    }
+
     /** Zeroes the frame slots no longer read from where the CPU now rests (see {@link Liveness}). */
     private void clearDead(int[] s, int b) {
+        if (!canonicalFrames) {
+            return;
+        }
         Code code = code(s, b);
         int pc = s[b + Layout.PC];
         int fr = frame(s, b);
@@ -1259,7 +1271,7 @@ public final class Machine {
             // Walk: A (and D for a write) set atomically in the PTE; the TLB caches the result (SDM 4.8).
             pte |= Pte.ACCESSED | (write ? Pte.DIRTY : 0);
             s[pteAt] = pte;
-            if (victim < 0 && tlbCount(s, b) >= hw.tlbCapacity()) {
+            if (victim < 0 && hw.tlbCapacity() < pages && tlbCount(s, b) >= hw.tlbCapacity()) {
                 // A fill inside an atomic block has no victim choice of its own: the lowest entry goes.
                 for (int p = 0; p < pages && victim < 0; p++) {
                     if (p != page && s[b + layout.tlb + p] != 0) {

@@ -156,6 +156,7 @@ public final class Engine implements Events {
         this.topology = profile.topology().fit(n);
         this.collected = n > MaskCpuSets.MAX_CPUS ? new CollectedCpuSets(n) : null;
         this.machine = new Machine(program, collected != null ? collected : new MaskCpuSets());
+        this.machine.canonicalFrames(false); // merging states is the checker's concern
         this.sets = machine.sets();
         this.machine.events(this);
         this.layout = machine.layout();
