@@ -34,6 +34,9 @@ public final class CatalogGrader {
         if (program.meta().expected() == null) {
             throw new CompileError(entry.source().position(0), "a catalog entry must declare 'expect VERDICT'");
         }
+        if (program.meta().explanation() == null || program.meta().explanation().isBlank()) {
+            throw new CompileError(entry.source().position(0), "a catalog entry must explain its verdict: explain \"\"\"...\"\"\"");
+        }
         if (program.meta().seed() == null) {
             throw new CompileError(entry.source().position(0), "a catalog entry must declare 'seed \"00N\"'");
         }
