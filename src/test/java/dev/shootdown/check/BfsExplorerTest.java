@@ -102,7 +102,7 @@ class BfsExplorerTest {
     @Test
     @DisplayName("a catalog entry expecting safe does not agree when the search was cut short")
     void incompleteSafeDoesNotAgree() {
-        String src = Models.countTo(6).replace("invariant y != 6", "invariant y != 7") + "seed \"000\"\nexpect safe\n";
+        String src = Models.countTo(6).replace("invariant y != 6", "invariant y != 7") + "seed \"000\"\nexpect safe\nexplain \"counts to six\"\n";
         Catalog.Entry entry = new Catalog.Entry("count", "count.sd", new SourceFile("count.sd", src));
 
         CatalogGrader.Grade full = CatalogGrader.grade(entry, CheckOptions.defaults());
