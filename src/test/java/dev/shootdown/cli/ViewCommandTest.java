@@ -1,6 +1,7 @@
 package dev.shootdown.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -35,6 +36,7 @@ class ViewCommandTest {
     }
 
     @Test
+    @Timeout(30) // a guard against a hang in awaitDownload, not a timing assertion
     void servesTheFileFromLoopbackWithThePerfettoOrigin() throws Exception {
         Path f = traceFile("run.json");
         try (TraceServer server = new TraceServer(f, 0)) {
@@ -48,6 +50,8 @@ class ViewCommandTest {
             assertThat(get.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://ui.perfetto.dev");
             assertThat(get.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(get.body()).isEqualTo(TRACE);
+            // The server counts a download once the exchange has closed, which may be just after the client has the body.
+            server.awaitDownload();
             assertThat(server.downloads()).isEqualTo(1);
         }
     }
