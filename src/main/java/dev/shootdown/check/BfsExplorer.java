@@ -118,9 +118,10 @@ public final class BfsExplorer {
                     }
                     continue;
                 }
-                if (invariants && machine.brokenInvariant(next) != null) {
+                String broken = invariants ? machine.brokenInvariant(next) : null;
+                if (broken != null) {
                     if (open.remove(Verdict.ASSERTION)) {
-                        violations.add(new Violation(Verdict.ASSERTION, index, actions[i], depth + 1, "invariant " + machine.brokenInvariant(next)));
+                        violations.add(new Violation(Verdict.ASSERTION, index, actions[i], depth + 1, "invariant " + broken));
                         if (done(open)) {
                             break search;
                         }

@@ -45,7 +45,7 @@ public final class TraceRebuilder {
                 int[] next = state.clone();
                 m.apply(next, actions[i], null);
                 if (Fingerprint.of(next) == want) {
-                    steps.add(narrate(m, state, actions[i], steps.size() + 1, false));
+                    steps.add(narrate(m, state, actions[i], steps.size() + 1));
                     found = true;
                 }
             }
@@ -59,7 +59,7 @@ public final class TraceRebuilder {
             int[] before = state.clone();
             int v = m.apply(state, violation.action(), notes::add);
             String vnote = v >= 0 ? m.violationNote() : violation.note();
-            Counterexample.Step last = step(m, before, violation.action(), steps.size() + 1, notes, true);
+            Counterexample.Step last = step(m, before, state, violation.action(), steps.size() + 1, notes, true);
             steps.add(last);
             note = vnote != null ? vnote : note;
         } else if (violation.verdict() == Verdict.DEADLOCK) {
@@ -68,17 +68,16 @@ public final class TraceRebuilder {
         return new Counterexample(violation.verdict(), note, steps, program.cpus(), initial);
     }
 
-    private Counterexample.Step narrate(Machine m, int[] state, int action, int number, boolean violating) {
+    /** Applies {@code action} to {@code state} in place, hearing what it does. */
+    private Counterexample.Step narrate(Machine m, int[] state, int action, int number) {
         List<String> notes = new ArrayList<>();
         int[] before = state.clone();
         m.apply(state, action, notes::add);
-        return step(m, before, action, number, notes, violating);
+        return step(m, before, state, action, number, notes, false);
     }
 
-    private Counterexample.Step step(Machine m, int[] before, int action, int number, List<String> notes, boolean violating) {
+    private Counterexample.Step step(Machine m, int[] before, int[] after, int action, int number, List<String> notes, boolean violating) {
         var pos = m.position(before, action);
-        int[] after = before.clone();
-        m.apply(after, action, null);
         return new Counterexample.Step(number, Action.cpu(action), m.label(before, action), String.join("; ", notes),
                 pos == null ? 0 : pos.line(), violating, m.snapshot(after));
     }

@@ -47,6 +47,8 @@ public final class Compiler {
     private final List<Program.Var> shared = new ArrayList<>();
     private final List<Program.Var> perCpu = new ArrayList<>();
     private final Map<String, Decl.Proc> procs = new LinkedHashMap<>();
+    /** Initial values of CPU-set variables, checked against the CPU count once the hardware is read. */
+    private final Map<Position, Integer> constantSets = new LinkedHashMap<>();
     private final Map<String, Integer> handlerIndex = new LinkedHashMap<>();
     private int cpus;
 
@@ -134,12 +136,11 @@ public final class Compiler {
         }
         Hardware hardware = hardware(hw, cpuDecls);
         cpus = hardware.cpus();
-        for (Decl d : file.decls()) {
-            if (d instanceof Decl.Var v && v.init() != null && constant(v.init()).type() == Type.CPUSET) {
-                int mask = ((IrExpr.Const) constant(v.init()).ir()).value();
-                if (cpus < 32 && (mask >>> cpus) != 0) {
-                    throw new CompileError(v.init().pos(), "CPU " + (31 - Integer.numberOfLeadingZeros(mask)) + " does not exist: the hardware has " + cpus + " CPUs");
-                }
+        // Constant CPU sets were read before the CPU count was known.
+        for (Map.Entry<Position, Integer> e : constantSets.entrySet()) {
+            int mask = e.getValue();
+            if (cpus < 32 && (mask >>> cpus) != 0) {
+                throw new CompileError(e.getKey(), "CPU " + (31 - Integer.numberOfLeadingZeros(mask)) + " does not exist: the hardware has " + cpus + " CPUs");
             }
         }
 
@@ -443,6 +444,9 @@ public final class Compiler {
             }
             type = t.type();
             initial = ((IrExpr.Const) t.ir()).value();
+            if (type == Type.CPUSET) {
+                constantSets.put(v.init().pos(), initial);
+            }
         }
         Program.Var var = new Program.Var(v.name(), type, initial);
         if (v.perCpu()) {

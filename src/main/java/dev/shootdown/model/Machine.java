@@ -296,13 +296,7 @@ public final class Machine {
         if (s[b + layout.tlb + page] != 0 || !Pte.present(s[layout.pteBase + page])) {
             return false;
         }
-        int valid = 0;
-        for (int p = 0; p < pages; p++) {
-            if (s[b + layout.tlb + p] != 0) {
-                valid++;
-            }
-        }
-        return valid >= hw.tlbCapacity();
+        return tlbCount(s, b) >= hw.tlbCapacity();
     }
 
     private boolean bcastPendingFrom(int[] s, int issuer) {
@@ -1198,7 +1192,7 @@ public final class Machine {
 
     /** Speculative walk of {@code page} by CPU {@code c} (knob speculative_walks). */
     private void speculate(int[] s, int c, int b, int page) {
-        int pte = walk(s, c, b, page, "speculative walk");
+        int pte = walk(s, c, b, page, "speculative walk", true);
         if (violation >= 0) {
             return;
         }
@@ -1246,7 +1240,7 @@ public final class Machine {
             return;
         }
         if (entry == 0) {
-            int pte = walk(s, c, b, page, "walk");
+            int pte = walk(s, c, b, page, "walk", false);
             if (violation >= 0) {
                 return;
             }
@@ -1314,7 +1308,7 @@ public final class Machine {
                 return;
             }
             if (!Pte.dirty(entry)) {
-                int pte = walk(s, c, b, page, "dirty-bit re-walk");
+                int pte = walk(s, c, b, page, "dirty-bit re-walk", false);
                 if (events != null) {
                     events.on(Event.DIRTY_REWALK, c, page, 0);
                 }
@@ -1383,7 +1377,7 @@ public final class Machine {
      * PTE, or 0 when the PMD is not present. Reading a table whose frame is free is a walk of a freed
      * table (seed 004).
      */
-    private int walk(int[] s, int c, int b, int page, String who) {
+    private int walk(int[] s, int c, int b, int page, String who, boolean speculative) {
         int t = program.pageTable()[page];
         if (t >= 0) {
             int cached = hw.pagingCache() == Hardware.PagingCache.OFF ? 0 : s[b + layout.pwc + t];
@@ -1400,7 +1394,7 @@ public final class Machine {
             if (hw.pagingCache() != Hardware.PagingCache.OFF) {
                 // A walk that ends in a page fault leaves no paging-structure entry for the faulting
                 // address (SDM vol. 3A 4.10.4.1); a speculative one may keep what it read (4.10.3).
-                boolean faults = !Pte.present(s[layout.pteBase + page]) && !who.equals("speculative walk");
+                boolean faults = !Pte.present(s[layout.pteBase + page]) && !speculative;
                 s[b + layout.pwc + t] = faults ? 0 : pmd;
             }
         }
