@@ -18,6 +18,8 @@ public final class Machine {
     private final Layout layout;
     private final Hardware hw;
     private final Code[] programs;
+    private final boolean[][] programPlain;
+    private final boolean[][] handlerPlain;
     private final Code[] handlers;
     private final int cpus;
     private final int pages;
@@ -51,6 +53,15 @@ public final class Machine {
         this.hw = program.hardware();
         this.programs = program.cpuPrograms().toArray(Code[]::new);
         this.handlers = program.handlers().toArray(Code[]::new);
+        java.util.Map<Code, boolean[]> plain = new java.util.IdentityHashMap<>();
+        this.programPlain = new boolean[programs.length][];
+        for (int c = 0; c < programs.length; c++) {
+            programPlain[c] = plain.computeIfAbsent(programs[c], Machine::plainSteps);
+        }
+        this.handlerPlain = new boolean[handlers.length][];
+        for (int h = 0; h < handlers.length; h++) {
+            handlerPlain[h] = plainSteps(handlers[h]);
+        }
         this.cpus = program.cpus();
         this.pages = program.pages();
         this.pageMm = program.pageMm();
@@ -133,7 +144,7 @@ public final class Machine {
     public int enabledFor(int[] s, int c, int[] out, int n) {
         int b = layout.cpu(c);
         int flags = s[b + Layout.FLAGS];
-        Code code = code(s, b);
+        Code code = code(s, c, b);
         int pc = s[b + Layout.PC];
         if (stepEnabled(s, c, b, code, pc) && !(hw.ipiLatched() && (flags & Layout.IRQ_ON) != 0 && ipiPending(s, b))) {
             if (!needsVictim(s, c, b, code.insns()[pc])) {
@@ -210,7 +221,11 @@ public final class Machine {
      */
     public int stepStatus(int[] s, int c) {
         int b = layout.cpu(c);
-        Code code = code(s, b);
+        int flags = s[b + Layout.FLAGS];
+        if (!tso && ((flags & Layout.IN_HANDLER) != 0 ? handlerPlain[flags >>> Layout.HANDLER_SHIFT] : programPlain[c])[s[b + Layout.PC]]) {
+            return 0;
+        }
+        Code code = code(s, c, b);
         int pc = s[b + Layout.PC];
         if (!stepEnabled(s, c, b, code, pc)) {
             return -1;
@@ -225,6 +240,32 @@ public final class Machine {
 
     public int maxActionsPerCpu() {
         return Math.max(1, pages) + layout.handlers * cpus + cpus * pages + 2 * pages + 3;
+    }
+
+    /** CPU {@code c}'s current code, for callers that know the CPU (no division by the stride). */
+    private Code code(int[] s, int c, int b) {
+        int flags = s[b + Layout.FLAGS];
+        return (flags & Layout.IN_HANDLER) != 0 ? handlers[flags >>> Layout.HANDLER_SHIFT] : programs[c];
+    }
+
+    /**
+     * Which instructions are always enabled and never choose a TLB victim under sequential
+     * consistency: for them {@link #stepStatus} needs no look at the state (a timed engine asks
+     * before every step).
+     */
+    private static boolean[] plainSteps(Code code) {
+        boolean[] plain = new boolean[code.insns().length];
+        for (int pc = 0; pc < plain.length; pc++) {
+            Insn insn = code.insns()[pc];
+            boolean guarded = insn instanceof Insn.Halt || insn instanceof Insn.Wait || insn instanceof Insn.Atomic a && a.guard() != null;
+            if (insn instanceof Insn.Op o) {
+                Builtin op = o.op();
+                guarded = op == Builtin.SPIN_LOCK || op == Builtin.TLBSYNC || op == Builtin.DSB_ISH || op == Builtin.ALLOC_FRAME
+                        || op == Builtin.RCU_FREE || op == Builtin.SEND_IPI || op == Builtin.READ || op == Builtin.WRITE || op == Builtin.EXEC;
+            }
+            plain[pc] = !guarded;
+        }
+        return plain;
     }
 
     private Code code(int[] s, int b) {
@@ -329,7 +370,7 @@ public final class Machine {
         }
         for (int c = 0; c < cpus; c++) {
             int b = layout.cpu(c);
-            Code code = code(s, b);
+            Code code = code(s, c, b);
             int pc = s[b + Layout.PC];
             boolean halted = code.insns()[pc] instanceof Insn.Halt;
             if (!halted && !(inBackground(s, c) && stepEnabled(s, c, b, code, pc))) {
@@ -397,7 +438,7 @@ public final class Machine {
     /** Whether CPU {@code c}'s next instruction can run now. */
     public boolean canStep(int[] s, int c) {
         int b = layout.cpu(c);
-        return stepEnabled(s, c, b, code(s, b), s[b + Layout.PC]);
+        return stepEnabled(s, c, b, code(s, c, b), s[b + Layout.PC]);
     }
 
     /** The source label of the instruction a STEP action of {@code cpu} would run. */
@@ -625,7 +666,7 @@ public final class Machine {
     }
 
     private void step(int[] s, int c, int b, int victim) {
-        Code code = code(s, b);
+        Code code = code(s, c, b);
         int pc = s[b + Layout.PC];
         int fr = frame(s, b);
         Insn insn = code.insns()[pc];
@@ -680,7 +721,7 @@ public final class Machine {
     private void runLocals(int[] s, int c, int b) {
         int guard = 0;
         while (true) {
-            Code code = code(s, b);
+            Code code = code(s, c, b);
             int pc = s[b + Layout.PC];
             Insn insn = code.insns()[pc];
             if (!code.local()[pc] || insn instanceof Insn.Halt) {

@@ -119,8 +119,6 @@ public final class Engine implements Events {
 
     // The step being executed.
     private int cur = -1;
-    /** The CPU whose step just ended and is not yet back in the queue, or -1. */
-    private int ready = -1;
     private long stepStart;
     private long acc;
     private long sdAcc;
@@ -244,20 +242,6 @@ public final class Engine implements Events {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpu0 = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
         while (true) {
-            if (ready >= 0) {
-                // The CPU that just stepped is often still the earliest: run it again without a trip through the heap.
-                int c = ready;
-                ready = -1;
-                long t = clock[c];
-                if (t < endCycle && (timers.isEmpty() || t < timers.topTime())
-                        && (queue.isEmpty() || t < queue.topTime() || (t == queue.topTime() && c < queue.topCpu()))) {
-                    now = t;
-                    runCpu(c, t);
-                    collectIfNeeded();
-                    continue;
-                }
-                queue.put(c, t);
-            }
             long tCpu = queue.isEmpty() ? NEVER : queue.topTime();
             long tTimer = timers.isEmpty() ? NEVER : timers.topTime();
             long t = Math.min(tCpu, tTimer);
@@ -273,8 +257,9 @@ public final class Engine implements Events {
             if (tTimer <= tCpu) {
                 fireTimer();
             } else {
-                int c = queue.pop();
-                runCpu(c, t);
+                // The CPU stays in the queue while it steps; the step's end moves it to its next time
+                // (one walk of the tree per step) or takes it out if it parks.
+                runCpu(queue.topCpu(), t);
             }
             collectIfNeeded();
         }
@@ -480,7 +465,7 @@ public final class Engine implements Events {
             callLatency.recordValue(next - spanStart[c]);
         }
         clock[c] = next;
-        ready = c;
+        queue.put(c, next);
         cur = -1;
         if (acked.size > 0) {
             recheckAcked();
@@ -535,6 +520,8 @@ public final class Engine implements Events {
                 first = Math.min(first, ipiTime[c][i]);
             }
             queue.put(c, Math.max(first, t + 1));
+        } else {
+            queue.remove(c);
         }
     }
 
@@ -628,7 +615,7 @@ public final class Engine implements Events {
         ipiWhat[target][ipiCount[target]++] = (handler << Action.SENDER_BITS) | from;
         if (parked[target]) {
             wake(target, arrive);
-        } else if (queue.contains(target) && preemptFrom[target] != NEVER && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
+        } else if (target != cur && queue.contains(target) && preemptFrom[target] != NEVER && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
             // Interrupts compute()/idle() on arrival; the rest resumes after the handler.
             long take = Math.max(arrive, preemptFrom[target]);
             if (take < queue.time(target)) {
