@@ -78,29 +78,40 @@ public final class Engine implements Events {
     private final long[] line;
     private final long[] ipiLatency;
     private final long[] bcastLatency;
-    private final int[] core;
-    private final int[] die;
-    private final int[] socket;
 
+    // Per-CPU engine state, one record per CPU in three arrays (times, counters, flags) so a step
+    // touches a few cache lines instead of one line in each of twenty arrays.
+    private static final int CL = 8;
+    private static final int CLOCK = 0;
+    private static final int PARKED_AT = 1;
+    private static final int PREEMPT_FROM = 2;
+    private static final int RESIDUAL = 3;
+    private static final int SPAN_START = 4;
+    private static final int ACKED_AT = 5;
+    private static final int CI = 8;
+    private static final int PARK_PHASE = 0;
+    private static final int PARK_GEN = 1;
+    private static final int IPI_COUNT = 2;
+    private static final int OUTSTANDING = 3;
+    private static final int LOCKS_HELD = 4;
+    private static final int CORE = 5;
+    private static final int DIE = 6;
+    private static final int SOCKET = 7;
+    private static final int CB = 8;
+    private static final int PARKED = 0;
+    private static final int SPAN_OPEN = 1;
+    private static final int AWAITING_OBSERVE = 2;
+    private static final int ACK_PENDING = 3;
+    private static final int IN_LOCK_WAITERS = 4;
+    private final long[] cl;
+    private final int[] ci;
+    private final boolean[] cb;
     private final CpuQueue queue;
     private final TimerQueue timers = new TimerQueue();
-    private final long[] clock;
-    private final boolean[] parked;
-    private final long[] parkedAt;
-    private final int[] parkPhase;
-    private final int[] parkGen;
-    private final long[] preemptFrom;
-    private final long[] residual;
     private final long[][] ipiTime;
     private final int[][] ipiWhat;
-    private final int[] ipiCount;
-    private final boolean[] spanOpen;
-    private final long[] spanStart;
-    private final boolean[] awaitingObserve;
-    private final int[] outstanding;
-    private final boolean[] ackPending;
-    private final int[] lineWriter;
-    private final int[] lineReader;
+    /** Per state word, the last CPU to write its cache line and the last other CPU to read it, side by side. */
+    private final int[] lineHolders;
     private final int[] invalidatedPte;
 
     // Parked CPUs by the state word they wait on: singly linked lists in flat arrays.
@@ -111,11 +122,8 @@ public final class Engine implements Events {
     private int watchFree = -1;
     private int watchUsed;
     private final IntList lockWaiters = new IntList();
-    private final boolean[] inLockWaiters;
-    private final int[] locksHeld;
     // Parked initiators that got an ack during the current step, and when: re-examined when the step ends.
     private final IntList acked = new IntList();
-    private final long[] ackedAt;
 
     // The step being executed.
     private int cur = -1;
@@ -179,38 +187,20 @@ public final class Engine implements Events {
         this.line = profile.lineCycles();
         this.ipiLatency = profile.ipiLatency();
         this.bcastLatency = profile.bcastLatency();
-        core = new int[n];
-        die = new int[n];
-        socket = new int[n];
+        cl = new long[n * CL];
+        ci = new int[n * CI];
+        cb = new boolean[n * CB];
         for (int c = 0; c < n; c++) {
-            core[c] = topology.core(c);
-            die[c] = topology.die(c);
-            socket[c] = topology.socket(c);
+            cl[c * CL + PREEMPT_FROM] = NEVER;
+            ci[c * CI + CORE] = topology.core(c);
+            ci[c * CI + DIE] = topology.die(c);
+            ci[c * CI + SOCKET] = topology.socket(c);
         }
         queue = new CpuQueue(n);
-        clock = new long[n];
-        parked = new boolean[n];
-        parkedAt = new long[n];
-        parkPhase = new int[n];
-        parkGen = new int[n];
-        preemptFrom = new long[n];
-        Arrays.fill(preemptFrom, NEVER);
-        residual = new long[n];
         ipiTime = new long[n][];
         ipiWhat = new int[n][];
-        ipiCount = new int[n];
-        spanOpen = new boolean[n];
-        spanStart = new long[n];
-        awaitingObserve = new boolean[n];
-        outstanding = new int[n];
-        ackPending = new boolean[n];
-        inLockWaiters = new boolean[n];
-        locksHeld = new int[n];
-        ackedAt = new long[n];
-        lineWriter = new int[layout.size];
-        lineReader = new int[layout.size];
-        Arrays.fill(lineWriter, -1);
-        Arrays.fill(lineReader, -1);
+        lineHolders = new int[2 * layout.size];
+        Arrays.fill(lineHolders, -1);
         watchHead = new int[layout.size];
         Arrays.fill(watchHead, -1);
         invalidatedPte = new int[n * Math.max(1, pages)];
@@ -266,12 +256,12 @@ public final class Engine implements Events {
         long end = stall == null ? endCycle : now;
         for (int c = 0; c < n; c++) {
             if (trace != null) {
-                closeSlice(c, Math.min(end, clock[c]));
+                closeSlice(c, Math.min(end, cl[c * CL + CLOCK]));
             }
-            if (parked[c] && end > parkedAt[c]) {
-                phaseCycles[parkPhase[c]] += end - parkedAt[c];
+            if (cb[c * CB + PARKED] && end > cl[c * CL + PARKED_AT]) {
+                phaseCycles[ci[c * CI + PARK_PHASE]] += end - cl[c * CL + PARKED_AT];
                 if (trace != null) {
-                    trace.slice(c, parkedAt[c], end, parkPhase[c], "blocked");
+                    trace.slice(c, cl[c * CL + PARKED_AT], end, ci[c * CI + PARK_PHASE], "blocked");
                 }
             }
         }
@@ -311,12 +301,12 @@ public final class Engine implements Events {
         if (trace != null) {
             closeSlice(c, t);
         }
-        if (parked[c]) {
+        if (cb[c * CB + PARKED]) {
             unpark(c, t);
         }
         int b = layout.cpu(c);
         int flags = s[b + Layout.FLAGS];
-        if ((flags & Layout.IRQ_ON) != 0 && ipiCount[c] > 0 && takeArrivedIpi(c, t)) {
+        if ((flags & Layout.IRQ_ON) != 0 && ci[c * CI + IPI_COUNT] > 0 && takeArrivedIpi(c, t)) {
             return;
         }
         probing = true;
@@ -340,10 +330,10 @@ public final class Engine implements Events {
 
     /** Takes the earliest IPI that has arrived by {@code t}; false when none has (or all were coalesced). */
     private boolean takeArrivedIpi(int c, long t) {
-        while (ipiCount[c] > 0) {
+        while (ci[c * CI + IPI_COUNT] > 0) {
             int k = -1;
             long best = NEVER;
-            for (int i = 0; i < ipiCount[c]; i++) {
+            for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
                 if (ipiTime[c][i] <= t && ipiTime[c][i] < best) {
                     best = ipiTime[c][i];
                     k = i;
@@ -353,10 +343,10 @@ public final class Engine implements Events {
                 return false;
             }
             int what = ipiWhat[c][k];
-            int rest = ipiCount[c] - k - 1;
+            int rest = ci[c * CI + IPI_COUNT] - k - 1;
             System.arraycopy(ipiTime[c], k + 1, ipiTime[c], k, rest);
             System.arraycopy(ipiWhat[c], k + 1, ipiWhat[c], k, rest);
-            ipiCount[c]--;
+            ci[c * CI + IPI_COUNT]--;
             int h = what >>> Action.SENDER_BITS;
             int from = what & Action.SENDER_MASK;
             if (!sets.contains(s[layout.cpu(c) + Layout.PENDING + h], from)) {
@@ -364,7 +354,7 @@ public final class Engine implements Events {
             }
             int action = Action.of(Action.IPI, c, what);
             String label = trace == null ? null : machine.label(s, action);
-            if (trace != null && residual[c] > 0) {
+            if (trace != null && cl[c * CL + RESIDUAL] > 0) {
                 resumeLabel[c] = sliceLabel[c];
                 resumePhase[c] = slicePhase[c];
             }
@@ -415,14 +405,14 @@ public final class Engine implements Events {
             phaseCycles[Phase.SHOOTDOWN] += sdAcc;
             phaseCycles[Phase.USER] += userAcc;
             phaseCycles[Phase.IDLE] += idleAcc;
-            boolean observing = awaitingObserve[c] && sawWait;
+            boolean observing = cb[c * CB + AWAITING_OBSERVE] && sawWait;
             phaseCycles[observing ? Phase.SHOOTDOWN : Phase.KERNEL] += rest;
             phase = sdAcc > 0 || observing ? Phase.SHOOTDOWN : userAcc > 0 ? Phase.USER : idleAcc > 0 ? Phase.IDLE : Phase.KERNEL;
         }
         long next = t + dur;
         boolean nowInHandler = (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0;
         if (trace != null) {
-            if (inHandler && !nowInHandler && residual[c] > 0) {
+            if (inHandler && !nowInHandler && cl[c * CL + RESIDUAL] > 0) {
                 // The return from the interrupt, then the rest of the interrupted compute()/idle().
                 trace.slice(c, t, next, phase, label);
                 openSlice(c, next, resumePhase[c], resumeLabel[c]);
@@ -430,24 +420,24 @@ public final class Engine implements Events {
                 openSlice(c, t, phase, label);
             }
         }
-        if (inHandler && !nowInHandler && residual[c] > 0) {
+        if (inHandler && !nowInHandler && cl[c * CL + RESIDUAL] > 0) {
             // Back from the interrupt into a preempted compute()/idle(): the rest of it, still interruptible.
-            preemptFrom[c] = next;
-            next += residual[c];
-            residual[c] = 0;
+            cl[c * CL + PREEMPT_FROM] = next;
+            next += cl[c * CL + RESIDUAL];
+            cl[c * CL + RESIDUAL] = 0;
         } else {
-            preemptFrom[c] = computeFrom;
+            cl[c * CL + PREEMPT_FROM] = computeFrom;
         }
-        if (preemptFrom[c] != NEVER && ipiCount[c] > 0 && (s[layout.cpu(c) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
+        if (cl[c * CL + PREEMPT_FROM] != NEVER && ci[c * CI + IPI_COUNT] > 0 && (s[layout.cpu(c) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
             // An IPI already in flight lands inside the interruptible part of this step.
             long first = NEVER;
-            for (int i = 0; i < ipiCount[c]; i++) {
+            for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
                 first = Math.min(first, ipiTime[c][i]);
             }
-            long at = Math.max(first, preemptFrom[c]);
+            long at = Math.max(first, cl[c * CL + PREEMPT_FROM]);
             if (at < next) {
-                residual[c] += next - at;
-                preemptFrom[c] = NEVER;
+                cl[c * CL + RESIDUAL] += next - at;
+                cl[c * CL + PREEMPT_FROM] = NEVER;
                 next = at;
             }
         }
@@ -457,14 +447,14 @@ public final class Engine implements Events {
                 violations.add(new SimViolation(v.word(), c, profile.cyclesToMicros(t), machine.violationNote()));
             }
         }
-        if (spanOpen[c] && complete(c)) {
+        if (cb[c * CB + SPAN_OPEN] && complete(c)) {
             closeSpan(c, next);
         }
-        if (awaitingObserve[c] && !spanOpen[c] && sawWait && !inHandler) {
-            awaitingObserve[c] = false;
-            callLatency.recordValue(next - spanStart[c]);
+        if (cb[c * CB + AWAITING_OBSERVE] && !cb[c * CB + SPAN_OPEN] && sawWait && !inHandler) {
+            cb[c * CB + AWAITING_OBSERVE] = false;
+            callLatency.recordValue(next - cl[c * CL + SPAN_START]);
         }
-        clock[c] = next;
+        cl[c * CL + CLOCK] = next;
         queue.put(c, next);
         cur = -1;
         if (acked.size > 0) {
@@ -476,9 +466,9 @@ public final class Engine implements Events {
     private void recheckAcked() {
         for (int i = 0; i < acked.size; i++) {
             int c = acked.data[i];
-            long t = ackedAt[c];
-            ackedAt[c] = 0;
-            if (!parked[c] || (queue.contains(c) && queue.time(c) <= t)) {
+            long t = cl[c * CL + ACKED_AT];
+            cl[c * CL + ACKED_AT] = 0;
+            if (!cb[c * CB + PARKED] || (queue.contains(c) && queue.time(c) <= t)) {
                 continue;
             }
             probing = true;
@@ -495,11 +485,11 @@ public final class Engine implements Events {
     // ---------------------------------------------------------------- blocking
 
     private void park(int c, long t, int flags) {
-        parked[c] = true;
-        parkedAt[c] = t;
-        int gen = ++parkGen[c];
+        cb[c * CB + PARKED] = true;
+        cl[c * CL + PARKED_AT] = t;
+        int gen = ++ci[c * CI + PARK_GEN];
         boolean halted = machine.halted(s, c);
-        parkPhase[c] = halted ? Phase.IDLE : (flags & Layout.IN_HANDLER) != 0 ? Phase.HANDLER : awaitingObserve[c] ? Phase.SHOOTDOWN : Phase.SPIN;
+        ci[c * CI + PARK_PHASE] = halted ? Phase.IDLE : (flags & Layout.IN_HANDLER) != 0 ? Phase.HANDLER : cb[c * CB + AWAITING_OBSERVE] ? Phase.SHOOTDOWN : Phase.SPIN;
         if (!halted) {
             boolean watched = false;
             for (int i = 0; i < probeLen; i += 3) {
@@ -509,14 +499,14 @@ public final class Engine implements Events {
                     watched = true;
                 }
             }
-            if (!watched && !inLockWaiters[c]) {
-                inLockWaiters[c] = true;
+            if (!watched && !cb[c * CB + IN_LOCK_WAITERS]) {
+                cb[c * CB + IN_LOCK_WAITERS] = true;
                 lockWaiters.add(c);
             }
         }
-        if ((flags & Layout.IRQ_ON) != 0 && ipiCount[c] > 0) {
+        if ((flags & Layout.IRQ_ON) != 0 && ci[c * CI + IPI_COUNT] > 0) {
             long first = NEVER;
-            for (int i = 0; i < ipiCount[c]; i++) {
+            for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
                 first = Math.min(first, ipiTime[c][i]);
             }
             queue.put(c, Math.max(first, t + 1));
@@ -526,16 +516,16 @@ public final class Engine implements Events {
     }
 
     private void unpark(int c, long t) {
-        parked[c] = false;
-        phaseCycles[parkPhase[c]] += t - parkedAt[c];
-        if (trace != null && t > parkedAt[c]) {
-            trace.slice(c, parkedAt[c], t, parkPhase[c], "blocked");
+        cb[c * CB + PARKED] = false;
+        phaseCycles[ci[c * CI + PARK_PHASE]] += t - cl[c * CL + PARKED_AT];
+        if (trace != null && t > cl[c * CL + PARKED_AT]) {
+            trace.slice(c, cl[c * CL + PARKED_AT], t, ci[c * CI + PARK_PHASE], "blocked");
         }
     }
 
     /** Schedules a parked CPU to re-examine its step at {@code t} (if it is not due earlier anyway). */
     private void wake(int c, long t) {
-        if (!parked[c]) {
+        if (!cb[c * CB + PARKED]) {
             return;
         }
         if (queue.contains(c) && queue.time(c) <= t) {
@@ -574,7 +564,7 @@ public final class Engine implements Events {
         while (e >= 0) {
             int next = watchNext[e];
             int c = watchCpu[e];
-            if (parked[c] && parkGen[c] == watchGen[e]) {
+            if (cb[c * CB + PARKED] && ci[c * CI + PARK_GEN] == watchGen[e]) {
                 wake(c, t);
             }
             watchNext[e] = watchFree;
@@ -585,8 +575,9 @@ public final class Engine implements Events {
 
     private void wakeLockWaiters(long t) {
         for (int i = 0; i < lockWaiters.size; i++) {
-            inLockWaiters[lockWaiters.data[i]] = false;
-            wake(lockWaiters.data[i], t);
+            int c = lockWaiters.data[i];
+            cb[c * CB + IN_LOCK_WAITERS] = false;
+            wake(c, t);
         }
         lockWaiters.size = 0;
     }
@@ -607,21 +598,21 @@ public final class Engine implements Events {
         if (ipiTime[target] == null) {
             ipiTime[target] = new long[4];
             ipiWhat[target] = new int[4];
-        } else if (ipiCount[target] == ipiTime[target].length) {
-            ipiTime[target] = Arrays.copyOf(ipiTime[target], ipiCount[target] * 2);
-            ipiWhat[target] = Arrays.copyOf(ipiWhat[target], ipiCount[target] * 2);
+        } else if (ci[target * CI + IPI_COUNT] == ipiTime[target].length) {
+            ipiTime[target] = Arrays.copyOf(ipiTime[target], ci[target * CI + IPI_COUNT] * 2);
+            ipiWhat[target] = Arrays.copyOf(ipiWhat[target], ci[target * CI + IPI_COUNT] * 2);
         }
-        ipiTime[target][ipiCount[target]] = arrive;
-        ipiWhat[target][ipiCount[target]++] = (handler << Action.SENDER_BITS) | from;
-        if (parked[target]) {
+        ipiTime[target][ci[target * CI + IPI_COUNT]] = arrive;
+        ipiWhat[target][ci[target * CI + IPI_COUNT]++] = (handler << Action.SENDER_BITS) | from;
+        if (cb[target * CB + PARKED]) {
             wake(target, arrive);
-        } else if (target != cur && queue.contains(target) && preemptFrom[target] != NEVER && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
+        } else if (target != cur && queue.contains(target) && cl[target * CL + PREEMPT_FROM] != NEVER && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
             // Interrupts compute()/idle() on arrival; the rest resumes after the handler.
-            long take = Math.max(arrive, preemptFrom[target]);
+            long take = Math.max(arrive, cl[target * CL + PREEMPT_FROM]);
             if (take < queue.time(target)) {
-                residual[target] += queue.time(target) - take;
-                preemptFrom[target] = NEVER;
-                clock[target] = take;
+                cl[target * CL + RESIDUAL] += queue.time(target) - take;
+                cl[target * CL + PREEMPT_FROM] = NEVER;
+                cl[target * CL + CLOCK] = take;
                 queue.put(target, take);
             }
         }
@@ -642,9 +633,9 @@ public final class Engine implements Events {
         if (v >= 0 && seen.add(Verdict.values()[v])) {
             violations.add(new SimViolation(Verdict.values()[v].word(), target, profile.cyclesToMicros(t), machine.violationNote()));
         }
-        if (--outstanding[issuer] == 0) {
+        if (--ci[issuer * CI + OUTSTANDING] == 0) {
             wake(issuer, t);
-            if (spanOpen[issuer] && complete(issuer)) {
+            if (cb[issuer * CB + SPAN_OPEN] && complete(issuer)) {
                 closeSpan(issuer, t);
             }
         }
@@ -653,22 +644,22 @@ public final class Engine implements Events {
     // ---------------------------------------------------------------- shootdown spans
 
     private void openSpan(int c, long t) {
-        if (spanOpen[c] || (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0) {
+        if (cb[c * CB + SPAN_OPEN] || (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0) {
             return;
         }
-        spanOpen[c] = true;
-        spanStart[c] = t;
-        awaitingObserve[c] = true;
+        cb[c * CB + SPAN_OPEN] = true;
+        cl[c * CL + SPAN_START] = t;
+        cb[c * CB + AWAITING_OBSERVE] = true;
         shootdowns++;
     }
 
     private boolean complete(int c) {
-        return s[layout.cpu(c) + Layout.ACK_WAIT] == 0 && outstanding[c] == 0;
+        return s[layout.cpu(c) + Layout.ACK_WAIT] == 0 && ci[c * CI + OUTSTANDING] == 0;
     }
 
     private void closeSpan(int c, long t) {
-        spanOpen[c] = false;
-        latency.recordValue(Math.max(0, t - spanStart[c]));
+        cb[c * CB + SPAN_OPEN] = false;
+        latency.recordValue(Math.max(0, t - cl[c * CL + SPAN_START]));
     }
 
     // ---------------------------------------------------------------- costs
@@ -677,30 +668,30 @@ public final class Engine implements Events {
         if (a == b) {
             return Topology.SELF;
         }
-        if (core[a] == core[b]) {
+        if (ci[a * CI + CORE] == ci[b * CI + CORE]) {
             return Topology.SMT;
         }
-        if (die[a] == die[b]) {
+        if (ci[a * CI + DIE] == ci[b * CI + DIE]) {
             return Topology.DIE;
         }
-        return socket[a] == socket[b] ? Topology.SOCKET : Topology.REMOTE;
+        return ci[a * CI + SOCKET] == ci[b * CI + SOCKET] ? Topology.SOCKET : Topology.REMOTE;
     }
 
     private long readLine(int idx, int c) {
-        int w = lineWriter[idx];
-        if (w < 0 || w == c || lineReader[idx] == c) {
+        int w = lineHolders[2 * idx];
+        if (w < 0 || w == c || lineHolders[2 * idx + 1] == c) {
             return line[Topology.SELF];
         }
-        lineReader[idx] = c;
+        lineHolders[2 * idx + 1] = c;
         return line[distance(c, w)];
     }
 
     private long writeLine(int idx, int c) {
-        int w = lineWriter[idx];
-        int r = lineReader[idx];
+        int w = lineHolders[2 * idx];
+        int r = lineHolders[2 * idx + 1];
         int holder = r >= 0 && r != c ? r : w;
-        lineWriter[idx] = c;
-        lineReader[idx] = -1;
+        lineHolders[2 * idx] = c;
+        lineHolders[2 * idx + 1] = -1;
         return holder < 0 || holder == c ? line[Topology.SELF] : line[distance(c, holder)];
     }
 
@@ -760,7 +751,7 @@ public final class Engine implements Events {
                 written(idx, stepStart + acc);
             }
             case Event.LOCK -> {
-                locksHeld[c] += b == 1 ? 1 : locksHeld[c] > 0 ? -1 : 0;
+                ci[c * CI + LOCKS_HELD] += b == 1 ? 1 : ci[c * CI + LOCKS_HELD] > 0 ? -1 : 0;
                 acc += k + writeLine(a, c);
                 written(a, stepStart + acc);
                 if (b == 0) {
@@ -790,7 +781,7 @@ public final class Engine implements Events {
                 // Work done holding a spin lock is kernel work (a critical section); otherwise user work.
                 computeFrom = stepStart + acc;
                 acc += a;
-                if (locksHeld[c] == 0) {
+                if (ci[c * CI + LOCKS_HELD] == 0) {
                     userAcc += a;
                 }
             }
@@ -820,7 +811,7 @@ public final class Engine implements Events {
                 for (int t = 0; t < n; t++) {
                     if (t != c) {
                         timers.add(at + bcastLatency[distance(c, t)], t, arg);
-                        outstanding[c]++;
+                        ci[c * CI + OUTSTANDING]++;
                     }
                 }
             }
@@ -843,24 +834,24 @@ public final class Engine implements Events {
                 int idx = layout.cpu(a) + Layout.ACK_WAIT;
                 acc += k + writeLine(idx, c);
                 long t = stepStart + acc;
-                ackPending[a] = true;
-                if (parked[a]) {
+                cb[a * CB + ACK_PENDING] = true;
+                if (cb[a * CB + PARKED]) {
                     // Most acks leave the initiator waiting for others: look at its guard once this step is done
                     // instead of scheduling it for every ack.
-                    if (ackedAt[a] == 0) {
+                    if (cl[a * CL + ACKED_AT] == 0) {
                         acked.add(a);
                     }
-                    ackedAt[a] = t;
+                    cl[a * CL + ACKED_AT] = t;
                 }
-                if (spanOpen[a] && complete(a)) {
+                if (cb[a * CB + SPAN_OPEN] && complete(a)) {
                     closeSpan(a, t);
                 }
             }
             case Event.WAIT_DONE -> {
                 sawWait = true;
-                if (ackPending[c]) {
+                if (cb[c * CB + ACK_PENDING]) {
                     // The wait's last poll reads the ack word the last responder wrote.
-                    ackPending[c] = false;
+                    cb[c * CB + ACK_PENDING] = false;
                     acc += readLine(layout.cpu(c) + Layout.ACK_WAIT, c);
                 }
             }
@@ -894,7 +885,7 @@ public final class Engine implements Events {
 
     /** The state (for tests and traces): CPU {@code c}'s clock is its next ready time. */
     public long clock(int c) {
-        return clock[c];
+        return cl[c * CL + CLOCK];
     }
 
     public int[] state() {
