@@ -38,6 +38,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "T", description = "Simulated seconds of a first, untimed run that warms the JIT (default: ${DEFAULT-VALUE}).")
     double warmup = 0.02;
 
+    @Option(names = "--tick-hz", paramLabel = "HZ", description = "Timer ticks per second on a busy CPU, 0 for none (default: ${DEFAULT-VALUE}).")
+    double tickHz = SimOptions.DEFAULT_TICK_HZ;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -47,10 +50,10 @@ final class BenchCommand implements Callable<Integer> {
         var source = Protocols.load(protocol);
         var w = Workloads.byName(workload);
         if (warmup > 0) {
-            Simulation.run(source, w, Map.of(), Math.min(cpus, 64), p, SimOptions.of(warmup, 1));
+            Simulation.run(source, w, Map.of(), Math.min(cpus, 64), p, SimOptions.of(warmup, 1).withTickHz(tickHz));
         }
         long start = System.nanoTime();
-        SimResult r = Simulation.run(source, w, Map.of(), cpus, p, SimOptions.of(seconds, 1));
+        SimResult r = Simulation.run(source, w, Map.of(), cpus, p, SimOptions.of(seconds, 1).withTickHz(tickHz));
         double total = (System.nanoTime() - start) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("protocol", source.name());

@@ -50,13 +50,16 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", description = "Hardware cost profile (default: ${DEFAULT-VALUE}).")
     String profile = "skylake";
 
+    @Option(names = "--tick-hz", paramLabel = "HZ", description = "Timer ticks per second on a busy CPU (Linux CONFIG_HZ; idle CPUs do not tick; 0: none) (default: ${DEFAULT-VALUE}).")
+    double tickHz = SimOptions.DEFAULT_TICK_HZ;
+
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A workload parameter (repeatable), e.g. user_cycles=500000.")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
-    @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...", description = {"Run every combination of these values (repeatable): cpus, seed, seconds, profile or a workload parameter,",
+    @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...", description = {"Run every combination of these values (repeatable): cpus, seed, seconds, profile, tick_hz or a workload parameter,",
             "e.g. --sweep cpus=2,4,8,16,32,64,128,256. Points run in parallel; results print in point order."})
     List<String> sweep = new ArrayList<>();
 
@@ -95,6 +98,10 @@ final class SimulateCommand implements Callable<Integer> {
         long s = point.containsKey("seed") ? integer("seed", point.get("seed")) : seed;
         double t = point.containsKey("seconds") ? decimal("seconds", point.get("seconds")) : seconds;
         String prof = point.getOrDefault("profile", profile);
+        double hz = point.containsKey("tick_hz") ? decimal("tick_hz", point.get("tick_hz")) : tickHz;
+        if (!(hz >= 0) || hz > 100_000) {
+            throw new UserError("--tick-hz must be between 0 and 100000 (got " + hz + ")");
+        }
         if (n < 1 || n > 1024) {
             throw new UserError("--cpus must be between 1 and 1024 (got " + n + ")");
         }
@@ -103,13 +110,13 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Map<String, String> wp = new LinkedHashMap<>(params);
         for (Map.Entry<String, String> e : point.entrySet()) {
-            if (!List.of("cpus", "seed", "seconds", "profile").contains(e.getKey())) {
+            if (!List.of("cpus", "seed", "seconds", "profile", "tick_hz").contains(e.getKey())) {
                 wp.put(e.getKey(), e.getValue());
             }
         }
         Profile p = Profiles.byName(prof);
         Workload w = Workloads.byName(workload);
-        return Simulation.run(Protocols.load(file), w, wp, n, p, new SimOptions(t, s, trace));
+        return Simulation.run(Protocols.load(file), w, wp, n, p, new SimOptions(t, s, trace, hz));
     }
 
     private Integer sweep() {

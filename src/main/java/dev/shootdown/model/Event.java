@@ -67,12 +67,14 @@ public final class Event {
     public static final int COMPUTE = 30;
     /** Idle time in the idle loop (a = cycles): {@code idle(n)}. */
     public static final int IDLE = 31;
+    /** A periodic timer tick taken (simulator only: the checker has no clock). */
+    public static final int TIMER_TICK = 32;
 
     public static final String[] NAMES = {
         "tlb_hit", "tlb_miss", "page_fault", "dirty_rewalk", "pte_write", "pte_atomic", "pte_read", "invlpg", "flush_all",
         "tlbie", "tlbsync", "bcast_perform", "ipi_send", "ipi_enter", "iret", "ack", "shared_read", "shared_write",
         "percpu_read", "percpu_write", "barrier", "frame_free", "frame_alloc", "writeback", "user_access", "lock",
-        "irq_off", "irq_on", "wait_done", "evict", "compute", "idle"
+        "irq_off", "irq_on", "wait_done", "evict", "compute", "idle", "timer_tick"
     };
 
     public static final int COUNT = NAMES.length;

@@ -73,6 +73,9 @@ public final class Engine implements Events {
     private String[] resumeLabel;
     private int[] resumePhase;
     private final long endCycle;
+    /** Cycles between timer ticks, or NEVER without ticks. */
+    private final long tickPeriod;
+    private boolean tickStep;
 
     private final long[] cost;
     private final long[] line;
@@ -88,6 +91,7 @@ public final class Engine implements Events {
     private static final int RESIDUAL = 3;
     private static final int SPAN_START = 4;
     private static final int ACKED_AT = 5;
+    private static final int NEXT_TICK = 6;
     private static final int CI = 8;
     private static final int PARK_PHASE = 0;
     private static final int PARK_GEN = 1;
@@ -103,6 +107,8 @@ public final class Engine implements Events {
     private static final int AWAITING_OBSERVE = 2;
     private static final int ACK_PENDING = 3;
     private static final int IN_LOCK_WAITERS = 4;
+    /** The interruptible work the CPU is in (or was preempted from) is idle(), which the tick leaves alone. */
+    private static final int IDLE_RUN = 5;
     private final long[] cl;
     private final int[] ci;
     private final boolean[] cb;
@@ -183,6 +189,7 @@ public final class Engine implements Events {
             resumePhase = new int[program.cpus()];
         }
         this.endCycle = profile.secondsToCycles(options.seconds());
+        this.tickPeriod = options.tickHz() > 0 ? Math.max(1, Math.round(profile.ghz() * 1e9 / options.tickHz())) : NEVER;
         this.cost = profile.eventCycles();
         this.line = profile.lineCycles();
         this.ipiLatency = profile.ipiLatency();
@@ -192,6 +199,8 @@ public final class Engine implements Events {
         cb = new boolean[n * CB];
         for (int c = 0; c < n; c++) {
             cl[c * CL + PREEMPT_FROM] = NEVER;
+            // Every CPU's tick on the same jiffy edge: Linux's default (skew_tick=0, Documentation/admin-guide/kernel-parameters.txt).
+            cl[c * CL + NEXT_TICK] = tickPeriod;
             ci[c * CI + CORE] = topology.core(c);
             ci[c * CI + DIE] = topology.die(c);
             ci[c * CI + SOCKET] = topology.socket(c);
@@ -298,6 +307,7 @@ public final class Engine implements Events {
     // ---------------------------------------------------------------- one CPU's turn
 
     private void runCpu(int c, long t) {
+        cl[c * CL + PREEMPT_FROM] = NEVER; // what it was running is over or cut: its end sets the next window
         if (trace != null) {
             closeSlice(c, t);
         }
@@ -306,8 +316,14 @@ public final class Engine implements Events {
         }
         int b = layout.cpu(c);
         int flags = s[b + Layout.FLAGS];
-        if ((flags & Layout.IRQ_ON) != 0 && ci[c * CI + IPI_COUNT] > 0 && takeArrivedIpi(c, t)) {
-            return;
+        if ((flags & Layout.IRQ_ON) != 0) {
+            if (ci[c * CI + IPI_COUNT] > 0 && takeArrivedIpi(c, t)) {
+                return;
+            }
+            if (t >= cl[c * CL + NEXT_TICK]) {
+                takeTick(c, t);
+                return;
+            }
         }
         probing = true;
         probeLen = 0;
@@ -366,6 +382,29 @@ public final class Engine implements Events {
         return false;
     }
 
+    /**
+     * The periodic timer interrupt: the CPU is busy in the tick handler with interrupts off for the
+     * profile's tick cost (an IPI that arrives meanwhile waits), then resumes what the tick
+     * interrupted. A tick that fell due while interrupts were off is taken once, late, as the local
+     * APIC timer's one pending interrupt is.
+     */
+    private void takeTick(int c, long t) {
+        String label = trace == null ? null : "timer tick";
+        if (trace != null && cl[c * CL + RESIDUAL] > 0) {
+            resumeLabel[c] = sliceLabel[c];
+            resumePhase[c] = slicePhase[c];
+        }
+        begin(c, t, 0);
+        tickStep = true;
+        counts[Event.TIMER_TICK]++;
+        if (trace != null) {
+            trace.event(t, c, Event.TIMER_TICK, 0, 0);
+        }
+        acc += cost[Event.TIMER_TICK];
+        cl[c * CL + NEXT_TICK] = (t / tickPeriod + 1) * tickPeriod;
+        end(c, t, false, -1, label);
+    }
+
     private int chooseVictim(int b) {
         int valid = 0;
         for (int p = 0; p < pages; p++) {
@@ -411,8 +450,11 @@ public final class Engine implements Events {
         }
         long next = t + dur;
         boolean nowInHandler = (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0;
+        // Back from an interrupt (an IPI handler's return, or a tick) to what it interrupted.
+        boolean returned = tickStep || inHandler && !nowInHandler;
+        tickStep = false;
         if (trace != null) {
-            if (inHandler && !nowInHandler && cl[c * CL + RESIDUAL] > 0) {
+            if (returned && cl[c * CL + RESIDUAL] > 0) {
                 // The return from the interrupt, then the rest of the interrupted compute()/idle().
                 trace.slice(c, t, next, phase, label);
                 openSlice(c, next, resumePhase[c], resumeLabel[c]);
@@ -420,24 +462,32 @@ public final class Engine implements Events {
                 openSlice(c, t, phase, label);
             }
         }
-        if (inHandler && !nowInHandler && cl[c * CL + RESIDUAL] > 0) {
+        if (returned && cl[c * CL + RESIDUAL] > 0) {
             // Back from the interrupt into a preempted compute()/idle(): the rest of it, still interruptible.
             cl[c * CL + PREEMPT_FROM] = next;
             next += cl[c * CL + RESIDUAL];
             cl[c * CL + RESIDUAL] = 0;
         } else {
             cl[c * CL + PREEMPT_FROM] = computeFrom;
+            if (computeFrom != NEVER) {
+                cb[c * CB + IDLE_RUN] = idleAcc > 0;
+            }
         }
-        if (cl[c * CL + PREEMPT_FROM] != NEVER && ci[c * CI + IPI_COUNT] > 0 && (s[layout.cpu(c) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
-            // An IPI already in flight lands inside the interruptible part of this step.
-            long first = NEVER;
+        boolean idleRun = cl[c * CL + PREEMPT_FROM] != NEVER && cb[c * CB + IDLE_RUN];
+        if (idleRun && tickPeriod != NEVER) {
+            // No tick while idle (CONFIG_NO_HZ_IDLE, the default: Documentation/timers/no_hz.rst); the next comes after.
+            cl[c * CL + NEXT_TICK] = Math.max(cl[c * CL + NEXT_TICK], (next / tickPeriod + 1) * tickPeriod);
+        }
+        if (cl[c * CL + PREEMPT_FROM] != NEVER && (s[layout.cpu(c) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
+            // An IPI already in flight, or a tick (not in idle()), lands inside the interruptible part of this step.
+            long first = idleRun ? NEVER : cl[c * CL + NEXT_TICK];
             for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
                 first = Math.min(first, ipiTime[c][i]);
             }
             long at = Math.max(first, cl[c * CL + PREEMPT_FROM]);
             if (at < next) {
+                // Still interruptible until then: an IPI sent meanwhile that lands earlier cuts it earlier.
                 cl[c * CL + RESIDUAL] += next - at;
-                cl[c * CL + PREEMPT_FROM] = NEVER;
                 next = at;
             }
         }
@@ -504,11 +554,15 @@ public final class Engine implements Events {
                 lockWaiters.add(c);
             }
         }
-        if ((flags & Layout.IRQ_ON) != 0 && ci[c * CI + IPI_COUNT] > 0) {
-            long first = NEVER;
+        long first = NEVER;
+        if ((flags & Layout.IRQ_ON) != 0) {
+            // A CPU spinning with interrupts on still takes IPIs and ticks (a halted one does not tick).
+            first = halted ? NEVER : cl[c * CL + NEXT_TICK];
             for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
                 first = Math.min(first, ipiTime[c][i]);
             }
+        }
+        if (first != NEVER) {
             queue.put(c, Math.max(first, t + 1));
         } else {
             queue.remove(c);

@@ -83,6 +83,7 @@ public final class Profiles {
                 .ghz(2.1)                                      // Xeon Gold 6130 base clock (ESTIMATE of a typical part)
                 .topology(new Topology(2, 1, 16, 2))
                 .step(1)
+                .cost(Event.TIMER_TICK, 4000)                  // scheduler tick: timer interrupt entry, tick_sched_timer, scheduler_tick, exit, about 2 us: ESTIMATE
                 .cost(Event.INVLPG, 260)                       // [MOLNAR15]
                 .cost(Event.FLUSH_ALL, 96)                     // CR3 reload [MOLNAR15]; the refill is charged as TLB_MISS walks
                 .rangedFlush(404)                              // [MOLNAR15] (no ranged flush in the language yet)
@@ -105,6 +106,7 @@ public final class Profiles {
                 .ghz(1.1)                                      // seed 001
                 .topology(new Topology(2, 1, 1, 1))            // two single-core packages
                 .step(1)
+                .cost(Event.TIMER_TICK, 2200)                  // the 2004 tick handler (hardclock and statclock on DragonFly, HZ 100), about 2 us: ESTIMATE
                 .cost(Event.INVLPG, 25)                        // [PENTIUMREF] (P5 figure used for the P6: ESTIMATE)
                 .cost(Event.FLUSH_ALL, 40)                     // MOV CR3 on P6, the refill is charged as TLB_MISS walks: ESTIMATE
                 .cost(Event.TLB_MISS, 40)                      // two-level walk hitting L2: ESTIMATE
@@ -129,6 +131,7 @@ public final class Profiles {
                 .ghz(2.5)                                      // ESTIMATE of a typical Milan base clock
                 .topology(new Topology(1, 8, 8, 1))            // 8 CCXs of 8 cores; [VANRIEL24] ran 36 of them
                 .step(1)
+                .cost(Event.TIMER_TICK, 5000)                  // scheduler tick, about 2 us: ESTIMATE as for Skylake
                 .cost(Event.INVLPG, 80)                        // [AMD64OPT] K8 figure, no Zen 3 figure found: ESTIMATE
                 .cost(Event.FLUSH_ALL, 100)                    // CR3 reload: ESTIMATE (same order as [MOLNAR15])
                 .cost(Event.TLB_MISS, 30)                      // ESTIMATE as for Skylake
@@ -151,6 +154,7 @@ public final class Profiles {
                 .ghz(3.0)                                      // Ampere Altra max clock: ESTIMATE of a typical part
                 .topology(new Topology(1, 40, 2, 1))           // mesh of 2-core clusters
                 .step(1)
+                .cost(Event.TIMER_TICK, 6000)                  // arch timer interrupt and scheduler tick, about 2 us: ESTIMATE
                 .cost(Event.INVLPG, 100)                       // TLBI VAE1 (local) + DSB NSH: ESTIMATE
                 .cost(Event.FLUSH_ALL, 150)                    // TLBI ASIDE1 + DSB: ESTIMATE
                 .cost(Event.TLB_MISS, 30)                      // ESTIMATE

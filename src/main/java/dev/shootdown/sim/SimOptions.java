@@ -1,16 +1,33 @@
 package dev.shootdown.sim;
 
 /**
- * How long to simulate, with which seed (TLB victims are the only random choice), and an optional trace hook.
+ * How long to simulate, with which seed (TLB victims are the only random choice), how often the
+ * kernel's periodic timer ticks on a busy CPU, and an optional trace hook.
+ *
+ * @param tickHz the scheduler tick rate (Linux CONFIG_HZ; 0 turns ticks off, as on a nohz_full CPU)
  */
-public record SimOptions(double seconds, long seed, SimTrace trace) {
+public record SimOptions(double seconds, long seed, SimTrace trace, double tickHz) {
+    /** CONFIG_HZ=250, the default of x86 distribution kernels (Debian, Ubuntu) and of the kernel's own Kconfig. */
+    public static final double DEFAULT_TICK_HZ = 250;
+
     public SimOptions {
         if (!(seconds > 0) || seconds > 3600) {
             throw new IllegalArgumentException("simulated seconds must be in (0, 3600]");
         }
+        if (!(tickHz >= 0) || tickHz > 100_000) {
+            throw new IllegalArgumentException("tick rate must be in [0, 100000] Hz");
+        }
+    }
+
+    public SimOptions(double seconds, long seed, SimTrace trace) {
+        this(seconds, seed, trace, DEFAULT_TICK_HZ);
     }
 
     public static SimOptions of(double seconds, long seed) {
         return new SimOptions(seconds, seed, null);
+    }
+
+    public SimOptions withTickHz(double hz) {
+        return new SimOptions(seconds, seed, trace, hz);
     }
 }
