@@ -19,12 +19,13 @@ class SimulateCommandTest {
 
     @Test
     void jsonHasTheContractKeys() throws Exception {
-        Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4", "--seconds", "0.001", "--seed", "3", "--json");
+        Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4", "--seconds", "0.001", "--seed", "3", "--profile", "milan", "--json");
         assertThat(o.code()).isZero();
         JsonNode j = new ObjectMapper().readTree(o.out());
         List<String> keys = new java.util.ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("file", "workload", "cpus", "seed", "simulated_seconds", "events", "wall_seconds", "metrics");
+        assertThat(keys).containsExactly("file", "workload", "profile", "cpus", "seed", "simulated_seconds", "events", "wall_seconds", "metrics");
+        assertThat(j.get("profile").asText()).isEqualTo("milan");
         assertThat(j.get("cpus").asInt()).isEqualTo(4);
         assertThat(j.get("seed").asLong()).isEqualTo(3);
         JsonNode m = j.get("metrics");
