@@ -163,6 +163,12 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
 
     // ---------------------------------------------------------------- SimTrace
 
+    /** False once the event cap is reached or from the window's end: nothing starting then is written. */
+    @Override
+    public boolean wants(long time) {
+        return written < maxEvents && time < untilCycles;
+    }
+
     @Override
     public void slice(int cpu, long start, long end, int phase, String label) {
         if (full) {

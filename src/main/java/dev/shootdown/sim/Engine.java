@@ -344,7 +344,7 @@ public final class Engine implements Events {
         }
         int victim = status == 1 ? chooseVictim(b) + 1 : 0;
         int action = Action.of(Action.STEP, c, victim);
-        String label = trace == null ? null : machine.label(s, action);
+        String label = trace == null || !trace.wants(t) ? null : machine.label(s, action);
         begin(c, t, profile.stepCycles());
         for (int i = 0; i < probeLen; i += 3) {
             charge(probe[i], c, probe[i + 1], probe[i + 2]);
@@ -378,7 +378,7 @@ public final class Engine implements Events {
                 continue; // coalesced with an earlier one of the same handler and sender (the APIC's IRR holds one)
             }
             int action = Action.of(Action.IPI, c, what);
-            String label = trace == null ? null : machine.label(s, action);
+            String label = trace == null || !trace.wants(t) ? null : machine.label(s, action);
             if (trace != null && residual[c] > 0) {
                 resumeLabel[c] = sliceLabel[c];
                 resumePhase[c] = slicePhase[c];

@@ -6,6 +6,15 @@ package dev.shootdown.sim;
  * then the engine builds no labels.
  */
 public interface SimTrace {
+    /**
+     * Whether a slice starting at {@code time} could still be recorded. When false the engine builds
+     * no label for it (a trace past its event cap or its window would only drop it) and passes null;
+     * it still reports the slice. Asked once per step, so it must be cheap.
+     */
+    default boolean wants(long time) {
+        return true;
+    }
+
     /** CPU {@code cpu} was busy (or blocked) from {@code start} to {@code end} in {@code phase}; {@code label} is the source statement. */
     void slice(int cpu, long start, long end, int phase, String label);
 

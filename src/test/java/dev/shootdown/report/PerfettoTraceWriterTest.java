@@ -7,6 +7,7 @@ import dev.shootdown.sim.Phase;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
+import dev.shootdown.sim.RecordingTrace;
 import dev.shootdown.sim.SimOptions;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.Simulation;
@@ -231,6 +232,39 @@ class PerfettoTraceWriterTest {
         }
         assertThat(timed).isEqualTo(t.writer().written());
         assertThat(t.json().get("otherData").get("truncated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void pastTheCapTheEngineBuildsNoLabelsAndTheTraceStillKeepsTheRules() throws IOException {
+        Profile p = Profiles.byName("skylake");
+        StringWriter out = new StringWriter();
+        PerfettoTraceWriter w = new PerfettoTraceWriter(out, "cap", 8, p.ghz(), new PerfettoTraceWriter.Limits(200, 0, Double.POSITIVE_INFINITY));
+        RecordingTrace trace = RecordingTrace.around(w);
+        SimResult r = Simulation.run(Protocols.load("linux-ipi"), Workloads.byName("munmap"), Map.of(), 8, p, new SimOptions(0.0003, 1, trace));
+        w.finish(p.secondsToCycles(r.simulatedSeconds()));
+
+        assertThat(w.truncated()).isTrue();
+        assertThat(w.written()).isEqualTo(200);
+        long refused = trace.refusedFrom();
+        assertThat(refused).as("the writer said no during the run").isLessThan(p.secondsToCycles(0.0001));
+        assertThat(trace.slices.stream().filter(x -> x.start() >= refused).count()).as("slices reported after that").isGreaterThan(1000);
+        assertThat(trace.labelledFrom(refused, 8)).isEmpty();
+        assertThat(TraceEventRules.check(JSON.readTree(out.toString())).problems()).isEmpty();
+    }
+
+    @Test
+    void wantsASliceUntilTheCapIsReachedOrTheWindowHasEnded() {
+        // 1 GHz: the window is cycles 100 to 500.
+        PerfettoTraceWriter w = new PerfettoTraceWriter(new StringWriter(), "wants", 1, 1.0, new PerfettoTraceWriter.Limits(2, 0.1, 0.5));
+        assertThat(w.wants(0)).as("a slice before the window may reach into it").isTrue();
+        assertThat(w.wants(499)).isTrue();
+        assertThat(w.wants(500)).isFalse();
+        w.event(150, 0, Event.TLB_MISS, 0, 0);
+        assertThat(w.wants(200)).isTrue();
+        w.event(250, 0, Event.TLB_MISS, 0, 0);
+        assertThat(w.written()).isEqualTo(2);
+        assertThat(w.wants(300)).as("the cap is reached").isFalse();
+        w.finish(300);
     }
 
     @Test
