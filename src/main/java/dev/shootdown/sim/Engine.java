@@ -438,8 +438,9 @@ public final class Engine implements Events {
         boolean nowInHandler = (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0;
         if (trace != null) {
             if (inHandler && !nowInHandler && residual[c] > 0) {
-                // The return from the interrupt, then the rest of the interrupted compute()/idle().
-                trace.slice(c, t, next, phase, label);
+                // The return from the interrupt (cut at the end of the run like any slice), then the rest of the
+                // interrupted compute()/idle() under the label it began with, up to its end or the next interrupt.
+                trace.slice(c, t, Math.min(next, endCycle), phase, label);
                 openSlice(c, next, resumePhase[c], resumeLabel[c]);
             } else {
                 openSlice(c, t, phase, label);

@@ -15,7 +15,13 @@ public interface SimTrace {
         return true;
     }
 
-    /** CPU {@code cpu} was busy (or blocked) from {@code start} to {@code end} in {@code phase}; {@code label} is the source statement. */
+    /**
+     * CPU {@code cpu} was busy (or blocked) from {@code start} to {@code end} in {@code phase};
+     * {@code label} is the source statement. A CPU's slices never overlap and end by the end of the
+     * run. An interrupt cuts a {@code compute(n)}/{@code idle(n)}: its slice ends where the handler
+     * begins, the handler's slices follow, and the rest of the work is a slice of its own after the
+     * return, with the same label and phase.
+     */
     void slice(int cpu, long start, long end, int phase, String label);
 
     /** A {@link dev.shootdown.model.Event} at {@code time} on {@code cpu} (an IPI_SEND names its target in {@code a}). */
