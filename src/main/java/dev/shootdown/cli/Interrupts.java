@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Ctrl-C during a search: the shutdown hook asks the search to stop, then waits for the command to
- * print what it found so far before the JVM goes.
+ * print what it found so far before the JVM goes. Work that cannot stop early just tidies the
+ * terminal ({@link #onExit}).
  */
 final class Interrupts {
     private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
@@ -28,6 +29,17 @@ final class Interrupts {
                 Thread.currentThread().interrupt();
             }
         }, "shootdown-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /**
+     * Installs a hook that runs {@code last} as the JVM goes (Ctrl-C during work that cannot stop
+     * early, such as a sweep's simulations): e.g. ending a progress line, so the shell's prompt
+     * starts on a line of its own.
+     */
+    static Thread onExit(Runnable last) {
+        Thread hook = new Thread(last, "shootdown-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;
     }

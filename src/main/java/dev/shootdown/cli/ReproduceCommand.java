@@ -47,11 +47,11 @@ final class ReproduceCommand implements Callable<Integer> {
         for (int i = 0; i < distinct.size(); i++) {
             points.add(new Sweep.Point(i, Map.of()));
         }
-        List<SimResult> results = Sweep.run(points, threads, p -> {
+        List<SimResult> results = ProgressBar.run("reproduce", "runs", points.size(), threads, bar -> Sweep.run(points, threads, bar.counting(p -> {
             Experiments.Experiment e = distinct.get(p.index());
             return Simulation.run(Protocols.load(e.protocol()), Workloads.byName(e.workload()), e.params(), e.cpus(), Profiles.byName(e.profile()),
                     SimOptions.of(e.seconds(), seed));
-        }, null);
+        })));
         List<Map<String, Object>> rows = new ArrayList<>();
         List<String> runs = new ArrayList<>();
         for (Experiments.Experiment e : Experiments.ALL) {

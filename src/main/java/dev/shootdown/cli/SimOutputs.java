@@ -48,7 +48,7 @@ final class SimOutputs {
             throw e;
         }
         if (writer != null) {
-            writer.finish(profile.secondsToCycles(r.simulatedSeconds()));
+            writer.finish();
             System.err.printf(Locale.ROOT, "trace: %,d events written to %s%s%n", writer.written(), trace,
                     writer.truncated() ? " (stopped at --trace-limit; narrow it with --trace-from/--trace-until)" : "");
         }

@@ -60,7 +60,7 @@ final class SimulateCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...", description = {"Run every combination of these values (repeatable): cpus, seed, seconds, profile, tick_hz or a workload parameter,",
-            "e.g. --sweep cpus=2,4,8,16,32,64,128,256. Points run in parallel; results print in point order."})
+            "e.g. --sweep cpus=2,4,8,16,32,64,128,256. Points run in parallel (a progress bar on stderr); results print in point order."})
     List<String> sweep = new ArrayList<>();
 
     @Option(names = "--shard", paramLabel = "K/N", description = "Run only the sweep points with index %% N == K-1 (merge the shards' JSON with `merge`).")
@@ -129,14 +129,8 @@ final class SimulateCommand implements Callable<Integer> {
                 Profiles.byName(p.values().get("profile"));
             }
         }
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        List<SimResult> results = Sweep.run(mine, threads, p -> runOne(p.values()), p -> {
-            synchronized (System.err) {
-                System.err.printf("\r[%d/%d] points done", done.incrementAndGet(), mine.size());
-                System.err.flush();
-            }
-        });
-        System.err.println();
+        List<SimResult> results = ProgressBar.run("sweep", "points", mine.size(), threads,
+                bar -> Sweep.run(mine, threads, bar.counting(p -> runOne(p.values()))));
         Map<String, Object> out = SweepReport.json(SweepReport.header(file, workload, axes, shard, all.size()), mine, results);
         System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
         System.out.flush();

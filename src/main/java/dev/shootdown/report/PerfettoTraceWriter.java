@@ -26,8 +26,9 @@ import java.util.zip.GZIPOutputStream;
  * ({@code "s"}/{@code "f"}) from each IPI send to the handler entry it caused.
  *
  * <p>Events are written as they come (a second of a 16-CPU machine is tens of millions of slices):
- * only one slice per CPU and the IPIs in flight are held. {@link Limits} caps the events written
- * and picks a window of simulated time.
+ * only the IPIs in flight are held. Slices are written as the engine reports them: a CPU's never
+ * overlap (the engine itself splits a compute() an interrupt cuts), so none is cut or held here.
+ * {@link Limits} caps the events written and picks a window of simulated time.
  *
  * <p>Times are microseconds with three decimals, i.e. whole nanoseconds of the profile's clock:
  * Perfetto keeps nanoseconds, and rounding both ends of every slice the same way keeps slices that
@@ -74,7 +75,6 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
 
     private final Writer out;
     private final double ghz;
-    private final int cpus;
     private final long maxEvents;
     private final long fromCycles;
     private final long untilCycles;
@@ -83,18 +83,6 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
     private long nextFlow = 1;
     private boolean closed;
     private boolean first = true;
-
-    // The last slice each CPU reported, held until the next one shows whether an interrupt cut it short.
-    private final boolean[] held;
-    private final long[] heldStart;
-    private final long[] heldEnd;
-    private final int[] heldPhase;
-    private final String[] heldLabel;
-    // The part of a slice an interrupt cut off: the engine resumes it after the handler, in the gap before the CPU's next slice.
-    private final long[] owed;
-    private final int[] owedPhase;
-    private final String[] owedLabel;
-    private final long[] lastEnd;
 
     /** IPIs sent and not yet taken, by (target, sender, handler): the time of the earliest (later ones coalesce into it). */
     private final Map<Long, Long> inFlight = new HashMap<>();
@@ -110,20 +98,10 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
             throw new IllegalArgumentException("need cpus >= 1 and ghz > 0");
         }
         this.out = out;
-        this.cpus = cpus;
         this.ghz = ghz;
         this.maxEvents = limits.maxEvents();
         this.fromCycles = cycles(limits.fromMicros());
         this.untilCycles = Double.isInfinite(limits.untilMicros()) ? Long.MAX_VALUE : cycles(limits.untilMicros());
-        held = new boolean[cpus];
-        heldStart = new long[cpus];
-        heldEnd = new long[cpus];
-        heldPhase = new int[cpus];
-        heldLabel = new String[cpus];
-        owed = new long[cpus];
-        owedPhase = new int[cpus];
-        owedLabel = new String[cpus];
-        lastEnd = new long[cpus];
         raw("{\"traceEvents\":[\n");
         line.setLength(0);
         line.append("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":").append(PID).append(",\"tid\":0,\"args\":{\"name\":");
@@ -163,33 +141,17 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
 
     // ---------------------------------------------------------------- SimTrace
 
+    /** False once the event cap is reached or from the window's end: nothing starting then is written. */
+    @Override
+    public boolean wants(long time) {
+        return written < maxEvents && time < untilCycles;
+    }
+
     @Override
     public void slice(int cpu, long start, long end, int phase, String label) {
-        if (full) {
-            return;
+        if (!full) {
+            complete(cpu, start, end, phase, label);
         }
-        if (held[cpu]) {
-            if (start < heldEnd[cpu]) {
-                // An interrupt taken inside an interruptible compute()/idle(): the engine reported the whole step, then the handler.
-                owed[cpu] += heldEnd[cpu] - start;
-                owedPhase[cpu] = heldPhase[cpu];
-                owedLabel[cpu] = heldLabel[cpu];
-                heldEnd[cpu] = start;
-            }
-            complete(cpu, heldStart[cpu], heldEnd[cpu], heldPhase[cpu], heldLabel[cpu]);
-            lastEnd[cpu] = heldEnd[cpu];
-        }
-        if (owed[cpu] > 0 && start > lastEnd[cpu]) {
-            long piece = Math.min(owed[cpu], start - lastEnd[cpu]);
-            complete(cpu, lastEnd[cpu], lastEnd[cpu] + piece, owedPhase[cpu], owedLabel[cpu]);
-            owed[cpu] -= piece;
-            lastEnd[cpu] += piece;
-        }
-        held[cpu] = true;
-        heldStart[cpu] = start;
-        heldEnd[cpu] = end;
-        heldPhase[cpu] = phase;
-        heldLabel[cpu] = label;
     }
 
     @Override
@@ -213,26 +175,10 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
 
     // ---------------------------------------------------------------- end
 
-    /**
-     * Writes what is held, cut at {@code endCycles} (the end of the run), and closes the JSON and the
-     * file. Safe to call twice.
-     */
-    public void finish(long endCycles) {
+    /** Closes the JSON and the file (also after an error, so what was written parses). Safe to call twice. */
+    public void finish() {
         if (closed) {
             return;
-        }
-        for (int c = 0; c < cpus && !full; c++) {
-            if (held[c]) {
-                long end = Math.min(heldEnd[c], endCycles);
-                if (end > heldStart[c]) {
-                    complete(c, heldStart[c], end, heldPhase[c], heldLabel[c]);
-                }
-                lastEnd[c] = Math.max(heldStart[c], end);
-                held[c] = false;
-            }
-            if (owed[c] > 0 && lastEnd[c] < endCycles) {
-                complete(c, lastEnd[c], Math.min(endCycles, lastEnd[c] + owed[c]), owedPhase[c], owedLabel[c]);
-            }
         }
         closed = true;
         raw("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"shootdown\",\"ghz\":" + ghz + ",\"events\":" + written
@@ -244,10 +190,9 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
         }
     }
 
-    /** Closes without knowing where the run ended (after an error): held slices are written whole. */
     @Override
     public void close() {
-        finish(Long.MAX_VALUE);
+        finish();
     }
 
     // ---------------------------------------------------------------- events

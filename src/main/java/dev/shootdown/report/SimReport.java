@@ -13,11 +13,12 @@ import java.util.Map;
 public final class SimReport {
     private SimReport() {}
 
-    /** The JSON contract: file, workload, cpus, seed, simulated_seconds, events, wall_seconds, metrics. */
+    /** The JSON contract: file, workload, profile, cpus, seed, simulated_seconds, events, wall_seconds, metrics. */
     public static Map<String, Object> json(SimResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", r.file());
         m.put("workload", r.workload());
+        m.put("profile", r.profile());
         m.put("cpus", r.cpus());
         m.put("seed", r.seed());
         m.put("simulated_seconds", r.simulatedSeconds());

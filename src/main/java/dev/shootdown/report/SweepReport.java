@@ -43,8 +43,11 @@ public final class SweepReport {
     public static String text(Map<String, Object> sweep) {
         Map<String, Object> h = (Map<String, Object>) sweep.get("sweep");
         List<Map<String, Object>> runs = (List<Map<String, Object>>) sweep.get("runs");
+        // The profile, when every run names the same one (a profile axis shows it per row; results written before it was in the JSON do not name it).
+        List<Object> profiles = runs.stream().map(run -> ((Map<String, Object>) run.get("result")).get("profile")).distinct().toList();
+        String on = profiles.size() == 1 && profiles.get(0) instanceof String p ? " on " + p : "";
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s: workload %s, %d of %d points%s%n%n", h.get("file"), h.get("workload"), runs.size(),
+        out.append(String.format(Locale.ROOT, "%s: workload %s%s, %d of %d points%s%n%n", h.get("file"), h.get("workload"), on, runs.size(),
                 ((Number) h.get("points_total")).intValue(), h.get("shard") == null ? "" : " (shard " + h.get("shard") + ")"));
         Map<String, Object> axes = (Map<String, Object>) h.get("axes");
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%5s", "#"));

@@ -335,7 +335,7 @@ public final class Engine implements Events {
         }
         int victim = status == 1 ? chooseVictim(b) + 1 : 0;
         int action = Action.of(Action.STEP, c, victim);
-        String label = trace == null ? null : machine.label(s, action);
+        String label = trace == null || !trace.wants(t) ? null : machine.label(s, action);
         begin(c, t, profile.stepCycles());
         for (int i = 0; i < probeLen; i += 3) {
             charge(probe[i], c, probe[i + 1], probe[i + 2]);
@@ -369,7 +369,7 @@ public final class Engine implements Events {
                 continue; // coalesced with an earlier one of the same handler and sender (the APIC's IRR holds one)
             }
             int action = Action.of(Action.IPI, c, what);
-            String label = trace == null ? null : machine.label(s, action);
+            String label = trace == null || !trace.wants(t) ? null : machine.label(s, action);
             if (trace != null && cl[c * CL + RESIDUAL] > 0) {
                 resumeLabel[c] = sliceLabel[c];
                 resumePhase[c] = slicePhase[c];
@@ -455,8 +455,9 @@ public final class Engine implements Events {
         tickStep = false;
         if (trace != null) {
             if (returned && cl[c * CL + RESIDUAL] > 0) {
-                // The return from the interrupt, then the rest of the interrupted compute()/idle().
-                trace.slice(c, t, next, phase, label);
+                // The return from the interrupt (cut at the end of the run like any slice), then the rest of the
+                // interrupted compute()/idle() under the label it began with, up to its end or the next interrupt.
+                trace.slice(c, t, Math.min(next, endCycle), phase, label);
                 openSlice(c, next, resumePhase[c], resumeLabel[c]);
             } else {
                 openSlice(c, t, phase, label);

@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -90,18 +89,12 @@ public final class Sweep {
     }
 
     /** Runs {@code run} on each point on a pool of {@code threads}, and returns the results in point order. */
-    public static <R> List<R> run(List<Point> points, int threads, Function<Point, R> run, Consumer<Point> done) {
+    public static <R> List<R> run(List<Point> points, int threads, Function<Point, R> run) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
             List<Future<R>> futures = new ArrayList<>();
             for (Point p : points) {
-                futures.add(pool.submit(() -> {
-                    R r = run.apply(p);
-                    if (done != null) {
-                        done.accept(p);
-                    }
-                    return r;
-                }));
+                futures.add(pool.submit(() -> run.apply(p)));
             }
             List<R> out = new ArrayList<>();
             for (Future<R> f : futures) {

@@ -38,6 +38,9 @@ class MergeCommandTest {
             // Deterministic runs: every metric of a point is the same whether it ran alone or in the whole sweep.
             assertThat(g.get("runs").get(i).get("result").get("metrics")).isEqualTo(w.get("runs").get(i).get("result").get("metrics"));
         }
+        // The table names the profile every run shares.
+        SimulateCommandTest.Out table = SimulateCommandTest.run("merge", dir.resolve("a.json").toString(), dir.resolve("b.json").toString());
+        assertThat(table.out().lines().findFirst()).hasValue("linux-ipi: workload munmap on skylake, 3 of 3 points");
         SimulateCommandTest.Out twice = SimulateCommandTest.run("merge", dir.resolve("a.json").toString(), dir.resolve("a.json").toString());
         assertThat(twice.code()).isEqualTo(2);
         assertThat(twice.err()).contains("more than one shard");

@@ -25,5 +25,8 @@ class ReproduceCommandTest {
             assertThat(r.get("simulated").asDouble()).isPositive();
         }
         assertThat(rows.toString()).contains("seed 001").contains("INVLPGB");
+        // Its runs' progress is a bar on stderr, ended with its line.
+        assertThat(SimulateCommandTest.lastDraw(o.err())).matches("reproduce \\[#{20}\\] (\\d+)/\\1 runs  \\d+:\\d\\d elapsed");
+        assertThat(o.err()).endsWith("\n");
     }
 }

@@ -96,6 +96,19 @@ class SimReportCommandsTest {
     }
 
     @Test
+    void reportTellsRunsOnDifferentProfilesApartFromTheirJson() throws Exception {
+        for (String p : new String[] {"skylake", "milan"}) {
+            SimulateCommandTest.Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0002", "--profile", p, "--json");
+            assertThat(o.code()).isZero();
+            Files.writeString(dir.resolve(p + ".json"), o.out());
+        }
+        SimulateCommandTest.Out o = run("report", dir.resolve("skylake.json").toString(), dir.resolve("milan.json").toString());
+
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out().lines().skip(1).map(l -> l.split("  ")[0])).containsExactly("linux-ipi (skylake)", "linux-ipi (milan)");
+    }
+
+    @Test
     void reportOfSomethingElseIsBadInput() throws Exception {
         Files.writeString(dir.resolve("x.json"), "{\"hello\": 1}");
         Files.writeString(dir.resolve("y.json"), "not json");

@@ -19,12 +19,13 @@ class SimulateCommandTest {
 
     @Test
     void jsonHasTheContractKeys() throws Exception {
-        Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4", "--seconds", "0.001", "--seed", "3", "--json");
+        Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4", "--seconds", "0.001", "--seed", "3", "--profile", "milan", "--json");
         assertThat(o.code()).isZero();
         JsonNode j = new ObjectMapper().readTree(o.out());
         List<String> keys = new java.util.ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("file", "workload", "cpus", "seed", "simulated_seconds", "events", "wall_seconds", "metrics");
+        assertThat(keys).containsExactly("file", "workload", "profile", "cpus", "seed", "simulated_seconds", "events", "wall_seconds", "metrics");
+        assertThat(j.get("profile").asText()).isEqualTo("milan");
         assertThat(j.get("cpus").asInt()).isEqualTo(4);
         assertThat(j.get("seed").asLong()).isEqualTo(3);
         JsonNode m = j.get("metrics");
@@ -41,6 +42,28 @@ class SimulateCommandTest {
         Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005");
         assertThat(o.code()).isZero();
         assertThat(o.out()).contains("shootdown_latency_us", "ipis_per_second", "time_share");
+    }
+
+    /** The text of the last redraw of a progress line. */
+    static String lastDraw(String err) {
+        return err.substring(err.lastIndexOf('\r') + 1).stripTrailing();
+    }
+
+    @Test
+    void aSweepDrawsAProgressBarOnStderrAndEndsItsLine() throws Exception {
+        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,3,4", "--threads", "2", "--json");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(new ObjectMapper().readTree(o.out()).get("runs")).as("stdout is the JSON alone").hasSize(3);
+        assertThat(o.err()).startsWith("\rsweep [").endsWith("\n").containsOnlyOnce("\n");
+        assertThat(lastDraw(o.err())).matches("sweep \\[#{20}\\] 3/3 points  \\d+:\\d\\d elapsed");
+    }
+
+    @Test
+    void aSweepThatFailsEndsTheBarBeforeTheError() {
+        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=5000", "--json");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.out()).isEmpty();
+        assertThat(o.err()).matches("(?s)\rsweep \\[-{20}\\] 0/1 points.*  failed *\nshootdown: --cpus must be between 1 and 1024 \\(got 5000\\)\n");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.shootdown.sim.Phase;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
+import dev.shootdown.sim.RecordingTrace;
 import dev.shootdown.sim.SimOptions;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.Simulation;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The trace of a run parses as JSON and keeps the trace-event rules ({@link TraceEventRules}); its
- * slices follow the engine's timeline (an interrupted compute() is split around the handler);
+ * slices are the engine's, written as they come (the engine splits an interrupted compute());
  * arrows go from each IPI send to the handler entry it caused; the cap and the window hold.
  */
 class PerfettoTraceWriterTest {
@@ -51,7 +52,7 @@ class PerfettoTraceWriterTest {
         try (PerfettoTraceWriter writer = PerfettoTraceWriter.open(file, protocol + " " + workload, cpus, p.ghz(), limits)) {
             w = writer;
             r = Simulation.run(Protocols.load(protocol), Workloads.byName(workload), Map.of(), cpus, p, new SimOptions(seconds, 1, writer));
-            writer.finish(p.secondsToCycles(r.simulatedSeconds()));
+            writer.finish();
         }
         JsonNode json;
         try (InputStream in = fileName.endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file)) {
@@ -139,21 +140,21 @@ class PerfettoTraceWriterTest {
         assertThat(handler).as("a handler slice named by its statement").isTrue();
     }
 
-    /** Fed by hand at 1 GHz (a cycle is a nanosecond): the engine reports a whole compute() step, then the handler that cut into it. */
+    /** Fed by hand at 1 GHz (a cycle is a nanosecond) as the engine reports an interrupted compute(): cut, the handler, the rest. */
     @Test
-    void anInterruptedSliceIsSplitAroundTheHandlerAndResumedAfterIt() throws IOException {
+    void slicesAreWrittenAsTheEngineReportsThemWithAnArrowToTheHandler() throws IOException {
         StringWriter out = new StringWriter();
         PerfettoTraceWriter w = new PerfettoTraceWriter(out, "hand", 2, 1.0, PerfettoTraceWriter.Limits.NONE);
-        w.slice(0, 0, 1000, Phase.USER, "compute(1000)");
         w.slice(1, 0, 100, Phase.KERNEL, "x = 1");
         w.event(100, 1, Event.IPI_SEND, 0, 0);
         w.slice(1, 100, 300, Phase.SHOOTDOWN, "send_ipi(targets, h)");
+        w.slice(0, 0, 400, Phase.USER, "compute(1000)");
         w.event(400, 0, Event.IPI_ENTER, 1, 0);
         w.slice(0, 400, 500, Phase.HANDLER, "<IPI h from cpu1>");
         w.slice(0, 500, 600, Phase.HANDLER, "ack(from)");
-        // The rest of the compute, 600 cycles, runs from 600 to 1200; then the next statement.
+        w.slice(0, 600, 1200, Phase.USER, "compute(1000)");
         w.slice(0, 1200, 1300, Phase.KERNEL, "y = 2");
-        w.finish(1300);
+        w.finish();
 
         JsonNode json = JSON.readTree(out.toString());
         TraceEventRules.Result r = TraceEventRules.check(json);
@@ -172,25 +173,21 @@ class PerfettoTraceWriterTest {
         assertThat(f.get("tid").asInt()).isZero();
     }
 
+    /** The writer trusts the engine and cuts nothing: slices that overlap reach the file, and the rules catch them, nested or not. */
     @Test
-    void aSecondInterruptDuringTheResumedRestSplitsItAgain() throws IOException {
+    void theRulesCatchSlicesOfACpuThatOverlapOrNest() throws IOException {
         StringWriter out = new StringWriter();
-        PerfettoTraceWriter w = new PerfettoTraceWriter(out, "hand", 1, 1.0, PerfettoTraceWriter.Limits.NONE);
+        PerfettoTraceWriter w = new PerfettoTraceWriter(out, "hand", 2, 1.0, PerfettoTraceWriter.Limits.NONE);
         w.slice(0, 0, 1000, Phase.USER, "compute(1000)");
-        w.slice(0, 200, 300, Phase.HANDLER, "<IPI h from cpu1>");
-        w.slice(0, 500, 600, Phase.HANDLER, "<IPI h from cpu2>");
-        w.slice(0, 1200, 1250, Phase.KERNEL, "next");
-        w.finish(2000);
+        w.slice(0, 400, 500, Phase.HANDLER, "<IPI h from cpu1>");
+        w.slice(1, 0, 100, Phase.KERNEL, "a");
+        w.slice(1, 50, 150, Phase.KERNEL, "b");
+        w.finish();
 
-        TraceEventRules.Result r = TraceEventRules.check(JSON.readTree(out.toString()));
-        assertThat(r.problems()).isEmpty();
-        assertThat(r.slices().get("1:0")).containsExactly(
-                new TraceEventRules.Slice(0, 200, "compute(1000)"),
-                new TraceEventRules.Slice(200, 300, "<IPI h from cpu1>"),
-                new TraceEventRules.Slice(300, 500, "compute(1000)"),
-                new TraceEventRules.Slice(500, 600, "<IPI h from cpu2>"),
-                new TraceEventRules.Slice(600, 1200, "compute(1000)"),
-                new TraceEventRules.Slice(1200, 1250, "next"));
+        List<String> problems = TraceEventRules.check(JSON.readTree(out.toString())).problems();
+        assertThat(problems).containsExactly(
+                "track 1:0: Slice[start=400, end=500, name=<IPI h from cpu1>] nests in Slice[start=0, end=1000, name=compute(1000)]",
+                "track 1:1: Slice[start=50, end=150, name=b] overlaps Slice[start=0, end=100, name=a]");
     }
 
     @Test
@@ -206,7 +203,7 @@ class PerfettoTraceWriterTest {
         w.slice(0, 100, 400, Phase.SHOOTDOWN, "send again");
         w.event(450, 1, Event.IPI_ENTER, 0, 3);
         w.slice(1, 450, 500, Phase.HANDLER, "<IPI>");
-        w.finish(500);
+        w.finish();
 
         TraceEventRules.Result r = TraceEventRules.check(JSON.readTree(out.toString()));
         assertThat(r.problems()).isEmpty();
@@ -231,6 +228,39 @@ class PerfettoTraceWriterTest {
         }
         assertThat(timed).isEqualTo(t.writer().written());
         assertThat(t.json().get("otherData").get("truncated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void pastTheCapTheEngineBuildsNoLabelsAndTheTraceStillKeepsTheRules() throws IOException {
+        Profile p = Profiles.byName("skylake");
+        StringWriter out = new StringWriter();
+        PerfettoTraceWriter w = new PerfettoTraceWriter(out, "cap", 8, p.ghz(), new PerfettoTraceWriter.Limits(200, 0, Double.POSITIVE_INFINITY));
+        RecordingTrace trace = RecordingTrace.around(w);
+        SimResult r = Simulation.run(Protocols.load("linux-ipi"), Workloads.byName("munmap"), Map.of(), 8, p, new SimOptions(0.0003, 1, trace));
+        w.finish();
+
+        assertThat(w.truncated()).isTrue();
+        assertThat(w.written()).isEqualTo(200);
+        long refused = trace.refusedFrom();
+        assertThat(refused).as("the writer said no during the run").isLessThan(p.secondsToCycles(0.0001));
+        assertThat(trace.slices.stream().filter(x -> x.start() >= refused).count()).as("slices reported after that").isGreaterThan(1000);
+        assertThat(trace.labelledFrom(refused, 8)).isEmpty();
+        assertThat(TraceEventRules.check(JSON.readTree(out.toString())).problems()).isEmpty();
+    }
+
+    @Test
+    void wantsASliceUntilTheCapIsReachedOrTheWindowHasEnded() {
+        // 1 GHz: the window is cycles 100 to 500.
+        PerfettoTraceWriter w = new PerfettoTraceWriter(new StringWriter(), "wants", 1, 1.0, new PerfettoTraceWriter.Limits(2, 0.1, 0.5));
+        assertThat(w.wants(0)).as("a slice before the window may reach into it").isTrue();
+        assertThat(w.wants(499)).isTrue();
+        assertThat(w.wants(500)).isFalse();
+        w.event(150, 0, Event.TLB_MISS, 0, 0);
+        assertThat(w.wants(200)).isTrue();
+        w.event(250, 0, Event.TLB_MISS, 0, 0);
+        assertThat(w.written()).isEqualTo(2);
+        assertThat(w.wants(300)).as("the cap is reached").isFalse();
+        w.finish();
     }
 
     @Test
@@ -264,7 +294,7 @@ class PerfettoTraceWriterTest {
         PerfettoTraceWriter w = new PerfettoTraceWriter(out, "a \"quoted\" \\ process", 1, 2.1, PerfettoTraceWriter.Limits.NONE);
         w.slice(0, 0, 21, Phase.KERNEL, "x = \"y\" \\ z\t<&>");
         w.slice(0, 21, 2_100_021, Phase.USER, "compute(2100000)");
-        w.finish(2_100_021);
+        w.finish();
         String text = out.toString();
 
         JsonNode json = JSON.readTree(text);
@@ -296,6 +326,6 @@ class PerfettoTraceWriterTest {
             w.slice(0, 10L * i, 10L * i + 10, Phase.USER, "step");
         }
         assertThat(chars[0] - before).as("characters written before finish").isGreaterThan(999 * 60);
-        w.finish(10_000);
+        w.finish();
     }
 }

@@ -17,8 +17,9 @@ import java.util.TreeMap;
  * and a pid; every timed event a ts >= 0 and a tid; every complete event a dur >= 0; every flow
  * start a finish with the same id, category and name, no earlier than the start, binding to its
  * enclosing slice; every track named by thread_name metadata; and on one track, complete events
- * nest or follow each other, never overlap. Times are compared in whole nanoseconds, as Perfetto
- * keeps them.
+ * follow each other: they never overlap, and, stricter than the format, which lets them nest, never
+ * nest either (a track is a CPU, which does one thing at a time; the engine ends a compute() where
+ * an interrupt's handler begins). Times are compared in whole nanoseconds, as Perfetto keeps them.
  */
 public final class TraceEventRules {
     /** A complete event on a track, in nanoseconds. */
@@ -148,15 +149,14 @@ public final class TraceEventRules {
         for (Map.Entry<String, List<Slice>> t : slices.entrySet()) {
             List<Slice> l = t.getValue();
             l.sort(Comparator.comparingLong(Slice::start).thenComparing(Comparator.comparingLong(Slice::end).reversed()));
-            List<Slice> open = new ArrayList<>();
+            Slice last = null;
             for (Slice s : l) {
-                while (!open.isEmpty() && open.get(open.size() - 1).end() <= s.start()) {
-                    open.remove(open.size() - 1);
+                if (last != null && s.start() < last.end()) {
+                    problems.add("track " + t.getKey() + ": " + s + (s.end() <= last.end() ? " nests in " : " overlaps ") + last);
                 }
-                if (!open.isEmpty() && s.end() > open.get(open.size() - 1).end()) {
-                    problems.add("track " + t.getKey() + ": " + s + " overlaps " + open.get(open.size() - 1) + " without nesting");
+                if (last == null || s.end() > last.end()) {
+                    last = s;
                 }
-                open.add(s);
             }
         }
         return new Result(problems, slices, starts, ends, n);

@@ -76,6 +76,53 @@ class EngineTimelineTest {
         assertThat(r.violations()).isEmpty();
     }
 
+    /** {@link #MUNMAP} with a shorter compute on cpu1, run for {@code seconds} with a recording trace. */
+    static RecordingTrace traced(double seconds) {
+        RecordingTrace trace = RecordingTrace.all();
+        new Engine(compile(MUNMAP.replace("compute(100000)", "compute(10000)")), TEST, new SimOptions(seconds, 1, trace)).run();
+        return trace;
+    }
+
+    static RecordingTrace.Slice slice(int cpu, long start, long end, int phase, String label) {
+        return new RecordingTrace.Slice(cpu, start, end, phase, label);
+    }
+
+    @Test
+    void anInterruptedComputeIsReportedCutAtTheHandlerAndItsRestAfterTheReturn() {
+        RecordingTrace trace = traced(1e-3);
+
+        // The sums of the test above: the IPI sent at 131 lands at 2131, in the middle of cpu1's compute.
+        assertThat(trace.of(0)).containsExactly(
+                slice(0, 0, 25, Phase.KERNEL, "old = ptep_get_and_clear(va)"),
+                slice(0, 25, 26, Phase.KERNEL, "targets = cpumask(A) - self"),
+                slice(0, 26, 131, Phase.SHOOTDOWN, "send_ipi(targets, flush_one)"),
+                slice(0, 131, 332, Phase.SHOOTDOWN, "flush_tlb_page(va)"),
+                slice(0, 332, 2674, Phase.SHOOTDOWN, "blocked"),
+                slice(0, 2674, 2715, Phase.SHOOTDOWN, "wait until acked(targets)"),
+                slice(0, 2715, 2766, Phase.KERNEL, "free_frame(old.pfn)"),
+                slice(0, 2766, 1_000_000, Phase.IDLE, "blocked"));
+        // cpu1: compute 1+10000 from 0, cut at 2131 with 7870 left; entry 300 -> 2431; flush 1+200 -> 2632; ack 42 and
+        // iret 400 -> 3074; the rest of the compute, same label and phase, 3074+7870 -> 10944; then halted.
+        assertThat(trace.of(1)).containsExactly(
+                slice(1, 0, 2131, Phase.USER, "compute(10000)"),
+                slice(1, 2131, 2431, Phase.HANDLER, "<IPI flush_one from cpu0>"),
+                slice(1, 2431, 2632, Phase.HANDLER, "flush_tlb_page(p)"),
+                slice(1, 2632, 3074, Phase.HANDLER, "ack(from)"),
+                slice(1, 3074, 10944, Phase.USER, "compute(10000)"),
+                slice(1, 10944, 1_000_000, Phase.IDLE, "blocked"));
+    }
+
+    @Test
+    void theRunsEndCutsTheSlicesItFallsIn() {
+        // The run ends at 3000 cycles, during cpu1's return from the handler (2632 to 3074): the rest of its compute is never reached.
+        RecordingTrace trace = traced(3e-6);
+
+        assertThat(trace.of(1)).endsWith(
+                slice(1, 2431, 2632, Phase.HANDLER, "flush_tlb_page(p)"),
+                slice(1, 2632, 3000, Phase.HANDLER, "ack(from)"));
+        assertThat(trace.of(0)).endsWith(slice(0, 2766, 3000, Phase.IDLE, "blocked"));
+    }
+
     @Test
     void broadcastInvalidationCostsTheIssuerOnlyAndCompletesAtTheSync() {
         Engine engine = new Engine(compile("""

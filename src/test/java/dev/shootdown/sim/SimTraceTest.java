@@ -3,59 +3,77 @@ package dev.shootdown.sim;
 import dev.shootdown.model.Event;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The trace hook gives what a Perfetto writer needs: per CPU, slices in order that never overlap; IPIs from send to entry. */
+/**
+ * The trace hook gives what a Perfetto writer needs: per CPU, slices in order that never overlap;
+ * IPIs from send to entry; and no labels built for slices the trace does not want.
+ */
 class SimTraceTest {
-    record Slice(int cpu, long start, long end, int phase, String label) {}
-
-    record Ev(long time, int cpu, int kind, int a, int b) {}
+    static SimResult munmap(int cpus, double seconds, SimTrace trace) {
+        return Simulation.run(SimulationTest.LINUX, Workloads.byName("munmap"), Map.of("user_cycles", "20000"), cpus, Profiles.byName("skylake"),
+                new SimOptions(seconds, 1, trace));
+    }
 
     @Test
-    void slicesOfACpuNeverOverlapAndEveryIpiEntersAfterItWasSent() {
-        List<Slice> slices = new ArrayList<>();
-        List<Ev> events = new ArrayList<>();
-        SimTrace trace = new SimTrace() {
-            @Override
-            public void slice(int cpu, long start, long end, int phase, String label) {
-                slices.add(new Slice(cpu, start, end, phase, label));
-            }
-
-            @Override
-            public void event(long time, int cpu, int kind, int a, int b) {
-                events.add(new Ev(time, cpu, kind, a, b));
-            }
-        };
+    void slicesOfACpuNeverOverlapNorPassTheEndAndEveryIpiEntersAfterItWasSent() {
+        RecordingTrace trace = RecordingTrace.all();
         int cpus = 6;
-        SimResult r = Simulation.run(SimulationTest.LINUX, Workloads.byName("munmap"), Map.of("user_cycles", "20000"), cpus, Profiles.byName("skylake"),
-                new SimOptions(0.0002, 1, trace));
+        SimResult r = munmap(cpus, 0.0002, trace);
         assertThat(r.shootdowns()).isPositive();
+        long end = Profiles.byName("skylake").secondsToCycles(r.simulatedSeconds());
         for (int c = 0; c < cpus; c++) {
             long last = 0;
-            int cpu = c;
-            List<Slice> mine = slices.stream().filter(x -> x.cpu() == cpu).sorted((x, y) -> Long.compare(x.start(), y.start())).toList();
+            List<RecordingTrace.Slice> mine = trace.of(c);
             assertThat(mine).isNotEmpty();
-            for (Slice x : mine) {
-                assertThat(x.end()).isGreaterThan(x.start());
-                assertThat(x.start()).as("cpu%d slice %s starts before the previous one ended", cpu, x).isGreaterThanOrEqualTo(last);
+            for (RecordingTrace.Slice x : mine) {
+                assertThat(x.end()).isGreaterThan(x.start()).isLessThanOrEqualTo(end);
+                assertThat(x.start()).as("cpu%d slice %s starts before the previous one ended", c, x).isGreaterThanOrEqualTo(last);
                 last = x.end();
             }
         }
         // Responders' compute is interrupted: a handler slice sits between two compute slices of the same statement.
-        assertThat(slices).anySatisfy(x -> assertThat(x.phase()).isEqualTo(Phase.HANDLER));
-        List<Ev> sends = events.stream().filter(e -> e.kind() == Event.IPI_SEND).toList();
-        List<Ev> enters = events.stream().filter(e -> e.kind() == Event.IPI_ENTER).toList();
+        assertThat(trace.slices).anySatisfy(x -> assertThat(x.phase()).isEqualTo(Phase.HANDLER));
+        List<RecordingTrace.Ev> sends = trace.events.stream().filter(e -> e.kind() == Event.IPI_SEND).toList();
+        List<RecordingTrace.Ev> enters = trace.events.stream().filter(e -> e.kind() == Event.IPI_ENTER).toList();
         assertThat(sends).isNotEmpty();
-        for (Ev enter : enters) {
+        for (RecordingTrace.Ev enter : enters) {
             assertThat(sends).anySatisfy(send -> {
                 assertThat(send.cpu()).isEqualTo(enter.a());
                 assertThat(send.a()).isEqualTo(enter.cpu());
                 assertThat(send.time()).isLessThan(enter.time());
             });
         }
+    }
+
+    @Test
+    void aTraceThatWantsNothingGetsEverySliceWithoutALabelAndTheRunIsUnchanged() {
+        RecordingTrace trace = RecordingTrace.wanting(t -> false);
+        SimResult r = munmap(4, 0.0002, trace);
+
+        assertThat(trace.slices).isNotEmpty();
+        assertThat(trace.slices).allSatisfy(x -> assertThat(x.label()).isIn(null, "blocked"));
+        SimResult untraced = munmap(4, 0.0002, null);
+        assertThat(r.eventCounts()).isEqualTo(untraced.eventCounts());
+        assertThat(r.metrics()).isEqualTo(untraced.metrics());
+    }
+
+    @Test
+    void fromWhereTheTraceStopsWantingOnlyTheRestsOfInterruptedStepsKeepTheirLabels() {
+        long from = Profiles.byName("skylake").secondsToCycles(0.0001);
+        RecordingTrace trace = RecordingTrace.wanting(t -> t < from);
+        munmap(6, 0.0002, trace);
+
+        assertThat(trace.refusedFrom()).isGreaterThanOrEqualTo(from);
+        assertThat(trace.slices).anySatisfy(x -> assertThat(x.start()).isLessThan(from));
+        assertThat(trace.slices).anySatisfy(x -> assertThat(x.label()).isNull());
+        assertThat(trace.labelledFrom(trace.refusedFrom(), 6)).isEmpty();
+        // The check can fail: with every label wanted, slices after that time carry theirs.
+        RecordingTrace all = RecordingTrace.all();
+        munmap(6, 0.0002, all);
+        assertThat(all.labelledFrom(from, 6)).isNotEmpty();
     }
 }

@@ -36,7 +36,7 @@ class SweepTest {
                 throw new IllegalStateException(e);
             }
             return p.index();
-        }, null);
+        });
         assertThat(out).containsExactly(0, 1, 2, 3, 4);
     }
 
