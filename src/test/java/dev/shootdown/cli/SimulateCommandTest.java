@@ -38,6 +38,22 @@ class SimulateCommandTest {
     }
 
     @Test
+    void theTickRateIsAnOptionAndASweepAxis() throws Exception {
+        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "8", "--seconds", "0.01", "--sweep", "tick_hz=0,1000", "--threads", "1", "--json");
+        assertThat(o.code()).isZero();
+        JsonNode runs = new ObjectMapper().readTree(o.out()).get("runs");
+        JsonNode off = runs.get(0).get("result").get("metrics");
+        JsonNode on = runs.get(1).get("result").get("metrics");
+        assertThat(runs.get(1).get("point").get("tick_hz").asText()).isEqualTo("1000");
+        assertThat(off.get("timer_ticks_per_second").asDouble()).isZero();
+        // 8 busy CPUs at 1000 Hz for 10 ms: ticks at 1, 2, ..., 9 ms (the one at 10 ms is the run's end).
+        assertThat(on.get("timer_ticks_per_second").asDouble()).isEqualTo(9 * 8 / 0.01);
+        // A tick in the way of an IPI makes that shootdown slower than the steady one.
+        assertThat(on.get("shootdown_latency_us").get("max").asDouble()).isGreaterThan(off.get("shootdown_latency_us").get("max").asDouble());
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--tick-hz", "-1").err()).contains("--tick-hz must be");
+    }
+
+    @Test
     void textTableNamesEveryMetric() {
         Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005");
         assertThat(o.code()).isZero();
