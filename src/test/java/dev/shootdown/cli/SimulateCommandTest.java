@@ -39,16 +39,17 @@ class SimulateCommandTest {
 
     @Test
     void theTickRateIsAnOptionAndASweepAxis() throws Exception {
-        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "8", "--seconds", "0.01", "--sweep", "tick_hz=0,1000", "--threads", "1", "--json");
+        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "16", "--seconds", "0.02", "--sweep", "tick_hz=0,1000", "--threads", "1", "--json");
         assertThat(o.code()).isZero();
         JsonNode runs = new ObjectMapper().readTree(o.out()).get("runs");
         JsonNode off = runs.get(0).get("result").get("metrics");
         JsonNode on = runs.get(1).get("result").get("metrics");
         assertThat(runs.get(1).get("point").get("tick_hz").asText()).isEqualTo("1000");
         assertThat(off.get("timer_ticks_per_second").asDouble()).isZero();
-        // 8 busy CPUs at 1000 Hz for 10 ms: ticks at 1, 2, ..., 9 ms (the one at 10 ms is the run's end).
-        assertThat(on.get("timer_ticks_per_second").asDouble()).isEqualTo(9 * 8 / 0.01);
-        // A tick in the way of an IPI makes that shootdown slower than the steady one.
+        // 16 busy CPUs at 1000 Hz for 20 ms: ticks at 1, 2, ..., 19 ms (the one at 20 ms is the run's end).
+        assertThat(on.get("timer_ticks_per_second").asDouble()).isEqualTo(19 * 16 / 0.02);
+        // A tick in the way of an IPI makes that shootdown slower than the steady one (some shootdown of these 20 ms
+        // meets one: the initiator's sends and the responders' ticks are not in step).
         assertThat(on.get("shootdown_latency_us").get("max").asDouble()).isGreaterThan(off.get("shootdown_latency_us").get("max").asDouble());
         assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--tick-hz", "-1").err()).contains("--tick-hz must be");
     }
