@@ -370,10 +370,7 @@ public final class Engine implements Events {
             }
             int action = Action.of(Action.IPI, c, what);
             String label = trace == null || !trace.wants(t) ? null : machine.label(s, action);
-            if (trace != null && cl[c * CL + RESIDUAL] > 0) {
-                resumeLabel[c] = sliceLabel[c];
-                resumePhase[c] = slicePhase[c];
-            }
+            keepResumeLabel(c);
             begin(c, t, 0);
             int v = machine.apply(s, action, null);
             end(c, t, true, v, label);
@@ -390,10 +387,7 @@ public final class Engine implements Events {
      */
     private void takeTick(int c, long t) {
         String label = trace == null ? null : "timer tick";
-        if (trace != null && cl[c * CL + RESIDUAL] > 0) {
-            resumeLabel[c] = sliceLabel[c];
-            resumePhase[c] = slicePhase[c];
-        }
+        keepResumeLabel(c);
         begin(c, t, 0);
         tickStep = true;
         counts[Event.TIMER_TICK]++;
@@ -403,6 +397,14 @@ public final class Engine implements Events {
         acc += cost[Event.TIMER_TICK];
         cl[c * CL + NEXT_TICK] = (t / tickPeriod + 1) * tickPeriod;
         end(c, t, false, -1, label);
+    }
+
+    /** An interrupt cuts a compute()/idle(): its rest, reported after the return, keeps the label and phase it began with. */
+    private void keepResumeLabel(int c) {
+        if (trace != null && cl[c * CL + RESIDUAL] > 0) {
+            resumeLabel[c] = sliceLabel[c];
+            resumePhase[c] = slicePhase[c];
+        }
     }
 
     private int chooseVictim(int b) {
@@ -481,11 +483,7 @@ public final class Engine implements Events {
         }
         if (cl[c * CL + PREEMPT_FROM] != NEVER && (s[layout.cpu(c) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
             // An IPI already in flight, or a tick (not in idle()), lands inside the interruptible part of this step.
-            long first = idleRun ? NEVER : cl[c * CL + NEXT_TICK];
-            for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
-                first = Math.min(first, ipiTime[c][i]);
-            }
-            long at = Math.max(first, cl[c * CL + PREEMPT_FROM]);
+            long at = Math.max(nextInterrupt(c, !idleRun), cl[c * CL + PREEMPT_FROM]);
             if (at < next) {
                 // Still interruptible until then: an IPI sent meanwhile that lands earlier cuts it earlier.
                 cl[c * CL + RESIDUAL] += next - at;
@@ -555,19 +553,22 @@ public final class Engine implements Events {
                 lockWaiters.add(c);
             }
         }
-        long first = NEVER;
-        if ((flags & Layout.IRQ_ON) != 0) {
-            // A CPU spinning with interrupts on still takes IPIs and ticks (a halted one does not tick).
-            first = halted ? NEVER : cl[c * CL + NEXT_TICK];
-            for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
-                first = Math.min(first, ipiTime[c][i]);
-            }
-        }
+        // A CPU spinning with interrupts on still takes IPIs and ticks (a halted one does not tick).
+        long first = (flags & Layout.IRQ_ON) != 0 ? nextInterrupt(c, !halted) : NEVER;
         if (first != NEVER) {
             queue.put(c, Math.max(first, t + 1));
         } else {
             queue.remove(c);
         }
+    }
+
+    /** When the earliest IPI in flight to {@code c} arrives, or its next tick if {@code ticks} and that is earlier. */
+    private long nextInterrupt(int c, boolean ticks) {
+        long first = ticks ? cl[c * CL + NEXT_TICK] : NEVER;
+        for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
+            first = Math.min(first, ipiTime[c][i]);
+        }
+        return first;
     }
 
     private void unpark(int c, long t) {
