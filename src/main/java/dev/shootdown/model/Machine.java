@@ -269,8 +269,7 @@ public final class Machine {
     }
 
     private Code code(int[] s, int b) {
-        int flags = s[b + Layout.FLAGS];
-        return (flags & Layout.IN_HANDLER) != 0 ? handlers[flags >>> Layout.HANDLER_SHIFT] : programs[(b - layout.cpuBase) / layout.stride];
+        return code(s, (b - layout.cpuBase) / layout.stride, b);
     }
 
     private int frame(int[] s, int b) {

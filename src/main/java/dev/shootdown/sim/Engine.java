@@ -75,7 +75,6 @@ public final class Engine implements Events {
     private final long endCycle;
     /** Cycles between timer ticks, or NEVER without ticks. */
     private final long tickPeriod;
-    private boolean tickStep;
 
     private final long[] cost;
     private final long[] line;
@@ -341,7 +340,7 @@ public final class Engine implements Events {
             charge(probe[i], c, probe[i + 1], probe[i + 2]);
         }
         int v = machine.apply(s, action, null);
-        end(c, t, (flags & Layout.IN_HANDLER) != 0, v, label);
+        end(c, t, (flags & Layout.IN_HANDLER) != 0, false, v, label);
     }
 
     /** Takes the earliest IPI that has arrived by {@code t}; false when none has (or all were coalesced). */
@@ -373,7 +372,7 @@ public final class Engine implements Events {
             keepResumeLabel(c);
             begin(c, t, 0);
             int v = machine.apply(s, action, null);
-            end(c, t, true, v, label);
+            end(c, t, true, false, v, label);
             return true;
         }
         return false;
@@ -389,14 +388,13 @@ public final class Engine implements Events {
         String label = trace == null ? null : "timer tick";
         keepResumeLabel(c);
         begin(c, t, 0);
-        tickStep = true;
         counts[Event.TIMER_TICK]++;
         if (trace != null) {
             trace.event(t, c, Event.TIMER_TICK, 0, 0);
         }
         acc += cost[Event.TIMER_TICK];
         cl[c * CL + NEXT_TICK] = (t / tickPeriod + 1) * tickPeriod;
-        end(c, t, false, -1, label);
+        end(c, t, false, true, -1, label);
     }
 
     /** An interrupt cuts a compute()/idle(): its rest, reported after the return, keeps the label and phase it began with. */
@@ -435,7 +433,8 @@ public final class Engine implements Events {
         actions++;
     }
 
-    private void end(int c, long t, boolean inHandler, int verdict, String label) {
+    /** Ends CPU {@code c}'s step begun at {@code t}: a step of a handler, a timer {@code tick}, or anything else. */
+    private void end(int c, long t, boolean inHandler, boolean tick, int verdict, String label) {
         long dur = Math.max(1, acc);
         int phase;
         if (inHandler) {
@@ -453,8 +452,7 @@ public final class Engine implements Events {
         long next = t + dur;
         boolean nowInHandler = (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0;
         // Back from an interrupt (an IPI handler's return, or a tick) to what it interrupted.
-        boolean returned = tickStep || inHandler && !nowInHandler;
-        tickStep = false;
+        boolean returned = tick || inHandler && !nowInHandler;
         if (trace != null) {
             if (returned && cl[c * CL + RESIDUAL] > 0) {
                 // The return from the interrupt (cut at the end of the run like any slice), then the rest of the
