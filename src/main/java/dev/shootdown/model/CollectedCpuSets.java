@@ -320,11 +320,22 @@ public final class CollectedCpuSets implements CpuSets {
     }
 
     @Override
-    public int of(int... cs) {
-        int s = 0;
-        for (int c : cs) {
-            s = union(s, single(c));
+    public int of(int[] cs, int from, int count) {
+        if (count == 0) {
+            return 0;
         }
-        return s;
+        if (count == 1) {
+            return single(cs[from]);
+        }
+        Arrays.fill(scratch, 0);
+        for (int i = from; i < from + count; i++) {
+            int c = cs[i];
+            if (c >= 0 && c < cpus) {
+                scratch[c >>> 6] |= 1L << (c & 63);
+            }
+        }
+        int r = intern(scratch);
+        touched[r] = true;
+        return r;
     }
 }

@@ -27,7 +27,12 @@ public interface CpuSets {
     int fromMask(long mask);
 
     /** The set of the given CPUs. */
-    int of(int... cpus);
+    default int of(int... cpus) {
+        return of(cpus, 0, cpus.length);
+    }
+
+    /** The set of the {@code count} CPUs at {@code cpus[from..]}: one set made, not one per member. */
+    int of(int[] cpus, int from, int count);
 
     static CpuSets forCpus(int cpus) {
         return cpus <= MaskCpuSets.MAX_CPUS ? new MaskCpuSets() : new CollectedCpuSets(cpus);

@@ -54,10 +54,10 @@ public final class MaskCpuSets implements CpuSets {
     }
 
     @Override
-    public int of(int... cpus) {
+    public int of(int[] cpus, int from, int count) {
         int m = 0;
-        for (int c : cpus) {
-            m |= single(c);
+        for (int i = from; i < from + count; i++) {
+            m |= single(cpus[i]);
         }
         return m;
     }

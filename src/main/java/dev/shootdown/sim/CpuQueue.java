@@ -57,6 +57,22 @@ final class CpuQueue {
         set(leaves + cpu, (Math.min(time, MAX_TIME) << CPU_BITS) | cpu);
     }
 
+    /**
+     * Moves the earliest CPU, {@code cpu}, to {@code time}: every node on its path held its key, so
+     * each level is rewritten without the comparison that lets {@link #put} stop early.
+     */
+    void moveTop(int cpu, long time) {
+        long[] t = tree;
+        int i = leaves + cpu;
+        long key = (Math.min(time, MAX_TIME) << CPU_BITS) | cpu;
+        t[i] = key;
+        while (i > 1) {
+            key = Math.min(key, t[i ^ 1]);
+            i >>>= 1;
+            t[i] = key;
+        }
+    }
+
     /** Takes the earliest CPU out of the queue and returns it. */
     int pop() {
         int top = topCpu();

@@ -113,8 +113,11 @@ public final class Engine implements Events {
     private final boolean[] cb;
     private final CpuQueue queue;
     private final TimerQueue timers = new TimerQueue();
-    private final long[][] ipiTime;
-    private final int[][] ipiWhat;
+    // The IPIs in flight to each CPU, in the order sent: CPU c's at [c * ipiCap, c * ipiCap + count), flat
+    // so that a step touches no per-CPU object; every CPU's room doubles when one CPU's is full.
+    private int ipiCap = 4;
+    private long[] ipiTime;
+    private int[] ipiWhat;
     /** Per state word, the last CPU to write its cache line and the last other CPU to read it, side by side. */
     private final int[] lineHolders;
     private final int[] invalidatedPte;
@@ -205,8 +208,8 @@ public final class Engine implements Events {
             ci[c * CI + SOCKET] = topology.socket(c);
         }
         queue = new CpuQueue(n);
-        ipiTime = new long[n][];
-        ipiWhat = new int[n][];
+        ipiTime = new long[n * ipiCap];
+        ipiWhat = new int[n * ipiCap];
         lineHolders = new int[2 * layout.size];
         Arrays.fill(lineHolders, -1);
         watchHead = new int[layout.size];
@@ -259,7 +262,9 @@ public final class Engine implements Events {
                 // (one walk of the tree per step) or takes it out if it parks.
                 runCpu(queue.topCpu(), t);
             }
-            collectIfNeeded();
+            if (collected != null) {
+                collectIfNeeded();
+            }
         }
         long end = stall == null ? endCycle : now;
         for (int c = 0; c < n; c++) {
@@ -294,7 +299,7 @@ public final class Engine implements Events {
     }
 
     private void collectIfNeeded() {
-        if (collected != null && collected.live() > collectAt) {
+        if (collected.live() > collectAt) {
             collected.collect(s);
             collectAt = Math.max(1 << 16, 2 * collected.live());
         }
@@ -348,19 +353,20 @@ public final class Engine implements Events {
         while (ci[c * CI + IPI_COUNT] > 0) {
             int k = -1;
             long best = NEVER;
-            for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
-                if (ipiTime[c][i] <= t && ipiTime[c][i] < best) {
-                    best = ipiTime[c][i];
+            int base = c * ipiCap;
+            int end = base + ci[c * CI + IPI_COUNT];
+            for (int i = base; i < end; i++) {
+                if (ipiTime[i] <= t && ipiTime[i] < best) {
+                    best = ipiTime[i];
                     k = i;
                 }
             }
             if (k < 0) {
                 return false;
             }
-            int what = ipiWhat[c][k];
-            int rest = ci[c * CI + IPI_COUNT] - k - 1;
-            System.arraycopy(ipiTime[c], k + 1, ipiTime[c], k, rest);
-            System.arraycopy(ipiWhat[c], k + 1, ipiWhat[c], k, rest);
+            int what = ipiWhat[k];
+            System.arraycopy(ipiTime, k + 1, ipiTime, k, end - k - 1);
+            System.arraycopy(ipiWhat, k + 1, ipiWhat, k, end - k - 1);
             ci[c * CI + IPI_COUNT]--;
             int h = what >>> Action.SENDER_BITS;
             int from = what & Action.SENDER_MASK;
@@ -502,7 +508,11 @@ public final class Engine implements Events {
             callLatency.recordValue(next - cl[c * CL + SPAN_START]);
         }
         cl[c * CL + CLOCK] = next;
-        queue.put(c, next);
+        if (queue.topCpu() == c) {
+            queue.moveTop(c, next); // the usual case: no CPU was woken ahead of it during the step
+        } else {
+            queue.put(c, next);
+        }
         cur = -1;
         if (acked.size > 0) {
             recheckAcked();
@@ -563,8 +573,9 @@ public final class Engine implements Events {
     /** When the earliest IPI in flight to {@code c} arrives, or its next tick if {@code ticks} and that is earlier. */
     private long nextInterrupt(int c, boolean ticks) {
         long first = ticks ? cl[c * CL + NEXT_TICK] : NEVER;
-        for (int i = 0; i < ci[c * CI + IPI_COUNT]; i++) {
-            first = Math.min(first, ipiTime[c][i]);
+        int base = c * ipiCap;
+        for (int i = base; i < base + ci[c * CI + IPI_COUNT]; i++) {
+            first = Math.min(first, ipiTime[i]);
         }
         return first;
     }
@@ -649,15 +660,13 @@ public final class Engine implements Events {
 
     private void sendIpi(int from, int target, int handler, long at) {
         long arrive = at + ipiLatency[distance(from, target)];
-        if (ipiTime[target] == null) {
-            ipiTime[target] = new long[4];
-            ipiWhat[target] = new int[4];
-        } else if (ci[target * CI + IPI_COUNT] == ipiTime[target].length) {
-            ipiTime[target] = Arrays.copyOf(ipiTime[target], ci[target * CI + IPI_COUNT] * 2);
-            ipiWhat[target] = Arrays.copyOf(ipiWhat[target], ci[target * CI + IPI_COUNT] * 2);
+        int count = ci[target * CI + IPI_COUNT];
+        if (count == ipiCap) {
+            growIpiRoom();
         }
-        ipiTime[target][ci[target * CI + IPI_COUNT]] = arrive;
-        ipiWhat[target][ci[target * CI + IPI_COUNT]++] = (handler << Action.SENDER_BITS) | from;
+        ipiTime[target * ipiCap + count] = arrive;
+        ipiWhat[target * ipiCap + count] = (handler << Action.SENDER_BITS) | from;
+        ci[target * CI + IPI_COUNT] = count + 1;
         if (cb[target * CB + PARKED]) {
             wake(target, arrive);
         } else if (target != cur && queue.contains(target) && cl[target * CL + PREEMPT_FROM] != NEVER && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
@@ -670,6 +679,19 @@ public final class Engine implements Events {
                 queue.put(target, take);
             }
         }
+    }
+
+    private void growIpiRoom() {
+        int cap = ipiCap * 2;
+        long[] time = new long[n * cap];
+        int[] what = new int[n * cap];
+        for (int c = 0; c < n; c++) {
+            System.arraycopy(ipiTime, c * ipiCap, time, c * cap, ci[c * CI + IPI_COUNT]);
+            System.arraycopy(ipiWhat, c * ipiCap, what, c * cap, ci[c * CI + IPI_COUNT]);
+        }
+        ipiTime = time;
+        ipiWhat = what;
+        ipiCap = cap;
     }
 
     private void fireTimer() {

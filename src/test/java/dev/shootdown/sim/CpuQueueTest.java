@@ -7,7 +7,7 @@ import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The CPU queue against a sorted set of (time, cpu) pairs, over random puts, moves, pops and removals. */
+/** The CPU queue against a sorted set of (time, cpu) pairs, over random puts, moves (of any CPU, and of the earliest one to a later time), pops and removals. */
 class CpuQueueTest {
     @Test
     void agreesWithASortedSetOverRandomOperations() {
@@ -30,6 +30,16 @@ class CpuQueueTest {
                     in[c] = true;
                     reference.add(new long[] {t, c});
                     queue.put(c, t);
+                } else if (what < 7) {
+                    // The stepping CPU's move: the earliest one, to a later time (moveTop).
+                    if (!reference.isEmpty()) {
+                        long[] first = reference.pollFirst();
+                        int top = (int) first[1];
+                        long t = first[0] + random.nextInt(20);
+                        at[top] = t;
+                        reference.add(new long[] {t, top});
+                        queue.moveTop(top, t);
+                    }
                 } else if (what < 8) {
                     if (!reference.isEmpty()) {
                         long[] first = reference.pollFirst();
