@@ -119,7 +119,7 @@ public final class Machine {
         System.arraycopy(program.initialFrames(), 0, s, layout.frameBase, program.frames());
         for (int c = 0; c < cpus; c++) {
             runLocals(s, c, layout.cpu(c));
-            clearDead(s, layout.cpu(c));
+            clearDead(s, c, layout.cpu(c));
         }
         return s;
     }
@@ -664,7 +664,7 @@ public final class Machine {
             say("interrupt: " + handlers[h].name() + " from cpu" + from);
         }
         runLocals(s, c, b);
-        clearDead(s, b);
+        clearDead(s, c, b);
     }
 
     private void step(int[] s, int c, int b, int victim) {
@@ -692,7 +692,7 @@ public final class Machine {
         }
         if (violation < 0) {
             runLocals(s, c, b);
-            clearDead(s, b);
+            clearDead(s, c, b);
         }
     }
 
@@ -705,11 +705,11 @@ public final class Machine {
     }
 
     /** Zeroes the frame slots no longer read from where the CPU now rests (see {@link Liveness}). */
-    private void clearDead(int[] s, int b) {
+    private void clearDead(int[] s, int c, int b) {
         if (!canonicalFrames) {
             return;
         }
-        Code code = code(s, b);
+        Code code = code(s, c, b);
         int pc = s[b + Layout.PC];
         int fr = frame(s, b);
         for (int slot = 0; slot < code.frameSize(); slot++) {
@@ -789,7 +789,8 @@ public final class Machine {
         if (t instanceof Insn.Target.Shared sh) {
             events.on(Event.SHARED_WRITE, c, sh.var(), 0);
         } else if (t instanceof Insn.Target.PerCpu p) {
-            events.on(Event.PERCPU_WRITE, c, p.var(), (at - layout.cpuBase) / layout.stride);
+            // The writer's own variable (the usual case) needs no division to find whose it is.
+            events.on(Event.PERCPU_WRITE, c, p.var(), p.cpu() == null ? c : (at - layout.cpuBase) / layout.stride);
         }
     }
 

@@ -456,7 +456,8 @@ public final class Engine implements Events {
             phase = sdAcc > 0 || observing ? Phase.SHOOTDOWN : userAcc > 0 ? Phase.USER : idleAcc > 0 ? Phase.IDLE : Phase.KERNEL;
         }
         long next = t + dur;
-        boolean nowInHandler = (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0;
+        int flagsNow = s[layout.cpu(c) + Layout.FLAGS];
+        boolean nowInHandler = (flagsNow & Layout.IN_HANDLER) != 0;
         // Back from an interrupt (an IPI handler's return, or a tick) to what it interrupted.
         boolean returned = tick || inHandler && !nowInHandler;
         if (trace != null) {
@@ -485,7 +486,7 @@ public final class Engine implements Events {
             // No tick while idle (CONFIG_NO_HZ_IDLE, the default: Documentation/timers/no_hz.rst); the next comes after.
             cl[c * CL + NEXT_TICK] = Math.max(cl[c * CL + NEXT_TICK], (next / tickPeriod + 1) * tickPeriod);
         }
-        if (cl[c * CL + PREEMPT_FROM] != NEVER && (s[layout.cpu(c) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
+        if (cl[c * CL + PREEMPT_FROM] != NEVER && (flagsNow & Layout.IRQ_ON) != 0) {
             // An IPI already in flight, or a tick (not in idle()), lands inside the interruptible part of this step.
             long at = Math.max(nextInterrupt(c, !idleRun), cl[c * CL + PREEMPT_FROM]);
             if (at < next) {
