@@ -118,7 +118,13 @@ public final class Engine implements Events {
     private int ipiCap = 4;
     private long[] ipiTime;
     private int[] ipiWhat;
-    /** Per state word, the last CPU to write its cache line and the last other CPU to read it, side by side. */
+    // Cache lines are numbered densely: the shared variables, then per CPU its per-CPU variables and its ack
+    // word, then the PTEs. Only those words are lines, so the per-line arrays below hold nothing for the rest of
+    // a CPU's state (its TLB, frames, control words), which keeps a thousand CPUs' engine state small.
+    private final int perCpuLines;
+    private final int cpuLineBase;
+    private final int pteLineBase;
+    /** Per line, the last CPU to write it and the last other CPU to read it, side by side. */
     private final int[] lineHolders;
     private final int[] invalidatedPte;
 
@@ -210,9 +216,13 @@ public final class Engine implements Events {
         queue = new CpuQueue(n);
         ipiTime = new long[n * ipiCap];
         ipiWhat = new int[n * ipiCap];
-        lineHolders = new int[2 * layout.size];
+        perCpuLines = program.perCpu().size() + 1;
+        cpuLineBase = layout.cpuBase;
+        pteLineBase = cpuLineBase + n * perCpuLines;
+        int lines = pteLineBase + Math.max(1, pages);
+        lineHolders = new int[2 * lines];
         Arrays.fill(lineHolders, -1);
-        watchHead = new int[layout.size];
+        watchHead = new int[lines];
         Arrays.fill(watchHead, -1);
         invalidatedPte = new int[n * Math.max(1, pages)];
         for (int c = 0; c < n; c++) {
@@ -651,10 +661,28 @@ public final class Engine implements Events {
     private int readIndex(int kind, int a, int b) {
         return switch (kind) {
             case Event.SHARED_READ -> a;
-            case Event.PERCPU_READ -> layout.cpu(b) + layout.perCpu + a;
-            case Event.PTE_READ -> layout.pteBase + a;
+            case Event.PERCPU_READ -> perCpuLine(b, a);
+            case Event.PTE_READ -> pteLineBase + a;
             default -> -1;
         };
+    }
+
+    private int perCpuLine(int cpu, int var) {
+        return cpuLineBase + cpu * perCpuLines + var;
+    }
+
+    /** The line of CPU {@code cpu}'s ack word (Linux: the csd lock word initiators wait on). */
+    private int ackLine(int cpu) {
+        return cpuLineBase + cpu * perCpuLines + perCpuLines - 1;
+    }
+
+    /** The line of a lock word, given as a state index: a shared or a per-CPU variable (the compiler allows no other). */
+    private int lockLine(int index) {
+        if (index < layout.cpuBase) {
+            return index;
+        }
+        int cpu = (index - layout.cpuBase) / layout.stride;
+        return perCpuLine(cpu, index - layout.cpu(cpu) - layout.perCpu);
     }
 
     // ---------------------------------------------------------------- IPIs and broadcasts
@@ -811,32 +839,33 @@ public final class Engine implements Events {
         long k = cost[kind];
         switch (kind) {
             case Event.SHARED_READ -> acc += k + readLine(a, c);
-            case Event.PERCPU_READ -> acc += k + readLine(layout.cpu(b) + layout.perCpu + a, c);
-            case Event.PTE_READ -> acc += k + readLine(layout.pteBase + a, c);
+            case Event.PERCPU_READ -> acc += k + readLine(perCpuLine(b, a), c);
+            case Event.PTE_READ -> acc += k + readLine(pteLineBase + a, c);
             case Event.SHARED_WRITE -> {
                 acc += k + writeLine(a, c);
                 written(a, stepStart + acc);
             }
             case Event.PERCPU_WRITE -> {
-                int idx = layout.cpu(b) + layout.perCpu + a;
+                int idx = perCpuLine(b, a);
                 acc += k + writeLine(idx, c);
                 written(idx, stepStart + acc);
             }
             case Event.PTE_WRITE, Event.PTE_ATOMIC -> {
-                int idx = layout.pteBase + a;
+                int idx = pteLineBase + a;
                 acc += k + writeLine(idx, c);
                 written(idx, stepStart + acc);
             }
             case Event.LOCK -> {
                 ci[c * CI + LOCKS_HELD] += b == 1 ? 1 : ci[c * CI + LOCKS_HELD] > 0 ? -1 : 0;
-                acc += k + writeLine(a, c);
-                written(a, stepStart + acc);
+                int idx = lockLine(a);
+                acc += k + writeLine(idx, c);
+                written(idx, stepStart + acc);
                 if (b == 0) {
                     wakeLockWaiters(stepStart + acc);
                 }
             }
             case Event.TLB_MISS -> {
-                long walk = k + readLine(layout.pteBase + a, c);
+                long walk = k + readLine(pteLineBase + a, c);
                 acc += walk;
                 userAcc += walk;
                 int at = c * pages + a;
@@ -900,7 +929,7 @@ public final class Engine implements Events {
             case Event.IPI_SEND -> {
                 // Queueing the call locks the initiator's ack word (Linux: the csd lock), which the ack will take away again.
                 openSpan(c, stepStart + acc);
-                long send = k + writeLine(layout.cpu(c) + Layout.ACK_WAIT, c);
+                long send = k + writeLine(ackLine(c), c);
                 acc += send;
                 sdAcc += send;
                 sendIpi(c, a, b, stepStart + acc);
@@ -908,8 +937,7 @@ public final class Engine implements Events {
             case Event.IPI_ENTER, Event.IRET -> acc += k;
             case Event.ACK -> {
                 // The responder's store to the initiator's ack word (Linux: the csd lock word) is a remote write.
-                int idx = layout.cpu(a) + Layout.ACK_WAIT;
-                acc += k + writeLine(idx, c);
+                acc += k + writeLine(ackLine(a), c);
                 long t = stepStart + acc;
                 cb[a * CB + ACK_PENDING] = true;
                 if (cb[a * CB + PARKED]) {
@@ -929,7 +957,7 @@ public final class Engine implements Events {
                 if (cb[c * CB + ACK_PENDING]) {
                     // The wait's last poll reads the ack word the last responder wrote.
                     cb[c * CB + ACK_PENDING] = false;
-                    acc += readLine(layout.cpu(c) + Layout.ACK_WAIT, c);
+                    acc += readLine(ackLine(c), c);
                 }
             }
             default -> acc += k;
