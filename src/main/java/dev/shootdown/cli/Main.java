@@ -18,6 +18,8 @@ public final class Main {
     public static final int INCOMPLETE = 3;
     /** A bug in Shootdown itself (EX_SOFTWARE). */
     public static final int INTERNAL_ERROR = 70;
+    /** Stopped by Ctrl-C: 128 + SIGINT, what the JVM itself exits with when the signal ends it. */
+    public static final int INTERRUPTED = 130;
 
     public static void main(String[] args) {
         int code = run(args);

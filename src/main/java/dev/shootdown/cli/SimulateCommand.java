@@ -1,5 +1,6 @@
 package dev.shootdown.cli;
 
+import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
@@ -22,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Run a protocol under a workload on a timed hardware model and report what it costs.",
@@ -30,7 +33,8 @@ import java.util.concurrent.Callable;
                 "proc flush_batch() (reclaim), optional proc enter_lazy()/leave_lazy() (server).",
                 "Workloads: munmap, tlb_flush2, server, reclaim, or the path of a snippet (.sdw).",
                 "Profiles: skylake, p3, milan, arm64.",
-                "Exit codes: 0 done, 2 bad input."})
+                "A sweep that a failing point or Ctrl-C stops prints the points that finished, marked partial (with --json: keys partial, stop_reason, missing).",
+                "Exit codes: 0 done, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
 final class SimulateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The protocol file (.sd), or the name of a shipped protocol (linux-ipi, invlpgb, dfly-cpusync).")
     String file;
@@ -129,12 +133,41 @@ final class SimulateCommand implements Callable<Integer> {
                 Profiles.byName(p.values().get("profile"));
             }
         }
-        List<SimResult> results = ProgressBar.run("sweep", "points", mine.size(), threads,
-                bar -> Sweep.run(mine, threads, bar.counting(p -> runOne(p.values()))));
-        Map<String, Object> out = SweepReport.json(SweepReport.header(file, workload, axes, shard, all.size()), mine, results);
-        System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
-        System.out.flush();
-        return Main.OK;
+        Map<String, Object> header = SweepReport.header(file, workload, axes, shard, all.size());
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread hook = Interrupts.install(stop, printed);
+        try {
+            Sweep.Outcome<SimResult> o = ProgressBar.run("sweep", "points", mine.size(), threads, bar -> {
+                Sweep.Outcome<SimResult> r = Sweep.run(mine, threads, stop, bar.counting(p -> runOne(p.values())));
+                if (!r.complete()) {
+                    bar.stop(r.failure() != null ? "failed" : "interrupted");
+                }
+                return r;
+            });
+            // The finished points are printed whatever stopped the others: nothing computed is lost.
+            Map<String, Object> out = SweepReport.json(header, SweepReport.runs(o.finished(), o.results()), o.missing(), stopReason(o));
+            System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
+            System.out.flush();
+            if (o.failure() != null) {
+                throw o.failure().error();
+            }
+            return o.complete() ? Main.OK : Main.INTERRUPTED;
+        } finally {
+            printed.countDown();
+            Interrupts.uninstall(hook);
+        }
+    }
+
+    private static String stopReason(Sweep.Outcome<?> o) {
+        if (o.failure() == null) {
+            return o.interrupted() ? "interrupted" : null;
+        }
+        RuntimeException e = o.failure().error();
+        StringBuilder point = new StringBuilder();
+        o.failure().point().values().forEach((k, v) -> point.append(point.isEmpty() ? "" : " ").append(k).append('=').append(v));
+        return "point " + o.failure().point().index() + " (" + point + ") failed: "
+                + (e instanceof UserError || e instanceof CompileError ? e.getMessage() : "internal error: " + e);
     }
 
     private static int integer(String name, String v) {

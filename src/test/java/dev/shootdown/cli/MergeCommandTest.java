@@ -14,8 +14,12 @@ class MergeCommandTest {
     static final String[] SWEEP = {"simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005", "--sweep", "cpus=2,3,4", "--json"};
 
     static String[] with(String... more) {
-        String[] a = java.util.Arrays.copyOf(SWEEP, SWEEP.length + more.length);
-        System.arraycopy(more, 0, a, SWEEP.length, more.length);
+        return plus(SWEEP, more);
+    }
+
+    static String[] plus(String[] args, String... more) {
+        String[] a = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, a, args.length, more.length);
         return a;
     }
 

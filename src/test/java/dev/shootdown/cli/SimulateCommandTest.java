@@ -76,11 +76,53 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aSweepThatFailsEndsTheBarBeforeTheError() {
+    void aSweepThatFailsEndsTheBarBeforeTheError() throws Exception {
         Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=5000", "--json");
         assertThat(o.code()).isEqualTo(2);
-        assertThat(o.out()).isEmpty();
+        assertThat(new ObjectMapper().readTree(o.out()).get("runs")).as("nothing finished").isEmpty();
         assertThat(o.err()).matches("(?s)\rsweep \\[-{20}\\] 0/1 points.*  failed *\nshootdown: --cpus must be between 1 and 1024 \\(got 5000\\)\n");
+    }
+
+    /** Point 1 of this sweep fails (not a number); on one thread point 0 has finished by then and point 2 never starts. */
+    static final String[] FAILING_SWEEP = {"simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005",
+            "--sweep", "user_cycles=1000,abc,2000", "--threads", "1"};
+
+    @Test
+    void aFailingPointStillPrintsTheFinishedPointsMarkedPartial() throws Exception {
+        Out o = run(MergeCommandTest.plus(FAILING_SWEEP, "--json"));
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).matches("(?s).*\\] 1/3 points  \\d+:\\d\\d elapsed  failed *\nshootdown: workload parameter user_cycles=abc: expected a whole number\n");
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        assertThat(j.get("partial").asBoolean()).isTrue();
+        assertThat(j.get("stop_reason").asText()).isEqualTo("point 1 (user_cycles=abc) failed: workload parameter user_cycles=abc: expected a whole number");
+        assertThat(j.get("runs")).hasSize(1);
+        assertThat(j.get("runs").get(0).get("index").asInt()).isZero();
+        assertThat(j.get("missing")).extracting(m -> m.get("index").asInt()).containsExactly(1, 2);
+        assertThat(j.get("missing").get(1).get("point").get("user_cycles").asText()).isEqualTo("2000");
+        // The finished point is the real run: the same metrics as that point run on its own.
+        Out alone = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005", "--param", "user_cycles=1000", "--json");
+        assertThat(j.get("runs").get(0).get("result").get("metrics")).isEqualTo(new ObjectMapper().readTree(alone.out()).get("metrics"));
+    }
+
+    @Test
+    void aFailingPointStillPrintsTheFinishedRowsOfTheTable() {
+        Out o = run(FAILING_SWEEP);
+        assertThat(o.code()).isEqualTo(2);
+        List<String> lines = o.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("linux-ipi: workload munmap on skylake, 1 of 3 points");
+        assertThat(lines.get(3)).matches(" +0 +1000 +\\d+\\.\\d{3} .*%");
+        assertThat(lines.get(4)).matches(" +1 +abc +not run");
+        assertThat(lines.get(5)).matches(" +2 +2000 +not run");
+        assertThat(lines.get(7)).isEqualTo("partial: 2 points not run (point 1 (user_cycles=abc) failed: workload parameter user_cycles=abc: expected a whole number)");
+    }
+
+    @Test
+    void aCompleteSweepHasNoPartialKeys() throws Exception {
+        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,3", "--json");
+        assertThat(o.code()).isZero();
+        List<String> keys = new java.util.ArrayList<>();
+        new ObjectMapper().readTree(o.out()).fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("sweep", "runs");
     }
 
     @Test
