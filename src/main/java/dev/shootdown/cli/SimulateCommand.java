@@ -11,7 +11,6 @@ import dev.shootdown.sim.SimOptions;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.Simulation;
 import dev.shootdown.sim.Sweep;
-import dev.shootdown.sim.Workload;
 import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,8 +97,18 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace) {
+        RunOptions o = options(point);
+        return Simulation.run(Protocols.load(file), Workloads.byName(workload), o.params(), o.cpus(), o.profile(),
+                new SimOptions(o.seconds(), o.seed(), trace, o.tickHz()));
+    }
+
+    /** What one run uses: the command's options with a sweep point's values in their place. */
+    private record RunOptions(int cpus, long seed, double seconds, Profile profile, double tickHz, Map<String, String> params) {}
+
+    /** The options of the run at {@code point}, checked: a bad value is a user error before anything runs. */
+    private RunOptions options(Map<String, String> point) {
         int n = point.containsKey("cpus") ? integer("cpus", point.get("cpus")) : cpus;
-        long s = point.containsKey("seed") ? integer("seed", point.get("seed")) : seed;
+        long s = point.containsKey("seed") ? whole("seed", point.get("seed")) : seed;
         double t = point.containsKey("seconds") ? decimal("seconds", point.get("seconds")) : seconds;
         String prof = point.getOrDefault("profile", profile);
         double hz = point.containsKey("tick_hz") ? decimal("tick_hz", point.get("tick_hz")) : tickHz;
@@ -118,21 +127,19 @@ final class SimulateCommand implements Callable<Integer> {
                 wp.put(e.getKey(), e.getValue());
             }
         }
-        Profile p = Profiles.byName(prof);
-        Workload w = Workloads.byName(workload);
-        return Simulation.run(Protocols.load(file), w, wp, n, p, new SimOptions(t, s, trace, hz));
+        return new RunOptions(n, s, t, Profiles.byName(prof), hz, wp);
     }
 
     private Integer sweep() {
         Map<String, List<String>> axes = Sweep.axes(sweep.isEmpty() ? List.of("cpus=" + cpus) : sweep);
         List<Sweep.Point> all = Sweep.points(axes);
         List<Sweep.Point> mine = Sweep.shard(all, shard);
-        // Check every point's options before the first long run.
+        // Check every point's options, the protocol and the workload before the first long run: a typo costs no run.
         for (Sweep.Point p : mine) {
-            if (p.values().containsKey("profile")) {
-                Profiles.byName(p.values().get("profile"));
-            }
+            options(p.values());
         }
+        Protocols.load(file);
+        Workloads.byName(workload);
         Map<String, Object> header = SweepReport.header(file, workload, axes, shard, all.size());
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch printed = new CountDownLatch(1);
@@ -173,6 +180,14 @@ final class SimulateCommand implements Callable<Integer> {
     private static int integer(String name, String v) {
         try {
             return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UserError(name + "=" + v + ": expected a whole number");
+        }
+    }
+
+    private static long whole(String name, String v) {
+        try {
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new UserError(name + "=" + v + ": expected a whole number");
         }

@@ -76,11 +76,14 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aSweepThatFailsEndsTheBarBeforeTheError() throws Exception {
-        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=5000", "--json");
+    void aBadPointValueIsAnErrorBeforeAnyPointRuns() {
+        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,5000", "--json");
         assertThat(o.code()).isEqualTo(2);
-        assertThat(new ObjectMapper().readTree(o.out()).get("runs")).as("nothing finished").isEmpty();
-        assertThat(o.err()).matches("(?s)\rsweep \\[-{20}\\] 0/1 points.*  failed *\nshootdown: --cpus must be between 1 and 1024 \\(got 5000\\)\n");
+        assertThat(o.out()).isEmpty();
+        assertThat(o.err()).isEqualTo("shootdown: --cpus must be between 1 and 1024 (got 5000)\n");
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--sweep", "seed=1,x").err()).isEqualTo("shootdown: seed=x: expected a whole number\n");
+        // A seed axis takes what --seed takes.
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0002", "--sweep", "seed=4294967296").code()).isZero();
     }
 
     /** Point 1 of this sweep fails (not a number); on one thread point 0 has finished by then and point 2 never starts. */
