@@ -17,7 +17,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,9 +142,9 @@ final class SimulateCommand implements Callable<Integer> {
         for (Sweep.Point p : mine) {
             options(p.values());
         }
-        Protocols.load(file);
-        Workloads.byName(workload);
-        Map<String, Object> header = SweepReport.header(file, workload, axes, shard, all.size());
+        String protocolText = Protocols.load(file).text();
+        String workloadText = Workloads.text(Workloads.byName(workload));
+        Map<String, Object> header = SweepReport.header(file, workload, axes, shard, all.size(), shared(axes, protocolText, workloadText));
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch printed = new CountDownLatch(1);
         Thread hook = Interrupts.install(stop, printed);
@@ -163,6 +167,40 @@ final class SimulateCommand implements Callable<Integer> {
         } finally {
             printed.countDown();
             Interrupts.uninstall(hook);
+        }
+    }
+
+    /** What every point of the sweep shares: the options no axis overrides, and digests of the protocol and workload texts. */
+    private Map<String, Object> shared(Map<String, List<String>> axes, String protocolText, String workloadText) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        if (!axes.containsKey("cpus")) {
+            h.put("cpus", cpus);
+        }
+        if (!axes.containsKey("profile")) {
+            h.put("profile", Profiles.byName(profile).name());
+        }
+        if (!axes.containsKey("seconds")) {
+            h.put("seconds", seconds);
+        }
+        if (!axes.containsKey("seed")) {
+            h.put("seed", seed);
+        }
+        if (!axes.containsKey("tick_hz")) {
+            h.put("tick_hz", tickHz);
+        }
+        Map<String, String> fixed = new LinkedHashMap<>(params);
+        fixed.keySet().removeAll(axes.keySet());
+        h.put("params", fixed);
+        h.put("protocol_sha256", sha256(protocolText));
+        h.put("workload_sha256", sha256(workloadText));
+        return h;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

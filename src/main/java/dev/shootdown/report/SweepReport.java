@@ -17,13 +17,19 @@ import java.util.Map;
 public final class SweepReport {
     private SweepReport() {}
 
-    public static Map<String, Object> header(String file, String workload, Map<String, List<String>> axes, String shard, int total) {
+    /**
+     * The sweep's header: what it sweeps, then {@code options}, every other input its runs share (the
+     * options no axis overrides, digests of the protocol and workload texts), so that {@code merge}
+     * can tell shards of one sweep from shards of another.
+     */
+    public static Map<String, Object> header(String file, String workload, Map<String, List<String>> axes, String shard, int total, Map<String, Object> options) {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("file", file);
         h.put("workload", workload);
         h.put("axes", axes);
         h.put("shard", shard);
         h.put("points_total", total);
+        h.putAll(options);
         return h;
     }
 

@@ -72,24 +72,40 @@ public final class Sweep {
         return out;
     }
 
+    /** Shard {@code k} of {@code n} (1-based), written "k/n": the points with index % n == k - 1. A whole sweep is 1/1. */
+    public record Shard(int k, int n) {
+        public static final Shard WHOLE = new Shard(1, 1);
+
+        /** Parses "k/n"; null is the whole sweep. */
+        public static Shard parse(String spec) {
+            if (spec == null) {
+                return WHOLE;
+            }
+            String[] kn = spec.split("/");
+            int k;
+            int n;
+            try {
+                k = Integer.parseInt(kn[0]);
+                n = Integer.parseInt(kn[1]);
+            } catch (RuntimeException e) {
+                throw new UserError("--shard " + spec + ": expected K/N, e.g. 1/4");
+            }
+            if (kn.length != 2 || n < 1 || k < 1 || k > n) {
+                throw new UserError("--shard " + spec + ": expected K/N with 1 <= K <= N");
+            }
+            return new Shard(k, n);
+        }
+
+        @Override
+        public String toString() {
+            return k + "/" + n;
+        }
+    }
+
     /** The points of shard {@code k} of {@code n} (1-based), written "k/n". */
     public static List<Point> shard(List<Point> points, String spec) {
-        if (spec == null) {
-            return points;
-        }
-        String[] kn = spec.split("/");
-        int k;
-        int n;
-        try {
-            k = Integer.parseInt(kn[0]);
-            n = Integer.parseInt(kn[1]);
-        } catch (RuntimeException e) {
-            throw new UserError("--shard " + spec + ": expected K/N, e.g. 1/4");
-        }
-        if (kn.length != 2 || n < 1 || k < 1 || k > n) {
-            throw new UserError("--shard " + spec + ": expected K/N with 1 <= K <= N");
-        }
-        return points.stream().filter(p -> p.index() % n == k - 1).toList();
+        Shard s = Shard.parse(spec);
+        return points.stream().filter(p -> p.index() % s.n() == s.k() - 1).toList();
     }
 
     /**
