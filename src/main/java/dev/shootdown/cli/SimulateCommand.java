@@ -15,6 +15,7 @@ import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "A sweep that a failing point or Ctrl-C stops prints the points that finished, marked partial (with --json: keys partial, stop_reason, missing).",
                 "Exit codes: 0 done, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
 final class SimulateCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "The protocol file (.sd), or the name of a shipped protocol (linux-ipi, invlpgb, dfly-cpusync).")
     String file;
 
@@ -149,7 +153,7 @@ final class SimulateCommand implements Callable<Integer> {
         CountDownLatch printed = new CountDownLatch(1);
         Thread hook = Interrupts.install(stop, printed);
         try {
-            Sweep.Outcome<SimResult> o = ProgressBar.run("sweep", "points", mine.size(), threads, bar -> {
+            Sweep.Outcome<SimResult> o = ProgressBar.run(main.stderrTerminal(), "sweep", "points", mine.size(), threads, bar -> {
                 Sweep.Outcome<SimResult> r = Sweep.run(mine, threads, stop, bar.counting(p -> runOne(p.values())));
                 if (!r.complete()) {
                     bar.stop(r.failure() != null ? "failed" : "interrupted");

@@ -13,7 +13,12 @@ class SimulateCommandTest {
 
     /** One CLI run, through the same capture as {@link MainTest#run}. */
     static Out run(String... args) {
-        MainTest.Run r = MainTest.run(args);
+        return run(false, args);
+    }
+
+    /** One CLI run, as if stderr were a terminal ({@code stderrTerminal}) or not. */
+    static Out run(boolean stderrTerminal, String... args) {
+        MainTest.Run r = MainTest.run(stderrTerminal, args);
         return new Out(r.exit(), r.out(), r.err());
     }
 
@@ -67,12 +72,27 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aSweepDrawsAProgressBarOnStderrAndEndsItsLine() throws Exception {
-        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,3,4", "--threads", "2", "--json");
+    void onATerminalASweepDrawsAProgressBarOnStderrAndEndsItsLine() throws Exception {
+        Out o = run(true, "simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,3,4", "--threads", "2", "--json");
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(new ObjectMapper().readTree(o.out()).get("runs")).as("stdout is the JSON alone").hasSize(3);
         assertThat(o.err()).startsWith("\rsweep [").endsWith("\n").containsOnlyOnce("\n");
         assertThat(lastDraw(o.err())).matches("sweep \\[#{20}\\] 3/3 points  \\d+:\\d\\d elapsed");
+    }
+
+    @Test
+    void withoutATerminalASweepPrintsALinePerFinishedPoint() throws Exception {
+        Out o = run(false, "simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,3,4", "--threads", "2", "--json");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(new ObjectMapper().readTree(o.out()).get("runs")).as("stdout is the JSON alone").hasSize(3);
+        assertThat(o.err()).doesNotContain("\r", "[");
+        List<String> lines = o.err().lines().toList();
+        String line = "sweep: %d/3 points done, \\d+:\\d\\d elapsed";
+        assertThat(lines.get(0)).matches(line.formatted(1));
+        assertThat(lines.get(1)).matches(line.formatted(2));
+        assertThat(lines.get(2)).matches(line.formatted(3));
+        // The final status line, unless it says what the last point's line said.
+        assertThat(lines.subList(3, lines.size())).allMatch(l -> l.matches(line.formatted(3))).hasSizeLessThanOrEqualTo(1);
     }
 
     @Test
@@ -94,7 +114,8 @@ class SimulateCommandTest {
     void aFailingPointStillPrintsTheFinishedPointsMarkedPartial() throws Exception {
         Out o = run(MergeCommandTest.plus(FAILING_SWEEP, "--json"));
         assertThat(o.code()).isEqualTo(2);
-        assertThat(o.err()).matches("(?s).*\\] 1/3 points  \\d+:\\d\\d elapsed  failed *\nshootdown: workload parameter user_cycles=abc: expected a whole number\n");
+        assertThat(o.err()).matches("sweep: 1/3 points done, \\d+:\\d\\d elapsed\nsweep: 1/3 points done, \\d+:\\d\\d elapsed, failed\n"
+                + "shootdown: workload parameter user_cycles=abc: expected a whole number\n");
         JsonNode j = new ObjectMapper().readTree(o.out());
         assertThat(j.get("partial").asBoolean()).isTrue();
         assertThat(j.get("stop_reason").asText()).isEqualTo("point 1 (user_cycles=abc) failed: workload parameter user_cycles=abc: expected a whole number");
