@@ -18,6 +18,19 @@ public final class Main {
     public static final int INCOMPLETE = 3;
     /** A bug in Shootdown itself (EX_SOFTWARE). */
     public static final int INTERNAL_ERROR = 70;
+    /** Stopped by Ctrl-C: 128 + SIGINT, what the JVM itself exits with when the signal ends it. */
+    public static final int INTERRUPTED = 130;
+
+    /** Whether stderr is a terminal: the progress bar is drawn only there (one line per finished piece elsewhere). */
+    private final boolean stderrTerminal;
+
+    private Main(boolean stderrTerminal) {
+        this.stderrTerminal = stderrTerminal;
+    }
+
+    boolean stderrTerminal() {
+        return stderrTerminal;
+    }
 
     public static void main(String[] args) {
         int code = run(args);
@@ -27,7 +40,12 @@ public final class Main {
     }
 
     public static int run(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(args, StderrTerminal.detect());
+    }
+
+    /** A run as if stderr were a terminal or not, whatever it is: what tests use. */
+    static int run(String[] args, boolean stderrTerminal) {
+        CommandLine cli = new CommandLine(new Main(stderrTerminal));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CompileError ce) {
                 System.err.println(ce.render());

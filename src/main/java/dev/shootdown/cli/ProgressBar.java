@@ -7,20 +7,24 @@ import java.util.function.LongSupplier;
 
 /**
  * A progress bar on stderr for work done in pieces on a pool (a sweep's points, the runs of
- * {@code reproduce}): one line redrawn with \r,
+ * {@code reproduce}): on a terminal, one line redrawn with \r,
  * {@code sweep [######--------------] 12/40 points  2 running  0:41 elapsed  ETA 1:22}.
  *
  * <p>The ETA is the work left (the mean time of a finished piece times the pieces left, less what the
  * running ones have done so far) spread over the threads that will run it. The line is redrawn only
  * when its text changes, at most every 100 ms; {@link #end} draws it complete and ends it with a
  * newline, {@link #stop} ends it saying why (an error, Ctrl-C). After either, it draws nothing more.
- * Thread-safe: pieces start and finish on the pool's threads.
+ *
+ * <p>When stderr is not a terminal (a CI log, a file) redrawing would pile every frame onto one line,
+ * so the bar instead prints a plain line per finished piece, {@code sweep: 12/40 points done, 0:41 elapsed},
+ * and the final status line. Thread-safe: pieces start and finish on the pool's threads.
  */
 final class ProgressBar {
     static final int WIDTH = 20;
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final PrintStream err;
+    private final boolean terminal;
     private final String label;
     private final String unit;
     private final int total;
@@ -31,14 +35,19 @@ final class ProgressBar {
     private int running;
     private long doneNanos;
     private long runningStarts;
+    /** The text last drawn on the terminal, or the last plain line printed. */
     private String shown = "";
     private long shownAt;
     private boolean ended;
     private Thread ticker;
 
-    /** A bar named {@code label} for {@code total} pieces called {@code unit} ("points"), run on {@code threads}; {@code nanos} is the clock. */
-    ProgressBar(PrintStream err, String label, String unit, int total, int threads, LongSupplier nanos) {
+    /**
+     * A bar named {@code label} for {@code total} pieces called {@code unit} ("points"), run on {@code threads}; {@code nanos} is the clock;
+     * drawn with \r on a {@code terminal}, as plain lines otherwise.
+     */
+    ProgressBar(PrintStream err, boolean terminal, String label, String unit, int total, int threads, LongSupplier nanos) {
         this.err = err;
+        this.terminal = terminal;
         this.label = label;
         this.unit = unit;
         this.total = total;
@@ -48,13 +57,15 @@ final class ProgressBar {
     }
 
     /**
-     * Runs {@code work} under a bar on System.err that ticks while it runs, ends when it returns and
-     * says "failed" if it throws or "interrupted" on Ctrl-C.
+     * Runs {@code work} under a bar on System.err ({@code terminal}: whether it is one) that ticks
+     * while it runs, ends when it returns and says "failed" if it throws or "interrupted" on Ctrl-C.
      */
-    static <R> R run(String label, String unit, int total, int threads, Function<ProgressBar, R> work) {
-        ProgressBar bar = new ProgressBar(System.err, label, unit, total, threads, System::nanoTime);
+    static <R> R run(boolean terminal, String label, String unit, int total, int threads, Function<ProgressBar, R> work) {
+        ProgressBar bar = new ProgressBar(System.err, terminal, label, unit, total, threads, System::nanoTime);
         Thread hook = Interrupts.onExit(() -> bar.stop("interrupted"));
-        bar.startTicking();
+        if (terminal) {
+            bar.startTicking();
+        }
         try {
             R r = work.apply(bar);
             bar.end();
@@ -98,7 +109,11 @@ final class ProgressBar {
             done++;
             doneNanos += now - since;
         }
-        redraw(now);
+        if (terminal) {
+            redraw(now);
+        } else if (ok && !ended) {
+            println(plain(now, ""));
+        }
     }
 
     /** Redraws if the text changed (the elapsed time moves on its own): what the ticker calls. */
@@ -124,15 +139,15 @@ final class ProgressBar {
 
     /** Draws the final line (the bar as it stands, the elapsed time) and a newline. */
     synchronized void end() {
-        finish("");
+        finish(null);
     }
 
     /** Ends the line as it stands, followed by {@code why} ("interrupted", "failed"), so what comes next starts on a line of its own. */
     synchronized void stop(String why) {
-        finish("  " + why);
+        finish(why);
     }
 
-    private void finish(String suffix) {
+    private void finish(String why) {
         if (ended) {
             return;
         }
@@ -140,7 +155,14 @@ final class ProgressBar {
         if (ticker != null) {
             ticker.interrupt();
         }
-        String text = text(nanos.getAsLong(), true) + suffix;
+        if (!terminal) {
+            String line = plain(nanos.getAsLong(), why == null ? "" : ", " + why);
+            if (!line.equals(shown)) {
+                println(line);
+            }
+            return;
+        }
+        String text = text(nanos.getAsLong(), true) + (why == null ? "" : "  " + why);
         if (!text.equals(shown)) {
             draw(text);
         }
@@ -149,7 +171,7 @@ final class ProgressBar {
     }
 
     private void redraw(long now) {
-        if (ended) {
+        if (ended || !terminal) {
             return;
         }
         String text = text(now, false);
@@ -165,6 +187,18 @@ final class ProgressBar {
     private void draw(String text) {
         err.print("\r" + text + " ".repeat(Math.max(0, shown.length() - text.length())));
         shown = text;
+    }
+
+    /** Prints a plain line (stderr is not a terminal). */
+    private void println(String line) {
+        err.println(line);
+        err.flush();
+        shown = line;
+    }
+
+    /** The plain line at {@code now}: {@code sweep: 12/40 points done, 0:41 elapsed}, then {@code suffix}. */
+    String plain(long now, String suffix) {
+        return label + ": " + done + "/" + total + " " + unit + " done, " + duration(now - start) + " elapsed" + suffix;
     }
 
     /** The line at {@code now}; a final one shows no running pieces and no ETA. */

@@ -10,6 +10,7 @@ import dev.shootdown.sim.Sweep;
 import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,9 @@ import java.util.concurrent.Callable;
         description = {"Run the built-in experiments and print published against simulated figures.",
                 "Published values come from their sources; simulated ones emerge from the cost profiles. Exit 0 whatever agrees."})
 final class ReproduceCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Option(names = "--json", description = "Print {\\\"rows\\\": [{source, metric, published, simulated, tolerance, within}]}.")
     boolean json;
 
@@ -47,7 +51,7 @@ final class ReproduceCommand implements Callable<Integer> {
         for (int i = 0; i < distinct.size(); i++) {
             points.add(new Sweep.Point(i, Map.of()));
         }
-        List<SimResult> results = ProgressBar.run("reproduce", "runs", points.size(), threads, bar -> Sweep.run(points, threads, bar.counting(p -> {
+        List<SimResult> results = ProgressBar.run(main.stderrTerminal(), "reproduce", "runs", points.size(), threads, bar -> Sweep.run(points, threads, bar.counting(p -> {
             Experiments.Experiment e = distinct.get(p.index());
             return Simulation.run(Protocols.load(e.protocol()), Workloads.byName(e.workload()), e.params(), e.cpus(), Profiles.byName(e.profile()),
                     SimOptions.of(e.seconds(), seed));

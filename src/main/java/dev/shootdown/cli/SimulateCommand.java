@@ -1,5 +1,6 @@
 package dev.shootdown.cli;
 
+import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
@@ -10,18 +11,24 @@ import dev.shootdown.sim.SimOptions;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.Simulation;
 import dev.shootdown.sim.Sweep;
-import dev.shootdown.sim.Workload;
 import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Run a protocol under a workload on a timed hardware model and report what it costs.",
@@ -30,8 +37,12 @@ import java.util.concurrent.Callable;
                 "proc flush_batch() (reclaim), optional proc enter_lazy()/leave_lazy() (server).",
                 "Workloads: munmap, tlb_flush2, server, reclaim, or the path of a snippet (.sdw).",
                 "Profiles: skylake, p3, milan, arm64.",
-                "Exit codes: 0 done, 2 bad input."})
+                "A sweep that a failing point or Ctrl-C stops prints the points that finished, marked partial (with --json: keys partial, stop_reason, missing).",
+                "Exit codes: 0 done, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
 final class SimulateCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "The protocol file (.sd), or the name of a shipped protocol (linux-ipi, invlpgb, dfly-cpusync).")
     String file;
 
@@ -94,8 +105,18 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace) {
+        RunOptions o = options(point);
+        return Simulation.run(Protocols.load(file), Workloads.byName(workload), o.params(), o.cpus(), o.profile(),
+                new SimOptions(o.seconds(), o.seed(), trace, o.tickHz()));
+    }
+
+    /** What one run uses: the command's options with a sweep point's values in their place. */
+    private record RunOptions(int cpus, long seed, double seconds, Profile profile, double tickHz, Map<String, String> params) {}
+
+    /** The options of the run at {@code point}, checked: a bad value is a user error before anything runs. */
+    private RunOptions options(Map<String, String> point) {
         int n = point.containsKey("cpus") ? integer("cpus", point.get("cpus")) : cpus;
-        long s = point.containsKey("seed") ? integer("seed", point.get("seed")) : seed;
+        long s = point.containsKey("seed") ? whole("seed", point.get("seed")) : seed;
         double t = point.containsKey("seconds") ? decimal("seconds", point.get("seconds")) : seconds;
         String prof = point.getOrDefault("profile", profile);
         double hz = point.containsKey("tick_hz") ? decimal("tick_hz", point.get("tick_hz")) : tickHz;
@@ -114,32 +135,101 @@ final class SimulateCommand implements Callable<Integer> {
                 wp.put(e.getKey(), e.getValue());
             }
         }
-        Profile p = Profiles.byName(prof);
-        Workload w = Workloads.byName(workload);
-        return Simulation.run(Protocols.load(file), w, wp, n, p, new SimOptions(t, s, trace, hz));
+        return new RunOptions(n, s, t, Profiles.byName(prof), hz, wp);
     }
 
     private Integer sweep() {
         Map<String, List<String>> axes = Sweep.axes(sweep.isEmpty() ? List.of("cpus=" + cpus) : sweep);
         List<Sweep.Point> all = Sweep.points(axes);
         List<Sweep.Point> mine = Sweep.shard(all, shard);
-        // Check every point's options before the first long run.
+        // Check every point's options, the protocol and the workload before the first long run: a typo costs no run.
         for (Sweep.Point p : mine) {
-            if (p.values().containsKey("profile")) {
-                Profiles.byName(p.values().get("profile"));
-            }
+            options(p.values());
         }
-        List<SimResult> results = ProgressBar.run("sweep", "points", mine.size(), threads,
-                bar -> Sweep.run(mine, threads, bar.counting(p -> runOne(p.values()))));
-        Map<String, Object> out = SweepReport.json(SweepReport.header(file, workload, axes, shard, all.size()), mine, results);
-        System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
-        System.out.flush();
-        return Main.OK;
+        String protocolText = Protocols.load(file).text();
+        String workloadText = Workloads.text(Workloads.byName(workload));
+        Map<String, Object> header = SweepReport.header(file, workload, axes, shard, all.size(), shared(axes, protocolText, workloadText));
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread hook = Interrupts.install(stop, printed);
+        try {
+            Sweep.Outcome<SimResult> o = ProgressBar.run(main.stderrTerminal(), "sweep", "points", mine.size(), threads, bar -> {
+                Sweep.Outcome<SimResult> r = Sweep.run(mine, threads, stop, bar.counting(p -> runOne(p.values())));
+                if (!r.complete()) {
+                    bar.stop(r.failure() != null ? "failed" : "interrupted");
+                }
+                return r;
+            });
+            // The finished points are printed whatever stopped the others: nothing computed is lost.
+            Map<String, Object> out = SweepReport.json(header, SweepReport.runs(o.finished(), o.results()), o.missing(), stopReason(o));
+            System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
+            System.out.flush();
+            if (o.failure() != null) {
+                throw o.failure().error();
+            }
+            return o.complete() ? Main.OK : Main.INTERRUPTED;
+        } finally {
+            printed.countDown();
+            Interrupts.uninstall(hook);
+        }
+    }
+
+    /** What every point of the sweep shares: the options no axis overrides, and digests of the protocol and workload texts. */
+    private Map<String, Object> shared(Map<String, List<String>> axes, String protocolText, String workloadText) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        if (!axes.containsKey("cpus")) {
+            h.put("cpus", cpus);
+        }
+        if (!axes.containsKey("profile")) {
+            h.put("profile", Profiles.byName(profile).name());
+        }
+        if (!axes.containsKey("seconds")) {
+            h.put("seconds", seconds);
+        }
+        if (!axes.containsKey("seed")) {
+            h.put("seed", seed);
+        }
+        if (!axes.containsKey("tick_hz")) {
+            h.put("tick_hz", tickHz);
+        }
+        Map<String, String> fixed = new LinkedHashMap<>(params);
+        fixed.keySet().removeAll(axes.keySet());
+        h.put("params", fixed);
+        h.put("protocol_sha256", sha256(protocolText));
+        h.put("workload_sha256", sha256(workloadText));
+        return h;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static String stopReason(Sweep.Outcome<?> o) {
+        if (o.failure() == null) {
+            return o.interrupted() ? "interrupted" : null;
+        }
+        RuntimeException e = o.failure().error();
+        StringBuilder point = new StringBuilder();
+        o.failure().point().values().forEach((k, v) -> point.append(point.isEmpty() ? "" : " ").append(k).append('=').append(v));
+        return "point " + o.failure().point().index() + " (" + point + ") failed: "
+                + (e instanceof UserError || e instanceof CompileError ? e.getMessage() : "internal error: " + e);
     }
 
     private static int integer(String name, String v) {
         try {
             return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UserError(name + "=" + v + ": expected a whole number");
+        }
+    }
+
+    private static long whole(String name, String v) {
+        try {
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new UserError(name + "=" + v + ": expected a whole number");
         }

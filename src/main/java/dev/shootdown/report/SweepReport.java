@@ -4,26 +4,37 @@ import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.Sweep;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A sweep's results: {"sweep": {file, workload, axes, shard, points_total}, "runs": [{index, point, result}]}, and a table. */
+/**
+ * A sweep's results: {"sweep": {file, workload, axes, shard, points_total}, "runs": [{index, point, result}]}, with
+ * {@code partial}, {@code stop_reason} and {@code missing} when points are lacking; and a table.
+ */
 public final class SweepReport {
     private SweepReport() {}
 
-    public static Map<String, Object> header(String file, String workload, Map<String, List<String>> axes, String shard, int total) {
+    /**
+     * The sweep's header: what it sweeps, then {@code options}, every other input its runs share (the
+     * options no axis overrides, digests of the protocol and workload texts), so that {@code merge}
+     * can tell shards of one sweep from shards of another.
+     */
+    public static Map<String, Object> header(String file, String workload, Map<String, List<String>> axes, String shard, int total, Map<String, Object> options) {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("file", file);
         h.put("workload", workload);
         h.put("axes", axes);
         h.put("shard", shard);
         h.put("points_total", total);
+        h.putAll(options);
         return h;
     }
 
-    public static Map<String, Object> json(Map<String, Object> header, List<Sweep.Point> points, List<SimResult> results) {
+    /** The runs of the finished points, {index, point, result} each, in the order given. */
+    public static List<Map<String, Object>> runs(List<Sweep.Point> points, List<SimResult> results) {
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             Map<String, Object> run = new LinkedHashMap<>();
@@ -32,9 +43,34 @@ public final class SweepReport {
             run.put("result", SimReport.json(results.get(i)));
             runs.add(run);
         }
+        return runs;
+    }
+
+    /**
+     * A sweep's JSON. One that lacks some of its points (a failure, Ctrl-C, missing shards) also says
+     * {@code "partial": true}, why when known ({@code stop_reason}) and which points it lacks
+     * ({@code "missing": [{index, point}]}); a complete one has none of these keys.
+     */
+    public static Map<String, Object> json(Map<String, Object> header, List<Map<String, Object>> runs, List<Sweep.Point> missing, String stopReason) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sweep", header);
+        if (!missing.isEmpty()) {
+            out.put("partial", true);
+            if (stopReason != null) {
+                out.put("stop_reason", stopReason);
+            }
+        }
         out.put("runs", runs);
+        if (!missing.isEmpty()) {
+            List<Map<String, Object>> points = new ArrayList<>();
+            for (Sweep.Point p : missing) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("index", p.index());
+                m.put("point", p.values());
+                points.add(m);
+            }
+            out.put("missing", points);
+        }
         return out;
     }
 
@@ -56,16 +92,29 @@ public final class SweepReport {
         }
         head.append(String.format(Locale.ROOT, " %10s %10s %10s %14s %14s %9s", "p50_us", "p99_us", "max_us", "ipis/s", "ops/s", "sd_share"));
         out.append(head).append('\n');
-        for (Map<String, Object> run : runs) {
+        // Points not run sit in index order among the runs, so a partial table shows its holes.
+        List<Map<String, Object>> missing = (List<Map<String, Object>>) sweep.getOrDefault("missing", List.of());
+        List<Map<String, Object>> rows = new ArrayList<>(runs);
+        rows.addAll(missing);
+        rows.sort(Comparator.comparingInt(row -> ((Number) row.get("index")).intValue()));
+        for (Map<String, Object> run : rows) {
             Map<String, Object> point = (Map<String, Object>) run.get("point");
-            Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) run.get("result")).get("metrics");
-            Map<String, Object> lat = (Map<String, Object>) m.get("shootdown_latency_us");
             out.append(String.format(Locale.ROOT, "%5d", ((Number) run.get("index")).intValue()));
             for (String a : axes.keySet()) {
                 out.append(String.format(Locale.ROOT, " %12s", point.get(a)));
             }
+            if (!(run.get("result") instanceof Map<?, ?> result)) {
+                out.append(String.format(Locale.ROOT, " %10s%n", "not run"));
+                continue;
+            }
+            Map<String, Object> m = (Map<String, Object>) result.get("metrics");
+            Map<String, Object> lat = (Map<String, Object>) m.get("shootdown_latency_us");
             out.append(String.format(Locale.ROOT, " %10.3f %10.3f %10.3f %,14.0f %,14.0f %8.1f%%%n", num(lat.get("p50")), num(lat.get("p99")), num(lat.get("max")),
                     num(m.get("ipis_per_second")), num(m.get("throughput_ops_per_second")), 100 * num(m.get("shootdown_cpu_share"))));
+        }
+        if (Boolean.TRUE.equals(sweep.get("partial"))) {
+            out.append(String.format(Locale.ROOT, "%npartial: %d point%s not run%s%n", missing.size(), missing.size() == 1 ? "" : "s",
+                    sweep.get("stop_reason") == null ? "" : " (" + sweep.get("stop_reason") + ")"));
         }
         return out.toString();
     }

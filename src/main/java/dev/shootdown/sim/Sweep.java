@@ -6,10 +6,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -68,51 +72,142 @@ public final class Sweep {
         return out;
     }
 
-    /** The points of shard {@code k} of {@code n} (1-based), written "k/n". */
-    public static List<Point> shard(List<Point> points, String spec) {
-        if (spec == null) {
-            return points;
+    /** Shard {@code k} of {@code n} (1-based), written "k/n": the points with index % n == k - 1. A whole sweep is 1/1. */
+    public record Shard(int k, int n) {
+        public static final Shard WHOLE = new Shard(1, 1);
+
+        /** Parses "k/n"; null is the whole sweep. */
+        public static Shard parse(String spec) {
+            if (spec == null) {
+                return WHOLE;
+            }
+            String[] kn = spec.split("/");
+            int k;
+            int n;
+            try {
+                k = Integer.parseInt(kn[0]);
+                n = Integer.parseInt(kn[1]);
+            } catch (RuntimeException e) {
+                throw new UserError("--shard " + spec + ": expected K/N, e.g. 1/4");
+            }
+            if (kn.length != 2 || n < 1 || k < 1 || k > n) {
+                throw new UserError("--shard " + spec + ": expected K/N with 1 <= K <= N");
+            }
+            return new Shard(k, n);
         }
-        String[] kn = spec.split("/");
-        int k;
-        int n;
-        try {
-            k = Integer.parseInt(kn[0]);
-            n = Integer.parseInt(kn[1]);
-        } catch (RuntimeException e) {
-            throw new UserError("--shard " + spec + ": expected K/N, e.g. 1/4");
+
+        @Override
+        public String toString() {
+            return k + "/" + n;
         }
-        if (kn.length != 2 || n < 1 || k < 1 || k > n) {
-            throw new UserError("--shard " + spec + ": expected K/N with 1 <= K <= N");
-        }
-        return points.stream().filter(p -> p.index() % n == k - 1).toList();
     }
 
-    /** Runs {@code run} on each point on a pool of {@code threads}, and returns the results in point order. */
+    /** The points of shard {@code k} of {@code n} (1-based), written "k/n". */
+    public static List<Point> shard(List<Point> points, String spec) {
+        Shard s = Shard.parse(spec);
+        return points.stream().filter(p -> p.index() % s.n() == s.k() - 1).toList();
+    }
+
+    /**
+     * What a sweep ran, in point order: the points that finished with their results, and the points
+     * that did not (the one that failed, those a failure or a stop kept from starting, those still
+     * running when stopped).
+     *
+     * @param failure     the first failure in point order, or null
+     * @param interrupted whether {@code stop} ended the sweep before every point had finished
+     */
+    public record Outcome<R>(List<Point> finished, List<R> results, List<Point> missing, Failure failure, boolean interrupted) {
+        public boolean complete() {
+            return missing.isEmpty();
+        }
+    }
+
+    /** A point that threw. */
+    public record Failure(Point point, RuntimeException error) {}
+
+    /** Runs {@code run} on each point on a pool of {@code threads}, and returns the results in point order; a point's failure is thrown. */
     public static <R> List<R> run(List<Point> points, int threads, Function<Point, R> run) {
+        Outcome<R> o = run(points, threads, new AtomicBoolean(), run);
+        if (o.failure() != null) {
+            throw o.failure().error();
+        }
+        if (!o.complete()) {
+            throw new UserError("interrupted");
+        }
+        return o.results();
+    }
+
+    /**
+     * Runs {@code run} on each point on a pool of {@code threads} until every point is done or
+     * {@code stop} is set (Ctrl-C). After a point fails no other starts, but those already running
+     * finish, so no work done is thrown away; after a stop, what has finished is returned at once.
+     */
+    public static <R> Outcome<R> run(List<Point> points, int threads, AtomicBoolean stop, Function<Point, R> run) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        AtomicBoolean failed = new AtomicBoolean();
+        CountDownLatch left = new CountDownLatch(points.size());
         try {
-            List<Future<R>> futures = new ArrayList<>();
+            List<Future<Optional<R>>> futures = new ArrayList<>();
             for (Point p : points) {
-                futures.add(pool.submit(() -> run.apply(p)));
-            }
-            List<R> out = new ArrayList<>();
-            for (Future<R> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
+                futures.add(pool.submit(() -> {
+                    try {
+                        if (failed.get() || stop.get()) {
+                            return Optional.<R>empty();
+                        }
+                        return Optional.of(run.apply(p));
+                    } catch (RuntimeException | Error e) {
+                        failed.set(true);
+                        throw e;
+                    } finally {
+                        left.countDown();
                     }
-                    throw new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new UserError("interrupted");
+                }));
+            }
+            boolean waited = awaitAll(left, stop);
+            List<Point> finished = new ArrayList<>();
+            List<R> results = new ArrayList<>();
+            List<Point> missing = new ArrayList<>();
+            Failure failure = null;
+            for (int i = 0; i < points.size(); i++) {
+                Optional<R> r = Optional.empty();
+                // A point counts down just before its future completes: after the wait, get() waits for that.
+                if (waited || futures.get(i).isDone()) {
+                    try {
+                        r = futures.get(i).get();
+                    } catch (ExecutionException e) {
+                        if (failure == null) {
+                            failure = new Failure(points.get(i), e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause()));
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        waited = false;
+                    }
+                }
+                if (r.isPresent()) {
+                    finished.add(points.get(i));
+                    results.add(r.get());
+                } else {
+                    missing.add(points.get(i));
                 }
             }
-            return out;
+            return new Outcome<>(finished, results, missing, failure, (!waited || stop.get()) && !missing.isEmpty());
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** Waits for every point, looking at {@code stop} every 100 ms; false if stopped first (or this thread was interrupted). */
+    private static boolean awaitAll(CountDownLatch left, AtomicBoolean stop) {
+        try {
+            while (!left.await(100, TimeUnit.MILLISECONDS)) {
+                if (stop.get()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

@@ -71,7 +71,7 @@ public final class Workloads {
     }
 
     /** The snippet text of a workload: its resource, or the file it was read from. */
-    static String text(Workload w) {
+    public static String text(Workload w) {
         if (w.template() != null && w.template().startsWith("text:")) {
             return w.template().substring(5);
         }

@@ -19,7 +19,12 @@ class MainTest {
     /** What one run printed and returned. */
     record Run(int exit, String out, String err) {}
 
+    /** A run whose stderr counts as no terminal (it is captured), as in CI. */
     static Run run(String... args) {
+        return run(false, args);
+    }
+
+    static Run run(boolean stderrTerminal, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -27,7 +32,7 @@ class MainTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
+            int exit = Main.run(args, stderrTerminal);
             return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);

@@ -14,8 +14,12 @@ class MergeCommandTest {
     static final String[] SWEEP = {"simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005", "--sweep", "cpus=2,3,4", "--json"};
 
     static String[] with(String... more) {
-        String[] a = java.util.Arrays.copyOf(SWEEP, SWEEP.length + more.length);
-        System.arraycopy(more, 0, a, SWEEP.length, more.length);
+        return plus(SWEEP, more);
+    }
+
+    static String[] plus(String[] args, String... more) {
+        String[] a = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, a, args.length, more.length);
         return a;
     }
 
@@ -43,6 +47,101 @@ class MergeCommandTest {
         assertThat(table.out().lines().findFirst()).hasValue("linux-ipi: workload munmap on skylake, 3 of 3 points");
         SimulateCommandTest.Out twice = SimulateCommandTest.run("merge", dir.resolve("a.json").toString(), dir.resolve("a.json").toString());
         assertThat(twice.code()).isEqualTo(2);
-        assertThat(twice.err()).contains("more than one shard");
+        assertThat(twice.err()).isEqualTo("shootdown: shard 1/2 is given twice: " + dir.resolve("a.json") + " and " + dir.resolve("a.json") + "\n");
+    }
+
+    /** A two-point sweep (cpus=2,3), one point per shard; {@link #SMALL} runs each for 0.5 ms. */
+    static final String[] SMALL_ANY_SECONDS = {"simulate", "linux-ipi", "--workload", "munmap", "--sweep", "cpus=2,3", "--json"};
+    static final String[] SMALL = plus(SMALL_ANY_SECONDS, "--seconds", "0.0005");
+
+    /** Runs simulate with {@code args} and writes its stdout to {@code dir/name}. */
+    static Path shard(Path dir, String name, String... args) throws Exception {
+        SimulateCommandTest.Out o = SimulateCommandTest.run(args);
+        Path f = dir.resolve(name);
+        Files.writeString(f, o.out());
+        return f;
+    }
+
+    /** Merging {@code a} and {@code b} is refused with one line naming what differs and both files. */
+    static void refused(Path a, Path b, String what) {
+        SimulateCommandTest.Out o = SimulateCommandTest.run("merge", a.toString(), b.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.out()).isEmpty();
+        assertThat(o.err()).isEqualTo("shootdown: " + a + " and " + b + " are not shards of one sweep: " + what + "\n");
+    }
+
+    @Test
+    void shardsOfDifferentSweepsAreRefusedNamingTheFieldAndTheFiles(@TempDir Path dir) throws Exception {
+        Path a = shard(dir, "a.json", plus(SMALL, "--shard", "1/2"));
+        assertThat(SimulateCommandTest.run("merge", a.toString(), shard(dir, "b.json", plus(SMALL, "--shard", "2/2")).toString()).code())
+                .as("the same options merge").isZero();
+        refused(a, shard(dir, "seed.json", plus(SMALL, "--shard", "2/2", "--seed", "2")), "--seed is 1 in " + a + " but 2 in " + dir.resolve("seed.json"));
+        refused(a, shard(dir, "profile.json", plus(SMALL, "--shard", "2/2", "--profile", "milan")),
+                "--profile is skylake in " + a + " but milan in " + dir.resolve("profile.json"));
+        refused(a, shard(dir, "seconds.json", plus(SMALL_ANY_SECONDS, "--shard", "2/2", "--seconds", "0.0004")),
+                "--seconds is 5.0E-4 in " + a + " but 4.0E-4 in " + dir.resolve("seconds.json"));
+        refused(a, shard(dir, "hz.json", plus(SMALL, "--shard", "2/2", "--tick-hz", "1000")),
+                "--tick-hz is 250.0 in " + a + " but 1000.0 in " + dir.resolve("hz.json"));
+        refused(a, shard(dir, "param.json", plus(SMALL, "--shard", "2/2", "--param", "user_cycles=5000")),
+                "--param user_cycles is not given in " + a + " but 5000 in " + dir.resolve("param.json"));
+        refused(a, shard(dir, "axes.json", plus(SMALL, "--shard", "2/2", "--sweep", "seed=1")),
+                "--sweep seed is not given in " + a + " but 1 in " + dir.resolve("axes.json"));
+        refused(a, shard(dir, "count.json", plus(SMALL, "--shard", "2/3")),
+                "the shard count (N of --shard K/N) is 2 in " + a + " but 3 in " + dir.resolve("count.json"));
+        refused(a, shard(dir, "tlb.json", "simulate", "linux-ipi", "--workload", "tlb_flush2", "--seconds", "0.0005", "--sweep", "cpus=2,3", "--json", "--shard", "2/2"),
+                "--workload is munmap in " + a + " but tlb_flush2 in " + dir.resolve("tlb.json"));
+    }
+
+    @Test
+    void theProtocolsTextAndTheAxesOrderMustAgreeToo(@TempDir Path dir) throws Exception {
+        // The same protocol path with other contents: the file was edited between the shards.
+        Path protocol = dir.resolve("p.sd");
+        Files.copy(Path.of("protocols/linux-ipi.sd"), protocol);
+        String[] sweep = {"simulate", protocol.toString(), "--workload", "munmap", "--seconds", "0.0005", "--sweep", "cpus=2,3", "--json"};
+        Path a = shard(dir, "a.json", plus(sweep, "--shard", "1/2"));
+        Files.writeString(protocol, Files.readString(protocol) + "\n// edited\n");
+        Path b = shard(dir, "b.json", plus(sweep, "--shard", "2/2"));
+        SimulateCommandTest.Out o = SimulateCommandTest.run("merge", a.toString(), b.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).matches("shootdown: \\S+a.json and \\S+b.json are not shards of one sweep: the protocol's text \\(protocol_sha256\\) is "
+                + "[0-9a-f]{12}\\.\\.\\. in \\S+a.json but [0-9a-f]{12}\\.\\.\\. in \\S+b.json\n");
+        // The order of the axes decides which point an index is.
+        String[] two = {"simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--json"};
+        Path c = shard(dir, "c.json", plus(two, "--sweep", "cpus=2,3", "--sweep", "seed=1,2", "--shard", "1/2"));
+        Path d = shard(dir, "d.json", plus(two, "--sweep", "seed=1,2", "--sweep", "cpus=2,3", "--shard", "2/2"));
+        refused(c, d, "the order of --sweep is cpus, seed in " + c + " but seed, cpus in " + d);
+    }
+
+    @Test
+    void missingShardsAreNamedAndTheMergedSweepIsMarkedPartial(@TempDir Path dir) throws Exception {
+        String[] three = {"simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0005", "--sweep", "cpus=2,3,4", "--json"};
+        Path a = shard(dir, "a.json", plus(three, "--shard", "1/3"));
+        Path c = shard(dir, "c.json", plus(three, "--shard", "3/3"));
+        SimulateCommandTest.Out o = SimulateCommandTest.run("merge", a.toString(), c.toString(), "--json");
+        assertThat(o.code()).isEqualTo(Main.INCOMPLETE);
+        assertThat(o.err()).isEqualTo("shootdown: warning: merged 2 of 3 points: shard 2/3 missing\n");
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        assertThat(j.get("partial").asBoolean()).isTrue();
+        assertThat(j.get("stop_reason").asText()).isEqualTo("shard 2/3 missing");
+        assertThat(j.get("runs")).extracting(r -> r.get("index").asInt()).containsExactly(0, 2);
+        assertThat(j.get("missing")).extracting(r -> r.get("point").get("cpus").asText()).containsExactly("3");
+        SimulateCommandTest.Out table = SimulateCommandTest.run("merge", a.toString(), c.toString());
+        assertThat(table.out()).contains("partial: 1 point not run (shard 2/3 missing)");
+    }
+
+    @Test
+    void aShardCutShortByAFailureMergesAsPartial(@TempDir Path dir) throws Exception {
+        // Shard 1/2 holds points 0 (1000) and 2 (abc, which fails); shard 2/2 holds 1 and 3.
+        String[] sweep = {"simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005", "--sweep", "user_cycles=1000,2000,abc,3000",
+                "--threads", "1", "--json"};
+        Path a = shard(dir, "a.json", plus(sweep, "--shard", "1/2"));
+        Path b = shard(dir, "b.json", plus(sweep, "--shard", "2/2"));
+        SimulateCommandTest.Out o = SimulateCommandTest.run("merge", a.toString(), b.toString(), "--json");
+        assertThat(o.code()).isEqualTo(Main.INCOMPLETE);
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        assertThat(j.get("runs")).extracting(r -> r.get("index").asInt()).containsExactly(0, 1, 3);
+        assertThat(j.get("missing")).extracting(r -> r.get("index").asInt()).containsExactly(2);
+        assertThat(j.get("stop_reason").asText()).isEqualTo(a + " is partial (point 2 (user_cycles=abc) failed: workload parameter user_cycles=abc: expected a whole number)");
+        assertThat(o.err()).startsWith("shootdown: warning: merged 3 of 4 points: " + a + " is partial");
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The progress bar on a hand-moved clock: what each redraw says, when it redraws, and how it ends. */
+/** The progress bar on a hand-moved clock: what each redraw says, when it redraws, and how it ends; without a terminal, its plain lines. */
 class ProgressBarTest {
     static final long S = 1_000_000_000L;
 
@@ -31,7 +31,12 @@ class ProgressBarTest {
     }
 
     ProgressBar bar(int total, int threads) {
-        return new ProgressBar(err, "sweep", "points", total, threads, clock::get);
+        return new ProgressBar(err, true, "sweep", "points", total, threads, clock::get);
+    }
+
+    /** A bar for a stderr that is not a terminal. */
+    ProgressBar plainBar(int total, int threads) {
+        return new ProgressBar(err, false, "sweep", "points", total, threads, clock::get);
     }
 
     @Test
@@ -131,6 +136,58 @@ class ProgressBarTest {
     }
 
     @Test
+    void withoutATerminalEachFinishedPieceIsAPlainLineAndTheEndOneMore() {
+        ProgressBar bar = plainBar(3, 2);
+        long a = bar.started();
+        long b = bar.started();
+        bar.tick();
+        assertThat(out()).as("starts and ticks print nothing").isEmpty();
+        clock.set(10 * S);
+        bar.stopped(a, true);
+        long c = bar.started();
+        clock.set(12 * S);
+        bar.stopped(b, false);
+        clock.set(41 * S);
+        bar.stopped(c, true);
+        clock.set(42 * S);
+        bar.end();
+        bar.stop("interrupted");
+        assertThat(out()).isEqualTo("""
+                sweep: 1/3 points done, 0:10 elapsed
+                sweep: 2/3 points done, 0:41 elapsed
+                sweep: 2/3 points done, 0:42 elapsed
+                """);
+    }
+
+    @Test
+    void withoutATerminalAStopSaysWhyAndTheLastLineIsNotRepeated() {
+        ProgressBar bar = plainBar(40, 4);
+        for (int i = 0; i < 12; i++) {
+            clock.set(i * S);
+            bar.stopped(bar.started(), true);
+        }
+        clock.set(41 * S);
+        bar.stop("interrupted");
+        assertThat(out().lines()).hasSize(13).last().isEqualTo("sweep: 12/40 points done, 0:41 elapsed, interrupted");
+
+        bytes.reset();
+        ProgressBar done = plainBar(1, 1);
+        done.stopped(done.started(), true);
+        done.end();
+        assertThat(out()).as("the end says what the last piece's line said").isEqualTo("sweep: 1/1 points done, 0:00 elapsed\n");
+    }
+
+    @Test
+    void stderrIsATerminalWhenItsDescriptorLinksToATerminalDevice() {
+        assertThat(StderrTerminal.isTerminalDevice(java.nio.file.Path.of("/dev/pts/3"))).isTrue();
+        assertThat(StderrTerminal.isTerminalDevice(java.nio.file.Path.of("/dev/tty1"))).isTrue();
+        assertThat(StderrTerminal.isTerminalDevice(java.nio.file.Path.of("/dev/tty"))).isTrue();
+        assertThat(StderrTerminal.isTerminalDevice(java.nio.file.Path.of("pipe:[183742]"))).isFalse();
+        assertThat(StderrTerminal.isTerminalDevice(java.nio.file.Path.of("/home/ci/build.log"))).isFalse();
+        assertThat(StderrTerminal.isTerminalDevice(java.nio.file.Path.of("/dev/null"))).isFalse();
+    }
+
+    @Test
     void durationsAreMinutesAndSecondsThenHours() {
         assertThat(ProgressBar.duration(0)).isEqualTo("0:00");
         assertThat(ProgressBar.duration(59 * S + S / 2)).isEqualTo("0:59");
@@ -142,7 +199,7 @@ class ProgressBarTest {
 
     @Test
     void pointsOnAParallelPoolAreAllCounted() {
-        ProgressBar bar = new ProgressBar(err, "sweep", "points", 500, 8, System::nanoTime);
+        ProgressBar bar = new ProgressBar(err, true, "sweep", "points", 500, 8, System::nanoTime);
         List<Sweep.Point> points = Sweep.points(Sweep.axes(List.of("n=" + String.join(",", java.util.Collections.nCopies(500, "1")))));
         List<Integer> out = Sweep.run(points, 8, bar.counting(Sweep.Point::index));
         bar.end();

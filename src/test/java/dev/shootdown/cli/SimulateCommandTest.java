@@ -13,7 +13,12 @@ class SimulateCommandTest {
 
     /** One CLI run, through the same capture as {@link MainTest#run}. */
     static Out run(String... args) {
-        MainTest.Run r = MainTest.run(args);
+        return run(false, args);
+    }
+
+    /** One CLI run, as if stderr were a terminal ({@code stderrTerminal}) or not. */
+    static Out run(boolean stderrTerminal, String... args) {
+        MainTest.Run r = MainTest.run(stderrTerminal, args);
         return new Out(r.exit(), r.out(), r.err());
     }
 
@@ -67,8 +72,8 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aSweepDrawsAProgressBarOnStderrAndEndsItsLine() throws Exception {
-        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,3,4", "--threads", "2", "--json");
+    void onATerminalASweepDrawsAProgressBarOnStderrAndEndsItsLine() throws Exception {
+        Out o = run(true, "simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,3,4", "--threads", "2", "--json");
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(new ObjectMapper().readTree(o.out()).get("runs")).as("stdout is the JSON alone").hasSize(3);
         assertThat(o.err()).startsWith("\rsweep [").endsWith("\n").containsOnlyOnce("\n");
@@ -76,11 +81,72 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aSweepThatFailsEndsTheBarBeforeTheError() {
-        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=5000", "--json");
+    void withoutATerminalASweepPrintsALinePerFinishedPoint() throws Exception {
+        Out o = run(false, "simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,3,4", "--threads", "2", "--json");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(new ObjectMapper().readTree(o.out()).get("runs")).as("stdout is the JSON alone").hasSize(3);
+        assertThat(o.err()).doesNotContain("\r", "[");
+        List<String> lines = o.err().lines().toList();
+        String line = "sweep: %d/3 points done, \\d+:\\d\\d elapsed";
+        assertThat(lines.get(0)).matches(line.formatted(1));
+        assertThat(lines.get(1)).matches(line.formatted(2));
+        assertThat(lines.get(2)).matches(line.formatted(3));
+        // The final status line, unless it says what the last point's line said.
+        assertThat(lines.subList(3, lines.size())).allMatch(l -> l.matches(line.formatted(3))).hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aBadPointValueIsAnErrorBeforeAnyPointRuns() {
+        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,5000", "--json");
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.out()).isEmpty();
-        assertThat(o.err()).matches("(?s)\rsweep \\[-{20}\\] 0/1 points.*  failed *\nshootdown: --cpus must be between 1 and 1024 \\(got 5000\\)\n");
+        assertThat(o.err()).isEqualTo("shootdown: --cpus must be between 1 and 1024 (got 5000)\n");
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--sweep", "seed=1,x").err()).isEqualTo("shootdown: seed=x: expected a whole number\n");
+        // A seed axis takes what --seed takes.
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0002", "--sweep", "seed=4294967296").code()).isZero();
+    }
+
+    /** Point 1 of this sweep fails (not a number); on one thread point 0 has finished by then and point 2 never starts. */
+    static final String[] FAILING_SWEEP = {"simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005",
+            "--sweep", "user_cycles=1000,abc,2000", "--threads", "1"};
+
+    @Test
+    void aFailingPointStillPrintsTheFinishedPointsMarkedPartial() throws Exception {
+        Out o = run(MergeCommandTest.plus(FAILING_SWEEP, "--json"));
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).matches("sweep: 1/3 points done, \\d+:\\d\\d elapsed\nsweep: 1/3 points done, \\d+:\\d\\d elapsed, failed\n"
+                + "shootdown: workload parameter user_cycles=abc: expected a whole number\n");
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        assertThat(j.get("partial").asBoolean()).isTrue();
+        assertThat(j.get("stop_reason").asText()).isEqualTo("point 1 (user_cycles=abc) failed: workload parameter user_cycles=abc: expected a whole number");
+        assertThat(j.get("runs")).hasSize(1);
+        assertThat(j.get("runs").get(0).get("index").asInt()).isZero();
+        assertThat(j.get("missing")).extracting(m -> m.get("index").asInt()).containsExactly(1, 2);
+        assertThat(j.get("missing").get(1).get("point").get("user_cycles").asText()).isEqualTo("2000");
+        // The finished point is the real run: the same metrics as that point run on its own.
+        Out alone = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005", "--param", "user_cycles=1000", "--json");
+        assertThat(j.get("runs").get(0).get("result").get("metrics")).isEqualTo(new ObjectMapper().readTree(alone.out()).get("metrics"));
+    }
+
+    @Test
+    void aFailingPointStillPrintsTheFinishedRowsOfTheTable() {
+        Out o = run(FAILING_SWEEP);
+        assertThat(o.code()).isEqualTo(2);
+        List<String> lines = o.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("linux-ipi: workload munmap on skylake, 1 of 3 points");
+        assertThat(lines.get(3)).matches(" +0 +1000 +\\d+\\.\\d{3} .*%");
+        assertThat(lines.get(4)).matches(" +1 +abc +not run");
+        assertThat(lines.get(5)).matches(" +2 +2000 +not run");
+        assertThat(lines.get(7)).isEqualTo("partial: 2 points not run (point 1 (user_cycles=abc) failed: workload parameter user_cycles=abc: expected a whole number)");
+    }
+
+    @Test
+    void aCompleteSweepHasNoPartialKeys() throws Exception {
+        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,3", "--json");
+        assertThat(o.code()).isZero();
+        List<String> keys = new java.util.ArrayList<>();
+        new ObjectMapper().readTree(o.out()).fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("sweep", "runs");
     }
 
     @Test

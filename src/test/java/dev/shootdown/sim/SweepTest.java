@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,6 +41,91 @@ class SweepTest {
             return p.index();
         });
         assertThat(out).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void aFailureStartsNoOtherPointAndKeepsThoseFinished() {
+        List<Sweep.Point> all = Sweep.points(Sweep.axes(List.of("n=0,1,2,3")));
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        // One thread: points run in order, so 0 has finished when 1 fails, and 2 and 3 come after.
+        Sweep.Outcome<Integer> o = Sweep.run(all, 1, new AtomicBoolean(), p -> {
+            ran.add(p.index());
+            if (p.index() == 1) {
+                throw new UserError("point 1 is bad");
+            }
+            return 10 * p.index();
+        });
+        assertThat(ran).containsExactly(0, 1);
+        assertThat(o.finished()).extracting(Sweep.Point::index).containsExactly(0);
+        assertThat(o.results()).containsExactly(0);
+        assertThat(o.missing()).extracting(Sweep.Point::index).containsExactly(1, 2, 3);
+        assertThat(o.failure().point().index()).isEqualTo(1);
+        assertThat(o.failure().error()).hasMessage("point 1 is bad");
+        assertThat(o.interrupted()).isFalse();
+        assertThat(o.complete()).isFalse();
+    }
+
+    @Test
+    void aPointRunningWhenAnotherFailsFinishesAndIsKept() {
+        List<Sweep.Point> all = Sweep.points(Sweep.axes(List.of("n=0,1,2,3")));
+        CountDownLatch failing = new CountDownLatch(1);
+        // Two threads: point 0 is still running when point 1 fails, and returns after.
+        Sweep.Outcome<Integer> o = Sweep.run(all, 2, new AtomicBoolean(), p -> {
+            if (p.index() == 1) {
+                failing.countDown();
+                throw new UserError("point 1 is bad");
+            }
+            if (p.index() == 0) {
+                await(failing);
+            }
+            return 10 * p.index();
+        });
+        // Whether 2 and 3 start depends on whether the other thread took them before the failure was recorded.
+        assertThat(o.finished()).extracting(Sweep.Point::index).startsWith(0).doesNotContain(1);
+        assertThat(o.results().get(0)).isZero();
+        assertThat(o.missing()).extracting(Sweep.Point::index).startsWith(1);
+        assertThat(o.failure().point().index()).isEqualTo(1);
+    }
+
+    @Test
+    void aStopReturnsWhatHasFinishedAndStartsNothingMore() {
+        List<Sweep.Point> all = Sweep.points(Sweep.axes(List.of("n=0,1,2,3")));
+        AtomicBoolean stop = new AtomicBoolean();
+        // One thread: points run in order; point 1 plays Ctrl-C while it runs.
+        Sweep.Outcome<Integer> o = Sweep.run(all, 1, stop, p -> {
+            if (p.index() == 1) {
+                stop.set(true);
+            }
+            return 10 * p.index();
+        });
+        assertThat(o.interrupted()).isTrue();
+        assertThat(o.failure()).isNull();
+        // Point 1 may or may not be counted, depending on whether the sweep saw the stop before it returned.
+        assertThat(o.finished()).extracting(Sweep.Point::index).startsWith(0).doesNotContain(2, 3);
+        assertThat(o.missing()).extracting(Sweep.Point::index).endsWith(2, 3);
+        assertThat(o.finished().size() + o.missing().size()).isEqualTo(4);
+        for (int i = 0; i < o.finished().size(); i++) {
+            assertThat(o.results().get(i)).isEqualTo(10 * o.finished().get(i).index());
+        }
+    }
+
+    @Test
+    void theListFormThrowsAPointsFailure() {
+        List<Sweep.Point> all = Sweep.points(Sweep.axes(List.of("n=0,1")));
+        assertThatThrownBy(() -> Sweep.run(all, 2, p -> {
+            if (p.index() == 1) {
+                throw new UserError("bad");
+            }
+            return p.index();
+        })).isInstanceOf(UserError.class).hasMessage("bad");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
