@@ -4,6 +4,7 @@ import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
+import dev.shootdown.sim.Engine;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
@@ -49,7 +50,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--workload", required = true, paramLabel = "NAME", description = "A built-in workload or the path of a workload snippet.")
     String workload;
 
-    @Option(names = "--cpus", paramLabel = "N", description = "How many CPUs (up to 1024); required unless --sweep gives cpus.")
+    @Option(names = "--cpus", paramLabel = "N", description = "How many CPUs (up to 4096); required unless --sweep gives cpus.")
     int cpus;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the run's random choices (default: ${DEFAULT-VALUE}).")
@@ -123,8 +124,8 @@ final class SimulateCommand implements Callable<Integer> {
         if (!(hz >= 0) || hz > 100_000) {
             throw new UserError("--tick-hz must be between 0 and 100000 (got " + hz + ")");
         }
-        if (n < 1 || n > 1024) {
-            throw new UserError("--cpus must be between 1 and 1024 (got " + n + ")");
+        if (n < 1 || n > Engine.MAX_CPUS) {
+            throw new UserError("--cpus must be between 1 and " + Engine.MAX_CPUS + " (got " + n + ")");
         }
         if (!(t > 0) || t > 3600) {
             throw new UserError("--seconds must be above 0 and at most 3600");

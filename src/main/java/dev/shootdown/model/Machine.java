@@ -427,6 +427,39 @@ public final class Machine {
         return violation;
     }
 
+    /**
+     * The STEP action of CPU {@code c} ({@code victim}: the TLB entry a fill into a full TLB replaces,
+     * or -1), for a timed engine that names the CPU itself: an action packs the CPU in 10 bits, the
+     * simulator runs more CPUs than that. Returns the verdict ordinal of a violation, or -1.
+     */
+    public int step(int[] s, int c, int victim) {
+        this.narrator = null;
+        this.violation = -1;
+        this.violationNote = null;
+        step(s, c, layout.cpu(c), victim);
+        return violation;
+    }
+
+    /** The IPI action: CPU {@code c} takes {@code handler}'s interrupt sent by {@code from} (see {@link #step(int[], int, int)}). */
+    public int takeIpi(int[] s, int c, int handler, int from) {
+        this.narrator = null;
+        this.violation = -1;
+        this.violationNote = null;
+        takeIpi(s, c, layout.cpu(c), handler, from);
+        return violation;
+    }
+
+    /** The source label of the instruction CPU {@code c} runs next. */
+    public String stepLabel(int[] s, int c) {
+        int b = layout.cpu(c);
+        return code(s, c, b).labels()[s[b + Layout.PC]];
+    }
+
+    /** The label of taking {@code handler}'s interrupt from {@code from}. */
+    public String ipiLabel(int handler, int from) {
+        return "<IPI " + handlers[handler].name() + " from cpu" + from + ">";
+    }
+
     /** The last violation's explanation (set when {@link #apply} returned a verdict). */
     public String violationNote() {
         return violationNote;
@@ -449,7 +482,7 @@ public final class Machine {
         int b = layout.cpu(c);
         return switch (Action.kind(action)) {
             case Action.STEP -> code(s, b).labels()[s[b + Layout.PC]];
-            case Action.IPI -> "<IPI " + handlers[Action.arg(action) >>> Action.SENDER_BITS].name() + " from cpu" + (Action.arg(action) & Action.SENDER_MASK) + ">";
+            case Action.IPI -> ipiLabel(Action.arg(action) >>> Action.SENDER_BITS, Action.arg(action) & Action.SENDER_MASK);
             case Action.EVICT -> "<TLB eviction>";
             case Action.DRAIN -> "<store buffer drains>";
             case Action.RCU_QS -> "<RCU quiescent state>";

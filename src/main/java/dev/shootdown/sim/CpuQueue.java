@@ -5,18 +5,18 @@ import java.util.Arrays;
 /**
  * The CPUs waiting for their turn, ordered by the time of their next action, ties by CPU number
  * (so a run is deterministic). A tournament tree: one leaf per CPU holding its key (time in the
- * high bits, CPU in the low 11, so a comparison is one compare), every inner node the smaller of
+ * high bits, CPU in the low 12, so a comparison is one compare), every inner node the smaller of
  * its two children, the root the earliest CPU. Moving a CPU rewrites the nodes on its path to the
  * root, one branch-free min per level, and stops where a node does not change. Unlike a heap,
  * nothing moves: the position of a CPU is fixed, so there is no index to maintain and a CPU can be
  * moved either way or taken out in place.
  */
 final class CpuQueue {
-    static final int CPU_BITS = 11;
+    static final int CPU_BITS = 12;
     private static final long CPU_MASK = (1L << CPU_BITS) - 1;
     /** An empty leaf: larger than every key. */
     private static final long EMPTY = Long.MAX_VALUE;
-    /** Times beyond this do not fit next to a CPU number (about 1,200 hours at 3 GHz). */
+    /** Times beyond this do not fit next to a CPU number (about 200 hours at 3 GHz). */
     static final long MAX_TIME = (Long.MAX_VALUE >>> CPU_BITS) - 1;
 
     private final long[] tree;

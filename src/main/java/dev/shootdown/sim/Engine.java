@@ -50,6 +50,8 @@ import java.util.SplittableRandom;
  */
 public final class Engine implements Events {
     private static final long NEVER = Long.MAX_VALUE;
+    /** The most CPUs a run can have. */
+    public static final int MAX_CPUS = 1 << Action.SENDER_BITS;
 
     private final Program program;
     private final Machine machine;
@@ -169,8 +171,9 @@ public final class Engine implements Events {
     public Engine(Program program, Profile profile, SimOptions options) {
         this.program = program;
         this.n = program.cpus();
-        if (n > 1024) {
-            throw new UserError("the simulator runs at most 1024 CPUs (an action packs the CPU in 10 bits); this model has " + n);
+        if (n > MAX_CPUS) {
+            throw new UserError("the simulator runs at most " + MAX_CPUS + " CPUs (an IPI in flight names its sender in "
+                    + Action.SENDER_BITS + " bits); this model has " + n);
         }
         this.profile = profile;
         this.topology = profile.topology().fit(n);
@@ -347,14 +350,13 @@ public final class Engine implements Events {
             park(c, t, flags);
             return;
         }
-        int victim = status == 1 ? chooseVictim(b) + 1 : 0;
-        int action = Action.of(Action.STEP, c, victim);
-        String label = trace == null || !trace.wants(t) ? null : machine.label(s, action);
+        int victim = status == 1 ? chooseVictim(b) : -1;
+        String label = trace == null || !trace.wants(t) ? null : machine.stepLabel(s, c);
         begin(c, t, profile.stepCycles());
         for (int i = 0; i < probeLen; i += 3) {
             charge(probe[i], c, probe[i + 1], probe[i + 2]);
         }
-        int v = machine.apply(s, action, null);
+        int v = machine.step(s, c, victim);
         end(c, t, (flags & Layout.IN_HANDLER) != 0, false, v, label);
     }
 
@@ -383,11 +385,10 @@ public final class Engine implements Events {
             if (!sets.contains(s[layout.cpu(c) + Layout.PENDING + h], from)) {
                 continue; // coalesced with an earlier one of the same handler and sender (the APIC's IRR holds one)
             }
-            int action = Action.of(Action.IPI, c, what);
-            String label = trace == null || !trace.wants(t) ? null : machine.label(s, action);
+            String label = trace == null || !trace.wants(t) ? null : machine.ipiLabel(h, from);
             keepResumeLabel(c);
             begin(c, t, 0);
-            int v = machine.apply(s, action, null);
+            int v = machine.takeIpi(s, c, h, from);
             end(c, t, true, false, v, label);
             return true;
         }

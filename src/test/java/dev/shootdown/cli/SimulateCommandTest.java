@@ -100,7 +100,7 @@ class SimulateCommandTest {
         Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,5000", "--json");
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.out()).isEmpty();
-        assertThat(o.err()).isEqualTo("shootdown: --cpus must be between 1 and 1024 (got 5000)\n");
+        assertThat(o.err()).isEqualTo("shootdown: --cpus must be between 1 and 4096 (got 5000)\n");
         assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--sweep", "seed=1,x").err()).isEqualTo("shootdown: seed=x: expected a whole number\n");
         // A seed axis takes what --seed takes.
         assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0002", "--sweep", "seed=4294967296").code()).isZero();
@@ -156,7 +156,7 @@ class SimulateCommandTest {
             assertThat(o.err()).contains("unknown workload 'nope'");
         });
         assertThat(run("simulate", "no/such/file.sd", "--workload", "munmap", "--cpus", "4").err()).contains("no such file");
-        assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4000").code()).isEqualTo(2);
+        assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "5000").code()).isEqualTo(2);
         assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4", "--profile", "vax").err()).contains("unknown profile");
         assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap").code()).isEqualTo(2);
     }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CpuQueueTest {
     @Test
     void agreesWithASortedSetOverRandomOperations() {
-        for (int cpus : new int[] {1, 2, 3, 5, 64, 100, 1024, 2048}) {
+        for (int cpus : new int[] {1, 2, 3, 5, 64, 100, 1024, 2048, 4096}) {
             SplittableRandom random = new SplittableRandom(cpus);
             CpuQueue queue = new CpuQueue(cpus);
             TreeSet<long[]> reference = new TreeSet<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));

@@ -85,6 +85,19 @@ class SimulationTest {
     }
 
     @Test
+    void runsMoreCpusThanAnActionCanName() {
+        // An action packs the CPU in 10 bits; the simulator names CPUs itself, up to its own limit.
+        int cpus = 2048;
+        SimResult r = run(LINUX, "munmap", cpus, "skylake", 0.0005, 1);
+        assertThat(r.ops()).isPositive();
+        assertThat(r.violations()).isEmpty();
+        assertThat(r.count(Event.IPI_SEND)).isBetween((cpus - 1L) * r.ops(), (cpus - 1L) * (r.ops() + 1));
+        assertThat(r.count(Event.IPI_ENTER)).isBetween(r.count(Event.IPI_SEND) - (cpus - 1), r.count(Event.IPI_SEND));
+        assertThatThrownBy(() -> run(LINUX, "munmap", Engine.MAX_CPUS + 1, "skylake", 0.0005, 1))
+                .hasMessageContaining(String.valueOf(Engine.MAX_CPUS)); // the compiler's limit is the engine's
+    }
+
+    @Test
     void broadcastInvalidationSendsNoIpiAndInterruptsNobody() {
         SimResult r = run(INVLPGB, "tlb_flush2", 36, "milan", 0.0005, 1);
         assertThat(r.ops()).isPositive();
