@@ -65,13 +65,16 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--tick-hz", paramLabel = "HZ", description = "Timer ticks per second on a busy CPU (Linux CONFIG_HZ; idle CPUs do not tick; 0: none) (default: ${DEFAULT-VALUE}).")
     double tickHz = SimOptions.DEFAULT_TICK_HZ;
 
+    @Option(names = "--tick-skew", description = "Offset each CPU's tick as Linux's skew_tick=1 does (CPU c by c/CPUs of half a period) instead of one edge for all.")
+    boolean tickSkew;
+
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A workload parameter (repeatable), e.g. user_cycles=500000.")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
-    @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...", description = {"Run every combination of these values (repeatable): cpus, seed, seconds, profile, tick_hz or a workload parameter,",
+    @Option(names = "--sweep", paramLabel = "NAME=V1,V2,...", description = {"Run every combination of these values (repeatable): cpus, seed, seconds, profile, tick_hz, tick_skew (0/1) or a workload parameter,",
             "e.g. --sweep cpus=2,4,8,16,32,64,128,256. Points run in parallel (a progress bar on stderr); results print in point order."})
     List<String> sweep = new ArrayList<>();
 
@@ -108,11 +111,11 @@ final class SimulateCommand implements Callable<Integer> {
     private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace) {
         RunOptions o = options(point);
         return Simulation.run(Protocols.load(file), Workloads.byName(workload), o.params(), o.cpus(), o.profile(),
-                new SimOptions(o.seconds(), o.seed(), trace, o.tickHz()));
+                new SimOptions(o.seconds(), o.seed(), trace, o.tickHz(), o.tickSkew()));
     }
 
     /** What one run uses: the command's options with a sweep point's values in their place. */
-    private record RunOptions(int cpus, long seed, double seconds, Profile profile, double tickHz, Map<String, String> params) {}
+    private record RunOptions(int cpus, long seed, double seconds, Profile profile, double tickHz, boolean tickSkew, Map<String, String> params) {}
 
     /** The options of the run at {@code point}, checked: a bad value is a user error before anything runs. */
     private RunOptions options(Map<String, String> point) {
@@ -121,6 +124,7 @@ final class SimulateCommand implements Callable<Integer> {
         double t = point.containsKey("seconds") ? decimal("seconds", point.get("seconds")) : seconds;
         String prof = point.getOrDefault("profile", profile);
         double hz = point.containsKey("tick_hz") ? decimal("tick_hz", point.get("tick_hz")) : tickHz;
+        boolean skew = point.containsKey("tick_skew") ? flag("tick_skew", point.get("tick_skew")) : tickSkew;
         if (!(hz >= 0) || hz > 100_000) {
             throw new UserError("--tick-hz must be between 0 and 100000 (got " + hz + ")");
         }
@@ -132,11 +136,11 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Map<String, String> wp = new LinkedHashMap<>(params);
         for (Map.Entry<String, String> e : point.entrySet()) {
-            if (!List.of("cpus", "seed", "seconds", "profile", "tick_hz").contains(e.getKey())) {
+            if (!List.of("cpus", "seed", "seconds", "profile", "tick_hz", "tick_skew").contains(e.getKey())) {
                 wp.put(e.getKey(), e.getValue());
             }
         }
-        return new RunOptions(n, s, t, Profiles.byName(prof), hz, wp);
+        return new RunOptions(n, s, t, Profiles.byName(prof), hz, skew, wp);
     }
 
     private Integer sweep() {
@@ -193,6 +197,9 @@ final class SimulateCommand implements Callable<Integer> {
         if (!axes.containsKey("tick_hz")) {
             h.put("tick_hz", tickHz);
         }
+        if (!axes.containsKey("tick_skew")) {
+            h.put("tick_skew", tickSkew);
+        }
         Map<String, String> fixed = new LinkedHashMap<>(params);
         fixed.keySet().removeAll(axes.keySet());
         h.put("params", fixed);
@@ -234,6 +241,14 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new UserError(name + "=" + v + ": expected a whole number");
         }
+    }
+
+    private static boolean flag(String name, String v) {
+        return switch (v) {
+            case "1", "true", "on" -> true;
+            case "0", "false", "off" -> false;
+            default -> throw new UserError(name + "=" + v + ": expected 0 or 1");
+        };
     }
 
     private static double decimal(String name, String v) {

@@ -93,6 +93,8 @@ public final class Engine implements Events {
     private static final int SPAN_START = 4;
     private static final int ACKED_AT = 5;
     private static final int NEXT_TICK = 6;
+    /** Where in the period the CPU's ticks fall: 0, or its skew_tick offset. */
+    private static final int TICK_OFFSET = 7;
     private static final int CI = 8;
     private static final int PARK_PHASE = 0;
     private static final int PARK_GEN = 1;
@@ -211,7 +213,11 @@ public final class Engine implements Events {
         for (int c = 0; c < n; c++) {
             cl[c * CL + PREEMPT_FROM] = NEVER;
             // Every CPU's tick on the same jiffy edge: Linux's default (skew_tick=0, Documentation/admin-guide/kernel-parameters.txt).
-            cl[c * CL + NEXT_TICK] = tickPeriod;
+            // With skew_tick=1, CPU c's is offset by (half a tick / the CPUs) x c, as tick_sched_timer's setup does
+            // (kernel/time/tick-sched.c: offset = TICK_NSEC >> 1, divided by num_possible_cpus(), times the CPU).
+            long offset = options.tickSkew() && tickPeriod != NEVER ? (tickPeriod >> 1) / n * c : 0;
+            cl[c * CL + TICK_OFFSET] = offset;
+            cl[c * CL + NEXT_TICK] = tickPeriod == NEVER ? NEVER : tickPeriod + offset;
             ci[c * CI + CORE] = topology.core(c);
             ci[c * CI + DIE] = topology.die(c);
             ci[c * CI + SOCKET] = topology.socket(c);
@@ -410,8 +416,14 @@ public final class Engine implements Events {
             trace.event(t, c, Event.TIMER_TICK, 0, 0);
         }
         acc += cost[Event.TIMER_TICK];
-        cl[c * CL + NEXT_TICK] = (t / tickPeriod + 1) * tickPeriod;
+        cl[c * CL + NEXT_TICK] = tickAfter(c, t);
         end(c, t, false, true, -1, label);
+    }
+
+    /** CPU {@code c}'s first tick edge after {@code t}. */
+    private long tickAfter(int c, long t) {
+        long offset = cl[c * CL + TICK_OFFSET];
+        return (Math.floorDiv(t - offset, tickPeriod) + 1) * tickPeriod + offset;
     }
 
     /** An interrupt cuts a compute()/idle(): its rest, reported after the return, keeps the label and phase it began with. */
@@ -495,7 +507,7 @@ public final class Engine implements Events {
         boolean idleRun = cl[c * CL + PREEMPT_FROM] != NEVER && cb[c * CB + IDLE_RUN];
         if (idleRun && tickPeriod != NEVER) {
             // No tick while idle (CONFIG_NO_HZ_IDLE, the default: Documentation/timers/no_hz.rst); the next comes after.
-            cl[c * CL + NEXT_TICK] = Math.max(cl[c * CL + NEXT_TICK], (next / tickPeriod + 1) * tickPeriod);
+            cl[c * CL + NEXT_TICK] = Math.max(cl[c * CL + NEXT_TICK], tickAfter(c, next));
         }
         if (cl[c * CL + PREEMPT_FROM] != NEVER && (flagsNow & Layout.IRQ_ON) != 0) {
             // An IPI already in flight, or a tick (not in idle()), lands inside the interruptible part of this step.

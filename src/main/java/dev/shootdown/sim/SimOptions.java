@@ -5,8 +5,10 @@ package dev.shootdown.sim;
  * kernel's periodic timer ticks on a busy CPU, and an optional trace hook.
  *
  * @param tickHz the scheduler tick rate (Linux CONFIG_HZ; 0 turns ticks off, as on a nohz_full CPU)
+ * @param tickSkew whether each CPU's tick is offset as with Linux's {@code skew_tick=1} (CPU c by
+ *     c x half a period / CPUs, kernel/time/tick-sched.c), instead of every CPU on the same edge
  */
-public record SimOptions(double seconds, long seed, SimTrace trace, double tickHz) {
+public record SimOptions(double seconds, long seed, SimTrace trace, double tickHz, boolean tickSkew) {
     /** CONFIG_HZ=250, the default of x86 distribution kernels (Debian, Ubuntu) and of the kernel's own Kconfig. */
     public static final double DEFAULT_TICK_HZ = 250;
 
@@ -20,7 +22,11 @@ public record SimOptions(double seconds, long seed, SimTrace trace, double tickH
     }
 
     public SimOptions(double seconds, long seed, SimTrace trace) {
-        this(seconds, seed, trace, DEFAULT_TICK_HZ);
+        this(seconds, seed, trace, DEFAULT_TICK_HZ, false);
+    }
+
+    public SimOptions(double seconds, long seed, SimTrace trace, double tickHz) {
+        this(seconds, seed, trace, tickHz, false);
     }
 
     public static SimOptions of(double seconds, long seed) {
@@ -28,6 +34,10 @@ public record SimOptions(double seconds, long seed, SimTrace trace, double tickH
     }
 
     public SimOptions withTickHz(double hz) {
-        return new SimOptions(seconds, seed, trace, hz);
+        return new SimOptions(seconds, seed, trace, hz, tickSkew);
+    }
+
+    public SimOptions withTickSkew(boolean skew) {
+        return new SimOptions(seconds, seed, trace, tickHz, skew);
     }
 }

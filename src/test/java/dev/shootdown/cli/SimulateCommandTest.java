@@ -60,6 +60,26 @@ class SimulateCommandTest {
     }
 
     @Test
+    void tickSkewIsAnOptionAndASweepAxis() throws Exception {
+        Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "8", "--seconds", "0.005", "--tick-hz", "1000", "--sweep", "tick_skew=0,1",
+                "--threads", "1", "--json");
+        assertThat(o.code()).isZero();
+        JsonNode runs = new ObjectMapper().readTree(o.out()).get("runs");
+        JsonNode aligned = runs.get(0).get("result").get("metrics");
+        JsonNode skewed = runs.get(1).get("result").get("metrics");
+        // 8 busy CPUs at 1000 Hz for 5 ms: ticks at 1 to 4 ms on every CPU either way (the skew moves CPU c by c/16 ms),
+        // but where they fall differs, and so does the run.
+        assertThat(aligned.get("timer_ticks_per_second").asDouble()).isEqualTo(4 * 8 / 0.005);
+        assertThat(skewed.get("timer_ticks_per_second").asDouble()).isEqualTo(4 * 8 / 0.005);
+        assertThat(skewed.get("shootdown_latency_us")).isNotEqualTo(aligned.get("shootdown_latency_us"));
+        JsonNode fixed = new ObjectMapper().readTree(run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--tick-skew",
+                "--sweep", "cpus=2", "--json").out()).get("sweep");
+        assertThat(fixed.get("tick_skew").asBoolean()).isTrue();
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--sweep", "tick_skew=2").err())
+                .isEqualTo("shootdown: tick_skew=2: expected 0 or 1\n");
+    }
+
+    @Test
     void textTableNamesEveryMetric() {
         Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005");
         assertThat(o.code()).isZero();

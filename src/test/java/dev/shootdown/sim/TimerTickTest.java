@@ -50,6 +50,42 @@ class TimerTickTest {
         assertThat((double) Metrics.values(r).get("timer_ticks_per_second")).isEqualTo(2 / 1e-4);
     }
 
+    static final String FOUR_CPUS = """
+            hardware x86 { cpus 4 }
+            mm A { page p -> frame f writable }
+            cpu 0.. runs A: compute(50000)
+            """;
+
+    @Test
+    void skewTickOffsetsEachCpusTickByItsShareOfHalfAPeriod() {
+        RecordingTrace trace = RecordingTrace.all();
+        Engine engine = new Engine(compile(FOUR_CPUS), TICKING, new SimOptions(1e-4, 1, trace, 50_000, true));
+        SimResult r = engine.result(engine.run(), "t", "none", "", 1);
+
+        // Period 20,000; skew_tick=1 puts CPU c's ticks at 20000k + c x (20000 / 2 / 4) = + 2500c. CPU 3: compute 1+50000
+        // from 0, cut at 27500 (22501 left); tick 500 -> 28000; cut again at 47500 (3001 left); tick -> 48000; the rest
+        // -> 51001. Every CPU does the same work and takes two ticks, so every CPU ends at 51001; CPU 0 ticks as without skew.
+        assertThat(trace.of(3)).startsWith(
+                slice(3, 0, 27500, Phase.USER, "compute(50000)"),
+                slice(3, 27500, 28000, Phase.KERNEL, "timer tick"),
+                slice(3, 28000, 47500, Phase.USER, "compute(50000)"),
+                slice(3, 47500, 48000, Phase.KERNEL, "timer tick"),
+                slice(3, 48000, 51001, Phase.USER, "compute(50000)"));
+        for (int c = 0; c < 4; c++) {
+            assertThat(trace.of(c)).filteredOn(s -> s.label().equals("timer tick")).extracting(s -> s.start())
+                    .containsExactly(20000L + 2500L * c, 40000L + 2500L * c);
+            assertThat(engine.clock(c)).isEqualTo(51001);
+        }
+        assertThat(r.count(Event.TIMER_TICK)).isEqualTo(8);
+
+        // Without skew every CPU ticks on the same edges.
+        RecordingTrace aligned = RecordingTrace.all();
+        new Engine(compile(FOUR_CPUS), TICKING, new SimOptions(1e-4, 1, aligned, 50_000, false)).run();
+        for (int c = 0; c < 4; c++) {
+            assertThat(aligned.of(c)).filteredOn(s -> s.label().equals("timer tick")).extracting(s -> s.start()).containsExactly(20000L, 40000L);
+        }
+    }
+
     @Test
     void idleDoesNotTickAndNoTickRateMeansNoTicks() {
         Engine idle = new Engine(compile(ONE_CPU.replace("WORK", "idle(50000)")), TICKING, SimOptions.of(1e-4, 1).withTickHz(50_000));
