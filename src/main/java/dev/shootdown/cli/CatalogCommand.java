@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "catalog", mixinStandardHelpOptions = true,
         description = {"Check every catalog entry (the seed scenarios) and compare each verdict with the one the entry expects.",
@@ -35,10 +34,8 @@ final class CatalogCommand implements Callable<Integer> {
     public Integer call() {
         List<Catalog.Entry> entries = dir == null ? Catalog.builtIn() : Catalog.directory(dir);
         CheckOptions options = limits.options();
-        CountDownLatch printed = new CountDownLatch(1);
-        Thread hook = Interrupts.install(options.stop(), printed);
-        List<CatalogGrader.Grade> grades = new ArrayList<>();
-        try {
+        return Interrupts.printBeforeExit(options.stop(), () -> {
+            List<CatalogGrader.Grade> grades = new ArrayList<>();
             for (Catalog.Entry e : entries) {
                 if (options.stop().get()) {
                     break;
@@ -57,9 +54,6 @@ final class CatalogCommand implements Callable<Integer> {
             }
             System.out.flush();
             return grades.stream().allMatch(CatalogGrader.Grade::agrees) && grades.size() == entries.size() ? Main.OK : Main.VIOLATION;
-        } finally {
-            printed.countDown();
-            Interrupts.uninstall(hook);
-        }
+        });
     }
 }

@@ -18,7 +18,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Explore every interleaving of a model and report each property's verdict, with the shortest counterexample as a per-CPU timeline.",
@@ -49,11 +48,9 @@ final class CheckCommand implements Callable<Integer> {
         Program program = Compiler.compile(Parser.parse(Sources.read(file)));
         CheckOptions options = limits.options();
         ProgressLine progress = new ProgressLine(System.err, file.getFileName().toString());
-        options = options.withProgress(progress);
-        CountDownLatch printed = new CountDownLatch(1);
-        Thread hook = Interrupts.install(options.stop(), printed);
-        try {
-            BfsExplorer explorer = new BfsExplorer(program, options);
+        CheckOptions search = options.withProgress(progress);
+        return Interrupts.printBeforeExit(options.stop(), () -> {
+            BfsExplorer explorer = new BfsExplorer(program, search);
             CheckResult result = explorer.run();
             progress.clear();
             Counterexample cx = result.violations().isEmpty() ? null : explorer.rebuilder().rebuild(result.violations().get(0));
@@ -72,9 +69,6 @@ final class CheckCommand implements Callable<Integer> {
                 return Main.VIOLATION;
             }
             return result.complete() ? Main.OK : Main.INCOMPLETE;
-        } finally {
-            printed.countDown();
-            Interrupts.uninstall(hook);
-        }
+        });
     }
 }

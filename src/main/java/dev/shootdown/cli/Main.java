@@ -39,6 +39,11 @@ public final class Main {
         }
     }
 
+    /** What went wrong, in a line: a user's mistake as its message, anything else as an internal error. */
+    static String message(RuntimeException e) {
+        return e instanceof UserError || e instanceof CompileError ? e.getMessage() : "internal error: " + e;
+    }
+
     public static int run(String[] args) {
         return run(args, StderrTerminal.detect());
     }

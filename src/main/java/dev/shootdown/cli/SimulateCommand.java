@@ -1,6 +1,5 @@
 package dev.shootdown.cli;
 
-import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
@@ -150,16 +148,8 @@ final class SimulateCommand implements Callable<Integer> {
         String workloadText = Workloads.text(Workloads.byName(workload));
         Map<String, Object> header = SweepReport.header(file, workload, axes, shard, all.size(), shared(axes, protocolText, workloadText));
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch printed = new CountDownLatch(1);
-        Thread hook = Interrupts.install(stop, printed);
-        try {
-            Sweep.Outcome<SimResult> o = ProgressBar.run(main.stderrTerminal(), "sweep", "points", mine.size(), threads, bar -> {
-                Sweep.Outcome<SimResult> r = Sweep.run(mine, threads, stop, bar.counting(p -> runOne(p.values())));
-                if (!r.complete()) {
-                    bar.stop(r.failure() != null ? "failed" : "interrupted");
-                }
-                return r;
-            });
+        return Interrupts.printBeforeExit(stop, () -> {
+            Sweep.Outcome<SimResult> o = ProgressBar.sweep(main.stderrTerminal(), "sweep", "points", mine, threads, stop, p -> runOne(p.values()));
             // The finished points are printed whatever stopped the others: nothing computed is lost.
             Map<String, Object> out = SweepReport.json(header, SweepReport.runs(o.finished(), o.results()), o.missing(), stopReason(o));
             System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
@@ -168,10 +158,7 @@ final class SimulateCommand implements Callable<Integer> {
                 throw o.failure().error();
             }
             return o.complete() ? Main.OK : Main.INTERRUPTED;
-        } finally {
-            printed.countDown();
-            Interrupts.uninstall(hook);
-        }
+        });
     }
 
     /** What every point of the sweep shares: the options no axis overrides, and digests of the protocol and workload texts. */
@@ -215,8 +202,7 @@ final class SimulateCommand implements Callable<Integer> {
         RuntimeException e = o.failure().error();
         StringBuilder point = new StringBuilder();
         o.failure().point().values().forEach((k, v) -> point.append(point.isEmpty() ? "" : " ").append(k).append('=').append(v));
-        return "point " + o.failure().point().index() + " (" + point + ") failed: "
-                + (e instanceof UserError || e instanceof CompileError ? e.getMessage() : "internal error: " + e);
+        return "point " + o.failure().point().index() + " (" + point + ") failed: " + Main.message(e);
     }
 
     private static int integer(String name, String v) {
