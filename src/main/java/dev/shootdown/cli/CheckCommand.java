@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,6 +24,9 @@ import java.util.concurrent.Callable;
         description = {"Explore every interleaving of a model and report each property's verdict, with the shortest counterexample as a per-CPU timeline.",
                 "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage, 3 no violation found but the search was incomplete."})
 final class CheckCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "The model file (.sd).")
     Path file;
 
@@ -47,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         Program program = Compiler.compile(Parser.parse(Sources.read(file)));
         CheckOptions options = limits.options();
-        ProgressLine progress = new ProgressLine(System.err, file.getFileName().toString());
+        ProgressLine progress = new ProgressLine(System.err, main.stderrTerminal(), file.getFileName().toString());
         CheckOptions search = options.withProgress(progress);
         return Interrupts.printBeforeExit(options.stop(), () -> {
             BfsExplorer explorer = new BfsExplorer(program, search);
