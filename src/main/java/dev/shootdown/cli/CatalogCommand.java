@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "catalog", mixinStandardHelpOptions = true,
         description = {"Check every catalog entry (the seed scenarios) and compare each verdict with the one the entry expects.",
-                "Exit codes: 0 every entry agrees, 1 an entry disagrees, 2 bad input or usage."})
+                "Ctrl-C stops the entry being checked and prints the entries checked before it, marked partial (with --json: keys partial, stop_reason, missing).",
+                "Exit codes: 0 every entry agrees, 1 an entry disagrees, 2 bad input or usage, 130 interrupted (Ctrl-C)."})
 final class CatalogCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -43,28 +44,30 @@ final class CatalogCommand implements Callable<Integer> {
         return Interrupts.printBeforeExit(options.stop(), () -> {
             List<CatalogGrader.Grade> grades = new ArrayList<>();
             for (Catalog.Entry e : entries) {
-                if (options.stop().get()) {
-                    break;
-                }
                 ProgressLine progress = new ProgressLine(System.err, terminal, (grades.size() + 1) + "/" + entries.size() + " " + e.name());
-                grades.add(CatalogGrader.grade(e, options.withProgress(progress)));
+                CatalogGrader.Grade g = CatalogGrader.grade(e, options.withProgress(progress));
                 progress.clear();
+                if (options.stop().get() && !g.result().complete()) {
+                    break; // Ctrl-C cut this entry's search: it is not graded, but named with those after it
+                }
+                grades.add(g);
                 if (!terminal) {
                     // A CI log gets a line per entry (the sweep's words), so a slow or stuck entry is easy to place.
                     System.err.println("catalog: " + grades.size() + "/" + entries.size() + " entries done, "
                             + ProgressBar.duration(System.nanoTime() - start) + " elapsed");
                 }
-            }
-            if (json) {
-                System.out.println(Json.write(CatalogReport.json(grades)));
-            } else {
-                System.out.print(CatalogReport.table(grades, explain));
-                if (grades.size() < entries.size()) {
-                    System.out.println("interrupted: " + grades.size() + " of " + entries.size() + " entries checked");
+                if (options.stop().get()) {
+                    break;
                 }
             }
+            List<Catalog.Entry> missing = entries.subList(grades.size(), entries.size());
+            String stopReason = missing.isEmpty() ? null : "interrupted";
+            System.out.print(json ? Json.write(CatalogReport.json(grades, missing, stopReason)) + "\n" : CatalogReport.table(grades, missing, stopReason, explain));
             System.out.flush();
-            return grades.stream().allMatch(CatalogGrader.Grade::agrees) && grades.size() == entries.size() ? Main.OK : Main.VIOLATION;
+            if (!missing.isEmpty()) {
+                return Main.INTERRUPTED;
+            }
+            return grades.stream().allMatch(CatalogGrader.Grade::agrees) ? Main.OK : Main.VIOLATION;
         });
     }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Explore every interleaving of a model and report each property's verdict, with the shortest counterexample as a per-CPU timeline.",
-                "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage, 3 no violation found but the search was incomplete."})
+                "Ctrl-C stops the search and prints what it established: the violations found so far, or none found in the states explored (verdict unknown).",
+                "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage, 3 no violation found but the search was incomplete",
+                "(--max-states, memory), 130 interrupted (Ctrl-C)."})
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -68,6 +70,11 @@ final class CheckCommand implements Callable<Integer> {
             if (html != null && !OutputFile.write(html, HtmlCounterexample.page(result, cx))
                     || mermaid != null && !OutputFile.write(mermaid, MermaidCounterexample.diagram(result, cx))) {
                 return Main.BAD_INPUT;
+            }
+            // A real Ctrl-C ends the process with 130 whatever this returns (the JVM is already exiting; System.exit would
+            // wait for ever), so a search it cut short says 130 in every case.
+            if (options.stop().get() && !result.complete()) {
+                return Main.INTERRUPTED;
             }
             if (!result.violations().isEmpty()) {
                 return Main.VIOLATION;
