@@ -3,6 +3,7 @@ package dev.shootdown.cli;
 import dev.shootdown.check.Catalog;
 import dev.shootdown.check.CatalogGrader;
 import dev.shootdown.check.CheckOptions;
+import dev.shootdown.model.Program;
 import dev.shootdown.report.CatalogReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,8 +18,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "catalog", mixinStandardHelpOptions = true,
         description = {"Check every catalog entry (the seed scenarios) and compare each verdict with the one the entry expects.",
-                "Ctrl-C stops the entry being checked and prints the entries checked before it, marked partial (with --json: keys partial, stop_reason, missing).",
-                "Exit codes: 0 every entry agrees, 1 an entry disagrees, 2 bad input or usage, 130 interrupted (Ctrl-C)."})
+                "Ctrl-C, or an entry whose search fails, stops the run and prints the entries checked before it, marked partial",
+                "(with --json: keys partial, stop_reason, missing).",
+                "Exit codes: 0 every entry agrees, 1 an entry disagrees, 2 bad input or usage, 70 internal error, 130 interrupted (Ctrl-C)."})
 final class CatalogCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -41,12 +43,22 @@ final class CatalogCommand implements Callable<Integer> {
         CheckOptions options = limits.options();
         boolean terminal = main.stderrTerminal();
         long start = System.nanoTime();
+        // Every entry is compiled before the first search: a mistake in one costs no search of the others.
+        List<Program> programs = entries.stream().map(CatalogGrader::compile).toList();
         return Interrupts.printBeforeExit(options.stop(), () -> {
             List<CatalogGrader.Grade> grades = new ArrayList<>();
-            for (Catalog.Entry e : entries) {
-                ProgressLine progress = new ProgressLine(System.err, terminal, (grades.size() + 1) + "/" + entries.size() + " " + e.name());
-                CatalogGrader.Grade g = CatalogGrader.grade(e, options.withProgress(progress));
-                progress.clear();
+            RuntimeException failure = null;
+            for (int i = 0; i < entries.size(); i++) {
+                ProgressLine progress = new ProgressLine(System.err, terminal, (i + 1) + "/" + entries.size() + " " + entries.get(i).name());
+                CatalogGrader.Grade g;
+                try {
+                    g = CatalogGrader.grade(entries.get(i), programs.get(i), options.withProgress(progress));
+                } catch (RuntimeException ex) {
+                    failure = ex;
+                    break;
+                } finally {
+                    progress.clear();
+                }
                 if (options.stop().get() && !g.result().complete()) {
                     break; // Ctrl-C cut this entry's search: it is not graded, but named with those after it
                 }
@@ -60,10 +72,14 @@ final class CatalogCommand implements Callable<Integer> {
                     break;
                 }
             }
+            // The entries graded are printed whatever stopped the others: nothing computed is lost.
             List<Catalog.Entry> missing = entries.subList(grades.size(), entries.size());
-            String stopReason = missing.isEmpty() ? null : "interrupted";
+            String stopReason = failure != null ? missing.get(0).name() + " failed: " + Main.message(failure) : missing.isEmpty() ? null : "interrupted";
             System.out.print(json ? Json.write(CatalogReport.json(grades, missing, stopReason)) + "\n" : CatalogReport.table(grades, missing, stopReason, explain));
             System.out.flush();
+            if (failure != null) {
+                throw failure;
+            }
             if (!missing.isEmpty()) {
                 return Main.INTERRUPTED;
             }
