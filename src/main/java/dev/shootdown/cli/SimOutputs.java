@@ -20,6 +20,7 @@ import java.util.function.Function;
 
 /** The files {@code simulate} can write besides its table or JSON: a Perfetto trace and an HTML report. A mixin, so the command stays small. */
 final class SimOutputs {
+    /** --trace, then the options that shape the trace. */
     private static final List<String> TRACE_OPTIONS = List.of("--trace", "--trace-limit", "--trace-from", "--trace-until");
 
     @Spec(Spec.Target.MIXEE)
@@ -97,6 +98,10 @@ final class SimOutputs {
 
     private PerfettoTraceWriter openTrace(String process, int cpus, Profile profile) {
         if (trace == null) {
+            ParseResult given = command.commandLine().getParseResult();
+            TRACE_OPTIONS.stream().skip(1).filter(given::hasMatchedOption).findFirst().ifPresent(option -> {
+                throw new UserError(option + " shapes a trace, and none is written: add --trace OUT.json");
+            });
             return null;
         }
         if (traceLimit < 0) {

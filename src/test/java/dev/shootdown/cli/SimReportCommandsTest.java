@@ -57,6 +57,11 @@ class SimReportCommandsTest {
                     assertThat(bad.code()).isEqualTo(2);
                     assertThat(bad.err()).contains("--trace-from");
                 });
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "4", "--seconds", "0.0002", "--trace-from", "50")).satisfies(bad -> {
+            assertThat(bad.code()).as("a trace option without a trace is not ignored").isEqualTo(2);
+            assertThat(bad.out()).isEmpty();
+            assertThat(bad.err()).isEqualTo("shootdown: --trace-from shapes a trace, and none is written: add --trace OUT.json\n");
+        });
         assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "4", "--trace", dir.resolve("no/such/dir/t.json").toString()))
                 .satisfies(bad -> {
                     assertThat(bad.code()).isEqualTo(2);
