@@ -77,24 +77,13 @@ public final class CatalogReport {
             }
             entries.add(e);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!missing.isEmpty()) {
-            out.put("partial", true);
-            if (stopReason != null) {
-                out.put("stop_reason", stopReason);
-            }
+        List<Map<String, Object>> names = new ArrayList<>();
+        for (Catalog.Entry m : missing) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", m.name());
+            e.put("file", m.file());
+            names.add(e);
         }
-        out.put("entries", entries);
-        if (!missing.isEmpty()) {
-            List<Map<String, Object>> names = new ArrayList<>();
-            for (Catalog.Entry m : missing) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("name", m.name());
-                e.put("file", m.file());
-                names.add(e);
-            }
-            out.put("missing", names);
-        }
-        return out;
+        return PartialJson.of(Map.of(), "entries", entries, names, stopReason);
     }
 }

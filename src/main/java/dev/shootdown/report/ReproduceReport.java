@@ -52,18 +52,7 @@ public final class ReproduceReport {
                 missing.add(row);
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!missing.isEmpty()) {
-            out.put("partial", true);
-            if (stopReason != null) {
-                out.put("stop_reason", stopReason);
-            }
-        }
-        out.put("rows", done);
-        if (!missing.isEmpty()) {
-            out.put("missing", missing);
-        }
-        return out;
+        return PartialJson.of(Map.of(), "rows", done, missing, stopReason);
     }
 
     /** Two lines per experiment (its source, then the figures and the run); one not run says so, and a last line says how many. */
