@@ -30,6 +30,11 @@ public final class CatalogGrader {
     }
 
     public static Grade grade(Catalog.Entry entry, CheckOptions options) {
+        return grade(entry, compile(entry), options);
+    }
+
+    /** The entry's program, checked for what a catalog entry must declare: its expected verdict, explanation and seed. */
+    public static Program compile(Catalog.Entry entry) {
         Program program = Compiler.compile(Parser.parse(entry.source()));
         if (program.meta().expected() == null) {
             throw new CompileError(entry.source().position(0), "a catalog entry must declare 'expect VERDICT'");
@@ -40,7 +45,11 @@ public final class CatalogGrader {
         if (program.meta().seed() == null) {
             throw new CompileError(entry.source().position(0), "a catalog entry must declare 'seed \"00N\"'");
         }
-        CheckResult result = new BfsExplorer(program, options).run();
-        return new Grade(entry, program, result);
+        return program;
+    }
+
+    /** Searches {@code program}, compiled from {@code entry}, and grades the verdict. */
+    public static Grade grade(Catalog.Entry entry, Program program, CheckOptions options) {
+        return new Grade(entry, program, new BfsExplorer(program, options).run());
     }
 }

@@ -15,15 +15,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Explore every interleaving of a model and report each property's verdict, with the shortest counterexample as a per-CPU timeline.",
-                "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage, 3 no violation found but the search was incomplete."})
+                "Ctrl-C stops the search and prints what it established: the violations found so far, or none found in the states explored (verdict unknown).",
+                "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage, 3 no violation found but the search was incomplete",
+                "(--max-states, memory), 130 interrupted (Ctrl-C)."})
 final class CheckCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "The model file (.sd).")
     Path file;
 
@@ -48,12 +53,10 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         Program program = Compiler.compile(Parser.parse(Sources.read(file)));
         CheckOptions options = limits.options();
-        ProgressLine progress = new ProgressLine(System.err, file.getFileName().toString());
-        options = options.withProgress(progress);
-        CountDownLatch printed = new CountDownLatch(1);
-        Thread hook = Interrupts.install(options.stop(), printed);
-        try {
-            BfsExplorer explorer = new BfsExplorer(program, options);
+        ProgressLine progress = new ProgressLine(System.err, main.stderrTerminal(), file.getFileName().toString());
+        CheckOptions search = options.withProgress(progress);
+        return Interrupts.printBeforeExit(options.stop(), () -> {
+            BfsExplorer explorer = new BfsExplorer(program, search);
             CheckResult result = explorer.run();
             progress.clear();
             Counterexample cx = result.violations().isEmpty() ? null : explorer.rebuilder().rebuild(result.violations().get(0));
@@ -68,13 +71,15 @@ final class CheckCommand implements Callable<Integer> {
                     || mermaid != null && !OutputFile.write(mermaid, MermaidCounterexample.diagram(result, cx))) {
                 return Main.BAD_INPUT;
             }
+            // A real Ctrl-C ends the process with 130 whatever this returns (the JVM is already exiting; System.exit would
+            // wait for ever), so a search it cut short says 130 in every case.
+            if (options.stop().get() && !result.complete()) {
+                return Main.INTERRUPTED;
+            }
             if (!result.violations().isEmpty()) {
                 return Main.VIOLATION;
             }
             return result.complete() ? Main.OK : Main.INCOMPLETE;
-        } finally {
-            printed.countDown();
-            Interrupts.uninstall(hook);
-        }
+        });
     }
 }

@@ -3,6 +3,7 @@ package dev.shootdown.cli;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Ctrl-C during a search: the shutdown hook asks the search to stop, then waits for the command to
@@ -18,8 +19,23 @@ final class Interrupts {
         return SHUTTING_DOWN.get();
     }
 
+    /**
+     * Runs {@code command}, whose work stops when {@code stop} is set and which then prints what it
+     * has: Ctrl-C sets {@code stop}, and the JVM waits for the command to return before it goes.
+     */
+    static <T> T printBeforeExit(AtomicBoolean stop, Supplier<T> command) {
+        CountDownLatch printed = new CountDownLatch(1);
+        Thread hook = install(stop, printed);
+        try {
+            return command.get();
+        } finally {
+            printed.countDown();
+            uninstall(hook);
+        }
+    }
+
     /** Installs a hook that sets {@code stop} and waits until {@code printed} is counted down. */
-    static Thread install(AtomicBoolean stop, CountDownLatch printed) {
+    private static Thread install(AtomicBoolean stop, CountDownLatch printed) {
         Thread hook = new Thread(() -> {
             SHUTTING_DOWN.set(true);
             stop.set(true);

@@ -14,7 +14,7 @@ public final class Main {
     public static final int OK = 0;
     public static final int VIOLATION = 1;
     public static final int BAD_INPUT = 2;
-    /** No violation found, but the search stopped early (state or memory limit, Ctrl-C): nothing is proven. */
+    /** No violation found, but the search stopped early (state or memory limit): nothing is proven. */
     public static final int INCOMPLETE = 3;
     /** A bug in Shootdown itself (EX_SOFTWARE). */
     public static final int INTERNAL_ERROR = 70;
@@ -24,7 +24,8 @@ public final class Main {
     /** Whether stderr is a terminal: the progress bar is drawn only there (one line per finished piece elsewhere). */
     private final boolean stderrTerminal;
 
-    private Main(boolean stderrTerminal) {
+    /** A run's root command; {@code stderrTerminal}: whether to draw progress as on a terminal. */
+    Main(boolean stderrTerminal) {
         this.stderrTerminal = stderrTerminal;
     }
 
@@ -37,6 +38,11 @@ public final class Main {
         if (!Interrupts.shuttingDown()) {
             System.exit(code);
         }
+    }
+
+    /** What went wrong, in a line: a user's mistake as its message, anything else as an internal error. */
+    static String message(RuntimeException e) {
+        return e instanceof UserError || e instanceof CompileError ? e.getMessage() : "internal error: " + e;
     }
 
     public static int run(String[] args) {

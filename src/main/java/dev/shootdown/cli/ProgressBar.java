@@ -1,7 +1,11 @@
 package dev.shootdown.cli;
 
+import dev.shootdown.sim.Sweep;
+
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -74,6 +78,22 @@ final class ProgressBar {
             bar.stop("failed"); // nothing once ended
             Interrupts.uninstall(hook);
         }
+    }
+
+    /**
+     * Runs {@code work} on each of {@code points} on a pool of {@code threads} ({@link Sweep#run}, until
+     * {@code stop}) under a bar that counts them and, when the outcome lacks points, ends saying
+     * "failed" or "interrupted".
+     */
+    static <R> Sweep.Outcome<R> sweep(boolean terminal, String label, String unit, List<Sweep.Point> points, int threads, AtomicBoolean stop,
+                                      Function<Sweep.Point, R> work) {
+        return run(terminal, label, unit, points.size(), threads, bar -> {
+            Sweep.Outcome<R> o = Sweep.run(points, threads, stop, bar.counting(work));
+            if (!o.complete()) {
+                bar.stop(o.failure() != null ? "failed" : "interrupted");
+            }
+            return o;
+        });
     }
 
     /** {@code work} counted by the bar: running while it runs, done when it returns. */

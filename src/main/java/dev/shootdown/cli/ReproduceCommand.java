@@ -1,5 +1,6 @@
 package dev.shootdown.cli;
 
+import dev.shootdown.report.ReproduceReport;
 import dev.shootdown.sim.Experiments;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
@@ -13,15 +14,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = {"Run the built-in experiments and print published against simulated figures.",
-                "Published values come from their sources; simulated ones emerge from the cost profiles. Exit 0 whatever agrees."})
+                "Published values come from their sources; simulated ones emerge from the cost profiles.",
+                "A run that fails or Ctrl-C stops the others; the rows of the runs that finished are still printed, the others named as not run",
+                "(with --json: keys partial, stop_reason, missing).",
+                "Exit codes: 0 every run done (whatever agrees), 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
 final class ReproduceCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -37,58 +42,56 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return reproduce(Experiments.ALL, main.stderrTerminal(), new AtomicBoolean(), e -> Simulation.run(Protocols.load(e.protocol()),
+                Workloads.byName(e.workload()), e.params(), e.cpus(), Profiles.byName(e.profile()), SimOptions.of(e.seconds(), seed)));
+    }
+
+    /**
+     * Runs what {@code experiments} need with {@code simulate} on a pool, under a progress bar, until
+     * every run is done, one fails or {@code stop} is set (Ctrl-C); then prints a row per experiment
+     * whose run finished and names the others. Returns the exit code, or throws the failure once printed.
+     */
+    int reproduce(List<Experiments.Experiment> experiments, boolean terminal, AtomicBoolean stop, Function<Experiments.Experiment, SimResult> simulate) {
         // Experiments that compare several figures of one run share that run.
+        List<Experiments.Experiment> runs = new ArrayList<>();
         List<String> runKeys = new ArrayList<>();
-        List<Experiments.Experiment> distinct = new ArrayList<>();
-        for (Experiments.Experiment e : Experiments.ALL) {
-            String key = runKey(e);
-            if (!runKeys.contains(key)) {
-                runKeys.add(key);
-                distinct.add(e);
+        for (Experiments.Experiment e : experiments) {
+            if (!runKeys.contains(runKey(e))) {
+                runKeys.add(runKey(e));
+                runs.add(e);
             }
         }
         List<Sweep.Point> points = new ArrayList<>();
-        for (int i = 0; i < distinct.size(); i++) {
+        for (int i = 0; i < runs.size(); i++) {
             points.add(new Sweep.Point(i, Map.of()));
         }
-        List<SimResult> results = ProgressBar.run(main.stderrTerminal(), "reproduce", "runs", points.size(), threads, bar -> Sweep.run(points, threads, bar.counting(p -> {
-            Experiments.Experiment e = distinct.get(p.index());
-            return Simulation.run(Protocols.load(e.protocol()), Workloads.byName(e.workload()), e.params(), e.cpus(), Profiles.byName(e.profile()),
-                    SimOptions.of(e.seconds(), seed));
-        })));
-        List<Map<String, Object>> rows = new ArrayList<>();
-        List<String> runs = new ArrayList<>();
-        for (Experiments.Experiment e : Experiments.ALL) {
-            double simulated = e.simulated().applyAsDouble(results.get(runKeys.indexOf(runKey(e))));
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("source", e.source());
-            row.put("metric", e.metric());
-            row.put("published", e.published());
-            row.put("simulated", simulated);
-            row.put("tolerance", e.tolerance());
-            row.put("within", Math.abs(simulated - e.published()) <= e.tolerance());
-            rows.add(row);
-            runs.add(e.protocol() + " / " + e.workload() + " / " + e.cpus() + " CPUs / " + e.profile() + " / " + e.seconds() + " s, seed " + seed);
-        }
-        if (json) {
-            System.out.println(Json.write(Map.of("rows", rows)));
-        } else {
-            for (int i = 0; i < rows.size(); i++) {
-                Map<String, Object> r = rows.get(i);
-                System.out.println(r.get("source"));
-                System.out.println(String.format(Locale.ROOT, "    %-28s published %-12s simulated %-12s tolerance %-10s %s   [%s]", r.get("metric"),
-                        fmt((Double) r.get("published")), fmt((Double) r.get("simulated")), fmt((Double) r.get("tolerance")),
-                        (Boolean) r.get("within") ? "WITHIN" : "OUTSIDE", runs.get(i)));
+        return Interrupts.printBeforeExit(stop, () -> {
+            Sweep.Outcome<SimResult> o = ProgressBar.sweep(terminal, "reproduce", "runs", points, threads, stop, p -> simulate.apply(runs.get(p.index())));
+            Map<String, SimResult> results = new HashMap<>();
+            for (int i = 0; i < o.finished().size(); i++) {
+                results.put(runKeys.get(o.finished().get(i).index()), o.results().get(i));
             }
-        }
-        return Main.OK;
+            // Every experiment whose run finished is a row, whatever stopped the others: nothing computed is lost.
+            List<ReproduceReport.Row> rows = new ArrayList<>();
+            for (Experiments.Experiment e : experiments) {
+                rows.add(new ReproduceReport.Row(e, describe(e), results.get(runKey(e))));
+            }
+            String stopReason = o.failure() != null ? "run " + describe(runs.get(o.failure().point().index())) + " failed: " + Main.message(o.failure().error())
+                    : o.interrupted() ? "interrupted" : null;
+            System.out.print(json ? Json.write(ReproduceReport.json(rows, stopReason)) + "\n" : ReproduceReport.text(rows, stopReason));
+            System.out.flush();
+            if (o.failure() != null) {
+                throw o.failure().error();
+            }
+            return o.complete() ? Main.OK : Main.INTERRUPTED;
+        });
+    }
+
+    private String describe(Experiments.Experiment e) {
+        return e.protocol() + " / " + e.workload() + " / " + e.cpus() + " CPUs / " + e.profile() + " / " + e.seconds() + " s, seed " + seed;
     }
 
     private static String runKey(Experiments.Experiment e) {
         return e.protocol() + "|" + e.workload() + "|" + e.cpus() + "|" + e.profile() + "|" + e.seconds() + "|" + e.params();
-    }
-
-    private static String fmt(double v) {
-        return Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 }

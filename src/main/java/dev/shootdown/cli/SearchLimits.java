@@ -3,6 +3,8 @@ package dev.shootdown.cli;
 import dev.shootdown.check.CheckOptions;
 import picocli.CommandLine.Option;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /** Options shared by the commands that search. */
 final class SearchLimits {
     @Option(names = "--max-states", paramLabel = "N", description = "Stop after N distinct states (the verdict is then partial). Default: no limit.")
@@ -14,6 +16,9 @@ final class SearchLimits {
     @Option(names = "--first", description = "Stop at the first violation instead of deciding every property.")
     boolean first;
 
+    /** Set by Ctrl-C ({@link Interrupts}): the search stops at its next look and reports what it has. */
+    final AtomicBoolean stop = new AtomicBoolean();
+
     CheckOptions options() {
         if (maxStates < 1) {
             throw new dev.shootdown.lang.UserError("--max-states must be at least 1");
@@ -21,7 +26,6 @@ final class SearchLimits {
         if (memoryFraction <= 0 || memoryFraction > 0.95) {
             throw new dev.shootdown.lang.UserError("--memory must be above 0 and at most 0.95");
         }
-        CheckOptions d = CheckOptions.defaults();
-        return new CheckOptions(maxStates, memoryFraction, d.stop(), null, !first);
+        return new CheckOptions(maxStates, memoryFraction, stop, null, !first);
     }
 }

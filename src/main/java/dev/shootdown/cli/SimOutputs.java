@@ -7,7 +7,10 @@ import dev.shootdown.report.RunSummary;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.SimTrace;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,9 +20,15 @@ import java.util.function.Function;
 
 /** The files {@code simulate} can write besides its table or JSON: a Perfetto trace and an HTML report. A mixin, so the command stays small. */
 final class SimOutputs {
+    /** --trace, then the options that shape the trace. */
+    private static final List<String> TRACE_OPTIONS = List.of("--trace", "--trace-limit", "--trace-from", "--trace-until");
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--trace", paramLabel = "OUT.json",
             description = "Also write a Chrome/Perfetto trace-event file (a track per CPU, a slice per statement, an arrow per IPI; "
-                    + "OUT.json.gz is gzip-compressed). Open it with `shootdown view OUT.json`.")
+                    + "OUT.json.gz is gzip-compressed). Open it with `shootdown view OUT.json`. One run only: refused with --sweep or --shard.")
     Path trace;
 
     @Option(names = "--trace-limit", paramLabel = "N",
@@ -32,7 +41,8 @@ final class SimOutputs {
     @Option(names = "--trace-until", paramLabel = "US", description = "Trace only until this simulated time, in microseconds (default: the end).")
     Double traceUntil;
 
-    @Option(names = "--html", paramLabel = "OUT.html", description = "Also write the result as a self-contained HTML page (plots and every metric).")
+    @Option(names = "--html", paramLabel = "OUT.html", description = {"Also write the result as a self-contained HTML page (plots and every metric).",
+            "With --sweep, one page of every point that finished: the page `report --html` makes of the sweep's JSON."})
     Path html;
 
     /** Runs {@code simulation} with the trace hook the options ask for (or none); the trace is complete when this returns. */
@@ -55,21 +65,43 @@ final class SimOutputs {
         return r;
     }
 
-    /** Writes the HTML report if asked, after the terminal output (a file that cannot be written loses nothing else); the exit code. */
-    int writeFiles(SimResult r) {
+    /**
+     * A trace records one run: given with a sweep, the trace options are refused (they would be ignored)
+     * with a hint, {@code onePoint}, the options that run one point on its own.
+     */
+    void refuseTraceInSweep(String onePoint) {
+        ParseResult given = command.commandLine().getParseResult();
+        TRACE_OPTIONS.stream().filter(given::hasMatchedOption).findFirst().ifPresent(option -> {
+            throw new UserError(option + " traces one run, not a sweep: trace a point on its own, e.g. with " + onePoint + " and no --sweep or --shard");
+        });
+    }
+
+    /**
+     * Writes the HTML report of {@code results} if asked, titled "PROTOCOL under WORKLOAD" and {@code what},
+     * after the terminal output (a file that cannot be written loses nothing else); the exit code.
+     */
+    int writeHtml(List<SimResult> results, String what) {
         if (html == null) {
             return Main.OK;
         }
-        RunSummary run = RunSummary.of(r);
-        if (!OutputFile.write(html, HtmlSimReport.page(List.of(run), run.protocol() + " under " + run.workload() + " on " + run.cpus() + " CPUs"))) {
+        if (results.isEmpty()) {
+            System.err.println("html: no run finished, so no report written to " + html);
+            return Main.OK;
+        }
+        List<RunSummary> runs = results.stream().map(RunSummary::of).toList();
+        if (!OutputFile.write(html, HtmlSimReport.page(runs, runs.get(0).protocol() + " under " + runs.get(0).workload() + what))) {
             return Main.BAD_INPUT;
         }
-        System.err.println("html: report written to " + html);
+        System.err.println("html: report " + (runs.size() == 1 ? "" : "of " + runs.size() + " runs ") + "written to " + html);
         return Main.OK;
     }
 
     private PerfettoTraceWriter openTrace(String process, int cpus, Profile profile) {
         if (trace == null) {
+            ParseResult given = command.commandLine().getParseResult();
+            TRACE_OPTIONS.stream().skip(1).filter(given::hasMatchedOption).findFirst().ifPresent(option -> {
+                throw new UserError(option + " shapes a trace, and none is written: add --trace OUT.json");
+            });
             return null;
         }
         if (traceLimit < 0) {

@@ -1,6 +1,5 @@
 package dev.shootdown.cli;
 
-import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
@@ -28,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
@@ -39,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "Workloads: munmap, tlb_flush2, server, reclaim, or the path of a snippet (.sdw).",
                 "Profiles: skylake, p3, milan, arm64.",
                 "A sweep that a failing point or Ctrl-C stops prints the points that finished, marked partial (with --json: keys partial, stop_reason, missing).",
+                "With --sweep, --html writes one page of every point that finished; --trace (one run's timeline) is refused: trace a point on its own.",
                 "Exit codes: 0 done, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
 final class SimulateCommand implements Callable<Integer> {
     @ParentCommand
@@ -100,7 +99,7 @@ final class SimulateCommand implements Callable<Integer> {
                 trace -> runOne(Map.of(), trace));
         System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
         System.out.flush();
-        return outputs.writeFiles(r);
+        return outputs.writeHtml(List.of(r), " on " + r.cpus() + " CPUs");
     }
 
     /** One run, with some of the options replaced by a sweep point's values. */
@@ -144,9 +143,11 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private Integer sweep() {
-        Map<String, List<String>> axes = Sweep.axes(sweep.isEmpty() ? List.of("cpus=" + cpus) : sweep);
+        List<String> specs = sweep.isEmpty() ? List.of("cpus=" + cpus) : sweep;
+        Map<String, List<String>> axes = Sweep.axes(specs);
         List<Sweep.Point> all = Sweep.points(axes);
         List<Sweep.Point> mine = Sweep.shard(all, shard);
+        outputs.refuseTraceInSweep(asOptions(all.get(0)));
         // Check every point's options, the protocol and the workload before the first long run: a typo costs no run.
         for (Sweep.Point p : mine) {
             options(p.values());
@@ -155,28 +156,30 @@ final class SimulateCommand implements Callable<Integer> {
         String workloadText = Workloads.text(Workloads.byName(workload));
         Map<String, Object> header = SweepReport.header(file, workload, axes, shard, all.size(), shared(axes, protocolText, workloadText));
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch printed = new CountDownLatch(1);
-        Thread hook = Interrupts.install(stop, printed);
-        try {
-            Sweep.Outcome<SimResult> o = ProgressBar.run(main.stderrTerminal(), "sweep", "points", mine.size(), threads, bar -> {
-                Sweep.Outcome<SimResult> r = Sweep.run(mine, threads, stop, bar.counting(p -> runOne(p.values())));
-                if (!r.complete()) {
-                    bar.stop(r.failure() != null ? "failed" : "interrupted");
-                }
-                return r;
-            });
+        return Interrupts.printBeforeExit(stop, () -> {
+            Sweep.Outcome<SimResult> o = ProgressBar.sweep(main.stderrTerminal(), "sweep", "points", mine, threads, stop, p -> runOne(p.values()));
             // The finished points are printed whatever stopped the others: nothing computed is lost.
             Map<String, Object> out = SweepReport.json(header, SweepReport.runs(o.finished(), o.results()), o.missing(), stopReason(o));
             System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
             System.out.flush();
+            int written = outputs.writeHtml(o.results(), ": sweep " + String.join(" ", specs)
+                    + (shard == null ? "" : ", shard " + shard) + (o.complete() ? "" : ", partial: " + o.finished().size() + " of " + mine.size() + " points"));
             if (o.failure() != null) {
                 throw o.failure().error();
             }
-            return o.complete() ? Main.OK : Main.INTERRUPTED;
-        } finally {
-            printed.countDown();
-            Interrupts.uninstall(hook);
-        }
+            return !o.complete() ? Main.INTERRUPTED : written;
+        });
+    }
+
+    /** The options that run {@code point} on its own, e.g. {@code --cpus 8 --profile milan --param batch=16}. */
+    private static String asOptions(Sweep.Point point) {
+        StringBuilder b = new StringBuilder();
+        point.values().forEach((axis, v) -> b.append(b.isEmpty() ? "" : " ").append(switch (axis) {
+            case "cpus", "seed", "seconds", "profile" -> "--" + axis + " " + v;
+            case "tick_hz" -> "--tick-hz " + v;
+            default -> "--param " + axis + "=" + v;
+        }));
+        return b.toString();
     }
 
     /** What every point of the sweep shares: the options no axis overrides, and digests of the protocol and workload texts. */
@@ -223,8 +226,7 @@ final class SimulateCommand implements Callable<Integer> {
         RuntimeException e = o.failure().error();
         StringBuilder point = new StringBuilder();
         o.failure().point().values().forEach((k, v) -> point.append(point.isEmpty() ? "" : " ").append(k).append('=').append(v));
-        return "point " + o.failure().point().index() + " (" + point + ") failed: "
-                + (e instanceof UserError || e instanceof CompileError ? e.getMessage() : "internal error: " + e);
+        return "point " + o.failure().point().index() + " (" + point + ") failed: " + Main.message(e);
     }
 
     private static int integer(String name, String v) {

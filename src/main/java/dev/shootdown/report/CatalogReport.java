@@ -1,5 +1,6 @@
 package dev.shootdown.report;
 
+import dev.shootdown.check.Catalog;
 import dev.shootdown.check.CatalogGrader;
 
 import java.util.ArrayList;
@@ -8,11 +9,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The catalog's verdict table, and the {@code catalog --json} contract. */
+/**
+ * The catalog's verdict table, and the {@code catalog --json} contract {@code {"entries": [...]}}. A run
+ * cut short (Ctrl-C) lists the entries graded so far and is marked partial: the table ends with
+ * {@code partial: N of M entries not checked (why), from NAME on}, the JSON gains {@code "partial": true},
+ * {@code stop_reason} and {@code "missing": [{name, file}]}; a complete run has none of these.
+ */
 public final class CatalogReport {
     private CatalogReport() {}
 
-    public static String table(List<CatalogGrader.Grade> grades, boolean explain) {
+    /** The table of {@code grades}, then the line that says which entries are {@code missing}, if any, and why. */
+    public static String table(List<CatalogGrader.Grade> grades, List<Catalog.Entry> missing, String stopReason, boolean explain) {
         int nameWidth = Math.max(5, grades.stream().mapToInt(g -> g.entry().name().length()).max().orElse(5));
         StringBuilder out = new StringBuilder();
         String fmt = "%-" + nameWidth + "s  %-4s  %-20s %-20s %-6s %10s %8s%n";
@@ -31,6 +38,10 @@ public final class CatalogReport {
         }
         out.append(String.format(Locale.ROOT, "%n%d of %d entries agree with their expected verdicts; %d states in %.1f s%s%n",
                 agree, grades.size(), states, seconds, grades.stream().anyMatch(g -> !g.result().complete()) ? " ('?': search incomplete)" : ""));
+        if (!missing.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "partial: %d of %d entries not checked%s, from %s on%n", missing.size(), grades.size() + missing.size(),
+                    stopReason == null ? "" : " (" + stopReason + ")", missing.get(0).name()));
+        }
         if (explain) {
             for (CatalogGrader.Grade g : grades) {
                 out.append('\n').append(g.entry().name());
@@ -48,7 +59,7 @@ public final class CatalogReport {
         return out.toString();
     }
 
-    public static Map<String, Object> json(List<CatalogGrader.Grade> grades) {
+    public static Map<String, Object> json(List<CatalogGrader.Grade> grades, List<Catalog.Entry> missing, String stopReason) {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (CatalogGrader.Grade g : grades) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -66,6 +77,13 @@ public final class CatalogReport {
             }
             entries.add(e);
         }
-        return Map.of("entries", entries);
+        List<Map<String, Object>> names = new ArrayList<>();
+        for (Catalog.Entry m : missing) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", m.name());
+            e.put("file", m.file());
+            names.add(e);
+        }
+        return PartialJson.of(Map.of(), "entries", entries, names, stopReason);
     }
 }

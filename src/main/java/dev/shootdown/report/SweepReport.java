@@ -52,26 +52,14 @@ public final class SweepReport {
      * ({@code "missing": [{index, point}]}); a complete one has none of these keys.
      */
     public static Map<String, Object> json(Map<String, Object> header, List<Map<String, Object>> runs, List<Sweep.Point> missing, String stopReason) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("sweep", header);
-        if (!missing.isEmpty()) {
-            out.put("partial", true);
-            if (stopReason != null) {
-                out.put("stop_reason", stopReason);
-            }
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (Sweep.Point p : missing) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("index", p.index());
+            m.put("point", p.values());
+            points.add(m);
         }
-        out.put("runs", runs);
-        if (!missing.isEmpty()) {
-            List<Map<String, Object>> points = new ArrayList<>();
-            for (Sweep.Point p : missing) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("index", p.index());
-                m.put("point", p.values());
-                points.add(m);
-            }
-            out.put("missing", points);
-        }
-        return out;
+        return PartialJson.of(Map.of("sweep", header), "runs", runs, points, stopReason);
     }
 
     /** One row per run: the point, then the headline metrics. Works on the JSON form, so merged files print the same. */

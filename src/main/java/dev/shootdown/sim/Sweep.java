@@ -125,18 +125,6 @@ public final class Sweep {
     /** A point that threw. */
     public record Failure(Point point, RuntimeException error) {}
 
-    /** Runs {@code run} on each point on a pool of {@code threads}, and returns the results in point order; a point's failure is thrown. */
-    public static <R> List<R> run(List<Point> points, int threads, Function<Point, R> run) {
-        Outcome<R> o = run(points, threads, new AtomicBoolean(), run);
-        if (o.failure() != null) {
-            throw o.failure().error();
-        }
-        if (!o.complete()) {
-            throw new UserError("interrupted");
-        }
-        return o.results();
-    }
-
     /**
      * Runs {@code run} on each point on a pool of {@code threads} until every point is done or
      * {@code stop} is set (Ctrl-C). After a point fails no other starts, but those already running

@@ -25,6 +25,11 @@ class MainTest {
     }
 
     static Run run(boolean stderrTerminal, String... args) {
+        return capture(() -> Main.run(args, stderrTerminal));
+    }
+
+    /** What {@code command} printed and returned; stdout and stderr are captured while it runs. */
+    static Run capture(java.util.function.IntSupplier command) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -32,7 +37,7 @@ class MainTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args, stderrTerminal);
+            int exit = command.getAsInt();
             return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);

@@ -201,9 +201,9 @@ class ProgressBarTest {
     void pointsOnAParallelPoolAreAllCounted() {
         ProgressBar bar = new ProgressBar(err, true, "sweep", "points", 500, 8, System::nanoTime);
         List<Sweep.Point> points = Sweep.points(Sweep.axes(List.of("n=" + String.join(",", java.util.Collections.nCopies(500, "1")))));
-        List<Integer> out = Sweep.run(points, 8, bar.counting(Sweep.Point::index));
+        Sweep.Outcome<Integer> out = Sweep.run(points, 8, new java.util.concurrent.atomic.AtomicBoolean(), bar.counting(Sweep.Point::index));
         bar.end();
-        assertThat(out).hasSize(500);
+        assertThat(out.results()).hasSize(500);
         assertThat(draws()).last().asString().startsWith("sweep [####################] 500/500 points  0:0");
     }
 }

@@ -57,11 +57,61 @@ class SimReportCommandsTest {
                     assertThat(bad.code()).isEqualTo(2);
                     assertThat(bad.err()).contains("--trace-from");
                 });
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "4", "--seconds", "0.0002", "--trace-from", "50")).satisfies(bad -> {
+            assertThat(bad.code()).as("a trace option without a trace is not ignored").isEqualTo(2);
+            assertThat(bad.out()).isEmpty();
+            assertThat(bad.err()).isEqualTo("shootdown: --trace-from shapes a trace, and none is written: add --trace OUT.json\n");
+        });
         assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "4", "--trace", dir.resolve("no/such/dir/t.json").toString()))
                 .satisfies(bad -> {
                     assertThat(bad.code()).isEqualTo(2);
                     assertThat(bad.err()).contains("cannot write", "no such directory");
                 });
+    }
+
+    @Test
+    void aSweepWithHtmlWritesThePageReportMakesOfItsJson() throws Exception {
+        Path html = dir.resolve("sweep.html");
+        SimulateCommandTest.Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,4", "--json",
+                "--html", html.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(new ObjectMapper().readTree(o.out()).get("runs")).as("stdout is still the JSON alone").hasSize(2);
+        assertThat(o.err()).endsWith("html: report of 2 runs written to " + html + "\n");
+        String title = "linux-ipi under munmap: sweep cpus=2,4";
+        assertThat(xml(html).getElementsByTagName("h1").item(0).getTextContent()).isEqualTo(title);
+
+        Files.writeString(dir.resolve("sweep.json"), o.out());
+        Path fromJson = dir.resolve("report.html");
+        assertThat(run("report", dir.resolve("sweep.json").toString(), "--html", fromJson.toString(), "--title", title).code()).isZero();
+        assertThat(Files.readString(html)).isEqualTo(Files.readString(fromJson));
+    }
+
+    @Test
+    void aSweepCutShortWritesThePageOfThePointsThatFinished() throws Exception {
+        Path html = dir.resolve("sweep.html");
+        SimulateCommandTest.Out o = run(MergeCommandTest.plus(SimulateCommandTest.FAILING_SWEEP, "--html", html.toString()));
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("html: report written to " + html);
+        var page = xml(html);
+        assertThat(page.getElementsByTagName("h1").item(0).getTextContent())
+                .isEqualTo("linux-ipi under munmap: sweep user_cycles=1000,abc,2000, partial: 1 of 3 points");
+        assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(4);
+    }
+
+    @Test
+    void aSweepRefusesTraceOptionsBeforeAnyRun() {
+        Path trace = dir.resolve("t.json");
+        for (String[] given : new String[][] {{"--trace", trace.toString()}, {"--trace-limit", "50"}}) {
+            SimulateCommandTest.Out o = run(MergeCommandTest.plus(new String[] {"simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002",
+                    "--sweep", "cpus=2,4", "--sweep", "profile=milan,skylake", "--param", "user_cycles=500"}, given));
+            assertThat(o.code()).isEqualTo(2);
+            assertThat(o.out()).isEmpty();
+            assertThat(o.err()).isEqualTo("shootdown: " + given[0] + " traces one run, not a sweep: trace a point on its own, "
+                    + "e.g. with --cpus 2 --profile milan and no --sweep or --shard\n");
+        }
+        assertThat(trace).doesNotExist();
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--shard", "1/2", "--trace", trace.toString()).err())
+                .contains("e.g. with --cpus 2 and no --sweep or --shard");
     }
 
     @Test

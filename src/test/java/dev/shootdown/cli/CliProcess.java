@@ -1,0 +1,80 @@
+package dev.shootdown.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The shootdown command in a JVM of its own, for what only a real process shows: Ctrl-C. Stdout and stderr go to files in a directory. */
+final class CliProcess implements AutoCloseable {
+    final Process process;
+    final Path out;
+    final Path err;
+
+    private CliProcess(Process process, Path out, Path err) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Starts {@code shootdown args} on the test's class path; skips the test where signals cannot be sent (not Linux). */
+    static CliProcess start(Path dir, String... args) throws IOException {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")) && Files.isExecutable(Path.of("/bin/kill")), "needs Linux /proc and /bin/kill");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, Main.class.getName()));
+        command.addAll(List.of(args));
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        return new CliProcess(new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start(), out, err);
+    }
+
+    String out() throws IOException {
+        return Files.readString(out);
+    }
+
+    String err() throws IOException {
+        return Files.readString(err);
+    }
+
+    /** Waits until stderr contains {@code text}; fails if the process ends first. */
+    void awaitErr(String text) throws IOException, InterruptedException {
+        while (!err().contains(text)) {
+            assertThat(process.isAlive()).as("still running, waiting for '%s' on stderr: %s", text, err()).isTrue();
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Sends the process Ctrl-C's SIGINT and returns the exit code that should follow. A JVM started with
+     * SIGINT ignored (a background job of a non-interactive shell) keeps ignoring it; it is then sent
+     * SIGTERM, which runs the same shutdown path.
+     */
+    int interrupt() throws IOException, InterruptedException {
+        String signal = sigintIgnored(process.pid()) ? "TERM" : "INT";
+        new ProcessBuilder("/bin/kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        return signal.equals("INT") ? Main.INTERRUPTED : 128 + 15;
+    }
+
+    /** The exit code, once the process has ended (within a minute: a guard against a hang, not a timing assertion). */
+    int exitCode() throws InterruptedException {
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        return process.exitValue();
+    }
+
+    /** Whether the process ignores SIGINT (bit 1 of SigIgn in /proc/PID/status). */
+    private static boolean sigintIgnored(long pid) throws IOException {
+        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
+        String mask = status.stream().filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).trim();
+        return (Long.parseUnsignedLong(mask, 16) & (1L << 1)) != 0;
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
