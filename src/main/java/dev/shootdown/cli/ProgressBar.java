@@ -136,6 +136,17 @@ final class ProgressBar {
         }
     }
 
+    /**
+     * For one long piece of work counted in units (a run's simulated milliseconds): {@code units} of
+     * the total are done, and the ETA is the time so far per unit times the units left.
+     */
+    synchronized void reached(int units) {
+        long now = nanos.getAsLong();
+        done = Math.max(0, Math.min(total, units));
+        doneNanos = now - start;
+        redraw(now);
+    }
+
     /** Redraws if the text changed (the elapsed time moves on its own): what the ticker calls. */
     synchronized void tick() {
         redraw(nanos.getAsLong());

@@ -95,22 +95,47 @@ final class SimulateCommand implements Callable<Integer> {
             throw new UserError("--cpus N is required (or --sweep cpus=...)");
         }
         Profile p = Profiles.byName(profile);
-        SimResult r = outputs.run(file + " " + workload + ", " + cpus + " CPUs, " + p.name() + ", seed " + seed, cpus, p,
-                trace -> runOne(Map.of(), trace));
-        System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
-        System.out.flush();
-        return outputs.writeHtml(List.of(r), " on " + r.cpus() + " CPUs");
+        AtomicBoolean stop = new AtomicBoolean();
+        // Ctrl-C ends the run where it has got to; what it measured until then is printed, marked partial.
+        return Interrupts.printBeforeExit(stop, () -> {
+            SimResult r = outputs.run(file + " " + workload + ", " + cpus + " CPUs, " + p.name() + ", seed " + seed, cpus, p,
+                    trace -> runWatched(trace, stop));
+            System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
+            System.out.flush();
+            int code = outputs.writeHtml(List.of(r), " on " + r.cpus() + " CPUs");
+            return stop.get() && r.stall() != null ? Main.INTERRUPTED : code;
+        });
+    }
+
+    /** The single run, stopped by {@code stop}, under a bar of simulated milliseconds when stderr is a terminal. */
+    private SimResult runWatched(dev.shootdown.sim.SimTrace trace, AtomicBoolean stop) {
+        if (!main.stderrTerminal()) {
+            return runOne(Map.of(), trace, (cycles, end) -> stop.get());
+        }
+        int ms = (int) Math.max(1, Math.round(seconds * 1000));
+        return ProgressBar.run(true, "simulate", "simulated ms", ms, 1, bar -> {
+            SimResult r = runOne(Map.of(), trace, (cycles, end) -> {
+                bar.reached((int) (ms * ((double) cycles / end)));
+                return stop.get();
+            });
+            if (r.stall() != null) {
+                bar.stop(stop.get() ? "interrupted" : "stopped early");
+            } else {
+                bar.reached(ms);
+            }
+            return r;
+        });
     }
 
     /** One run, with some of the options replaced by a sweep point's values. */
     private SimResult runOne(Map<String, String> point) {
-        return runOne(point, null);
+        return runOne(point, null, null);
     }
 
-    private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace) {
+    private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace, SimOptions.Progress progress) {
         RunOptions o = options(point);
         return Simulation.run(Protocols.load(file), Workloads.byName(workload), o.params(), o.cpus(), o.profile(),
-                new SimOptions(o.seconds(), o.seed(), trace, o.tickHz(), o.tickSkew()));
+                new SimOptions(o.seconds(), o.seed(), trace, o.tickHz(), o.tickSkew(), progress));
     }
 
     /** What one run uses: the command's options with a sweep point's values in their place. */

@@ -13,7 +13,10 @@ import java.util.Map;
 public final class SimReport {
     private SimReport() {}
 
-    /** The JSON contract: file, workload, profile, cpus, seed, simulated_seconds, events, wall_seconds, metrics. */
+    /**
+     * The JSON contract: file, workload, profile, cpus, seed, simulated_seconds, events, wall_seconds,
+     * metrics; a run that ended before its time also has {@code "partial": true} and {@code stop_reason}.
+     */
     public static Map<String, Object> json(SimResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", r.file());
@@ -24,6 +27,11 @@ public final class SimReport {
         m.put("simulated_seconds", r.simulatedSeconds());
         m.put("events", r.events());
         m.put("wall_seconds", r.wallSeconds());
+        if (r.stall() != null) {
+            // The run ended before its time (every CPU blocked, or Ctrl-C): its figures cover simulated_seconds only.
+            m.put("partial", true);
+            m.put("stop_reason", r.stall());
+        }
         m.put("metrics", r.metrics());
         return m;
     }

@@ -50,6 +50,8 @@ import java.util.SplittableRandom;
  */
 public final class Engine implements Events {
     private static final long NEVER = Long.MAX_VALUE;
+    /** How many engine events pass between two calls of the run's progress hook. */
+    public static final int PROGRESS_EVERY = 1 << 16;
     /** The most CPUs a run can have. */
     public static final int MAX_CPUS = 1 << Action.SENDER_BITS;
 
@@ -67,6 +69,7 @@ public final class Engine implements Events {
     private final int[] s;
     private final SplittableRandom random;
     private final SimTrace trace;
+    private final SimOptions.Progress progress;
     // The slice each CPU is in, reported when it ends (a compute() can end early, at an interrupt): only with a trace.
     private long[] sliceStart;
     private int[] slicePhase;
@@ -193,6 +196,7 @@ public final class Engine implements Events {
         }
         this.random = new SplittableRandom(options.seed());
         this.trace = options.trace();
+        this.progress = options.progress();
         if (trace != null) {
             sliceStart = new long[program.cpus()];
             slicePhase = new int[program.cpus()];
@@ -261,16 +265,27 @@ public final class Engine implements Events {
         long wall = System.nanoTime();
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpu0 = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
+        int untilProgress = PROGRESS_EVERY;
         while (true) {
+            if (progress != null && --untilProgress == 0) {
+                untilProgress = PROGRESS_EVERY;
+                if (progress.reached(now, endCycle)) {
+                    // Stopped (Ctrl-C): the run ends here, and what it measured so far is its result.
+                    stall = String.format(java.util.Locale.ROOT, "stopped after %.6f of %.6f simulated seconds",
+                            profile.cyclesToMicros(now) / 1e6, profile.cyclesToMicros(endCycle) / 1e6);
+                    break;
+                }
+            }
             long tCpu = queue.isEmpty() ? NEVER : queue.topTime();
             long tTimer = timers.isEmpty() ? NEVER : timers.topTime();
             long t = Math.min(tCpu, tTimer);
-            if (t >= endCycle) {
-                now = endCycle;
+            // Nothing left to happen while some CPU waits is a deadlock, and the run stops there; when every
+            // CPU has finished its program, the run goes on idle to its end.
+            if (t == NEVER && (stall = deadlock()) != null) {
                 break;
             }
-            if (t == NEVER) {
-                stall = "no CPU can move after " + String.format("%.3f", profile.cyclesToMicros(now)) + " us (all halted or blocked)";
+            if (t >= endCycle) {
+                now = endCycle;
                 break;
             }
             now = t;
@@ -299,6 +314,24 @@ public final class Engine implements Events {
         }
         double cpuSeconds = cpu0 < 0 ? Double.NaN : (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
         return new Run(end, actions, (System.nanoTime() - wall) / 1e9, cpuSeconds);
+    }
+
+    /** Null when every CPU has halted; otherwise what the blocked CPUs wait at (nothing can move any more). */
+    private String deadlock() {
+        List<String> blocked = new ArrayList<>();
+        int count = 0;
+        for (int c = 0; c < n; c++) {
+            if (!machine.halted(s, c)) {
+                if (count++ < 3) {
+                    blocked.add("cpu" + c + " at " + machine.stepLabel(s, c));
+                }
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "no CPU can move after %.3f us: %d blocked (%s%s)", profile.cyclesToMicros(now), count,
+                String.join(", ", blocked), count > blocked.size() ? ", ..." : "");
     }
 
     private void openSlice(int c, long start, int phase, String label) {

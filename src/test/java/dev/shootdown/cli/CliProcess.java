@@ -50,6 +50,23 @@ final class CliProcess implements AutoCloseable {
     }
 
     /**
+     * Waits until the process has used {@code seconds} of CPU time (all its threads, /proc/PID/stat),
+     * for commands that print nothing while they work; fails if the process ends first.
+     */
+    void awaitCpuSeconds(double seconds) throws IOException, InterruptedException {
+        while (true) {
+            assertThat(process.isAlive()).as("still running, waiting for %s s of CPU time: %s", seconds, err()).isTrue();
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // The fields after the command name (which may hold spaces) start at its closing parenthesis: utime and stime are 14 and 15.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            if ((Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0 >= seconds) { // USER_HZ is 100 on Linux
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
      * Sends the process Ctrl-C's SIGINT and returns the exit code that should follow. A JVM started with
      * SIGINT ignored (a background job of a non-interactive shell) keeps ignoring it; it is then sent
      * SIGTERM, which runs the same shutdown path.

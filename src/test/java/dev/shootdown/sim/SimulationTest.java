@@ -85,6 +85,47 @@ class SimulationTest {
     }
 
     @Test
+    void theProgressHookSeesTheRunAdvanceAndCanStopItWhereItGot() {
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        SimOptions.Progress stopAtThird = (cycles, end) -> {
+            assertThat(end).isEqualTo(Profiles.byName("skylake").secondsToCycles(0.01));
+            seen.add(cycles);
+            return seen.size() == 3;
+        };
+        SimResult r = Simulation.run(LINUX, Workloads.byName("munmap"), Map.of(), 8, Profiles.byName("skylake"),
+                SimOptions.of(0.01, 1).withProgress(stopAtThird));
+        assertThat(seen).hasSize(3).isSorted();
+        assertThat(seen.get(0)).isPositive();
+        // Stopped at the third call: the result covers the simulated time up to it and no more.
+        assertThat(r.stall()).startsWith("stopped after").endsWith("of 0.010000 simulated seconds");
+        assertThat(r.simulatedSeconds() * Profiles.byName("skylake").ghz() * 1e9).isCloseTo(seen.get(2), org.assertj.core.data.Offset.offset(1.0));
+        assertThat(r.events()).isPositive().isLessThan(3L * Engine.PROGRESS_EVERY);
+        assertThat(r.ops()).isPositive();
+        // A hook that never stops leaves the run as it is without one.
+        SimResult plain = run(LINUX, "munmap", 8, "skylake", 0.01, 1);
+        SimResult watched = Simulation.run(LINUX, Workloads.byName("munmap"), Map.of(), 8, Profiles.byName("skylake"),
+                SimOptions.of(0.01, 1).withProgress((cycles, end) -> false));
+        assertThat(watched.stall()).isNull();
+        assertThat(watched.metrics()).isEqualTo(plain.metrics());
+    }
+
+    @Test
+    void aRunWhereEveryCpuBlocksEndsEarlyAndSaysWhy(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path wl = dir.resolve("stuck.sdw");
+        Files.writeString(wl, """
+                percpu sim_ops = 0
+                cpu 0.. runs {{mm}}: { compute(1000); wait until sim_ops > 0 }
+                """);
+        // Without ticks (a spinning CPU with interrupts on would take them for ever) nothing moves once all four wait.
+        SimResult r = Simulation.run(LINUX, Workloads.byName(wl.toString()), Map.of(), 4, Profiles.byName("skylake"), SimOptions.of(0.001, 1).withTickHz(0));
+        assertThat(r.stall()).startsWith("no CPU can move after");
+        assertThat(r.simulatedSeconds()).isPositive().isLessThan(0.001);
+        Map<String, Object> json = dev.shootdown.report.SimReport.json(r);
+        assertThat(json).containsEntry("partial", true).containsEntry("stop_reason", r.stall());
+        assertThat(dev.shootdown.report.SimReport.json(run(LINUX, "munmap", 2, "skylake", 0.0005, 1))).doesNotContainKeys("partial", "stop_reason");
+    }
+
+    @Test
     void runsMoreCpusThanAnActionCanName() {
         // An action packs the CPU in 10 bits; the simulator names CPUs itself, up to its own limit.
         int cpus = 2048;
