@@ -13,10 +13,12 @@ import dev.shootdown.sim.Simulation;
 import dev.shootdown.sim.Sweep;
 import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,8 +42,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "With --sweep, --html writes one page of every point that finished; --trace (one run's timeline) is refused: trace a point on its own.",
                 "Exit codes: 0 done, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
 final class SimulateCommand implements Callable<Integer> {
+    /** The options a sweep axis of the same name replaces. */
+    private static final Map<String, String> AXIS_OPTIONS = Map.of("cpus", "--cpus", "seed", "--seed", "seconds", "--seconds", "profile", "--profile",
+            "tick_hz", "--tick-hz", "tick_skew", "--tick-skew");
+
     @ParentCommand
     Main main;
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The protocol file (.sd), or the name of a shipped protocol (linux-ipi, invlpgb, dfly-cpusync).")
     String file;
@@ -90,6 +99,9 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         if (!sweep.isEmpty() || shard != null) {
             return sweep();
+        }
+        if (given("--threads")) {
+            throw new UserError("--threads sets how many points of a sweep run at once; a single run uses one thread (add --sweep, or drop --threads)");
         }
         if (cpus == 0) {
             throw new UserError("--cpus N is required (or --sweep cpus=...)");
@@ -170,6 +182,13 @@ final class SimulateCommand implements Callable<Integer> {
     private Integer sweep() {
         List<String> specs = sweep.isEmpty() ? List.of("cpus=" + cpus) : sweep;
         Map<String, List<String>> axes = Sweep.axes(specs);
+        // An option the sweep also sets would be silently overridden: say so instead.
+        for (String axis : sweep.isEmpty() ? List.<String>of() : axes.keySet()) {
+            String option = AXIS_OPTIONS.get(axis);
+            if (option != null && given(option) || params.containsKey(axis)) {
+                throw new UserError((option != null ? option : "--param " + axis) + " and --sweep " + axis + "=... both set " + axis + ": drop one");
+            }
+        }
         List<Sweep.Point> all = Sweep.points(axes);
         List<Sweep.Point> mine = Sweep.shard(all, shard);
         outputs.refuseTraceInSweep(asOptions(all.get(0)));
@@ -252,6 +271,11 @@ final class SimulateCommand implements Callable<Integer> {
         StringBuilder point = new StringBuilder();
         o.failure().point().values().forEach((k, v) -> point.append(point.isEmpty() ? "" : " ").append(k).append('=').append(v));
         return "point " + o.failure().point().index() + " (" + point + ") failed: " + Main.message(e);
+    }
+
+    /** Whether {@code option} was given on the command line (not just left at its default). */
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private static int integer(String name, String v) {

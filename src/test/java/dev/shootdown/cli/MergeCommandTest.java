@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MergeCommandTest {
-    static final String[] SWEEP = {"simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005", "--sweep", "cpus=2,3,4", "--json"};
+    static final String[] SWEEP = {"simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0005", "--sweep", "cpus=2,3,4", "--json"};
 
     static String[] with(String... more) {
         return plus(SWEEP, more);

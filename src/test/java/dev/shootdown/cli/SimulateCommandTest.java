@@ -80,6 +80,23 @@ class SimulateCommandTest {
     }
 
     @Test
+    void anOptionASweepWouldOverrideOrThatDoesNothingIsRefused() {
+        Out both = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "8", "--seconds", "0.0002", "--sweep", "cpus=2,4");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.out()).isEmpty();
+        assertThat(both.err()).isEqualTo("shootdown: --cpus and --sweep cpus=... both set cpus: drop one\n");
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--param", "user_cycles=5", "--sweep", "user_cycles=1,2").err())
+                .isEqualTo("shootdown: --param user_cycles and --sweep user_cycles=... both set user_cycles: drop one\n");
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--tick-hz", "100", "--sweep", "tick_hz=0,1").err())
+                .contains("--tick-hz and --sweep tick_hz=...");
+        Out threads = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0002", "--threads", "4");
+        assertThat(threads.code()).isEqualTo(2);
+        assertThat(threads.err()).contains("--threads sets how many points of a sweep run at once");
+        // A shard of the one-point sweep --cpus makes is not a conflict.
+        assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0002", "--shard", "1/1", "--json").code()).isZero();
+    }
+
+    @Test
     void textTableNamesEveryMetric() {
         Out o = run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005");
         assertThat(o.code()).isZero();

@@ -69,14 +69,18 @@ class SweepTest {
     @Test
     void aPointRunningWhenAnotherFailsFinishesAndIsKept() {
         List<Sweep.Point> all = Sweep.points(Sweep.axes(List.of("n=0,1,2,3")));
+        CountDownLatch zeroRunning = new CountDownLatch(1);
         CountDownLatch failing = new CountDownLatch(1);
-        // Two threads: point 0 is still running when point 1 fails, and returns after.
+        // Two threads: point 1 fails only once point 0 is running (so point 0 has started for sure), and
+        // point 0 returns only after that failure.
         Sweep.Outcome<Integer> o = Sweep.run(all, 2, new AtomicBoolean(), p -> {
             if (p.index() == 1) {
+                await(zeroRunning);
                 failing.countDown();
                 throw new UserError("point 1 is bad");
             }
             if (p.index() == 0) {
+                zeroRunning.countDown();
                 await(failing);
             }
             return 10 * p.index();
