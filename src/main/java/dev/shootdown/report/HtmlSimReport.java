@@ -88,7 +88,7 @@ public final class HtmlSimReport {
                 lines.add(new SvgPlot.Series(e.getKey(), v.name(), colour.get(e.getKey()), v.dashed(), pts));
             }
         }
-        return new SvgPlot(fig.title(), "CPUs (log scale)", fig.yLabel(), true, lines);
+        return new SvgPlot(fig.title(), SvgPlot.XAxis.CPUS, fig.yLabel(), lines);
     }
 
     /**
