@@ -87,6 +87,21 @@ class SimReportCommandsTest {
     }
 
     @Test
+    void reportReadsEachRunsSweepPointBesideItsResult() throws Exception {
+        SimulateCommandTest.Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,4",
+                "--sweep", "tick_hz=0,1000", "--json");
+        assertThat(o.code()).as(o.err()).isZero();
+        Path sweep = dir.resolve("sweep.json");
+        Files.writeString(sweep, o.out());
+        Path single = dir.resolve("single.json");
+        Files.writeString(single, run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0002", "--json").out());
+
+        assertThat(ReportCommand.read(sweep)).extracting(r -> r.cpus() + " " + r.point()).containsExactly(
+                "2 {cpus=2, tick_hz=0}", "2 {cpus=2, tick_hz=1000}", "4 {cpus=4, tick_hz=0}", "4 {cpus=4, tick_hz=1000}");
+        assertThat(ReportCommand.read(single)).singleElement().satisfies(r -> assertThat(r.point()).isEmpty());
+    }
+
+    @Test
     void aSweepCutShortWritesThePageOfThePointsThatFinished() throws Exception {
         Path html = dir.resolve("sweep.html");
         SimulateCommandTest.Out o = run(MergeCommandTest.plus(SimulateCommandTest.FAILING_SWEEP, "--html", html.toString()));

@@ -41,7 +41,7 @@ class HtmlSimReportTest {
         m.put("ipis_per_second", scale * 1e5 * cpus);
         m.put("throughput_ops_per_second", 1e6 / cpus);
         m.put("shootdown_cpu_share", 0.01 * scale * Math.log(cpus));
-        return new RunSummary(protocol, "munmap", "skylake", cpus, 1, 0.01, m);
+        return new RunSummary(protocol, "munmap", "skylake", cpus, 1, 0.01, m, Map.of());
     }
 
     static List<RunSummary> sweep() {
@@ -106,9 +106,9 @@ class HtmlSimReportTest {
     @Test
     void linesAreToldApartByWhatDiffersBetweenRuns() {
         List<RunSummary> runs = List.of(
-                new RunSummary("linux-ipi", "munmap", "skylake", 4, 1, 0.01, Map.of()),
-                new RunSummary("linux-ipi", "munmap", "milan", 4, 1, 0.01, Map.of()),
-                new RunSummary("linux-ipi", "munmap", "milan", 8, 1, 0.01, Map.of()));
+                new RunSummary("linux-ipi", "munmap", "skylake", 4, 1, 0.01, Map.of(), Map.of()),
+                new RunSummary("linux-ipi", "munmap", "milan", 4, 1, 0.01, Map.of(), Map.of()),
+                new RunSummary("linux-ipi", "munmap", "milan", 8, 1, 0.01, Map.of(), Map.of()));
         assertThat(HtmlSimReport.series(runs).keySet()).containsExactly("linux-ipi (skylake)", "linux-ipi (milan)");
         assertThat(HtmlSimReport.series(runs).get("linux-ipi (milan)")).extracting(RunSummary::cpus).containsExactly(4, 8);
     }
@@ -118,7 +118,7 @@ class HtmlSimReportTest {
         SimResult r = Simulation.run(Protocols.load("linux-ipi"), Workloads.byName("munmap"), Map.of(), 4, Profiles.byName("skylake"), SimOptions.of(0.0005, 1));
         String json = new ObjectMapper().writeValueAsString(SimReport.json(r));
 
-        RunSummary back = RunSummary.fromJson(new ObjectMapper().readValue(json, Map.class));
+        RunSummary back = RunSummary.fromJson(new ObjectMapper().readValue(json, Map.class), Map.of());
 
         assertThat(back.protocol()).isEqualTo("linux-ipi");
         assertThat(back.cpus()).isEqualTo(4);
