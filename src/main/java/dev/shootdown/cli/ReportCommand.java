@@ -23,8 +23,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Gather simulation results (the output of simulate --json, one run per file, or files holding several) into one report:",
-                "a table on the terminal and, with --html, a page plotting latency, IPIs/s, throughput and shootdown CPU share against CPUs,",
-                "one line per protocol. Runs made on other machines or by other commands combine the same way.",
+                "a table on the terminal and, with --html, a page plotting latency, IPIs/s, throughput and shootdown CPU share against CPUs",
+                "(or, when they do not vary, the first numeric axis a sweep varied), one line per protocol and value of any other axis that varies.",
+                "Runs made on other machines or by other commands combine the same way.",
                 "Example: for n in 2 4 8 16; do shootdown simulate linux-ipi --workload munmap --cpus $n --json > ipi-$n.json; done;",
                 "         shootdown report ipi-*.json --html sweep.html",
                 "Exit codes: 0 done, 2 bad input."})
