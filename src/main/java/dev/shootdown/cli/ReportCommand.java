@@ -3,6 +3,7 @@ package dev.shootdown.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.HtmlSimReport;
 import dev.shootdown.report.RunSummary;
@@ -22,8 +23,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Gather simulation results (the output of simulate --json, one run per file, or files holding several) into one report:",
-                "a table on the terminal and, with --html, a page plotting latency, IPIs/s, throughput and shootdown CPU share against CPUs,",
-                "one line per protocol. Runs made on other machines or by other commands combine the same way.",
+                "a table on the terminal and, with --html, a page plotting latency, IPIs/s, throughput and shootdown CPU share against CPUs",
+                "(or, when they do not vary, the first numeric axis a sweep varied), one line per protocol and value of any other axis that varies.",
+                "Runs made on other machines or by other commands combine the same way.",
                 "Example: for n in 2 4 8 16; do shootdown simulate linux-ipi --workload munmap --cpus $n --json > ipi-$n.json; done;",
                 "         shootdown report ipi-*.json --html sweep.html",
                 "Exit codes: 0 done, 2 bad input."})
@@ -56,7 +58,10 @@ final class ReportCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** Every result in a file: the file itself, or the objects inside it (arrays, or a sweep's wrapper) that are results. */
+    /**
+     * Every result in a file: the file itself, or the objects inside it (arrays, or a sweep's wrapper)
+     * that are results, each with the sweep point beside it ({@code {"point", "result"}}) if any.
+     */
     static List<RunSummary> read(Path file) {
         JsonNode root;
         try {
@@ -69,27 +74,31 @@ final class ReportCommand implements Callable<Integer> {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
         }
         List<RunSummary> runs = new ArrayList<>();
-        collect(root, runs, file);
+        collect(root, Map.of(), runs, file);
         if (runs.isEmpty()) {
             throw new UserError(file + ": no simulate --json result in it (objects with file, workload, cpus and metrics)");
         }
         return runs;
     }
 
-    private static void collect(JsonNode node, List<RunSummary> runs, Path file) {
+    private static void collect(JsonNode node, Map<?, ?> point, List<RunSummary> runs, Path file) {
         if (node == null) {
             return;
         }
         if (node.isObject() && node.has("metrics") && node.has("cpus")) {
             try {
-                runs.add(RunSummary.fromJson(MAPPER.convertValue(node, Map.class)));
+                runs.add(RunSummary.fromJson(MAPPER.convertValue(node, Map.class), point));
             } catch (IllegalArgumentException e) {
                 throw new UserError(file + ": " + e.getMessage());
             }
             return;
         }
+        if (node.isObject() && node.get("point") instanceof ObjectNode p && node.has("result")) {
+            collect(node.get("result"), MAPPER.convertValue(p, Map.class), runs, file);
+            return;
+        }
         if (node.isContainerNode()) {
-            node.forEach(child -> collect(child, runs, file));
+            node.forEach(child -> collect(child, Map.of(), runs, file));
         }
     }
 }

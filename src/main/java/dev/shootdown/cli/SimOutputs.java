@@ -77,18 +77,17 @@ final class SimOutputs {
     }
 
     /**
-     * Writes the HTML report of {@code results} if asked, titled "PROTOCOL under WORKLOAD" and {@code what},
+     * Writes the HTML report of {@code runs} if asked, titled "PROTOCOL under WORKLOAD" and {@code what},
      * after the terminal output (a file that cannot be written loses nothing else); the exit code.
      */
-    int writeHtml(List<SimResult> results, String what) {
+    int writeHtml(List<RunSummary> runs, String what) {
         if (html == null) {
             return Main.OK;
         }
-        if (results.isEmpty()) {
+        if (runs.isEmpty()) {
             System.err.println("html: no run finished, so no report written to " + html);
             return Main.OK;
         }
-        List<RunSummary> runs = results.stream().map(RunSummary::of).toList();
         if (!OutputFile.write(html, HtmlSimReport.page(runs, runs.get(0).protocol() + " under " + runs.get(0).workload() + what))) {
             return Main.BAD_INPUT;
         }

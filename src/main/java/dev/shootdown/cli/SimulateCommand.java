@@ -1,6 +1,7 @@
 package dev.shootdown.cli;
 
 import dev.shootdown.lang.UserError;
+import dev.shootdown.report.RunSummary;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
 import dev.shootdown.sim.Engine;
@@ -114,7 +115,7 @@ final class SimulateCommand implements Callable<Integer> {
                     trace -> runWatched(trace, stop));
             System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
             System.out.flush();
-            int code = outputs.writeHtml(List.of(r), " on " + r.cpus() + " CPUs");
+            int code = outputs.writeHtml(List.of(RunSummary.of(r)), " on " + r.cpus() + " CPUs");
             return stop.get() && r.stall() != null ? Main.INTERRUPTED : code;
         });
     }
@@ -206,7 +207,11 @@ final class SimulateCommand implements Callable<Integer> {
             Map<String, Object> out = SweepReport.json(header, SweepReport.runs(o.finished(), o.results()), o.missing(), stopReason(o));
             System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
             System.out.flush();
-            int written = outputs.writeHtml(o.results(), ": sweep " + String.join(" ", specs)
+            List<RunSummary> runs = new ArrayList<>();
+            for (int i = 0; i < o.results().size(); i++) {
+                runs.add(RunSummary.of(o.results().get(i), o.finished().get(i).values()));
+            }
+            int written = outputs.writeHtml(runs, ": sweep " + String.join(" ", specs)
                     + (shard == null ? "" : ", shard " + shard) + (o.complete() ? "" : ", partial: " + o.finished().size() + " of " + mine.size() + " points"));
             if (o.failure() != null) {
                 throw o.failure().error();

@@ -4,7 +4,6 @@ import dev.shootdown.sim.Metric;
 import dev.shootdown.sim.Metrics;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,18 +13,18 @@ import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Simulation runs (one, or a sweep over CPU counts and protocols) as one self-contained HTML page:
- * plots of shootdown latency (p50 solid, p99 dashed), IPIs per second, throughput and the CPU time
- * spent in shootdowns against the CPU count (log scale), one line per protocol, then every metric
- * of every run in a table per protocol, printed generically from the metrics' names and units, and
- * what each metric means. Inline CSS and SVG; no script, no network. Well-formed XML too, so tests
- * read it with an XML parser.
+ * Simulation runs (one, or a sweep) as one self-contained HTML page: plots of shootdown latency (p50
+ * solid, p99 dashed), IPIs per second, throughput and the CPU time spent in shootdowns against what
+ * was swept (the CPU count on a log scale, or another swept axis: {@link SweepLayout}), a line per
+ * protocol and value of every other axis that varies, then every metric of every run in a table per
+ * line, printed generically from the metrics' names and units, and what each metric means. Inline
+ * CSS and SVG; no script, no network. Well-formed XML too, so tests read it with an XML parser.
  */
 public final class HtmlSimReport {
     /** Okabe and Ito's colour-blind-safe palette (black last). */
     static final String[] PALETTE = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"};
 
-    /** A plot of one metric (or one part of one, scaled) against CPUs, a line per series and variant. */
+    /** A plot of one metric (or one part of one, scaled) against x, a line per series and variant. */
     record Figure(String title, String yLabel, List<Variant> variants) {}
 
     record Variant(String name, boolean dashed, ToDoubleFunction<RunSummary> value) {}
@@ -45,9 +44,9 @@ public final class HtmlSimReport {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no runs to report");
         }
-        Map<String, List<RunSummary>> series = series(runs);
+        SweepLayout layout = SweepLayout.of(runs);
         Map<String, String> colour = new LinkedHashMap<>();
-        for (String name : series.keySet()) {
+        for (String name : layout.lines().keySet()) {
             colour.put(name, PALETTE[colour.size() % PALETTE.length]);
         }
         StringBuilder out = new StringBuilder();
@@ -59,13 +58,13 @@ public final class HtmlSimReport {
 
         out.append("<div class=\"figures\">\n");
         for (Figure fig : FIGURES) {
-            out.append("<figure>\n").append(plot(fig, series, colour).svg()).append("</figure>\n");
+            out.append("<figure>\n").append(plot(fig, layout, colour).svg()).append("</figure>\n");
         }
         out.append("</div>\n");
 
         out.append("<h2>Every metric</h2>\n");
-        for (Map.Entry<String, List<RunSummary>> e : series.entrySet()) {
-            table(out, e.getKey(), colour.get(e.getKey()), e.getValue());
+        for (Map.Entry<String, List<RunSummary>> e : layout.lines().entrySet()) {
+            table(out, e.getKey(), colour.get(e.getKey()), e.getValue(), layout);
         }
         out.append("<h2>What the metrics mean</h2>\n<dl class=\"defs\">\n");
         for (Metric m : Metrics.ALL) {
@@ -77,45 +76,18 @@ public final class HtmlSimReport {
     }
 
     /** The plot of one figure: a line per series and variant. */
-    static SvgPlot plot(Figure fig, Map<String, List<RunSummary>> series, Map<String, String> colour) {
+    static SvgPlot plot(Figure fig, SweepLayout layout, Map<String, String> colour) {
         List<SvgPlot.Series> lines = new ArrayList<>();
         for (Variant v : fig.variants()) {
-            for (Map.Entry<String, List<RunSummary>> e : series.entrySet()) {
+            for (Map.Entry<String, List<RunSummary>> e : layout.lines().entrySet()) {
                 List<SvgPlot.Point> pts = new ArrayList<>();
                 for (RunSummary r : e.getValue()) {
-                    pts.add(new SvgPlot.Point(r.cpus(), v.value().applyAsDouble(r)));
+                    pts.add(new SvgPlot.Point(layout.x().applyAsDouble(r), v.value().applyAsDouble(r)));
                 }
                 lines.add(new SvgPlot.Series(e.getKey(), v.name(), colour.get(e.getKey()), v.dashed(), pts));
             }
         }
-        return new SvgPlot(fig.title(), "CPUs (log scale)", fig.yLabel(), true, lines);
-    }
-
-    /**
-     * Runs grouped into lines, in order of first appearance, each sorted by CPUs. A line is a protocol,
-     * told apart by workload, profile and seed only where those differ between the runs.
-     */
-    static Map<String, List<RunSummary>> series(List<RunSummary> runs) {
-        boolean workloads = runs.stream().map(RunSummary::workload).distinct().count() > 1;
-        boolean profiles = runs.stream().map(RunSummary::profile).distinct().count() > 1;
-        boolean seeds = runs.stream().map(RunSummary::seed).distinct().count() > 1;
-        Map<String, List<RunSummary>> out = new LinkedHashMap<>();
-        for (RunSummary r : runs) {
-            List<String> parts = new ArrayList<>();
-            if (workloads) {
-                parts.add(r.workload());
-            }
-            if (profiles) {
-                parts.add(r.profile().isEmpty() ? "?" : r.profile());
-            }
-            if (seeds) {
-                parts.add("seed " + r.seed());
-            }
-            String name = r.protocol() + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
-            out.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
-        }
-        out.values().forEach(l -> l.sort(Comparator.comparingInt(RunSummary::cpus)));
-        return out;
+        return new SvgPlot(fig.title(), layout.axis(), fig.yLabel(), lines);
     }
 
     private static String describe(List<RunSummary> runs) {
@@ -143,11 +115,15 @@ public final class HtmlSimReport {
         if (seconds.size() == 1 && seconds.first() > 0) {
             b.append("; ").append(SvgPlot.num(seconds.first())).append(" simulated s each");
         }
+        List<String> swept = SweepLayout.sweptRanges(runs);
+        if (!swept.isEmpty()) {
+            b.append("; swept ").append(String.join(", ", swept));
+        }
         return b.toString();
     }
 
-    /** Every metric of one line's runs: a row per metric (or part of one), a column per CPU count. */
-    private static void table(StringBuilder out, String name, String colour, List<RunSummary> runs) {
+    /** Every metric of one line's runs: a row per metric (or part of one), a column per x value. */
+    private static void table(StringBuilder out, String name, String colour, List<RunSummary> runs, SweepLayout layout) {
         Map<String, String> units = new LinkedHashMap<>();
         for (Metric m : Metrics.ALL) {
             units.put(m.name(), m.unit());
@@ -168,7 +144,7 @@ public final class HtmlSimReport {
         out.append("<table class=\"metrics\">\n<caption><span class=\"key\" style=\"background:").append(colour).append("\"></span>")
                 .append(esc(name)).append("</caption>\n<thead><tr><th>metric</th><th>unit</th>");
         for (RunSummary r : runs) {
-            out.append("<th class=\"num\">").append(r.cpus()).append(" CPUs</th>");
+            out.append("<th class=\"num\">").append(esc(layout.axis().name(layout.x().applyAsDouble(r)))).append("</th>");
         }
         out.append("</tr></thead>\n<tbody>\n");
         for (Map.Entry<String, Set<String>> row : rows.entrySet()) {

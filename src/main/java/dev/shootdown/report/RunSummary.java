@@ -2,6 +2,7 @@ package dev.shootdown.report;
 
 import dev.shootdown.sim.SimResult;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,19 +14,31 @@ import java.util.Map;
  *
  * @param protocol the protocol's name (file name without directory and .sd)
  * @param profile  the hardware profile, or "" when the JSON did not say
+ * @param point    the sweep point the run was, each axis's value as given to {@code --sweep}
+ *                 ({@code tick_hz} to {@code 250}); empty for a run that was no sweep's
  */
 public record RunSummary(String protocol, String workload, String profile, int cpus, long seed, double simulatedSeconds,
-                         Map<String, Object> metrics) {
+                         Map<String, Object> metrics, Map<String, String> point) {
 
+    public RunSummary {
+        point = Collections.unmodifiableMap(new LinkedHashMap<>(point));
+    }
+
+    /** A run that was no sweep's. */
     public static RunSummary of(SimResult r) {
-        return new RunSummary(protocolName(r.file()), r.workload(), r.profile(), r.cpus(), r.seed(), r.simulatedSeconds(), r.metrics());
+        return of(r, Map.of());
+    }
+
+    public static RunSummary of(SimResult r, Map<String, String> point) {
+        return new RunSummary(protocolName(r.file()), r.workload(), r.profile(), r.cpus(), r.seed(), r.simulatedSeconds(), r.metrics(), point);
     }
 
     /**
      * Reads one object of the {@code simulate --json} contract (file, workload, cpus, seed, metrics;
-     * profile if present). Throws IllegalArgumentException naming what is missing.
+     * profile if present), with {@code point} the sweep point it was ({@code "point"} beside a sweep's
+     * {@code "result"}; an empty map for none). Throws IllegalArgumentException naming what is missing.
      */
-    public static RunSummary fromJson(Map<?, ?> json) {
+    public static RunSummary fromJson(Map<?, ?> json, Map<?, ?> point) {
         Object file = json.get("file");
         Object workload = json.get("workload");
         Object cpus = json.get("cpus");
@@ -50,7 +63,18 @@ public record RunSummary(String protocol, String workload, String profile, int c
         }
         return new RunSummary(protocolName((String) file), (String) workload, json.get("profile") instanceof String s ? s : "",
                 ((Number) cpus).intValue(), json.get("seed") instanceof Number n ? n.longValue() : 0,
-                json.get("simulated_seconds") instanceof Number n ? n.doubleValue() : 0, values);
+                json.get("simulated_seconds") instanceof Number n ? n.doubleValue() : 0, values, axisValues(point));
+    }
+
+    /** A point's values as text, as {@code --sweep} gave them (a hand-written file may hold numbers). */
+    private static Map<String, String> axisValues(Map<?, ?> point) {
+        Map<String, String> out = new LinkedHashMap<>();
+        point.forEach((axis, v) -> {
+            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                out.put(String.valueOf(axis), String.valueOf(v));
+            }
+        });
+        return out;
     }
 
     /** A scalar metric, or NaN when absent. */

@@ -10,16 +10,35 @@ import java.util.Map;
 
 /**
  * A line plot as standalone SVG, written by hand (no library, no script, no network): y from zero
- * on a linear axis with 1-2-2.5-5 ticks, x on a log2 axis (CPU counts) or a linear one, one line per
- * series with a dot per point (its value in a tooltip), and a legend below: a colour per series
- * name, a dash style per variant (p50 solid, p99 dashed).
+ * on a linear axis with 1-2-2.5-5 ticks, x on a log2 axis (CPU counts), a log10 one (values spanning
+ * decades) or a linear one, one line per series with a dot per point (its value in a tooltip), and a
+ * legend below: a colour per series name, a dash style per variant (p50 solid, p99 dashed).
  *
  * <p>The markup names its parts for tests and scripts: {@code g.series} with {@code data-name} and
  * {@code data-variant}, {@code circle.point} with {@code data-x}/{@code data-y}, {@code text.xtick},
  * {@code text.ytick}, {@code text.xlabel}, {@code text.ylabel}, {@code text.title}.
  */
-public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, List<Series> series) {
+public record SvgPlot(String title, XAxis x, String yLabel, List<Series> series) {
     public record Point(double x, double y) {}
+
+    /** How x values map onto the axis: a tick per power of two, per power of ten, or evenly spaced 1-2-2.5-5 steps. */
+    public enum Scale { LOG2, LOG10, LINEAR }
+
+    /**
+     * The x axis: its label, its scale, and the words around a value where one x is named alone (a
+     * point's tooltip, a table's column): {@code 16 CPUs} or {@code tick_hz 250}.
+     */
+    public record XAxis(String label, Scale scale, String before, String after) {
+        public static final XAxis CPUS = new XAxis("CPUs (log scale)", Scale.LOG2, "", " CPUs");
+
+        public String name(double v) {
+            return before + num(v) + after;
+        }
+
+        boolean log() {
+            return scale != Scale.LINEAR;
+        }
+    }
 
     /** One line: its legend name, a variant ("" for none), its colour, solid or dashed, its points (NaN y is a gap in the data: skipped). */
     public record Series(String name, String variant, String color, boolean dashed, List<Point> points) {}
@@ -46,7 +65,7 @@ public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, 
     public String svg() {
         List<Series> drawn = new ArrayList<>();
         for (Series s : series) {
-            List<Point> pts = s.points().stream().filter(p -> Double.isFinite(p.x()) && Double.isFinite(p.y()) && (!logX || p.x() > 0))
+            List<Point> pts = s.points().stream().filter(p -> Double.isFinite(p.x()) && Double.isFinite(p.y()) && (!x.log() || p.x() > 0))
                     .sorted(Comparator.comparingDouble(Point::x)).toList();
             drawn.add(new Series(s.name(), s.variant(), s.color(), s.dashed(), pts));
         }
@@ -62,9 +81,13 @@ public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, 
         }
         if (xMin > xMax) {
             xMin = 1;
-            xMax = logX ? 2 : 1;
+            xMax = x.log() ? 2 : 1;
         }
-        Axis x = logX ? log2Axis(xMin, xMax) : linearAxis(xMin == xMax ? xMin - 1 : xMin, xMax);
+        Axis xAxis = switch (x.scale()) {
+            case LOG2 -> logAxis(2, xMin, xMax);
+            case LOG10 -> logAxis(10, xMin, xMax);
+            case LINEAR -> linearAxis(xMin == xMax ? xMin - 1 : xMin, xMax);
+        };
         Axis y = linearAxis(0, yMax);
 
         double left = LEFT;
@@ -103,8 +126,8 @@ public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, 
             double py = y.at(t, bottom, top);
             b.append("<line x1=\"").append(f(left)).append("\" y1=\"").append(f(py)).append("\" x2=\"").append(f(right)).append("\" y2=\"").append(f(py)).append("\"/>\n");
         }
-        for (double t : x.ticks()) {
-            double px = x.at(t, left, right);
+        for (double t : xAxis.ticks()) {
+            double px = xAxis.at(t, left, right);
             b.append("<line x1=\"").append(f(px)).append("\" y1=\"").append(f(top)).append("\" x2=\"").append(f(px)).append("\" y2=\"").append(f(bottom)).append("\"/>\n");
         }
         b.append("</g>\n");
@@ -118,14 +141,14 @@ public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, 
             b.append("<text class=\"ytick\" x=\"").append(f(left - 8)).append("\" y=\"").append(f(py + 4)).append("\" text-anchor=\"end\">")
                     .append(xml(y.labels().get(i))).append("</text>\n");
         }
-        for (int i = 0; i < x.ticks().size(); i++) {
-            double px = x.at(x.ticks().get(i), left, right);
+        for (int i = 0; i < xAxis.ticks().size(); i++) {
+            double px = xAxis.at(xAxis.ticks().get(i), left, right);
             b.append("<text class=\"xtick\" x=\"").append(f(px)).append("\" y=\"").append(f(bottom + 18)).append("\" text-anchor=\"middle\">")
-                    .append(xml(x.labels().get(i))).append("</text>\n");
+                    .append(xml(xAxis.labels().get(i))).append("</text>\n");
         }
         b.append("</g>\n");
         b.append("<text class=\"xlabel\" x=\"").append(f((left + right) / 2)).append("\" y=\"").append(f(bottom + 40))
-                .append("\" text-anchor=\"middle\" fill=\"#222\">").append(xml(xLabel)).append("</text>\n");
+                .append("\" text-anchor=\"middle\" fill=\"#222\">").append(xml(x.label())).append("</text>\n");
         b.append("<text class=\"ylabel\" transform=\"translate(18 ").append(f((top + bottom) / 2)).append(") rotate(-90)\" text-anchor=\"middle\" fill=\"#222\">")
                 .append(xml(yLabel)).append("</text>\n");
 
@@ -137,16 +160,16 @@ public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, 
                         .append(s.dashed() ? " stroke-dasharray=\"7 4\"" : "").append(" points=\"");
                 for (int i = 0; i < s.points().size(); i++) {
                     Point p = s.points().get(i);
-                    b.append(i == 0 ? "" : " ").append(f(x.at(p.x(), left, right))).append(',').append(f(y.at(p.y(), bottom, top)));
+                    b.append(i == 0 ? "" : " ").append(f(xAxis.at(p.x(), left, right))).append(',').append(f(y.at(p.y(), bottom, top)));
                 }
                 b.append("\"/>\n");
             }
             for (Point p : s.points()) {
                 b.append("<circle class=\"point\" data-x=\"").append(num(p.x())).append("\" data-y=\"").append(num(p.y()))
-                        .append("\" cx=\"").append(f(x.at(p.x(), left, right))).append("\" cy=\"").append(f(y.at(p.y(), bottom, top)))
+                        .append("\" cx=\"").append(f(xAxis.at(p.x(), left, right))).append("\" cy=\"").append(f(y.at(p.y(), bottom, top)))
                         .append("\" r=\"3.5\" stroke=\"").append(s.color()).append("\" stroke-width=\"1.5\" fill=\"")
                         .append(s.dashed() ? "#ffffff" : s.color()).append("\"><title>")
-                        .append(xml(s.name() + (s.variant().isEmpty() ? "" : " " + s.variant()) + ": " + xLabelOf(p.x()) + ", " + num(p.y()) + " " + yLabel))
+                        .append(xml(s.name() + (s.variant().isEmpty() ? "" : " " + s.variant()) + ": " + x.name(p.x()) + ", " + num(p.y()) + " " + yLabel))
                         .append("</title></circle>\n");
             }
             b.append("</g>\n");
@@ -169,10 +192,6 @@ public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, 
         return b.toString();
     }
 
-    private String xLabelOf(double v) {
-        return num(v) + (logX ? " " + xLabel.replaceAll(" \\(.*\\)$", "") : "");
-    }
-
     /** [text, colour, kind]: kind is "name", "solid" or "dashed". */
     private static List<String[]> legendEntries(List<Series> drawn) {
         Map<String, String> names = new LinkedHashMap<>();
@@ -191,10 +210,14 @@ public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, 
 
     // ---------------------------------------------------------------- axes
 
-    /** Powers of two around [min, max] (every other one past eleven ticks); a single value gets a power on each side. */
-    static Axis log2Axis(double min, double max) {
-        int lo = (int) Math.floor(log2(min) + 1e-9);
-        int hi = (int) Math.ceil(log2(max) - 1e-9);
+    /**
+     * Powers of {@code base} around [min, max] (every other one past eleven ticks); a single value gets
+     * a power on each side. Powers of two (CPU counts) are labelled in full, powers of ten with an SI
+     * suffix (1k, 10k, 1M).
+     */
+    static Axis logAxis(int base, double min, double max) {
+        int lo = (int) Math.floor(Math.log(min) / Math.log(base) + 1e-9);
+        int hi = (int) Math.ceil(Math.log(max) / Math.log(base) - 1e-9);
         if (lo == hi) {
             lo--;
             hi++;
@@ -203,11 +226,11 @@ public record SvgPlot(String title, String xLabel, String yLabel, boolean logX, 
         List<Double> ticks = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (int k = lo; k <= hi; k += stride) {
-            double v = Math.pow(2, k);
+            double v = Math.pow(base, k);
             ticks.add(v);
-            labels.add(num(v));
+            labels.add(base == 10 ? tickLabel(v, k >= 9 ? 1e9 : k >= 6 ? 1e6 : k >= 3 ? 1e3 : 1, Math.max(0, -k)) : num(v));
         }
-        return new Axis(Math.pow(2, lo), Math.pow(2, hi), ticks, labels, true);
+        return new Axis(Math.pow(base, lo), Math.pow(base, hi), ticks, labels, true);
     }
 
     /** From {@code min} (zero for y) to the first tick at or above {@code max}, about five steps of 1, 2, 2.5 or 5 times a power of ten. */

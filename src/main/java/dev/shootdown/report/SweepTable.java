@@ -5,21 +5,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Runs as a terminal table: a row per run, grouped by line as the HTML report groups them, a column per plotted figure. */
+/** Runs as a terminal table: a row per run, grouped by line as the HTML report groups them, its x value, a column per plotted figure. */
 public final class SweepTable {
     private SweepTable() {}
 
     public static String text(List<RunSummary> runs) {
-        List<String> header = new ArrayList<>(List.of("line", "CPUs"));
+        SweepLayout layout = SweepLayout.of(runs);
+        List<String> header = new ArrayList<>(List.of("line", layout.xName()));
         for (HtmlSimReport.Figure f : HtmlSimReport.FIGURES) {
             for (HtmlSimReport.Variant v : f.variants()) {
                 header.add(f.yLabel() + (v.name().isEmpty() ? "" : " " + v.name()));
             }
         }
         List<List<String>> rows = new ArrayList<>();
-        for (Map.Entry<String, List<RunSummary>> e : HtmlSimReport.series(runs).entrySet()) {
+        for (Map.Entry<String, List<RunSummary>> e : layout.lines().entrySet()) {
             for (RunSummary r : e.getValue()) {
-                List<String> row = new ArrayList<>(List.of(e.getKey(), Integer.toString(r.cpus())));
+                List<String> row = new ArrayList<>(List.of(e.getKey(), SvgPlot.num(layout.x().applyAsDouble(r))));
                 for (HtmlSimReport.Figure f : HtmlSimReport.FIGURES) {
                     for (HtmlSimReport.Variant v : f.variants()) {
                         double x = v.value().applyAsDouble(r);

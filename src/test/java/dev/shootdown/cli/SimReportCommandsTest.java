@@ -2,14 +2,21 @@ package dev.shootdown.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shootdown.report.TraceEventRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.NodeList;
 
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static dev.shootdown.cli.SimulateCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,6 +91,73 @@ class SimReportCommandsTest {
         Path fromJson = dir.resolve("report.html");
         assertThat(run("report", dir.resolve("sweep.json").toString(), "--html", fromJson.toString(), "--title", title).code()).isZero();
         assertThat(Files.readString(html)).isEqualTo(Files.readString(fromJson));
+    }
+
+    @Test
+    void reportReadsEachRunsSweepPointBesideItsResult() throws Exception {
+        SimulateCommandTest.Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,4",
+                "--sweep", "tick_hz=0,1000", "--json");
+        assertThat(o.code()).as(o.err()).isZero();
+        Path sweep = dir.resolve("sweep.json");
+        Files.writeString(sweep, o.out());
+        Path single = dir.resolve("single.json");
+        Files.writeString(single, run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0002", "--json").out());
+
+        assertThat(ReportCommand.read(sweep)).extracting(r -> r.cpus() + " " + r.point()).containsExactly(
+                "2 {cpus=2, tick_hz=0}", "2 {cpus=2, tick_hz=1000}", "4 {cpus=4, tick_hz=0}", "4 {cpus=4, tick_hz=1000}");
+        assertThat(ReportCommand.read(single)).singleElement().satisfies(r -> assertThat(r.point()).isEmpty());
+    }
+
+    @Test
+    void aTickRateSweepIsPlottedAgainstTheTickRateFromTheRunsAndFromTheirJson() throws Exception {
+        Path html = dir.resolve("ticks.html");
+        SimulateCommandTest.Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "4", "--seconds", "0.0005",
+                "--sweep", "tick_hz=0,250,1000", "--json", "--html", html.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+
+        var page = xml(html);
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        assertThat(xpath.evaluate("(//*[local-name()='text'][@class='xlabel'])[1]", page)).isEqualTo("tick_hz");
+        NodeList points = (NodeList) xpath.evaluate("(//*[local-name()='svg'])[1]//*[local-name()='g'][@class='series'][1]/*[@class='point']",
+                page, XPathConstants.NODESET);
+        List<String> xs = new ArrayList<>();
+        for (int i = 0; i < points.getLength(); i++) {
+            xs.add(((org.w3c.dom.Element) points.item(i)).getAttribute("data-x"));
+        }
+        assertThat(xs).containsExactly("0", "250", "1000");
+        assertThat(xpath.evaluate("//*[local-name()='p'][@class='meta']", page)).contains("4 CPUs", "swept tick_hz 0 to 1000 (3 values)");
+
+        // report reads each run's point back from the sweep's JSON, also where a hand-written file gives numbers.
+        String title = "linux-ipi under munmap: sweep tick_hz=0,250,1000";
+        Files.writeString(dir.resolve("ticks.json"), o.out());
+        Files.writeString(dir.resolve("numbers.json"), o.out().replaceAll("\"tick_hz\" *: *\"(\\d+)\"", "\"tick_hz\": $1"));
+        assertThat(Files.readString(dir.resolve("numbers.json"))).contains("\"tick_hz\": 250").doesNotContain("\"tick_hz\": \"250\"");
+        for (String json : new String[] {"ticks.json", "numbers.json"}) {
+            Path fromJson = dir.resolve(json + ".html");
+            assertThat(run("report", dir.resolve(json).toString(), "--html", fromJson.toString(), "--title", title).code()).isZero();
+            assertThat(Files.readString(fromJson)).as(json).isEqualTo(Files.readString(html));
+        }
+    }
+
+    @Test
+    void sweepJsonWithoutPointsIsStillPlottedAgainstTheCpus() throws Exception {
+        SimulateCommandTest.Out o = run("simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0002", "--sweep", "cpus=2,4", "--json");
+        assertThat(o.code()).as(o.err()).isZero();
+        JsonNode sweep = new ObjectMapper().readTree(o.out());
+        Files.writeString(dir.resolve("with.json"), o.out());
+        sweep.get("runs").forEach(r -> ((ObjectNode) r).remove("point"));
+        Files.writeString(dir.resolve("without.json"), sweep.toString());
+
+        Path with = dir.resolve("with.html");
+        Path without = dir.resolve("without.html");
+        assertThat(run("report", dir.resolve("with.json").toString(), "--html", with.toString()).code()).isZero();
+        SimulateCommandTest.Out old = run("report", dir.resolve("without.json").toString(), "--html", without.toString());
+        assertThat(old.code()).as(old.err()).isZero();
+
+        // The same page, less the sweep's description.
+        assertThat(Files.readString(with)).contains("; swept cpus 2 to 4 (2 values)");
+        assertThat(Files.readString(without)).isEqualTo(Files.readString(with).replace("; swept cpus 2 to 4 (2 values)", ""));
+        assertThat(Files.readString(without)).contains("CPUs (log scale)", ">2 CPUs</th>", ">4 CPUs</th>");
     }
 
     @Test

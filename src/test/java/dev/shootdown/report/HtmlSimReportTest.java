@@ -41,7 +41,7 @@ class HtmlSimReportTest {
         m.put("ipis_per_second", scale * 1e5 * cpus);
         m.put("throughput_ops_per_second", 1e6 / cpus);
         m.put("shootdown_cpu_share", 0.01 * scale * Math.log(cpus));
-        return new RunSummary(protocol, "munmap", "skylake", cpus, 1, 0.01, m);
+        return new RunSummary(protocol, "munmap", "skylake", cpus, 1, 0.01, m, Map.of());
     }
 
     static List<RunSummary> sweep() {
@@ -106,11 +106,11 @@ class HtmlSimReportTest {
     @Test
     void linesAreToldApartByWhatDiffersBetweenRuns() {
         List<RunSummary> runs = List.of(
-                new RunSummary("linux-ipi", "munmap", "skylake", 4, 1, 0.01, Map.of()),
-                new RunSummary("linux-ipi", "munmap", "milan", 4, 1, 0.01, Map.of()),
-                new RunSummary("linux-ipi", "munmap", "milan", 8, 1, 0.01, Map.of()));
-        assertThat(HtmlSimReport.series(runs).keySet()).containsExactly("linux-ipi (skylake)", "linux-ipi (milan)");
-        assertThat(HtmlSimReport.series(runs).get("linux-ipi (milan)")).extracting(RunSummary::cpus).containsExactly(4, 8);
+                new RunSummary("linux-ipi", "munmap", "skylake", 4, 1, 0.01, Map.of(), Map.of()),
+                new RunSummary("linux-ipi", "munmap", "milan", 4, 1, 0.01, Map.of(), Map.of()),
+                new RunSummary("linux-ipi", "munmap", "milan", 8, 1, 0.01, Map.of(), Map.of()));
+        assertThat(SweepLayout.of(runs).lines().keySet()).containsExactly("linux-ipi (skylake)", "linux-ipi (milan)");
+        assertThat(SweepLayout.of(runs).lines().get("linux-ipi (milan)")).extracting(RunSummary::cpus).containsExactly(4, 8);
     }
 
     @Test
@@ -118,7 +118,7 @@ class HtmlSimReportTest {
         SimResult r = Simulation.run(Protocols.load("linux-ipi"), Workloads.byName("munmap"), Map.of(), 4, Profiles.byName("skylake"), SimOptions.of(0.0005, 1));
         String json = new ObjectMapper().writeValueAsString(SimReport.json(r));
 
-        RunSummary back = RunSummary.fromJson(new ObjectMapper().readValue(json, Map.class));
+        RunSummary back = RunSummary.fromJson(new ObjectMapper().readValue(json, Map.class), Map.of());
 
         assertThat(back.protocol()).isEqualTo("linux-ipi");
         assertThat(back.cpus()).isEqualTo(4);
@@ -129,6 +129,67 @@ class HtmlSimReportTest {
         assertThat(nodes(page, "(//svg)[1]//circle[@class='point']")).hasSize(2);
     }
 
+    /** {@link #run} at 16 CPUs, as the sweep point {@code point} made it. */
+    static RunSummary at(String protocol, double scale, Map<String, String> point) {
+        RunSummary r = run(protocol, 16, scale * (1 + Double.parseDouble(point.getOrDefault("tick_hz", "0")) / 1000));
+        return new RunSummary(r.protocol(), r.workload(), r.profile(), r.cpus(), r.seed(), r.simulatedSeconds(), r.metrics(), point);
+    }
+
+    static List<String> attrs(List<Node> nodes, String name) {
+        return nodes.stream().map(n -> ((Element) n).getAttribute(name)).toList();
+    }
+
+    @Test
+    void aSweepOfTickRatesPutsItsPointsAtTheirTickRates() {
+        List<RunSummary> runs = new ArrayList<>();
+        for (String hz : List.of("0", "250", "1000")) {
+            runs.add(at("linux-ipi", 1, Map.of("tick_hz", hz)));
+        }
+        Document page = parse(HtmlSimReport.page(runs, "ticks"));
+
+        for (Node plot : nodes(page, "//svg")) {
+            assertThat(nodes(plot, ".//text[@class='xlabel']").get(0).getTextContent()).isEqualTo("tick_hz");
+            for (Node line : nodes(plot, ".//g[@class='series']")) {
+                List<Node> pts = nodes(line, ".//circle[@class='point']");
+                assertThat(attrs(pts, "data-x")).containsExactly("0", "250", "1000");
+                assertThat(attrs(pts, "cx").stream().map(Double::parseDouble)).as("three places, left to right").isSorted().doesNotHaveDuplicates();
+            }
+        }
+        assertThat(nodes(page, "//table[@class='metrics']//thead//th").stream().map(Node::getTextContent))
+                .containsExactly("metric", "unit", "tick_hz 0", "tick_hz 250", "tick_hz 1000");
+        assertThat(nodes(page, "//p[@class='meta']").get(0).getTextContent())
+                .isEqualTo("3 runs: protocol linux-ipi; workload munmap; profile skylake; 16 CPUs; 0.01 simulated s each; swept tick_hz 0 to 1000 (3 values)");
+    }
+
+    @Test
+    void aSweepOfCpusAndTickRatesHasALinePerProtocolAndTickRate() {
+        List<RunSummary> runs = new ArrayList<>();
+        for (int n : CPUS) {
+            for (String hz : List.of("0", "1000")) {
+                for (String p : List.of("linux-ipi", "invlpgb")) {
+                    RunSummary r = run(p, n, hz.equals("0") ? 1 : 2);
+                    runs.add(new RunSummary(p, r.workload(), r.profile(), n, r.seed(), r.simulatedSeconds(), r.metrics(),
+                            Map.of("cpus", Integer.toString(n), "tick_hz", hz)));
+                }
+            }
+        }
+        Document page = parse(HtmlSimReport.page(runs, "grid"));
+
+        Node ipis = nodes(page, "//svg").get(1);
+        assertThat(nodes(ipis, ".//text[@class='legend-name']").stream().map(Node::getTextContent))
+                .containsExactly("linux-ipi (tick_hz 0)", "invlpgb (tick_hz 0)", "linux-ipi (tick_hz 1000)", "invlpgb (tick_hz 1000)");
+        for (Node line : nodes(ipis, ".//g[@class='series']")) {
+            List<Node> pts = nodes(line, ".//circle[@class='point']");
+            assertThat(attrs(pts, "data-x")).containsExactly("2", "4", "8", "16", "32");
+            // No zig-zag: each line's IPIs grow with the CPUs, as every run of it does.
+            assertThat(attrs(pts, "data-y").stream().map(Double::parseDouble)).isSorted().doesNotHaveDuplicates();
+        }
+        assertThat(nodes(page, "//table[@class='metrics']/caption").stream().map(Node::getTextContent))
+                .containsExactly("linux-ipi (tick_hz 0)", "invlpgb (tick_hz 0)", "linux-ipi (tick_hz 1000)", "invlpgb (tick_hz 1000)");
+        assertThat(nodes(page, "(//table[@class='metrics'])[1]//thead//th").stream().map(Node::getTextContent))
+                .containsExactly("metric", "unit", "2 CPUs", "4 CPUs", "8 CPUs", "16 CPUs", "32 CPUs");
+    }
+
     @Test
     void sweepTableHasARowPerRunGroupedByLine() {
         String text = SweepTable.text(sweep());
@@ -137,5 +198,9 @@ class HtmlSimReportTest {
         assertThat(lines.get(0)).startsWith("line").contains("CPUs", "latency (us) p50", "latency (us) p99", "IPIs / s", "operations / s");
         assertThat(lines.get(1)).startsWith("linux-ipi").contains(" 2 ");
         assertThat(lines.get(1 + CPUS.length)).startsWith("invlpgb");
+
+        List<RunSummary> ticks = List.of(at("linux-ipi", 1, Map.of("tick_hz", "1000")), at("linux-ipi", 1, Map.of("tick_hz", "0")));
+        assertThat(SweepTable.text(ticks).lines().map(l -> l.split(" +"))).extracting(cells -> cells[0] + " " + cells[1])
+                .containsExactly("line tick_hz", "linux-ipi 0", "linux-ipi 1000");
     }
 }

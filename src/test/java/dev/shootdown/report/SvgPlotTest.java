@@ -35,7 +35,7 @@ class SvgPlotTest {
 
     @Test
     void cpuCountsGoOnALog2AxisWithAPowerOfTwoTickEach() {
-        Document svg = parse(new SvgPlot("Latency", "CPUs (log scale)", "latency (us)", true,
+        Document svg = parse(new SvgPlot("Latency", SvgPlot.XAxis.CPUS, "latency (us)",
                 List.of(line("linux-ipi", "", 0.4, 0.9, 1.2, 1.5, 2.0, 2.3))).svg());
 
         assertThat(texts(svg, "xtick")).containsExactly("2", "4", "8", "16", "32", "64");
@@ -67,31 +67,31 @@ class SvgPlotTest {
 
     @Test
     void largeValuesAreLabelledWithSiSuffixes() {
-        Document svg = parse(new SvgPlot("IPIs", "CPUs (log scale)", "IPIs / s", true,
+        Document svg = parse(new SvgPlot("IPIs", SvgPlot.XAxis.CPUS, "IPIs / s",
                 List.of(line("a", "", 1e5, 2e6, 5.2e6))).svg());
         assertThat(texts(svg, "ytick")).containsExactly("0", "2M", "4M", "6M");
         assertThat(texts(svg, "xtick")).containsExactly("2", "4", "8");
 
-        Document k = parse(new SvgPlot("ops", "CPUs", "ops", true, List.of(line("a", "", 12_000, 47_000))).svg());
+        Document k = parse(new SvgPlot("ops", SvgPlot.XAxis.CPUS, "ops", List.of(line("a", "", 12_000, 47_000))).svg());
         assertThat(texts(k, "ytick")).containsExactly("0", "10k", "20k", "30k", "40k", "50k");
     }
 
     @Test
     void oneRunGetsAPowerOfTwoOnEachSideAndManyCpuCountsEveryOtherPower() {
-        Document one = parse(new SvgPlot("t", "CPUs", "y", true, List.of(new SvgPlot.Series("a", "", "#000", false,
+        Document one = parse(new SvgPlot("t", SvgPlot.XAxis.CPUS, "y", List.of(new SvgPlot.Series("a", "", "#000", false,
                 List.of(new SvgPlot.Point(16, 3))))).svg());
         assertThat(texts(one, "xtick")).containsExactly("8", "16", "32");
         assertThat(nodes(one, "//polyline")).as("no line through a single point").isEmpty();
         assertThat(nodes(one, "//circle[@class='point']")).hasSize(1);
 
-        Document wide = parse(new SvgPlot("t", "CPUs", "y", true, List.of(new SvgPlot.Series("a", "", "#000", false,
+        Document wide = parse(new SvgPlot("t", SvgPlot.XAxis.CPUS, "y", List.of(new SvgPlot.Series("a", "", "#000", false,
                 List.of(new SvgPlot.Point(1, 1), new SvgPlot.Point(4096, 2))))).svg());
         assertThat(texts(wide, "xtick")).containsExactly("1", "4", "16", "64", "256", "1024", "4096");
     }
 
     @Test
     void seriesAreGroupsWithAPointPerFiniteValueAndTheLegendHasANamePerColourAndAStylePerVariant() {
-        Document svg = parse(new SvgPlot("Latency", "CPUs", "us", true, List.of(
+        Document svg = parse(new SvgPlot("Latency", SvgPlot.XAxis.CPUS, "us", List.of(
                 line("linux-ipi", "p50", 1, 2, 3, 4),
                 line("invlpgb", "p50", 0.2, Double.NaN, 0.3, 0.3),
                 line("linux-ipi", "p99", 2, 3, 4, 6),
@@ -109,9 +109,49 @@ class SvgPlotTest {
         assertThat(texts(svg, "legend-variant")).containsExactly("p50", "p99");
     }
 
+    static SvgPlot.Series at(double[] xs, double... ys) {
+        List<SvgPlot.Point> pts = new ArrayList<>();
+        for (int i = 0; i < xs.length; i++) {
+            pts.add(new SvgPlot.Point(xs[i], ys[i]));
+        }
+        return new SvgPlot.Series("linux-ipi", "", "#0072B2", false, pts);
+    }
+
+    @Test
+    void aLinearXAxisStartsAtZeroAndPlacesEachValueInProportion() {
+        SvgPlot.XAxis hz = new SvgPlot.XAxis("tick_hz", SvgPlot.Scale.LINEAR, "tick_hz ", "");
+        Document svg = parse(new SvgPlot("t", hz, "y", List.of(at(new double[] {1000, 0, 250}, 3, 1, 2))).svg());
+
+        assertThat(texts(svg, "xtick")).containsExactly("0", "200", "400", "600", "800", "1000");
+        assertThat(texts(svg, "xlabel")).containsExactly("tick_hz");
+        List<Node> pts = nodes(svg, "//circle[@class='point']");
+        assertThat(pts.stream().map(n -> ((Element) n).getAttribute("data-x"))).as("sorted by x").containsExactly("0", "250", "1000");
+        double left = SvgPlot.LEFT;
+        double width = SvgPlot.WIDTH - SvgPlot.RIGHT - left;
+        assertThat(attr(pts.get(0), "cx")).isCloseTo(left, within(0.11));
+        assertThat(attr(pts.get(1), "cx")).isCloseTo(left + width / 4, within(0.11));
+        assertThat(attr(pts.get(2), "cx")).isCloseTo(left + width, within(0.11));
+        assertThat(nodes(pts.get(1), "./title").get(0).getTextContent()).startsWith("linux-ipi: tick_hz 250, 2 ");
+    }
+
+    @Test
+    void aLog10XAxisHasATickPerPowerOfTenWithSiSuffixes() {
+        SvgPlot.XAxis cycles = new SvgPlot.XAxis("user_cycles (log scale)", SvgPlot.Scale.LOG10, "user_cycles ", "");
+        Document svg = parse(new SvgPlot("t", cycles, "y", List.of(at(new double[] {1000, 10_000, 100_000, 1_000_000}, 1, 2, 3, 4))).svg());
+
+        assertThat(texts(svg, "xtick")).containsExactly("1k", "10k", "100k", "1M");
+        List<Node> xt = nodes(svg, "//*[@class='xtick']");
+        List<Node> pts = nodes(svg, "//circle[@class='point']");
+        for (int i = 0; i < pts.size(); i++) {
+            assertThat(attr(pts.get(i), "cx")).isCloseTo(attr(xt.get(i), "x"), within(0.11));
+        }
+        assertThat(texts(parse(new SvgPlot("t", cycles, "y", List.of(at(new double[] {0.002, 0.5}, 1, 2))).svg()), "xtick"))
+                .containsExactly("0.001", "0.01", "0.1", "1");
+    }
+
     @Test
     void textIsEscaped() {
-        String svg = new SvgPlot("a < b & \"c\"", "x", "y", true, List.of(line("<proto>", "", 1, 2))).svg();
+        String svg = new SvgPlot("a < b & \"c\"", SvgPlot.XAxis.CPUS, "y", List.of(line("<proto>", "", 1, 2))).svg();
         Document doc = parse(svg);
         assertThat(texts(doc, "title")).containsExactly("a < b & \"c\"");
         assertThat(texts(doc, "legend-name")).containsExactly("<proto>");
