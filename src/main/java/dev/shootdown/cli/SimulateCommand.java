@@ -226,6 +226,7 @@ final class SimulateCommand implements Callable<Integer> {
         point.values().forEach((axis, v) -> b.append(b.isEmpty() ? "" : " ").append(switch (axis) {
             case "cpus", "seed", "seconds", "profile" -> "--" + axis + " " + v;
             case "tick_hz" -> "--tick-hz " + v;
+            case "tick_skew" -> v.equals("0") || v.equals("false") || v.equals("off") ? "" : "--tick-skew";
             default -> "--param " + axis + "=" + v;
         }));
         return b.toString();

@@ -24,7 +24,7 @@ import java.util.function.ToDoubleFunction;
  * @param lines the runs of each line, by the line's name, in order of first appearance, each sorted by x
  */
 public record SweepLayout(String xName, SvgPlot.XAxis axis, ToDoubleFunction<RunSummary> x, Map<String, List<RunSummary>> lines) {
-    /** Above this ratio of largest to smallest value (two decades), an axis is drawn on a log scale. */
+    /** From this ratio of largest to smallest value (two decades) on, an axis is drawn on a log scale. */
     static final double LOG_SPAN = 100;
 
     private static final String CPUS = "cpus";
@@ -55,7 +55,7 @@ public record SweepLayout(String xName, SvgPlot.XAxis axis, ToDoubleFunction<Run
         }
         double min = runs.stream().mapToDouble(x).min().orElseThrow();
         double max = runs.stream().mapToDouble(x).max().orElseThrow();
-        boolean log = min > 0 && max / min > LOG_SPAN;
+        boolean log = min > 0 && max / min >= LOG_SPAN;
         return new SweepLayout(xAxis, new SvgPlot.XAxis(xAxis + (log ? " (log scale)" : ""), log ? SvgPlot.Scale.LOG10 : SvgPlot.Scale.LINEAR,
                 xAxis + " ", ""), x, lines);
     }

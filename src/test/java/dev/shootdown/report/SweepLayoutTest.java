@@ -60,10 +60,13 @@ class SweepLayoutTest {
     }
 
     @Test
-    void aLogScaleOnlyForPositiveValuesSpanningMoreThanTwoDecades() {
+    void aLogScaleOnlyForPositiveValuesSpanningTwoDecadesOrMore() {
+        SweepLayout under = SweepLayout.of(List.of(at("a", "user_cycles=1000"), at("a", "user_cycles=50000")));
+        assertThat(under.axis().scale()).isEqualTo(SvgPlot.Scale.LINEAR);
+        assertThat(under.axis().label()).isEqualTo("user_cycles");
+
         SweepLayout two = SweepLayout.of(List.of(at("a", "user_cycles=1000"), at("a", "user_cycles=10000"), at("a", "user_cycles=100000")));
-        assertThat(two.axis().scale()).isEqualTo(SvgPlot.Scale.LINEAR);
-        assertThat(two.axis().label()).isEqualTo("user_cycles");
+        assertThat(two.axis().scale()).isEqualTo(SvgPlot.Scale.LOG10);
 
         SweepLayout three = SweepLayout.of(List.of(at("a", "user_cycles=1000"), at("a", "user_cycles=1000000")));
         assertThat(three.axis().scale()).isEqualTo(SvgPlot.Scale.LOG10);
