@@ -60,6 +60,8 @@ final class BenchCommand implements Callable<Integer> {
         m.put("workload", w.name());
         m.put("profile", p.name());
         m.put("cpus", cpus);
+        // The JVM matters to the figures (Temurin 25 runs the same jar faster than OpenJDK 17).
+        m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("simulated_seconds", r.simulatedSeconds());
         m.put("events", r.events());
         m.put("machine_events", r.machineEvents());

@@ -1,0 +1,29 @@
+package dev.shootdown.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code bench}: what it reports, not how fast (speed is measured by running it, never asserted). */
+class BenchCommandTest {
+    @Test
+    void reportsTheRunItTimedTheJvmAndRatesThatAgreeWithItsCounts() throws Exception {
+        SimulateCommandTest.Out o = SimulateCommandTest.run("bench", "--cpus", "4", "--seconds", "0.001", "--warmup", "0", "--json");
+        assertThat(o.code()).isZero();
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        assertThat(j.get("cpus").asInt()).isEqualTo(4);
+        assertThat(j.get("workload").asText()).isEqualTo("munmap");
+        assertThat(j.get("jvm").asText()).contains(System.getProperty("java.runtime.version"));
+        long events = j.get("events").asLong();
+        assertThat(events).isPositive();
+        // The munmap loop's steps charge more than one machine event each on average (a handler step: the step, a line, a flush).
+        assertThat(j.get("machine_events").asLong()).isGreaterThan(events);
+        assertThat(j.get("events_per_cpu_second").asDouble()).isCloseTo(events / j.get("cpu_seconds").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-6));
+        // The same run as simulate makes it: the bench times a real run, not a stand-in.
+        JsonNode sim = new ObjectMapper().readTree(SimulateCommandTest.run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "4", "--seconds", "0.001",
+                "--json").out());
+        assertThat(events).isEqualTo(sim.get("events").asLong());
+    }
+}
