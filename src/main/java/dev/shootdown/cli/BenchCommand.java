@@ -32,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", paramLabel = "T", description = "Simulated seconds (default: ${DEFAULT-VALUE}).")
     double seconds = 1.0;
 
-    @Option(names = "--profile", paramLabel = "NAME", description = "Profile (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--profile", paramLabel = "NAME", description = "Profile: a built-in or the path of a profile file (default: ${DEFAULT-VALUE}).")
     String profile = "skylake";
 
     @Option(names = "--warmup", paramLabel = "T", description = "Simulated seconds of a first, untimed run that warms the JIT (default: ${DEFAULT-VALUE}).")

@@ -33,7 +33,8 @@ final class MergeCommand implements Callable<Integer> {
             Map.entry("shard", "the shard count (N of --shard K/N)"), Map.entry("points_total", "the number of points"),
             Map.entry("cpus", "--cpus"), Map.entry("profile", "--profile"), Map.entry("seconds", "--seconds"), Map.entry("seed", "--seed"),
             Map.entry("tick_hz", "--tick-hz"), Map.entry("tick_skew", "--tick-skew"), Map.entry("params", "--param"),
-            Map.entry("protocol_sha256", "the protocol's text (protocol_sha256)"), Map.entry("workload_sha256", "the workload's text (workload_sha256)"));
+            Map.entry("protocol_sha256", "the protocol's text (protocol_sha256)"), Map.entry("workload_sha256", "the workload's text (workload_sha256)"),
+            Map.entry("profile_sha256", "the profile file's text (profile_sha256)"));
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Shard outputs (JSON).")
     List<Path> files;
@@ -152,13 +153,13 @@ final class MergeCommand implements Callable<Integer> {
                             + String.join(", ", (Set<String>) mb.keySet()) + " in " + fb;
                 }
             } else if (!Objects.equals(va, vb)) {
-                return label + " is " + show(key, va, absent) + " in " + fa + " but " + show(key, vb, absent) + " in " + fb;
+                return label + " is " + show(va, absent) + " in " + fa + " but " + show(vb, absent) + " in " + fb;
             }
         }
         return null;
     }
 
-    private static String show(String key, Object v, String absent) {
+    private static String show(Object v, String absent) {
         if (v == null) {
             return absent;
         }
@@ -166,7 +167,8 @@ final class MergeCommand implements Callable<Integer> {
             return String.join(",", l.stream().map(String::valueOf).toList());
         }
         String s = String.valueOf(v);
-        return key.endsWith("_sha256") && s.length() > 12 ? s.substring(0, 12) + "..." : s;
+        // A digest, at the top or by axis value inside profile_sha256: its first 12 digits tell two apart.
+        return s.matches("[0-9a-f]{64}") ? s.substring(0, 12) + "..." : s;
     }
 
     /** The points of the whole sweep that no shard ran. */

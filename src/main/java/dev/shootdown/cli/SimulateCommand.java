@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "Protocol convention: the first mm is the workload's process; proc munmap(va) (workloads munmap, tlb_flush2, server),",
                 "proc flush_batch() (reclaim), optional proc enter_lazy()/leave_lazy() (server).",
                 "Workloads: munmap, tlb_flush2, server, reclaim, or the path of a snippet (.sdw).",
-                "Profiles: skylake, p3, milan, arm64.",
+                "Profiles: skylake, p3, milan, arm64, or the path of a profile file (.json; `shootdown profile skylake` prints one to start from).",
                 "A sweep that a failing point or Ctrl-C stops prints the points that finished, marked partial (with --json: keys partial, stop_reason, missing).",
                 "With --sweep, --html writes one page of every point that finished; --trace (one run's timeline) is refused: trace a point on its own.",
                 "Exit codes: 0 done, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
@@ -68,8 +69,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seconds", paramLabel = "T", description = "Simulated seconds (default: ${DEFAULT-VALUE}).")
     double seconds = 1.0;
 
-    @Option(names = "--profile", paramLabel = "NAME", description = "Hardware cost profile (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--profile", paramLabel = "NAME", description = "Hardware cost profile: a built-in or the path of a profile file (default: ${DEFAULT-VALUE}).")
     String profile = "skylake";
+
+    /** Each profile the run or sweep names, read once: every point of a sweep uses the file's text its header's digest is of. */
+    private final Map<String, Profiles.Source> profiles = new ConcurrentHashMap<>();
 
     @Option(names = "--tick-hz", paramLabel = "HZ", description = "Timer ticks per second on a busy CPU (Linux CONFIG_HZ; idle CPUs do not tick; 0: none) (default: ${DEFAULT-VALUE}).")
     double tickHz = SimOptions.DEFAULT_TICK_HZ;
@@ -107,7 +111,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (cpus == 0) {
             throw new UserError("--cpus N is required (or --sweep cpus=...)");
         }
-        Profile p = Profiles.byName(profile);
+        Profile p = profile(profile).profile();
         AtomicBoolean stop = new AtomicBoolean();
         // Ctrl-C ends the run where it has got to; what it measured until then is printed, marked partial.
         return Interrupts.printBeforeExit(stop, () -> {
@@ -177,7 +181,11 @@ final class SimulateCommand implements Callable<Integer> {
                 wp.put(e.getKey(), e.getValue());
             }
         }
-        return new RunOptions(n, s, t, Profiles.byName(prof), hz, skew, wp);
+        return new RunOptions(n, s, t, profile(prof).profile(), hz, skew, wp);
+    }
+
+    private Profiles.Source profile(String nameOrPath) {
+        return profiles.computeIfAbsent(nameOrPath, Profiles::resolve);
     }
 
     private Integer sweep() {
@@ -239,7 +247,7 @@ final class SimulateCommand implements Callable<Integer> {
             h.put("cpus", cpus);
         }
         if (!axes.containsKey("profile")) {
-            h.put("profile", Profiles.byName(profile).name());
+            h.put("profile", profile(profile).profile().name());
         }
         if (!axes.containsKey("seconds")) {
             h.put("seconds", seconds);
@@ -258,6 +266,17 @@ final class SimulateCommand implements Callable<Integer> {
         h.put("params", fixed);
         h.put("protocol_sha256", sha256(protocolText));
         h.put("workload_sha256", sha256(workloadText));
+        // A profile file's text, so that shards run with two versions of one file do not merge: one digest, or one per file on the axis.
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (String v : axes.getOrDefault("profile", List.of(profile))) {
+            String text = profile(v).text();
+            if (text != null) {
+                digests.put(v, sha256(text));
+            }
+        }
+        if (!digests.isEmpty()) {
+            h.put("profile_sha256", axes.containsKey("profile") ? digests : digests.get(profile));
+        }
         return h;
     }
 

@@ -109,6 +109,20 @@ public record Profile(String name, String description, double ghz, Topology topo
         }
     }
 
+    /** Equal when every value is: the arrays by content (a profile read back from its file equals the one printed). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Profile p && name.equals(p.name) && description.equals(p.description) && Double.compare(ghz, p.ghz) == 0
+                && topology.equals(p.topology) && stepCycles == p.stepCycles && Arrays.equals(eventCycles, p.eventCycles)
+                && Arrays.equals(lineCycles, p.lineCycles) && Arrays.equals(ipiLatency, p.ipiLatency) && Arrays.equals(bcastLatency, p.bcastLatency)
+                && broadcastInvalidation == p.broadcastInvalidation && rangedFlushCycles == p.rangedFlushCycles;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * name.hashCode() + Arrays.hashCode(eventCycles);
+    }
+
     @Override
     public String toString() {
         return name + " (" + ghz + " GHz, " + topology.describe() + ", events " + Arrays.toString(eventCycles) + ")";

@@ -3,6 +3,9 @@ package dev.shootdown.sim;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.model.Event;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -11,7 +14,8 @@ import java.util.function.Supplier;
  * The hardware cost profiles, by name: one place to add one. Every value cites where it comes
  * from; values marked ESTIMATE are our reading of the order of magnitude where no published
  * figure for that machine was found, and are the first thing to replace with a measurement.
- * Only costs live here: no latency, IPI count or throughput of any workload.
+ * Only costs live here: no latency, IPI count or throughput of any workload. Any other name is
+ * read as the path of a {@link ProfileFile}: a built-in with a user's measured values in place.
  *
  * <p>Sources cited below:
  * [MOLNAR15] Ingo Molnar, linux-mm, June 2015, Message-ID 20150608195237.GA15429@gmail.com:
@@ -48,12 +52,35 @@ public final class Profiles {
         return REGISTRY;
     }
 
-    public static Profile byName(String name) {
+    /**
+     * A profile and where it came from: {@code base} is the built-in it starts from (its own name for
+     * a built-in), {@code text} the profile file's content, or null for a built-in.
+     */
+    public record Source(Profile profile, String base, String text) {}
+
+    /** A built-in profile by name, or a profile file ({@link ProfileFile}) read from the path {@code name}. */
+    public static Source resolve(String name) {
         Supplier<Profile> p = REGISTRY.get(name);
-        if (p == null) {
-            throw new UserError("unknown profile '" + name + "': expected one of " + String.join(", ", REGISTRY.keySet()));
+        if (p != null) {
+            return new Source(p.get(), name, null);
         }
-        return p.get();
+        if (!exists(name)) {
+            throw new UserError("unknown profile '" + name + "': expected one of " + String.join(", ", REGISTRY.keySet())
+                    + ", or the path of a profile file (.json; `shootdown profile skylake` prints one to start from)");
+        }
+        return ProfileFile.read(Path.of(name));
+    }
+
+    private static boolean exists(String path) {
+        try {
+            return Files.exists(Path.of(path));
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    public static Profile byName(String name) {
+        return resolve(name).profile();
     }
 
     /** Costs of the kernel-software side that are the same guess on every x86 profile (scaled by nothing). */
