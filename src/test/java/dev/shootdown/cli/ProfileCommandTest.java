@@ -5,19 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
+import static dev.shootdown.sim.ProfileFileTest.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code shootdown profile} and {@code --profile FILE}: printing, reading back, mistakes, sweeps and merge. */
 class ProfileCommandTest {
-
-    static Path write(Path dir, String name, String json) throws Exception {
-        Path f = dir.resolve(name);
-        Files.writeString(f, json);
-        return f;
-    }
 
     @Test
     void aPrintedBuiltInSavedAndReadBackPrintsTheSame(@TempDir Path dir) throws Exception {
@@ -100,27 +97,28 @@ class ProfileCommandTest {
         assertThat(digests.get(f.toString()).asText()).matches("[0-9a-f]{64}");
     }
 
+    /** The first 12 digits of the SHA-256 of {@code text}, as merge shows a digest. */
+    private static String digest(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 12) + "...";
+    }
+
     @Test
     void mergeRefusesShardsRunWithTwoVersionsOfOneProfileFile(@TempDir Path dir) throws Exception {
-        Path f = write(dir, "lab.json", "{\"base\": \"skylake\", \"costs\": {\"invlpg\": 2000}}");
+        String v1 = "{\"base\": \"skylake\", \"costs\": {\"invlpg\": 2000}}";
+        String v2 = "{\"base\": \"skylake\", \"costs\": {\"invlpg\": 3000}}";
+        Path f = write(dir, "lab.json", v1);
         String[] sweep = MergeCommandTest.plus(MergeCommandTest.SMALL, "--profile", f.toString());
         Path a = MergeCommandTest.shard(dir, "a.json", MergeCommandTest.plus(sweep, "--shard", "1/2"));
         Path same = MergeCommandTest.shard(dir, "same.json", MergeCommandTest.plus(sweep, "--shard", "2/2"));
         assertThat(SimulateCommandTest.run("merge", a.toString(), same.toString()).code()).as("the same file merges").isZero();
-        write(dir, "lab.json", "{\"base\": \"skylake\", \"costs\": {\"invlpg\": 3000}}");
+        write(dir, "lab.json", v2);
         Path b = MergeCommandTest.shard(dir, "b.json", MergeCommandTest.plus(sweep, "--shard", "2/2"));
-        SimulateCommandTest.Out o = SimulateCommandTest.run("merge", a.toString(), b.toString());
-        assertThat(o.code()).isEqualTo(2);
-        assertThat(o.err()).matches("shootdown: \\S+a.json and \\S+b.json are not shards of one sweep: the profile file's text \\(profile_sha256\\) is "
-                + "[0-9a-f]{12}\\.\\.\\. in \\S+a.json but [0-9a-f]{12}\\.\\.\\. in \\S+b.json\n");
+        MergeCommandTest.refused(a, b, "the profile file's text (profile_sha256) is " + digest(v1) + " in " + a + " but " + digest(v2) + " in " + b);
         // On a profile axis, the digest is by file.
         String[] axis = {"simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0005", "--sweep", "profile=skylake," + f, "--sweep", "cpus=2", "--json"};
         Path c = MergeCommandTest.shard(dir, "c.json", MergeCommandTest.plus(axis, "--shard", "1/2"));
-        write(dir, "lab.json", "{\"base\": \"skylake\", \"costs\": {\"invlpg\": 4000}}");
+        write(dir, "lab.json", v1);
         Path d = MergeCommandTest.shard(dir, "d.json", MergeCommandTest.plus(axis, "--shard", "2/2"));
-        SimulateCommandTest.Out od = SimulateCommandTest.run("merge", c.toString(), d.toString());
-        assertThat(od.code()).isEqualTo(2);
-        assertThat(od.err()).matches("shootdown: \\S+c.json and \\S+d.json are not shards of one sweep: the profile file's text \\(profile_sha256\\) "
-                + "\\S+lab.json is [0-9a-f]{12}\\.\\.\\. in \\S+c.json but [0-9a-f]{12}\\.\\.\\. in \\S+d.json\n");
+        MergeCommandTest.refused(c, d, "the profile file's text (profile_sha256) " + f + " is " + digest(v2) + " in " + c + " but " + digest(v1) + " in " + d);
     }
 }

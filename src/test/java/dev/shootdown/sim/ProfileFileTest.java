@@ -13,9 +13,10 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link ProfileFile}: the file form of a profile reads back as the same profile, and a file changes exactly what it names. */
-class ProfileFileTest {
+public class ProfileFileTest {
 
-    static Path write(Path dir, String name, String json) throws Exception {
+    /** Writes {@code json} to {@code dir/name}. */
+    public static Path write(Path dir, String name, String json) throws Exception {
         Path f = dir.resolve(name);
         Files.writeString(f, json);
         return f;
