@@ -76,10 +76,11 @@ public final class ProfileFile {
         }
         Node root;
         try (JsonParser p = JSON.createParser(text)) {
+            Reader r = new Reader(file, p);
             p.nextToken();
-            root = new Reader(file, p).value();
+            root = r.value();
             if (p.nextToken() != null) {
-                throw new Reader(file, p).error(p.currentTokenLocation(), "more after the profile's object");
+                throw r.error(p.currentTokenLocation(), "more after the profile's object");
             }
         } catch (JsonProcessingException e) {
             throw new UserError(at(file, e.getLocation()) + "not JSON: " + e.getOriginalMessage());
