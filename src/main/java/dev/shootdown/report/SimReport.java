@@ -14,7 +14,8 @@ public final class SimReport {
     private SimReport() {}
 
     /**
-     * The JSON contract: file, workload, profile, cpus, seed, simulated_seconds, events, wall_seconds,
+     * The JSON contract: file, workload, profile, cpus, seed, tick_hz, tick_skew, params (the workload's
+     * parameters, defaults included), simulated_seconds, events, wall_seconds,
      * metrics; a run that ended before its time also has {@code "partial": true} and {@code stop_reason}.
      */
     public static Map<String, Object> json(SimResult r) {
@@ -24,6 +25,12 @@ public final class SimReport {
         m.put("profile", r.profile());
         m.put("cpus", r.cpus());
         m.put("seed", r.seed());
+        if (r.inputs() != null) {
+            // The rest of what repeats the run (what an axis of a sweep would also set).
+            m.put("tick_hz", r.inputs().tickHz());
+            m.put("tick_skew", r.inputs().tickSkew());
+            m.put("params", new java.util.TreeMap<>(r.inputs().params()));
+        }
         m.put("simulated_seconds", r.simulatedSeconds());
         m.put("events", r.events());
         m.put("wall_seconds", r.wallSeconds());

@@ -1031,7 +1031,7 @@ public final class Engine implements Events {
         }
         return new SimResult(file, workload, opDefinition, profile.name(), profile.ghz(), n, seed, run.cycles() / (profile.ghz() * 1e9),
                 run.actions(), machineEvents, run.wallSeconds(), run.cpuSeconds(), counts.clone(), phaseCycles.clone(), latency.copy(), callLatency.copy(), shootdowns, ops,
-                missesCaused, missCausedCycles, List.copyOf(violations), stall);
+                missesCaused, missCausedCycles, List.copyOf(violations), stall, null);
     }
 
     /** The state (for tests and traces): CPU {@code c}'s clock is its next ready time. */

@@ -19,12 +19,24 @@ import java.util.Map;
  * @param callCycles      what the initiator sees: from its first send to the end of the wait that saw completion
  * @param ops             workload operations completed (the workload's {@code sim_ops} counters)
  * @param missesCaused    TLB misses on a translation an invalidation had dropped while the PTE still mapped the same frame
- * @param stall           null, or why the run ended before its time (no CPU could move)
+ * @param stall           null, or why the run ended before its time (a deadlock, or Ctrl-C)
+ * @param inputs          what the run was asked for beyond file, workload, CPUs, profile and seed (null when not known)
  */
 public record SimResult(String file, String workload, String opDefinition, String profile, double ghz, int cpus, long seed,
                         double simulatedSeconds, long events, long machineEvents, double wallSeconds, double cpuSeconds, long[] eventCounts,
                         long[] phaseCycles, Histogram latencyCycles, Histogram callCycles, long shootdowns, long ops, long missesCaused,
-                        long missCausedCycles, List<SimViolation> violations, String stall) {
+                        long missCausedCycles, List<SimViolation> violations, String stall, Inputs inputs) {
+
+    /**
+     * The rest of what a run needs to be repeated: the simulated seconds asked for, the tick, and the
+     * workload's parameters with their defaults filled in.
+     */
+    public record Inputs(double seconds, double tickHz, boolean tickSkew, Map<String, String> params) {}
+
+    public SimResult withInputs(Inputs in) {
+        return new SimResult(file, workload, opDefinition, profile, ghz, cpus, seed, simulatedSeconds, events, machineEvents, wallSeconds, cpuSeconds,
+                eventCounts, phaseCycles, latencyCycles, callCycles, shootdowns, ops, missesCaused, missCausedCycles, violations, stall, in);
+    }
 
     public long count(int eventKind) {
         return eventCounts[eventKind];

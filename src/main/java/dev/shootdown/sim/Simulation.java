@@ -11,7 +11,10 @@ public final class Simulation {
 
     public static SimResult run(SourceFile protocol, Workload workload, Map<String, String> params, int cpus, Profile profile, SimOptions options) {
         Program program = WorkloadComposer.compose(protocol, workload, params, cpus);
-        return run(protocol.name(), program, workload, profile, options);
+        Map<String, String> given = new java.util.LinkedHashMap<>(workload.defaults());
+        given.putAll(params);
+        return run(protocol.name(), program, workload, profile, options)
+                .withInputs(new SimResult.Inputs(options.seconds(), options.tickHz(), options.tickSkew(), Map.copyOf(given)));
     }
 
     public static SimResult run(String file, Program program, Workload workload, Profile profile, SimOptions options) {

@@ -29,7 +29,12 @@ class SimulateCommandTest {
         JsonNode j = new ObjectMapper().readTree(o.out());
         List<String> keys = new java.util.ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("file", "workload", "profile", "cpus", "seed", "simulated_seconds", "events", "wall_seconds", "metrics");
+        assertThat(keys).containsExactly("file", "workload", "profile", "cpus", "seed", "tick_hz", "tick_skew", "params", "simulated_seconds", "events",
+                "wall_seconds", "metrics");
+        // Every input a repeat of the run needs: the tick as given, and the workload's parameters with their defaults.
+        assertThat(j.get("tick_hz").asDouble()).isEqualTo(250);
+        assertThat(j.get("tick_skew").asBoolean()).isFalse();
+        assertThat(j.get("params").get("user_cycles").asText()).isEqualTo("1000000");
         assertThat(j.get("profile").asText()).isEqualTo("milan");
         assertThat(j.get("cpus").asInt()).isEqualTo(4);
         assertThat(j.get("seed").asLong()).isEqualTo(3);
