@@ -177,7 +177,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Map<String, String> wp = new LinkedHashMap<>(params);
         for (Map.Entry<String, String> e : point.entrySet()) {
-            if (!List.of("cpus", "seed", "seconds", "profile", "tick_hz", "tick_skew").contains(e.getKey())) {
+            if (!AXIS_OPTIONS.containsKey(e.getKey())) {
                 wp.put(e.getKey(), e.getValue());
             }
         }
@@ -230,14 +230,17 @@ final class SimulateCommand implements Callable<Integer> {
 
     /** The options that run {@code point} on its own, e.g. {@code --cpus 8 --profile milan --param batch=16}. */
     private static String asOptions(Sweep.Point point) {
-        StringBuilder b = new StringBuilder();
-        point.values().forEach((axis, v) -> b.append(b.isEmpty() ? "" : " ").append(switch (axis) {
-            case "cpus", "seed", "seconds", "profile" -> "--" + axis + " " + v;
-            case "tick_hz" -> "--tick-hz " + v;
-            case "tick_skew" -> v.equals("0") || v.equals("false") || v.equals("off") ? "" : "--tick-skew";
-            default -> "--param " + axis + "=" + v;
-        }));
-        return b.toString();
+        List<String> options = new ArrayList<>();
+        point.values().forEach((axis, v) -> {
+            if (axis.equals("tick_skew")) {
+                if (flag(axis, v)) {
+                    options.add("--tick-skew");
+                }
+            } else {
+                options.add(AXIS_OPTIONS.containsKey(axis) ? AXIS_OPTIONS.get(axis) + " " + v : "--param " + axis + "=" + v);
+            }
+        });
+        return String.join(" ", options);
     }
 
     /** What every point of the sweep shares: the options no axis overrides, and digests of the protocol and workload texts. */

@@ -395,9 +395,7 @@ public final class Machine {
      * action violated, or -1. {@code narrator}, when not null, hears what happened.
      */
     public int apply(int[] s, int action, Narrator narrator) {
-        this.narrator = narrator;
-        this.violation = -1;
-        this.violationNote = null;
+        startAction(narrator);
         int c = Action.cpu(action);
         int b = layout.cpu(c);
         switch (Action.kind(action)) {
@@ -433,18 +431,14 @@ public final class Machine {
      * simulator runs more CPUs than that. Returns the verdict ordinal of a violation, or -1.
      */
     public int step(int[] s, int c, int victim) {
-        this.narrator = null;
-        this.violation = -1;
-        this.violationNote = null;
+        startAction(null);
         step(s, c, layout.cpu(c), victim);
         return violation;
     }
 
     /** The IPI action: CPU {@code c} takes {@code handler}'s interrupt sent by {@code from} (see {@link #step(int[], int, int)}). */
     public int takeIpi(int[] s, int c, int handler, int from) {
-        this.narrator = null;
-        this.violation = -1;
-        this.violationNote = null;
+        startAction(null);
         takeIpi(s, c, layout.cpu(c), handler, from);
         return violation;
     }
@@ -458,6 +452,13 @@ public final class Machine {
     /** The label of taking {@code handler}'s interrupt from {@code from}. */
     public String ipiLabel(int handler, int from) {
         return "<IPI " + handlers[handler].name() + " from cpu" + from + ">";
+    }
+
+    /** Before an action: who hears it, and no violation yet. */
+    private void startAction(Narrator narrator) {
+        this.narrator = narrator;
+        this.violation = -1;
+        this.violationNote = null;
     }
 
     /** The last violation's explanation (set when {@link #apply} returned a verdict). */
@@ -502,8 +503,7 @@ public final class Machine {
      * ordinal of a violation, or -1.
      */
     public int performBroadcast(int[] s, int c, int page, int issuer) {
-        this.narrator = null;
-        this.violation = -1;
+        startAction(null);
         broadcast(s, c, layout.cpu(c), page, issuer);
         return violation;
     }
