@@ -104,9 +104,6 @@ public final class Engine implements Events {
     private static final int IPI_COUNT = 2;
     private static final int OUTSTANDING = 3;
     private static final int LOCKS_HELD = 4;
-    private static final int CORE = 5;
-    private static final int DIE = 6;
-    private static final int SOCKET = 7;
     private static final int CB = 8;
     private static final int PARKED = 0;
     private static final int SPAN_OPEN = 1;
@@ -116,6 +113,8 @@ public final class Engine implements Events {
     /** The interruptible work the CPU is in (or was preempted from) is idle(), which the tick leaves alone. */
     private static final int IDLE_RUN = 5;
     private final long[] cl;
+    /** Per CPU where it sits, packed ({@link Topology#place}): one load per CPU and no branch to tell a distance. */
+    private final long[] place;
     private final int[] ci;
     private final boolean[] cb;
     private final CpuQueue queue;
@@ -214,6 +213,7 @@ public final class Engine implements Events {
         cl = new long[n * CL];
         ci = new int[n * CI];
         cb = new boolean[n * CB];
+        place = new long[n];
         for (int c = 0; c < n; c++) {
             cl[c * CL + PREEMPT_FROM] = NEVER;
             // Every CPU's tick on the same jiffy edge: Linux's default (skew_tick=0, Documentation/admin-guide/kernel-parameters.txt).
@@ -222,9 +222,7 @@ public final class Engine implements Events {
             long offset = options.tickSkew() && tickPeriod != NEVER ? (tickPeriod >> 1) / n * c : 0;
             cl[c * CL + TICK_OFFSET] = offset;
             cl[c * CL + NEXT_TICK] = tickPeriod == NEVER ? NEVER : tickPeriod + offset;
-            ci[c * CI + CORE] = topology.core(c);
-            ci[c * CI + DIE] = topology.die(c);
-            ci[c * CI + SOCKET] = topology.socket(c);
+            place[c] = topology.place(c);
         }
         queue = new CpuQueue(n);
         ipiTime = new long[n * ipiCap];
@@ -816,16 +814,7 @@ public final class Engine implements Events {
     // ---------------------------------------------------------------- costs
 
     private int distance(int a, int b) {
-        if (a == b) {
-            return Topology.SELF;
-        }
-        if (ci[a * CI + CORE] == ci[b * CI + CORE]) {
-            return Topology.SMT;
-        }
-        if (ci[a * CI + DIE] == ci[b * CI + DIE]) {
-            return Topology.DIE;
-        }
-        return ci[a * CI + SOCKET] == ci[b * CI + SOCKET] ? Topology.SOCKET : Topology.REMOTE;
+        return Topology.distance(place[a], place[b]);
     }
 
     private long readLine(int idx, int c) {
