@@ -7,7 +7,7 @@ import java.util.Arrays;
  * (so a run is deterministic). A tournament tree: one leaf per CPU holding its key (time in the
  * high bits, CPU in the low 12, so a comparison is one compare), every inner node the smaller of
  * its two children, the root the earliest CPU. Moving a CPU rewrites the nodes on its path to the
- * root, one branch-free min per level, and stops where a node does not change. Unlike a heap,
+ * root, one conditional move per level, and stops where a node does not change. Unlike a heap,
  * nothing moves: the position of a CPU is fixed, so there is no index to maintain and a CPU can be
  * moved either way or taken out in place.
  */
@@ -77,13 +77,13 @@ final class CpuQueue {
     }
 
     /**
-     * The smaller of two keys without a branch: which of two siblings is earlier is a coin toss the
-     * branch predictor loses about half the time, ten times per step (keys are non-negative, so the
-     * difference cannot overflow).
+     * The smaller of two keys. Which of two siblings is earlier is a coin toss that a branch predictor
+     * loses about half the time, ten times per step: this comparison's own profile (unlike the shared
+     * one of Math.min) shows C2 a 50/50 branch, which it compiles to a conditional move (bench: 8%
+     * less CPU per run than an arithmetic min; Math.min compiled to a branch here).
      */
     private static long min(long a, long b) {
-        long d = a - b;
-        return b + (d & (d >> 63));
+        return a < b ? a : b;
     }
 
     /** Takes the earliest CPU out of the queue and returns it. */
