@@ -236,6 +236,31 @@ public final class Machine {
         return needsVictim(s, c, b, code.insns()[pc]) ? 1 : 0;
     }
 
+    /** What {@link #stepIfPlain} returns when it did nothing. */
+    public static final int NOT_PLAIN = -2;
+
+    /**
+     * For timed engines: when CPU {@code c}'s next instruction is one {@link #stepStatus} would call
+     * enabled without a look at the state (0), runs it as {@link #step(int[], int, int)} with no
+     * victim and returns what that returns; otherwise does nothing and returns {@link #NOT_PLAIN}.
+     * One look-up of the CPU's code and pc serves both the question and the step.
+     */
+    public int stepIfPlain(int[] s, int c) {
+        if (tso) {
+            return NOT_PLAIN;
+        }
+        int b = layout.cpu(c);
+        int flags = s[b + Layout.FLAGS];
+        int pc = s[b + Layout.PC];
+        boolean inHandler = (flags & Layout.IN_HANDLER) != 0;
+        if (!(inHandler ? handlerPlain[flags >>> Layout.HANDLER_SHIFT] : programPlain[c])[pc]) {
+            return NOT_PLAIN;
+        }
+        startAction(null);
+        step(s, c, b, inHandler ? handlers[flags >>> Layout.HANDLER_SHIFT] : programs[c], pc, -1);
+        return violation;
+    }
+
     /** An upper bound on the number of actions any state can enable, for sizing buffers. */
     public int maxActions() {
         return cpus * maxActionsPerCpu();
@@ -701,8 +726,10 @@ public final class Machine {
     }
 
     private void step(int[] s, int c, int b, int victim) {
-        Code code = code(s, c, b);
-        int pc = s[b + Layout.PC];
+        step(s, c, b, code(s, c, b), s[b + Layout.PC], victim);
+    }
+
+    private void step(int[] s, int c, int b, Code code, int pc, int victim) {
         int fr = frame(s, b);
         Insn insn = code.insns()[pc];
         if (insn instanceof Insn.Atomic a) {

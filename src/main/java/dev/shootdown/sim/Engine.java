@@ -379,21 +379,26 @@ public final class Engine implements Events {
                 return;
             }
         }
-        probing = true;
-        probeLen = 0;
-        int status = machine.stepStatus(s, c);
-        probing = false;
-        if (status < 0) {
-            park(c, t, flags);
-            return;
-        }
-        int victim = status == 1 ? chooseVictim(b) : -1;
         String label = trace == null || !trace.wants(t) ? null : machine.stepLabel(s, c);
         begin(c, t, profile.stepCycles());
-        for (int i = 0; i < probeLen; i += 3) {
-            charge(probe[i], c, probe[i + 1], probe[i + 2]);
+        // Most steps need no look at the state to know they can run: one call does both.
+        int v = machine.stepIfPlain(s, c);
+        if (v == Machine.NOT_PLAIN) {
+            probing = true;
+            probeLen = 0;
+            int status = machine.stepStatus(s, c);
+            probing = false;
+            if (status < 0) {
+                cur = -1;
+                park(c, t, flags);
+                return;
+            }
+            int victim = status == 1 ? chooseVictim(b) : -1;
+            for (int i = 0; i < probeLen; i += 3) {
+                charge(probe[i], c, probe[i + 1], probe[i + 2]);
+            }
+            v = machine.step(s, c, victim);
         }
-        int v = machine.step(s, c, victim);
         end(c, t, (flags & Layout.IN_HANDLER) != 0, false, v, label);
     }
 
@@ -490,11 +495,11 @@ public final class Engine implements Events {
         idleAcc = 0;
         sawWait = false;
         computeFrom = NEVER;
-        actions++;
     }
 
     /** Ends CPU {@code c}'s step begun at {@code t}: a step of a handler, a timer {@code tick}, or anything else. */
     private void end(int c, long t, boolean inHandler, boolean tick, int verdict, String label) {
+        actions++;
         long dur = Math.max(1, acc);
         int phase;
         if (inHandler) {
