@@ -1,5 +1,6 @@
 package dev.shootdown.cli;
 
+import dev.shootdown.lang.UserError;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
@@ -10,7 +11,11 @@ import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,20 +46,40 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tick-hz", paramLabel = "HZ", description = "Timer ticks per second on a busy CPU, 0 for none (default: ${DEFAULT-VALUE}).")
     double tickHz = SimOptions.DEFAULT_TICK_HZ;
 
+    @Option(names = "--repeat", paramLabel = "N", description = {"Time the run N times (default: ${DEFAULT-VALUE}) and report the median by CPU time, with every run's "
+            + "times: a shared machine's speed swings from minute to minute."})
+    int repeat = 1;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Override
     public Integer call() {
+        if (repeat < 1) {
+            throw new UserError("--repeat must be at least 1, got " + repeat);
+        }
         Profile p = Profiles.byName(profile);
         var source = Protocols.load(protocol);
         var w = Workloads.byName(workload);
         if (warmup > 0) {
             Simulation.run(source, w, Map.of(), Math.min(cpus, 64), p, SimOptions.of(warmup, 1).withTickHz(tickHz));
         }
-        long start = System.nanoTime();
-        SimResult r = Simulation.run(source, w, Map.of(), cpus, p, SimOptions.of(seconds, 1).withTickHz(tickHz));
-        double total = (System.nanoTime() - start) / 1e9;
+        List<SimResult> runs = new ArrayList<>();
+        List<Double> totals = new ArrayList<>();
+        for (int i = 0; i < repeat; i++) {
+            long start = System.nanoTime();
+            runs.add(Simulation.run(source, w, Map.of(), cpus, p, SimOptions.of(seconds, 1).withTickHz(tickHz)));
+            totals.add((System.nanoTime() - start) / 1e9);
+        }
+        // The median run by CPU time (the lower middle one of an even count): every run simulates the same events.
+        Integer[] order = new Integer[repeat];
+        for (int i = 0; i < repeat; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> runs.get(i).cpuSeconds()));
+        int median = order[(repeat - 1) / 2];
+        SimResult r = runs.get(median);
+        double total = totals.get(median);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("protocol", source.name());
         m.put("workload", w.name());
@@ -71,11 +96,31 @@ final class BenchCommand implements Callable<Integer> {
         m.put("events_per_wall_second", r.events() / r.wallSeconds());
         m.put("events_per_cpu_second", r.events() / r.cpuSeconds());
         m.put("machine_events_per_cpu_second", r.machineEvents() / r.cpuSeconds());
+        if (repeat > 1) {
+            List<Map<String, Object>> each = new ArrayList<>();
+            for (SimResult x : runs) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("cpu_seconds", x.cpuSeconds());
+                e.put("wall_seconds", x.wallSeconds());
+                e.put("events_per_cpu_second", x.events() / x.cpuSeconds());
+                each.add(e);
+            }
+            m.put("runs", each);
+        }
         if (json) {
             System.out.println(Json.write(m));
         } else {
             for (Map.Entry<String, Object> e : m.entrySet()) {
                 Object v = e.getValue();
+                if (v instanceof List<?> list) {
+                    // One line per run: CPU seconds, wall seconds, events per CPU second.
+                    for (int i = 0; i < list.size(); i++) {
+                        Map<?, ?> x = (Map<?, ?>) list.get(i);
+                        System.out.println(String.format(Locale.ROOT, "%-32s %.3f cpu s, %.3f wall s, %,.0f events per cpu s", "run " + (i + 1),
+                                x.get("cpu_seconds"), x.get("wall_seconds"), x.get("events_per_cpu_second")));
+                    }
+                    continue;
+                }
                 System.out.println(String.format(Locale.ROOT, "%-32s %s", e.getKey(), v instanceof Double d ? String.format(Locale.ROOT, "%,.3f", d) : v));
             }
         }

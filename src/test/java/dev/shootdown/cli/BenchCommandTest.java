@@ -26,4 +26,30 @@ class BenchCommandTest {
                 "--json").out());
         assertThat(events).isEqualTo(sim.get("events").asLong());
     }
+
+    /** With --repeat, every run's times are listed and the headline figures are the median run's (by CPU time). */
+    @Test
+    void repeatListsEveryRunAndReportsTheMedian() throws Exception {
+        SimulateCommandTest.Out o = SimulateCommandTest.run("bench", "--cpus", "4", "--seconds", "0.001", "--warmup", "0", "--repeat", "3", "--json");
+        assertThat(o.code()).isZero();
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        JsonNode runs = j.get("runs");
+        assertThat(runs).hasSize(3);
+        double[] cpu = new double[3];
+        for (int i = 0; i < 3; i++) {
+            cpu[i] = runs.get(i).get("cpu_seconds").asDouble();
+            // Every run simulates the same events, so each rate is the one count over that run's time.
+            assertThat(runs.get(i).get("events_per_cpu_second").asDouble())
+                    .isCloseTo(j.get("events").asLong() / cpu[i], org.assertj.core.data.Percentage.withPercentage(1e-6));
+        }
+        java.util.Arrays.sort(cpu);
+        assertThat(j.get("cpu_seconds").asDouble()).isEqualTo(cpu[1]);
+    }
+
+    @Test
+    void aRepeatBelowOneIsRefused() {
+        SimulateCommandTest.Out o = SimulateCommandTest.run("bench", "--cpus", "4", "--seconds", "0.001", "--repeat", "0");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("--repeat must be at least 1, got 0").doesNotContain("Exception");
+    }
 }
