@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", description = "Profile: a built-in or the path of a profile file (default: ${DEFAULT-VALUE}).")
     String profile = "skylake";
 
-    @Option(names = "--warmup", paramLabel = "T", description = "Simulated seconds of a first, untimed run that warms the JIT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "T", description = "Simulated seconds of a first, untimed run of the same machine that warms the JIT (default: ${DEFAULT-VALUE}).")
     double warmup = 0.02;
 
     @Option(names = "--tick-hz", paramLabel = "HZ", description = "Timer ticks per second on a busy CPU, 0 for none (default: ${DEFAULT-VALUE}).")
@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
         var source = Protocols.load(protocol);
         var w = Workloads.byName(workload);
         if (warmup > 0) {
-            Simulation.run(source, w, Map.of(), Math.min(cpus, 64), p, SimOptions.of(warmup, 1).withTickHz(tickHz));
+            Simulation.run(source, w, Map.of(), cpus, p, SimOptions.of(warmup, 1).withTickHz(tickHz));
         }
         List<SimResult> runs = new ArrayList<>();
         List<Double> totals = new ArrayList<>();

@@ -16,6 +16,9 @@ import dev.shootdown.lang.Builtin;
 public final class Machine {
     private final Program program;
     private final Layout layout;
+    /** {@link Layout#cpuBase} and {@link Layout#stride}, one load each from here instead of two (the step path finds a CPU's words often). */
+    private final int cpuBase;
+    private final int stride;
     private final Hardware hw;
     private final Code[] programs;
     private final boolean[][] programPlain;
@@ -53,6 +56,8 @@ public final class Machine {
         this.sbEntries = program.hardware().storeBuffer();
         this.program = program;
         this.layout = new Layout(program);
+        this.cpuBase = layout.cpuBase;
+        this.stride = layout.stride;
         this.hw = program.hardware();
         this.programs = program.cpuPrograms().toArray(Code[]::new);
         this.handlers = program.handlers().toArray(Code[]::new);
@@ -104,7 +109,7 @@ public final class Machine {
             s[v] = initial(program.shared().get(v));
         }
         for (int c = 0; c < cpus; c++) {
-            int b = layout.cpu(c);
+            int b = cpu(c);
             s[b + Layout.FLAGS] = Layout.IRQ_ON;
             for (int v = 0; v < program.perCpu().size(); v++) {
                 s[b + layout.perCpu + v] = initial(program.perCpu().get(v));
@@ -114,12 +119,12 @@ public final class Machine {
         System.arraycopy(program.initialPmds(), 0, s, layout.pmdBase, program.tableNames().size());
         System.arraycopy(mmSets, 0, s, layout.mmMaskBase, mmSets.length);
         for (int c = 0; c < cpus; c++) {
-            s[layout.cpu(c) + Layout.CR3] = program.cpuMm()[c] + 1;
+            s[cpu(c) + Layout.CR3] = program.cpuMm()[c] + 1;
         }
         System.arraycopy(program.initialFrames(), 0, s, layout.frameBase, program.frames());
         for (int c = 0; c < cpus; c++) {
-            runLocals(s, c, layout.cpu(c));
-            clearDead(s, c, layout.cpu(c));
+            runLocals(s, c, cpu(c));
+            clearDead(s, c, cpu(c));
         }
         return s;
     }
@@ -145,7 +150,7 @@ public final class Machine {
      * may take, each broadcast invalidation it may perform, each eviction it may suffer.
      */
     public int enabledFor(int[] s, int c, int[] out, int n) {
-        int b = layout.cpu(c);
+        int b = cpu(c);
         int flags = s[b + Layout.FLAGS];
         Code code = code(s, c, b);
         int pc = s[b + Layout.PC];
@@ -211,7 +216,7 @@ public final class Machine {
 
     /** Whether CPU {@code c} has finished its program (it may still take interrupts). */
     public boolean halted(int[] s, int c) {
-        int b = layout.cpu(c);
+        int b = cpu(c);
         return (s[b + Layout.FLAGS] & Layout.IN_HANDLER) == 0 && programs[c].insns()[s[b + Layout.PC]] instanceof Insn.Halt;
     }
 
@@ -223,7 +228,7 @@ public final class Machine {
      * waits on.
      */
     public int stepStatus(int[] s, int c) {
-        int b = layout.cpu(c);
+        int b = cpu(c);
         int flags = s[b + Layout.FLAGS];
         if (!tso && ((flags & Layout.IN_HANDLER) != 0 ? handlerPlain[flags >>> Layout.HANDLER_SHIFT] : programPlain[c])[s[b + Layout.PC]]) {
             return 0;
@@ -249,7 +254,7 @@ public final class Machine {
         if (tso) {
             return NOT_PLAIN;
         }
-        int b = layout.cpu(c);
+        int b = cpu(c);
         int flags = s[b + Layout.FLAGS];
         int pc = s[b + Layout.PC];
         boolean inHandler = (flags & Layout.IN_HANDLER) != 0;
@@ -268,6 +273,11 @@ public final class Machine {
 
     public int maxActionsPerCpu() {
         return Math.max(1, pages) + layout.handlers * cpus + cpus * pages + 2 * pages + 3;
+    }
+
+    /** Where CPU {@code c}'s words start in the state (as {@link Layout#cpu}). */
+    private int cpu(int c) {
+        return cpuBase + c * stride;
     }
 
     /** CPU {@code c}'s current code, for callers that know the CPU (no division by the stride). */
@@ -372,7 +382,7 @@ public final class Machine {
             if (layout.bcastPages == 0) {
                 return false;
             }
-            int b = layout.cpu(c) + layout.bcast;
+            int b = cpu(c) + layout.bcast;
             for (int p = 0; p < pages; p++) {
                 if (sets.contains(s[b + p], issuer)) {
                     return true;
@@ -396,7 +406,7 @@ public final class Machine {
             }
         }
         for (int c = 0; c < cpus; c++) {
-            int b = layout.cpu(c);
+            int b = cpu(c);
             Code code = code(s, c, b);
             int pc = s[b + Layout.PC];
             boolean halted = code.insns()[pc] instanceof Insn.Halt;
@@ -409,7 +419,7 @@ public final class Machine {
 
     /** A CPU running its top-level user loop: endless by design, so not unfinished work. */
     public boolean inBackground(int[] s, int c) {
-        int b = layout.cpu(c);
+        int b = cpu(c);
         return (s[b + Layout.FLAGS] & Layout.IN_HANDLER) == 0 && programs[c].background()[s[b + Layout.PC]];
     }
 
@@ -422,7 +432,7 @@ public final class Machine {
     public int apply(int[] s, int action, Narrator narrator) {
         startAction(narrator);
         int c = Action.cpu(action);
-        int b = layout.cpu(c);
+        int b = cpu(c);
         switch (Action.kind(action)) {
             case Action.STEP -> step(s, c, b, Action.arg(action) - 1);
             case Action.IPI -> takeIpi(s, c, b, Action.arg(action) >>> Action.SENDER_BITS, Action.arg(action) & Action.SENDER_MASK);
@@ -457,20 +467,20 @@ public final class Machine {
      */
     public int step(int[] s, int c, int victim) {
         startAction(null);
-        step(s, c, layout.cpu(c), victim);
+        step(s, c, cpu(c), victim);
         return violation;
     }
 
     /** The IPI action: CPU {@code c} takes {@code handler}'s interrupt sent by {@code from} (see {@link #step(int[], int, int)}). */
     public int takeIpi(int[] s, int c, int handler, int from) {
         startAction(null);
-        takeIpi(s, c, layout.cpu(c), handler, from);
+        takeIpi(s, c, cpu(c), handler, from);
         return violation;
     }
 
     /** The source label of the instruction CPU {@code c} runs next. */
     public String stepLabel(int[] s, int c) {
-        int b = layout.cpu(c);
+        int b = cpu(c);
         return code(s, c, b).labels()[s[b + Layout.PC]];
     }
 
@@ -498,14 +508,14 @@ public final class Machine {
 
     /** Whether CPU {@code c}'s next instruction can run now. */
     public boolean canStep(int[] s, int c) {
-        int b = layout.cpu(c);
+        int b = cpu(c);
         return stepEnabled(s, c, b, code(s, c, b), s[b + Layout.PC]);
     }
 
     /** The source label of the instruction a STEP action of {@code cpu} would run. */
     public String label(int[] s, int action) {
         int c = Action.cpu(action);
-        int b = layout.cpu(c);
+        int b = cpu(c);
         return switch (Action.kind(action)) {
             case Action.STEP -> code(s, b).labels()[s[b + Layout.PC]];
             case Action.IPI -> ipiLabel(Action.arg(action) >>> Action.SENDER_BITS, Action.arg(action) & Action.SENDER_MASK);
@@ -518,7 +528,7 @@ public final class Machine {
     }
 
     public dev.shootdown.lang.Position position(int[] s, int action) {
-        int b = layout.cpu(Action.cpu(action));
+        int b = cpu(Action.cpu(action));
         return Action.kind(action) == Action.STEP ? code(s, b).positions()[s[b + Layout.PC]] : null;
     }
 
@@ -529,7 +539,7 @@ public final class Machine {
      */
     public int performBroadcast(int[] s, int c, int page, int issuer) {
         startAction(null);
-        broadcast(s, c, layout.cpu(c), page, issuer);
+        broadcast(s, c, cpu(c), page, issuer);
         return violation;
     }
 
@@ -560,7 +570,7 @@ public final class Machine {
         }
         if (addr < 0) {
             int to = -1 - addr;
-            int at = layout.cpu(to) + Layout.ACK_WAIT;
+            int at = cpu(to) + Layout.ACK_WAIT;
             s[at] = sets.diff(s[at], sets.single(c));
             if (narrator != null) {
                 say("ack to cpu" + to + " becomes visible");
@@ -646,7 +656,7 @@ public final class Machine {
             return;
         }
         for (int t = 0; t < cpus; t++) {
-            int at = layout.cpu(t) + layout.icache + f;
+            int at = cpu(t) + layout.icache + f;
             if (s[at] == 1) {
                 s[at] = 2;
                 if (narrator != null) {
@@ -660,7 +670,7 @@ public final class Machine {
     private void store(int[] s, int c, int b, int addr, int value) {
         if (!tso || inAtomic) {
             if (addr < 0) {
-                int at = layout.cpu(-1 - addr) + Layout.ACK_WAIT;
+                int at = cpu(-1 - addr) + Layout.ACK_WAIT;
                 s[at] = sets.diff(s[at], sets.single(c));
             } else {
                 s[addr] = value;
@@ -680,7 +690,7 @@ public final class Machine {
     /** A kernel load: the CPU's own newest buffered store to {@code addr} if any (TSO forwarding), else memory. */
     private int load(int[] s, int c, int addr) {
         if (tso && c >= 0) {
-            int b = layout.cpu(c);
+            int b = cpu(c);
             int sb = b + layout.storeBuffer;
             for (int i = s[b + Layout.SB_COUNT] - 1; i >= 0; i--) {
                 if (s[sb + 2 * i] == addr) {
@@ -861,7 +871,7 @@ public final class Machine {
             return sh.var();
         }
         Insn.Target.PerCpu pc = (Insn.Target.PerCpu) t;
-        return layout.cpu(pc.cpu() == null ? c : checkedCpu(eval(pc.cpu(), s, c, fr))) + layout.perCpu + pc.var();
+        return cpu(pc.cpu() == null ? c : checkedCpu(eval(pc.cpu(), s, c, fr))) + layout.perCpu + pc.var();
     }
 
     private int checkedCpu(int cpu) {
@@ -1019,7 +1029,7 @@ public final class Machine {
             case XEN_FLUSH_QUEUE -> xenFlush(s, c, b);
             case XEN_TLB_FLUSH_ALL -> {
                 for (int t = 0; t < cpus; t++) {
-                    flushAll(s, layout.cpu(t));
+                    flushAll(s, cpu(t));
                 }
                 if (narrator != null) {
                     say("hypercall: every vCPU's TLB flushed");
@@ -1028,8 +1038,8 @@ public final class Machine {
             case XEN_INVLPG_ALL -> {
                 int page = eval(args[0], s, c, fr);
                 for (int t = 0; t < cpus; t++) {
-                    s[layout.cpu(t) + layout.tlb + page] = 0;
-                    dropPwc(s, layout.cpu(t), page);
+                    s[cpu(t) + layout.tlb + page] = 0;
+                    dropPwc(s, cpu(t), page);
                 }
                 if (narrator != null) {
                     say("hypercall: " + pageName(page) + " invalidated on every vCPU");
@@ -1044,7 +1054,7 @@ public final class Machine {
                 int targets = eval(args[0], s, c, fr);
                 int page = eval(args[1], s, c, fr);
                 for (int t = sets.next(targets, 0); t >= 0; t = sets.next(targets, t + 1)) {
-                    int tb = layout.cpu(t);
+                    int tb = cpu(t);
                     s[tb + layout.tlb + page] = 0;
                     dropPwc(s, tb, page);
                     if (hw.icacheIncoherent()) {
@@ -1080,7 +1090,7 @@ public final class Machine {
                 int me = sets.single(c);
                 for (int t = 0; t < cpus; t++) {
                     if (t != c) {
-                        int at = layout.cpu(t) + layout.bcast + page;
+                        int at = cpu(t) + layout.bcast + page;
                         s[at] = sets.union(s[at], me);
                     }
                 }
@@ -1098,7 +1108,7 @@ public final class Machine {
                 int h = eval(args[1], s, c, fr);
                 int me = sets.single(c);
                 for (int t = sets.next(targets, 0); t >= 0; t = sets.next(targets, t + 1)) {
-                    int at = layout.cpu(t) + Layout.PENDING + h;
+                    int at = cpu(t) + Layout.PENDING + h;
                     s[at] = sets.union(s[at], me);
                     if (events != null) {
                         events.on(Event.IPI_SEND, c, t, h);
@@ -1115,7 +1125,7 @@ public final class Machine {
                     // The ack is a plain store (csd_unlock): it leaves in order behind the handler's stores.
                     store(s, c, b, -1 - to, 0);
                 } else {
-                    int at = layout.cpu(to) + Layout.ACK_WAIT;
+                    int at = cpu(to) + Layout.ACK_WAIT;
                     s[at] = sets.diff(s[at], sets.single(c));
                 }
                 if (events != null) {
@@ -1609,7 +1619,7 @@ public final class Machine {
         }
         java.util.List<Snapshot.CpuView> views = new java.util.ArrayList<>();
         for (int c = 0; c < cpus; c++) {
-            int b = layout.cpu(c);
+            int b = cpu(c);
             int flags = s[b + Layout.FLAGS];
             java.util.Map<String, String> tlb = new java.util.LinkedHashMap<>();
             for (int p = 0; p < pages; p++) {
@@ -1664,7 +1674,7 @@ public final class Machine {
     public String brokenInvariant(int[] s) {
         for (Program.Invariant inv : program.invariants()) {
             violation = -1;
-            boolean holds = eval(inv.cond(), s, -1, layout.cpu(0) + layout.locals) != 0;
+            boolean holds = eval(inv.cond(), s, -1, cpu(0) + layout.locals) != 0;
             if (violation >= 0) {
                 String why = violationNote;
                 violation = -1;
@@ -1694,7 +1704,7 @@ public final class Machine {
             if (events != null) {
                 events.on(Event.PERCPU_READ, c, p.var(), cpu);
             }
-            return load(s, c, layout.cpu(cpu) + layout.perCpu + p.var());
+            return load(s, c, cpu(cpu) + layout.perCpu + p.var());
         } else if (e instanceof IrExpr.Self self) {
             return c;
         } else if (e instanceof IrExpr.Unary u) {
@@ -1775,7 +1785,7 @@ public final class Machine {
     private int callBuiltin(IrExpr.Call call, int[] s, int c, int fr) {
         IrExpr[] a = call.args();
         return switch (call.fn()) {
-            case ACKED -> sets.disjoint(s[layout.cpu(c) + Layout.ACK_WAIT], eval(a[0], s, c, fr)) ? 1 : 0;
+            case ACKED -> sets.disjoint(s[cpu(c) + Layout.ACK_WAIT], eval(a[0], s, c, fr)) ? 1 : 0;
             case COUNT -> sets.count(eval(a[0], s, c, fr));
             case CPUMASK -> load(s, c, layout.mmMaskBase + eval(a[0], s, c, fr));
             case PMD_GET -> load(s, c, layout.pmdBase + eval(a[0], s, c, fr));

@@ -127,6 +127,9 @@ public final class Engine implements Events {
     // Cache lines are numbered densely: the shared variables, then per CPU its per-CPU variables and its ack
     // word, then the PTEs. Only those words are lines, so the per-line arrays below hold nothing for the rest of
     // a CPU's state (its TLB, frames, control words), which keeps a thousand CPUs' engine state small.
+    /** {@link Layout#cpuBase} and {@link Layout#stride}: one load each from here instead of two. */
+    private final int cpuBase;
+    private final int stride;
     private final int perCpuLines;
     private final int cpuLineBase;
     private final int pteLineBase;
@@ -227,6 +230,8 @@ public final class Engine implements Events {
         queue = new CpuQueue(n);
         ipiTime = new long[n * ipiCap];
         ipiWhat = new int[n * ipiCap];
+        cpuBase = layout.cpuBase;
+        stride = layout.stride;
         perCpuLines = program.perCpu().size() + 1;
         cpuLineBase = layout.cpuBase;
         pteLineBase = cpuLineBase + n * perCpuLines;
@@ -368,7 +373,7 @@ public final class Engine implements Events {
         if (cb[c * CB + PARKED]) {
             unpark(c, t);
         }
-        int b = layout.cpu(c);
+        int b = cpu(c);
         int flags = s[b + Layout.FLAGS];
         if ((flags & Layout.IRQ_ON) != 0) {
             if (ci[c * CI + IPI_COUNT] > 0 && takeArrivedIpi(c, t)) {
@@ -424,7 +429,7 @@ public final class Engine implements Events {
             ci[c * CI + IPI_COUNT]--;
             int h = what >>> Action.SENDER_BITS;
             int from = what & Action.SENDER_MASK;
-            if (!sets.contains(s[layout.cpu(c) + Layout.PENDING + h], from)) {
+            if (!sets.contains(s[cpu(c) + Layout.PENDING + h], from)) {
                 continue; // coalesced with an earlier one of the same handler and sender (the APIC's IRR holds one)
             }
             String label = trace == null || !trace.wants(t) ? null : machine.ipiLabel(h, from);
@@ -515,7 +520,7 @@ public final class Engine implements Events {
             phase = sdAcc > 0 || observing ? Phase.SHOOTDOWN : userAcc > 0 ? Phase.USER : idleAcc > 0 ? Phase.IDLE : Phase.KERNEL;
         }
         long next = t + dur;
-        int flagsNow = s[layout.cpu(c) + Layout.FLAGS];
+        int flagsNow = s[cpu(c) + Layout.FLAGS];
         boolean nowInHandler = (flagsNow & Layout.IN_HANDLER) != 0;
         // Back from an interrupt (an IPI handler's return, or a tick) to what it interrupted.
         boolean returned = tick || inHandler && !nowInHandler;
@@ -716,6 +721,11 @@ public final class Engine implements Events {
         };
     }
 
+    /** Where CPU {@code c}'s words start in the machine state (as {@link Layout#cpu}). */
+    private int cpu(int c) {
+        return cpuBase + c * stride;
+    }
+
     private int perCpuLine(int cpu, int var) {
         return cpuLineBase + cpu * perCpuLines + var;
     }
@@ -731,7 +741,7 @@ public final class Engine implements Events {
             return index;
         }
         int cpu = (index - layout.cpuBase) / layout.stride;
-        return perCpuLine(cpu, index - layout.cpu(cpu) - layout.perCpu);
+        return perCpuLine(cpu, index - cpu(cpu) - layout.perCpu);
     }
 
     // ---------------------------------------------------------------- IPIs and broadcasts
@@ -747,7 +757,7 @@ public final class Engine implements Events {
         ci[target * CI + IPI_COUNT] = count + 1;
         if (cb[target * CB + PARKED]) {
             wake(target, arrive);
-        } else if (target != cur && queue.contains(target) && cl[target * CL + PREEMPT_FROM] != NEVER && (s[layout.cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
+        } else if (target != cur && queue.contains(target) && cl[target * CL + PREEMPT_FROM] != NEVER && (s[cpu(target) + Layout.FLAGS] & Layout.IRQ_ON) != 0) {
             // Interrupts compute()/idle() on arrival; the rest resumes after the handler.
             long take = Math.max(arrive, cl[target * CL + PREEMPT_FROM]);
             if (take < queue.time(target)) {
@@ -798,7 +808,7 @@ public final class Engine implements Events {
     // ---------------------------------------------------------------- shootdown spans
 
     private void openSpan(int c, long t) {
-        if (cb[c * CB + SPAN_OPEN] || (s[layout.cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0) {
+        if (cb[c * CB + SPAN_OPEN] || (s[cpu(c) + Layout.FLAGS] & Layout.IN_HANDLER) != 0) {
             return;
         }
         cb[c * CB + SPAN_OPEN] = true;
@@ -808,7 +818,7 @@ public final class Engine implements Events {
     }
 
     private boolean complete(int c) {
-        return s[layout.cpu(c) + Layout.ACK_WAIT] == 0 && ci[c * CI + OUTSTANDING] == 0;
+        return s[cpu(c) + Layout.ACK_WAIT] == 0 && ci[c * CI + OUTSTANDING] == 0;
     }
 
     private void closeSpan(int c, long t) {
@@ -842,7 +852,7 @@ public final class Engine implements Events {
 
     /** Remembers the PTE a dropped TLB entry was filled from, to tell refills an invalidation caused. */
     private void noteInvalidation(int c, int page) {
-        if (s[layout.cpu(c) + layout.tlb + page] != 0) {
+        if (s[cpu(c) + layout.tlb + page] != 0) {
             int pte = s[layout.pteBase + page];
             invalidatedPte[c * pages + page] = Pte.present(pte) ? pte : 0;
         }
@@ -1075,7 +1085,7 @@ public final class Engine implements Events {
         }
         if (opsVar >= 0) {
             for (int c = 0; c < n; c++) {
-                ops += s[layout.cpu(c) + layout.perCpu + opsVar];
+                ops += s[cpu(c) + layout.perCpu + opsVar];
             }
         }
         long machineEvents = 0;
