@@ -758,7 +758,14 @@ public final class Machine {
             // A return inside the block jumps past its end: the block ends there.
             s[b + Layout.PC] = at;
         } else {
-            s[b + Layout.PC] = exec(s, c, b, fr, insn, pc, victim);
+            int next = exec(s, c, b, fr, insn, pc, victim);
+            s[b + Layout.PC] = next;
+            if (violation < 0 && !(insn instanceof Insn.Iret) && !code.local()[next]) {
+                // Still in the same code (only iret leaves it) and the next instruction is visible: nothing
+                // for runLocals to run, and no second look-up of the CPU's code to find that out.
+                clearDead(s, c, b);
+                return;
+            }
         }
         if (violation < 0) {
             runLocals(s, c, b);
