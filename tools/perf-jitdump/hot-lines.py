@@ -26,7 +26,7 @@ def main():
         m = re.match(r"\s+([0-9.]+)%\s+(jitted-\d+-\d+\.so)\s+\[\.\]\s+(.+?)\s*$", row)
         if not m:
             continue
-        share, dso, symbol = float(m.group(1)), m.group(2), m.group(3)
+        share, dso, symbol = float(m.group(1)), m.group(2), m.group(3).split("  ")[0]
         print(f"{share:6.2f}% {symbol}")
         annotated = subprocess.run(["perf", "annotate", "-i", data, "--stdio", "--dsos", dso],
                                    capture_output=True, text=True).stdout
