@@ -230,7 +230,7 @@ public final class Machine {
     public int stepStatus(int[] s, int c) {
         int b = cpu(c);
         int flags = s[b + Layout.FLAGS];
-        if (!tso && ((flags & Layout.IN_HANDLER) != 0 ? handlerPlain[flags >>> Layout.HANDLER_SHIFT] : programPlain[c])[s[b + Layout.PC]]) {
+        if (!tso && plain(c, flags, s[b + Layout.PC])) {
             return 0;
         }
         Code code = code(s, c, b);
@@ -257,12 +257,11 @@ public final class Machine {
         int b = cpu(c);
         int flags = s[b + Layout.FLAGS];
         int pc = s[b + Layout.PC];
-        boolean inHandler = (flags & Layout.IN_HANDLER) != 0;
-        if (!(inHandler ? handlerPlain[flags >>> Layout.HANDLER_SHIFT] : programPlain[c])[pc]) {
+        if (!plain(c, flags, pc)) {
             return NOT_PLAIN;
         }
         startAction(null);
-        step(s, c, b, inHandler ? handlers[flags >>> Layout.HANDLER_SHIFT] : programs[c], pc, -1);
+        step(s, c, b, code(c, flags), pc, -1);
         return violation;
     }
 
@@ -282,8 +281,17 @@ public final class Machine {
 
     /** CPU {@code c}'s current code, for callers that know the CPU (no division by the stride). */
     private Code code(int[] s, int c, int b) {
-        int flags = s[b + Layout.FLAGS];
+        return code(c, s[b + Layout.FLAGS]);
+    }
+
+    /** The code CPU {@code c} runs with these flags: a handler's, or its program. */
+    private Code code(int c, int flags) {
         return (flags & Layout.IN_HANDLER) != 0 ? handlers[flags >>> Layout.HANDLER_SHIFT] : programs[c];
+    }
+
+    /** Whether instruction {@code pc} of the code CPU {@code c} runs with these flags is plain (see {@link #plainSteps}). */
+    private boolean plain(int c, int flags, int pc) {
+        return ((flags & Layout.IN_HANDLER) != 0 ? handlerPlain[flags >>> Layout.HANDLER_SHIFT] : programPlain[c])[pc];
     }
 
     /**
