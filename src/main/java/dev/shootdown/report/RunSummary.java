@@ -2,6 +2,7 @@ package dev.shootdown.report;
 
 import dev.shootdown.sim.SimResult;
 
+import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,12 +17,31 @@ import java.util.Map;
  * @param profile  the hardware profile, or "" when the JSON did not say
  * @param point    the sweep point the run was, each axis's value as given to {@code --sweep}
  *                 ({@code tick_hz} to {@code 250}); empty for a run that was no sweep's
+ * @param inputs   what the run itself records of its other inputs, by the name of the sweep axis that
+ *                 sets each: {@code tick_hz} ({@code 250}), {@code tick_skew} ({@code on}, {@code off})
+ *                 and each workload parameter; empty for JSON written before runs recorded them
  */
 public record RunSummary(String protocol, String workload, String profile, int cpus, long seed, double simulatedSeconds,
-                         Map<String, Object> metrics, Map<String, String> point) {
+                         Map<String, Object> metrics, Map<String, String> point, Map<String, String> inputs) {
 
     public RunSummary {
         point = Collections.unmodifiableMap(new LinkedHashMap<>(point));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+    }
+
+    /** A run known only by its sweep point (none of its own record of its inputs). */
+    public RunSummary(String protocol, String workload, String profile, int cpus, long seed, double simulatedSeconds,
+                      Map<String, Object> metrics, Map<String, String> point) {
+        this(protocol, workload, profile, cpus, seed, simulatedSeconds, metrics, point, Map.of());
+    }
+
+    /**
+     * The run's value of a sweep axis or input: its own record when it has one (the same spelling
+     * for runs of a sweep and single runs), else its sweep point's; null when neither says.
+     */
+    public String input(String axis) {
+        String recorded = inputs.get(axis);
+        return recorded != null ? recorded : point.get(axis);
     }
 
     /** A run that was no sweep's. */
@@ -30,7 +50,28 @@ public record RunSummary(String protocol, String workload, String profile, int c
     }
 
     public static RunSummary of(SimResult r, Map<String, String> point) {
-        return new RunSummary(protocolName(r.file()), r.workload(), r.profile(), r.cpus(), r.seed(), r.simulatedSeconds(), r.metrics(), point);
+        SimResult.Inputs in = r.inputs();
+        Map<String, String> inputs = in == null ? Map.of() : inputs(in.tickHz(), in.tickSkew(), in.params());
+        return new RunSummary(protocolName(r.file()), r.workload(), r.profile(), r.cpus(), r.seed(), r.simulatedSeconds(), r.metrics(), point, inputs);
+    }
+
+    /** The inputs as the sweep axes name them, as text: a tick rate without a needless {@code .0}, the skew on or off. */
+    private static Map<String, String> inputs(Double tickHz, Boolean tickSkew, Map<?, ?> params) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (tickHz != null) {
+            out.put("tick_hz", new BigDecimal(Double.toString(tickHz)).stripTrailingZeros().toPlainString());
+        }
+        if (tickSkew != null) {
+            out.put("tick_skew", tickSkew ? "on" : "off");
+        }
+        if (params != null) {
+            params.forEach((name, value) -> {
+                if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                    out.put(String.valueOf(name), String.valueOf(value));
+                }
+            });
+        }
+        return out;
     }
 
     /**
@@ -63,7 +104,9 @@ public record RunSummary(String protocol, String workload, String profile, int c
         }
         return new RunSummary(protocolName((String) file), (String) workload, json.get("profile") instanceof String s ? s : "",
                 ((Number) cpus).intValue(), json.get("seed") instanceof Number n ? n.longValue() : 0,
-                json.get("simulated_seconds") instanceof Number n ? n.doubleValue() : 0, values, axisValues(point));
+                json.get("simulated_seconds") instanceof Number n ? n.doubleValue() : 0, values, axisValues(point),
+                inputs(json.get("tick_hz") instanceof Number hz ? hz.doubleValue() : null, json.get("tick_skew") instanceof Boolean skew ? skew : null,
+                        json.get("params") instanceof Map<?, ?> params ? params : null));
     }
 
     /** A point's values as text, as {@code --sweep} gave them (a hand-written file may hold numbers). */

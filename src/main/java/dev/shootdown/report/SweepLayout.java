@@ -14,9 +14,10 @@ import java.util.function.ToDoubleFunction;
 /**
  * Where runs go on the sweep page: what the x axis is and which runs make one line. x is the CPU
  * count when it varies; otherwise the first swept axis whose values vary and are all numbers
- * ({@code tick_hz}, {@code user_cycles}); otherwise the CPU count still. A line is a protocol, told
- * apart by everything else that varies (workload, profile, seed, the other swept axes), so no line
- * joins runs that differ in anything but x.
+ * ({@code tick_hz}, {@code user_cycles}), or for single runs the first recorded input that does;
+ * otherwise the CPU count still. A line is a protocol, told apart by everything else that varies
+ * (workload, profile, seed, the other swept axes, the tick rate, skew and workload parameters runs
+ * record), so no line joins runs that differ in anything but x.
  *
  * @param xName the quantity on x as a column is headed ({@code CPUs}, {@code tick_hz})
  * @param axis  how the plots draw x
@@ -60,12 +61,15 @@ public record SweepLayout(String xName, SvgPlot.XAxis axis, ToDoubleFunction<Run
                 xAxis + " ", ""), x, lines);
     }
 
-    /** The CPUs if they vary, else the first swept axis that varies and is a number in every run, else the CPUs. */
+    /**
+     * The CPUs if they vary, else the first swept axis (then recorded input, for runs that were no
+     * sweep's) that varies and is a number in every run, else the CPUs.
+     */
     private static String xAxis(List<RunSummary> runs, Map<String, Function<RunSummary, String>> varying) {
         if (varying.containsKey(CPUS)) {
             return CPUS;
         }
-        return runs.stream().flatMap(r -> r.point().keySet().stream()).distinct()
+        return runs.stream().flatMap(r -> java.util.stream.Stream.concat(r.point().keySet().stream(), r.inputs().keySet().stream())).distinct()
                 .filter(a -> varying.containsKey(a) && runs.stream().allMatch(r -> number(varying.get(a).apply(r)) != null))
                 .findFirst().orElse(CPUS);
     }
@@ -93,8 +97,10 @@ public record SweepLayout(String xName, SvgPlot.XAxis axis, ToDoubleFunction<Run
 
     /**
      * What runs can differ in: the fields every run has (so known also of runs that were no sweep's,
-     * and the truth for an axis of the same name), then the sweep points' other axes in order of first
-     * appearance (a run without one: null).
+     * and the truth for an axis of the same name), then the sweep points' other axes, then the inputs
+     * runs record (tick rate, skew, workload parameters), each in order of first appearance. A run's
+     * value is its own record when it has one, so a single run and a sweep's point of the same tick
+     * rate are alike (a run that says nothing: null).
      */
     private static Map<String, Function<RunSummary, String>> axes(List<RunSummary> runs) {
         Map<String, Function<RunSummary, String>> axes = new LinkedHashMap<>();
@@ -104,7 +110,12 @@ public record SweepLayout(String xName, SvgPlot.XAxis axis, ToDoubleFunction<Run
         axes.put(CPUS, r -> Integer.toString(r.cpus()));
         for (RunSummary r : runs) {
             for (String axis : r.point().keySet()) {
-                axes.putIfAbsent(axis, run -> run.point().get(axis));
+                axes.putIfAbsent(axis, run -> run.input(axis));
+            }
+        }
+        for (RunSummary r : runs) {
+            for (String axis : r.inputs().keySet()) {
+                axes.putIfAbsent(axis, run -> run.input(axis));
             }
         }
         return axes;

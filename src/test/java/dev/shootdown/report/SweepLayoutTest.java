@@ -122,4 +122,55 @@ class SweepLayoutTest {
         assertThat(SweepLayout.sweptRanges(List.of(at("a", "cpus=4")))).containsExactly("cpus 4");
         assertThat(SweepLayout.sweptRanges(List.of(new RunSummary("a", "munmap", "skylake", 16, 1, 0.01, Map.of(), Map.of())))).isEmpty();
     }
+
+    /** A single run as {@code simulate --json} writes it: no sweep point, its tick rate, skew and parameters recorded. */
+    static RunSummary single(String protocol, int cpus, double tickHz, boolean skew, String userCycles) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("file", "protocols/" + protocol + ".sd");
+        json.put("workload", "munmap");
+        json.put("profile", "skylake");
+        json.put("cpus", cpus);
+        json.put("seed", 1);
+        json.put("tick_hz", tickHz);
+        json.put("tick_skew", skew);
+        json.put("params", Map.of("user_cycles", userCycles));
+        json.put("metrics", Map.of("ipis_per_second", 1.0));
+        return RunSummary.fromJson(json, Map.of());
+    }
+
+    @Test
+    void singleRunsThatDifferInATickRateOrParameterAreNotJoinedIntoOneLine() {
+        List<RunSummary> runs = new ArrayList<>();
+        for (int cpus : new int[] {8, 2, 4}) {
+            runs.add(single("linux-ipi", cpus, 250.0, false, "1000000"));
+            runs.add(single("linux-ipi", cpus, 1000.0, false, "1000000"));
+            runs.add(single("linux-ipi", cpus, 1000.0, false, "5000"));
+        }
+        SweepLayout l = SweepLayout.of(runs);
+        assertThat(l.xName()).isEqualTo("CPUs");
+        assertThat(xsByLine(l)).containsExactly(
+                Map.entry("linux-ipi (tick_hz 250, user_cycles 1000000)", List.of(2.0, 4.0, 8.0)),
+                Map.entry("linux-ipi (tick_hz 1000, user_cycles 1000000)", List.of(2.0, 4.0, 8.0)),
+                Map.entry("linux-ipi (tick_hz 1000, user_cycles 5000)", List.of(2.0, 4.0, 8.0)));
+    }
+
+    @Test
+    void singleRunsAtOneCpuCountArePlottedAgainstTheInputThatVaries() {
+        SweepLayout l = SweepLayout.of(List.of(single("a", 16, 1000.0, true, "100"), single("a", 16, 100.0, true, "100"),
+                single("a", 16, 250.0, true, "100")));
+        assertThat(l.xName()).isEqualTo("tick_hz");
+        assertThat(xsByLine(l)).containsExactly(Map.entry("a", List.of(100.0, 250.0, 1000.0)));
+    }
+
+    /** A sweep's point and a single run name the same skew alike (the run's own record wins over how the axis was typed). */
+    @Test
+    void aSweptRunAndASingleRunOfTheSameInputsShareALine() {
+        RunSummary swept = single("a", 4, 250.0, true, "100");
+        swept = new RunSummary(swept.protocol(), swept.workload(), swept.profile(), swept.cpus(), swept.seed(), swept.simulatedSeconds(),
+                swept.metrics(), Map.of("tick_skew", "1", "cpus", "4"), swept.inputs());
+        SweepLayout l = SweepLayout.of(List.of(swept, single("a", 8, 250.0, true, "100"), single("a", 8, 250.0, false, "100")));
+        assertThat(xsByLine(l)).containsExactly(
+                Map.entry("a (tick_skew on)", List.of(4.0, 8.0)),
+                Map.entry("a (tick_skew off)", List.of(8.0)));
+    }
 }
