@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure the simulator itself: simulated events per second and the time of a large run",
@@ -61,29 +62,48 @@ final class BenchCommand implements Callable<Integer> {
         Profile p = Profiles.byName(profile);
         var source = Protocols.load(protocol);
         var w = Workloads.byName(workload);
-        if (warmup > 0) {
-            Simulation.run(source, w, Map.of(), cpus, p, SimOptions.of(warmup, 1).withTickHz(tickHz));
-        }
-        List<SimResult> runs = new ArrayList<>();
-        List<Double> totals = new ArrayList<>();
-        for (int i = 0; i < repeat; i++) {
-            long start = System.nanoTime();
-            runs.add(Simulation.run(source, w, Map.of(), cpus, p, SimOptions.of(seconds, 1).withTickHz(tickHz)));
-            totals.add((System.nanoTime() - start) / 1e9);
-        }
+        // Ctrl-C stops the run under way; the runs that finished are still reported (marked partial).
+        AtomicBoolean stop = new AtomicBoolean();
+        return Interrupts.printBeforeExit(stop, () -> {
+            SimOptions.Progress stopped = (cycles, end) -> stop.get();
+            if (warmup > 0) {
+                Simulation.run(source, w, Map.of(), cpus, p, SimOptions.of(warmup, 1).withTickHz(tickHz).withProgress(stopped));
+            }
+            List<SimResult> runs = new ArrayList<>();
+            List<Double> totals = new ArrayList<>();
+            for (int i = 0; i < repeat && !stop.get(); i++) {
+                long start = System.nanoTime();
+                SimResult r = Simulation.run(source, w, Map.of(), cpus, p, SimOptions.of(seconds, 1).withTickHz(tickHz).withProgress(stopped));
+                if (r.stall() == null || !stop.get()) { // a run Ctrl-C cut short times nothing whole
+                    runs.add(r);
+                    totals.add((System.nanoTime() - start) / 1e9);
+                }
+            }
+            if (runs.isEmpty()) {
+                System.err.println("bench: interrupted before a timed run finished");
+                return Main.INTERRUPTED;
+            }
+            report(runs, totals, source.name(), w.name(), p.name(), stop.get());
+            return stop.get() ? Main.INTERRUPTED : Main.OK;
+        });
+    }
+
+    /** Prints the median run's figures and, for several runs, every run's times; {@code partial} after Ctrl-C. */
+    private void report(List<SimResult> runs, List<Double> totals, String protocolName, String workloadName, String profileName, boolean partial) {
+        int count = runs.size();
         // The median run by CPU time (the lower middle one of an even count): every run simulates the same events.
-        Integer[] order = new Integer[repeat];
-        for (int i = 0; i < repeat; i++) {
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparingDouble(i -> runs.get(i).cpuSeconds()));
-        int median = order[(repeat - 1) / 2];
+        int median = order[(count - 1) / 2];
         SimResult r = runs.get(median);
         double total = totals.get(median);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("protocol", source.name());
-        m.put("workload", w.name());
-        m.put("profile", p.name());
+        m.put("protocol", protocolName);
+        m.put("workload", workloadName);
+        m.put("profile", profileName);
         m.put("cpus", cpus);
         // The JVM matters to the figures (Temurin 25 runs the same jar faster than OpenJDK 17).
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
@@ -96,6 +116,10 @@ final class BenchCommand implements Callable<Integer> {
         m.put("events_per_wall_second", r.events() / r.wallSeconds());
         m.put("events_per_cpu_second", r.events() / r.cpuSeconds());
         m.put("machine_events_per_cpu_second", r.machineEvents() / r.cpuSeconds());
+        if (partial) {
+            m.put("partial", true);
+            m.put("stop_reason", "interrupted after " + count + " of " + repeat + " runs");
+        }
         if (repeat > 1) {
             List<Map<String, Object>> each = new ArrayList<>();
             for (SimResult x : runs) {
@@ -124,6 +148,5 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.println(String.format(Locale.ROOT, "%-32s %s", e.getKey(), v instanceof Double d ? String.format(Locale.ROOT, "%,.3f", d) : v));
             }
         }
-        return Main.OK;
     }
 }

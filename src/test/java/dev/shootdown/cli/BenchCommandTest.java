@@ -52,4 +52,26 @@ class BenchCommandTest {
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("--repeat must be at least 1, got 0").doesNotContain("Exception");
     }
+
+    /** Ctrl-C on a real process: the runs that finished are reported, marked partial; the one cut short is not. */
+    @Test
+    @org.junit.jupiter.api.Timeout(120) // a guard against a hang, not a timing assertion
+    void ctrlCReportsTheRunsThatFinishedAndExits130(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // A thousand runs of 64 CPUs x 0.02 s: each takes a fraction of a second of CPU, all of them far longer than the wait.
+        try (CliProcess p = CliProcess.start(dir, "bench", "--cpus", "64", "--seconds", "0.02", "--warmup", "0", "--repeat", "1000", "--json")) {
+            p.awaitCpuSeconds(4);
+            int expected = p.interrupt();
+            assertThat(p.exitCode()).as(p.err()).isEqualTo(expected);
+            JsonNode j = new ObjectMapper().readTree(p.out.toFile());
+            assertThat(j.get("partial").asBoolean()).isTrue();
+            int finished = j.get("runs").size();
+            assertThat(finished).isPositive().isLessThan(1000);
+            assertThat(j.get("stop_reason").asText()).isEqualTo("interrupted after " + finished + " of 1000 runs");
+            // Every reported run is whole: all simulate the same events, so their rates differ only by their times.
+            for (JsonNode run : j.get("runs")) {
+                assertThat(run.get("events_per_cpu_second").asDouble() * run.get("cpu_seconds").asDouble())
+                        .isCloseTo(j.get("events").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-6));
+            }
+        }
+    }
 }
