@@ -74,6 +74,9 @@ public record Topology(int sockets, int diesPerSocket, int coresPerDie, int thre
      * differ in the field of the level that separates them.
      */
     public long place(int cpu) {
+        if (cpu < 0 || cpu >= 1 << PLACE_BITS) {
+            throw new IllegalArgumentException("a place numbers at most " + (1 << PLACE_BITS) + " CPUs: " + cpu);
+        }
         return (long) socket(cpu) << (3 * PLACE_BITS) | (long) die(cpu) << (2 * PLACE_BITS) | (long) core(cpu) << PLACE_BITS | cpu;
     }
 
