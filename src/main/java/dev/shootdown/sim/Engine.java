@@ -737,10 +737,10 @@ public final class Engine implements Events {
 
     /** The line of a lock word, given as a state index: a shared or a per-CPU variable (the compiler allows no other). */
     private int lockLine(int index) {
-        if (index < layout.cpuBase) {
+        if (index < cpuBase) {
             return index;
         }
-        int cpu = (index - layout.cpuBase) / layout.stride;
+        int cpu = (index - cpuBase) / stride;
         return perCpuLine(cpu, index - cpu(cpu) - layout.perCpu);
     }
 
@@ -954,9 +954,7 @@ public final class Engine implements Events {
 
     private void chargeLock(int c, int a, int b) {
         ci[c * CI + LOCKS_HELD] += b == 1 ? 1 : ci[c * CI + LOCKS_HELD] > 0 ? -1 : 0;
-        int idx = lockLine(a);
-        acc += cost[Event.LOCK] + writeLine(idx, c);
-        written(idx, stepStart + acc);
+        chargeWrite(Event.LOCK, lockLine(a), c);
         if (b == 0) {
             wakeLockWaiters(stepStart + acc);
         }
