@@ -36,12 +36,15 @@ public final class BfsExplorer {
         long start = System.nanoTime();
         Machine machine = new Machine(program);
         int size = machine.layout().size;
-        FingerprintSet seen = new OpenAddressingFingerprintSet(1 << 16);
         TraceLog trace = new TraceLog();
         StateQueue queue = new StateQueue(size);
         List<Violation> violations = new ArrayList<>();
         EnumSet<Verdict> open = EnumSet.copyOf(program.properties());
         boolean checkDeadlock = open.contains(Verdict.DEADLOCK);
+        // no_deadlock's progress half needs the graph, and the graph needs each seen successor's number.
+        ProgressGraph graph = checkDeadlock ? new ProgressGraph() : null;
+        IndexedFingerprintSet indexed = graph != null ? new IndexedFingerprintSet(1 << 16) : null;
+        FingerprintSet seen = indexed != null ? indexed : new OpenAddressingFingerprintSet(1 << 16);
         boolean invariants = !program.invariants().isEmpty();
         long maxHeap = Runtime.getRuntime().maxMemory();
 
@@ -80,7 +83,8 @@ public final class BfsExplorer {
                     stopReason = "interrupted";
                     break;
                 }
-                long need = seen.bytes() + seen.bytesToGrow() + trace.bytes() + trace.bytesToGrow() + queue.bytes();
+                long need = seen.bytes() + seen.bytesToGrow() + trace.bytes() + trace.bytesToGrow() + queue.bytes()
+                        + (graph == null ? 0 : graph.bytes() + graph.bytesToGrow());
                 if (need > maxHeap * options.memoryFraction()) {
                     stopReason = "memory limit (" + (maxHeap >> 20) + " MiB heap)";
                     break;
@@ -100,9 +104,14 @@ public final class BfsExplorer {
                 violations.add(new Violation(Verdict.DEADLOCK, index, -1, depth, "no CPU can move, and work is left"));
                 open.remove(Verdict.DEADLOCK);
                 if (done(open)) {
+                    stopReason = firstStop(open);
                     break;
                 }
                 continue;
+            }
+            boolean recording = graph != null && open.contains(Verdict.DEADLOCK);
+            if (recording) {
+                graph.expand(index, machine.finished(cur));
             }
             for (int i = 0; i < n; i++) {
                 System.arraycopy(cur, 0, next, 0, size);
@@ -110,9 +119,13 @@ public final class BfsExplorer {
                 transitions++;
                 if (v >= 0) {
                     Verdict verdict = Verdict.values()[v];
+                    if (recording) {
+                        graph.unexplored();
+                    }
                     if (open.remove(verdict)) {
                         violations.add(new Violation(verdict, index, actions[i], depth + 1, null));
                         if (done(open)) {
+                            stopReason = firstStop(open);
                             break search;
                         }
                     }
@@ -120,23 +133,39 @@ public final class BfsExplorer {
                 }
                 String broken = invariants ? machine.brokenInvariant(next) : null;
                 if (broken != null) {
+                    if (recording) {
+                        graph.unexplored();
+                    }
                     if (open.remove(Verdict.ASSERTION)) {
                         violations.add(new Violation(Verdict.ASSERTION, index, actions[i], depth + 1, "invariant " + broken));
                         if (done(open)) {
+                            stopReason = firstStop(open);
                             break search;
                         }
                     }
                     continue;
                 }
                 long fp = Fingerprint.of(next);
-                if (seen.add(fp)) {
-                    queue.push(trace.add(index, fp), depth + 1, next);
+                int known = indexed != null ? indexed.put(fp) : seen.add(fp) ? -1 : 0;
+                if (known >= 0) {
+                    if (recording) {
+                        graph.edge(known);
+                    }
+                } else {
+                    int added = trace.add(index, fp);
+                    if (recording) {
+                        graph.edge(added);
+                    }
+                    queue.push(added, depth + 1, next);
                     if (seen.size() >= options.maxStates()) {
                         stopReason = "state limit (" + options.maxStates() + ")";
                         break search;
                     }
                 }
             }
+        }
+        if (stopReason == null && graph != null && open.contains(Verdict.DEADLOCK)) {
+            stopReason = progress(graph, trace, violations, maxHeap);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Stats stats = new Stats(seen.size(), transitions, maxDepth, queue.size(), seconds);
@@ -178,6 +207,40 @@ public final class BfsExplorer {
 
     private boolean done(EnumSet<Verdict> open) {
         return !options.allProperties() || open.isEmpty();
+    }
+
+    /** Why a search that stopped because {@link #done} holds is incomplete: null when every property is decided. */
+    private static String firstStop(EnumSet<Verdict> open) {
+        return open.isEmpty() ? null : "stopped at the first violation (--first)";
+    }
+
+    /**
+     * {@code no_deadlock}'s progress half, once every reachable state is known: a state from which the
+     * kernel work can never finish is a violation even when some CPU can always step (a busy-wait for
+     * an ack that cannot come). Adds the shallowest such state as a {@link Violation#lasso() lasso}
+     * violation; returns why the analysis could not run, or null.
+     */
+    private static String progress(ProgressGraph graph, TraceLog trace, List<Violation> violations, long maxHeap) {
+        Runtime rt = Runtime.getRuntime();
+        long free = maxHeap - (rt.totalMemory() - rt.freeMemory());
+        if (graph.bytesToAnalyse() > free) {
+            return "memory limit (" + (maxHeap >> 20) + " MiB heap) before the progress analysis of no_deadlock";
+        }
+        java.util.BitSet trapped = graph.trapped();
+        int bad = trapped.nextSetBit(0);
+        if (bad < 0) {
+            return null;
+        }
+        int depth = 0;
+        for (int i = bad; trace.parent(i) >= 0; i = trace.parent(i)) {
+            depth++;
+        }
+        int at = 0;
+        while (at < violations.size() && violations.get(at).depth() <= depth) {
+            at++;
+        }
+        violations.add(at, Violation.lasso(Verdict.DEADLOCK, bad, depth));
+        return null;
     }
 
     private TraceLog trace;

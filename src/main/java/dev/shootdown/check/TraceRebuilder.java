@@ -54,7 +54,15 @@ public final class TraceRebuilder {
             }
         }
         String note = violation.note();
-        if (violation.action() >= 0) {
+        int loopStart = 0;
+        if (violation.lasso()) {
+            int doomed = steps.size();
+            loopStart = cycle(m, state, steps);
+            String where = deadlockNote(m, state);
+            note = loopStart == 0 ? "no CPU can move, and work is left (" + where + ")"
+                    : "livelock: CPUs keep moving, but " + (doomed == 0 ? "from the start" : "after step " + doomed)
+                        + " the work left can never finish; steps " + loopStart + "-" + steps.size() + " repeat for ever (" + where + ")";
+        } else if (violation.action() >= 0) {
             List<String> notes = new ArrayList<>();
             int[] before = state.clone();
             int v = m.apply(state, violation.action(), notes::add);
@@ -65,7 +73,60 @@ public final class TraceRebuilder {
         } else if (violation.verdict() == Verdict.DEADLOCK) {
             note = deadlockNote(m, state);
         }
-        return new Counterexample(violation.verdict(), note, steps, program.cpus(), initial);
+        return new Counterexample(violation.verdict(), note, steps, program.cpus(), initial, loopStart);
+    }
+
+    /** The order in which a CPU's own actions are preferred on its turn: an interrupt is taken before the next instruction. */
+    private static final int[] TURN_ORDER = {Action.IPI, Action.STEP, Action.DRAIN, Action.BCAST, Action.RCU_QS};
+
+    /**
+     * From a state whose work can never finish (so no successor's can either), runs the CPUs round
+     * robin, each taking on its turn its first enabled action in {@link #TURN_ORDER}, until a (state,
+     * turn) pair repeats: the cycle is fair to every CPU (one that can act does so each round), so it
+     * shows the busy-wait as the hardware would run it, not one CPU starving the others. Evictions
+     * and speculative walks are left out: they cannot finish the work either. Appends the steps and
+     * returns the number of the cycle's first step, or 0 when no CPU can act (the walk ends there).
+     */
+    private int cycle(Machine m, int[] state, List<Counterexample.Step> steps) {
+        record At(long fp, int turn) {}
+        java.util.Map<At, Integer> seen = new java.util.HashMap<>();
+        int cpus = program.cpus();
+        int[] actions = new int[m.maxActions()];
+        int turn = 0;
+        while (steps.size() < MAX_LASSO_STEPS) {
+            Integer first = seen.putIfAbsent(new At(Fingerprint.of(state), turn), steps.size() + 1);
+            if (first != null) {
+                return first;
+            }
+            int n = m.enabled(state, actions);
+            int chosen = -1;
+            for (int k = 0; k < cpus && chosen < 0; k++) {
+                int c = (turn + k) % cpus;
+                for (int kind : TURN_ORDER) {
+                    chosen = firstOf(actions, n, c, kind);
+                    if (chosen >= 0) {
+                        turn = (c + 1) % cpus;
+                        break;
+                    }
+                }
+            }
+            if (chosen < 0) {
+                return 0;
+            }
+            steps.add(narrate(m, state, chosen, steps.size() + 1));
+        }
+        throw new IllegalStateException("no cycle within " + MAX_LASSO_STEPS + " steps of a state whose work cannot finish");
+    }
+
+    private static final int MAX_LASSO_STEPS = 100_000;
+
+    private static int firstOf(int[] actions, int n, int cpu, int kind) {
+        for (int i = 0; i < n; i++) {
+            if (Action.cpu(actions[i]) == cpu && Action.kind(actions[i]) == kind) {
+                return actions[i];
+            }
+        }
+        return -1;
     }
 
     /** Applies {@code action} to {@code state} in place, hearing what it does. */

@@ -425,6 +425,20 @@ public final class Machine {
         return false;
     }
 
+    /**
+     * Whether no CPU has unfinished work: each has reached the end of its program or runs background
+     * code, and none is inside an IRQ handler. The goal of {@code no_deadlock}'s progress half: from
+     * every reachable state some continuation must reach such a state.
+     */
+    public boolean finished(int[] s) {
+        for (int c = 0; c < cpus; c++) {
+            if (!halted(s, c) && !inBackground(s, c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A CPU running its top-level user loop: endless by design, so not unfinished work. */
     public boolean inBackground(int[] s, int c) {
         int b = cpu(c);

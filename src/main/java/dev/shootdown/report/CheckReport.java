@@ -83,9 +83,15 @@ public final class CheckReport {
                 if (s.violating()) {
                     st.put("violation", true);
                 }
+                if (cx.repeats(s.number())) {
+                    st.put("repeats", true);
+                }
                 steps.add(st);
             }
             m.put("violation_note", cx.note());
+            if (cx.loopStart() > 0) {
+                m.put("loop_start", cx.loopStart());
+            }
         }
         m.put("counterexample", steps);
         return m;

@@ -128,7 +128,12 @@ public final class HtmlCounterexample {
         out.append("</tr>\n");
         for (Counterexample.Step step : cx.steps()) {
             Snapshot now = step.after();
-            out.append("<tr class=\"step").append(step.violating() ? " " + VIOLATING : "").append("\" id=\"step-").append(step.number())
+            if (step.number() == cx.loopStart()) {
+                out.append("<tr class=\"loop-start\" id=\"loop\"><td class=\"num\">&#8635;</td><td colspan=\"").append(cpus + 1)
+                        .append("\">from here, steps ").append(cx.loopStart()).append('-').append(cx.steps().size())
+                        .append(" repeat for ever: the state after the last is the state before the first</td></tr>\n");
+            }
+            out.append("<tr class=\"step").append(step.violating() ? " " + VIOLATING : "").append(cx.repeats(step.number()) ? " repeats" : "").append("\" id=\"step-").append(step.number())
                     .append("\" data-cpu=\"").append(step.cpu()).append("\">");
             out.append("<td class=\"num\"><a href=\"#step-").append(step.number()).append("\">").append(step.number()).append("</a></td>");
             for (int c = 0; c < cpus; c++) {
@@ -146,10 +151,14 @@ public final class HtmlCounterexample {
         }
         boolean lastViolates = !cx.steps().isEmpty() && cx.steps().get(cx.steps().size() - 1).violating();
         if (!lastViolates) {
-            // A deadlock is a state, not a step: close the timeline with a row that says where each CPU waits.
-            out.append("<tr class=\"stuck ").append(VIOLATING).append("\" id=\"stuck\"><td class=\"num\" title=\"no CPU can make progress\">&#8734;</td>");
+            // A deadlock is a state, not a step: close the timeline with a row that says where each CPU waits (or spins, for a lasso).
+            boolean lasso = cx.loopStart() > 0;
+            out.append("<tr class=\"stuck ").append(VIOLATING).append("\" id=\"stuck\"><td class=\"num\" title=\"")
+                    .append(lasso ? "back to step " + cx.loopStart() + ", for ever" : "no CPU can make progress").append("\">")
+                    .append(lasso ? "&#8635;" : "&#8734;").append("</td>");
             for (Snapshot.CpuView v : prev.cpus()) {
-                out.append("<td class=\"cpu\"><div class=\"stmt\">").append(v.where().equals("done") ? "done" : "stuck: <code>" + esc(v.where()) + "</code>")
+                out.append("<td class=\"cpu\"><div class=\"stmt\">")
+                        .append(v.where().equals("done") ? "done" : (lasso ? "at: <code>" : "stuck: <code>") + esc(v.where()) + "</code>")
                         .append("</div></td>");
             }
             out.append("<td class=\"mem\"><div class=\"why\">").append(esc(cx.verdict().word())).append("</div>")
@@ -406,6 +415,8 @@ public final class HtmlCounterexample {
             table.timeline tr.initial td { background: #f6f8fa; }
             table.timeline tr.step:hover td { background-color: #f3f4f6; }
             table.timeline tr.step:hover td.act { background-color: #dde9fb; }
+            table.timeline tr.repeats td.num { border-left: 4px dashed var(--bad-edge); }
+            table.timeline tr.loop-start td { font-style: italic; border-top: 2px dashed var(--bad-edge); }
             table.timeline tr.violating td { background: var(--bad); border-top: 2px solid var(--bad-edge); border-bottom: 2px solid var(--bad-edge); }
             table.timeline tr.violating td.num { border-left: 4px solid var(--bad-edge); color: var(--bad-edge); font-weight: 700; }
             table.timeline tr:target td { outline: 2px solid #0969da; outline-offset: -2px; }

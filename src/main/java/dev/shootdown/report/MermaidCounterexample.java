@@ -57,6 +57,9 @@ public final class MermaidCounterexample {
         Arrays.fill(handlerFrom, -1);
         Snapshot prev = cx.initial();
         for (Counterexample.Step step : cx.steps()) {
+            if (step.number() == cx.loopStart()) {
+                emit("loop steps " + cx.loopStart() + "-" + cx.steps().size() + " repeat for ever");
+            }
             if (step.violating()) {
                 emit("rect " + VIOLATION_RGB);
             }
@@ -65,6 +68,9 @@ public final class MermaidCounterexample {
                 emit("end");
             }
             prev = step.after();
+        }
+        if (cx.loopStart() > 0) {
+            emit("end");
         }
         boolean lastViolates = !cx.steps().isEmpty() && cx.steps().get(cx.steps().size() - 1).violating();
         if (!lastViolates) {

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A counterexample as a per-CPU timeline for the terminal: one column per CPU, one row per step,
  * the statement on the first line and what the hardware did wrapped below it; the violating step
- * is marked with {@code >>} and explained at the end.
+ * is marked with {@code >>} and explained at the end. The cycle of a lasso (work that can never
+ * finish) is set off by a rule and its steps marked {@code ~}.
  */
 public final class TimelineRenderer {
     private final int columnWidth;
@@ -28,6 +29,10 @@ public final class TimelineRenderer {
         }
         out.append(header.toString().stripTrailing()).append('\n').append(rule.toString().stripTrailing()).append('\n');
         for (Counterexample.Step step : cx.steps()) {
+            if (step.number() == cx.loopStart()) {
+                out.append("     ").append("~".repeat(Math.max(0, rule.toString().stripTrailing().length() - 5))).append('\n');
+                out.append("     from here, steps ").append(cx.loopStart()).append('-').append(cx.steps().size()).append(" repeat for ever\n");
+            }
             List<String> cell = new ArrayList<>(wrap(step.action() + (step.line() > 0 ? "  [line " + step.line() + "]" : ""), columnWidth - 2));
             if (!step.note().isEmpty()) {
                 for (String line : wrap(step.note(), columnWidth - 4)) {
@@ -35,7 +40,7 @@ public final class TimelineRenderer {
                 }
             }
             for (int i = 0; i < cell.size(); i++) {
-                String num = i == 0 ? (step.violating() ? ">>" : "") + step.number() : "";
+                String num = i == 0 ? (step.violating() ? ">>" : cx.repeats(step.number()) ? "~" : "") + step.number() : "";
                 StringBuilder row = new StringBuilder(padLeft(num, 4)).append(' ');
                 for (int c = 0; c < cpus; c++) {
                     row.append(pad("| " + (c == step.cpu() ? cell.get(i) : ""), columnWidth + 1));

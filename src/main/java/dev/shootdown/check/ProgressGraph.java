@@ -1,0 +1,153 @@
+package dev.shootdown.check;
+
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * The explored state graph, kept for {@code no_deadlock}'s progress half: which states can still
+ * reach a state where the scenario's kernel work is finished ("AG EF finished" in CTL terms). A
+ * busy-wait that can never end always has a step, so it is no deadlock state of its own; it is a
+ * set of states none of which can reach the end of the work (a non-progress cycle, SPIN's
+ * {@code -l}).
+ *
+ * <p>States are numbered as the search numbers them and expanded in that order (breadth-first), so
+ * the successors of state {@code i} are one run of {@link #targets}, from {@code starts[i]}. A
+ * <em>goal</em> state is one whose work is finished, or one with an action the search did not
+ * follow because it broke another property: what lies beyond is unexplored, so it is not blamed.
+ */
+final class ProgressGraph {
+    private int[] starts = new int[1 << 12];
+    private int[] targets = new int[1 << 14];
+    private int edges;
+    private int expanded;
+    private final BitSet goal = new BitSet();
+
+    /** Starts the successors of state {@code index}, which must be the next state in order. */
+    void expand(int index, boolean finished) {
+        if (index != expanded) {
+            throw new IllegalStateException("states expanded out of order: " + index + " after " + (expanded - 1));
+        }
+        if (expanded + 1 >= starts.length) {
+            starts = Arrays.copyOf(starts, starts.length * 2);
+        }
+        starts[expanded] = edges;
+        expanded++;
+        starts[expanded] = edges;
+        if (finished) {
+            goal.set(index);
+        }
+    }
+
+    /** A successor of the state being expanded. */
+    void edge(int target) {
+        if (target == expanded - 1) {
+            return; // a self-loop says nothing about reaching the goal
+        }
+        if (edges == targets.length) {
+            if (targets.length > Integer.MAX_VALUE / 2) {
+                throw new IllegalStateException("more than 2^30 transitions in the progress graph");
+            }
+            targets = Arrays.copyOf(targets, targets.length * 2);
+        }
+        targets[edges++] = target;
+        starts[expanded] = edges;
+    }
+
+    /** The state being expanded has an action the search did not follow (it broke another property). */
+    void unexplored() {
+        goal.set(expanded - 1);
+    }
+
+    int expanded() {
+        return expanded;
+    }
+
+    long bytes() {
+        return starts.length * 4L + targets.length * 4L + goal.size() / 8;
+    }
+
+    long bytesToGrow() {
+        return edges + 64 >= targets.length ? targets.length * 8L : 0;
+    }
+
+    /** What {@link #trapped} will need on top of {@link #bytes()}: five ints a state. */
+    long bytesToAnalyse() {
+        return expanded * 20L;
+    }
+
+    /**
+     * The states from which no goal state can be reached. Tarjan's strongly connected components,
+     * iteratively: a component is finished only after every component it reaches, so it can reach
+     * a goal when one of its states is a goal or has an edge into a finished component that can.
+     */
+    BitSet trapped() {
+        int n = expanded;
+        BitSet reaches = (BitSet) goal.clone();
+        BitSet onStack = new BitSet(n);
+        int[] number = new int[n];
+        int[] low = new int[n];
+        int[] stack = new int[n];
+        int[] callState = new int[n];
+        int[] callEdge = new int[n];
+        int counter = 0;
+        for (int root = 0; root < n; root++) {
+            if (number[root] != 0) {
+                continue;
+            }
+            int sp = 0;
+            int cp = 0;
+            number[root] = low[root] = ++counter;
+            stack[sp++] = root;
+            onStack.set(root);
+            callState[cp] = root;
+            callEdge[cp++] = starts[root];
+            while (cp > 0) {
+                int v = callState[cp - 1];
+                int e = callEdge[cp - 1];
+                if (e < starts[v + 1]) {
+                    callEdge[cp - 1] = e + 1;
+                    int w = targets[e];
+                    if (number[w] == 0) {
+                        number[w] = low[w] = ++counter;
+                        stack[sp++] = w;
+                        onStack.set(w);
+                        callState[cp] = w;
+                        callEdge[cp++] = starts[w];
+                    } else if (onStack.get(w)) {
+                        low[v] = Math.min(low[v], number[w]);
+                    } else if (reaches.get(w)) {
+                        reaches.set(v);
+                    }
+                    continue;
+                }
+                cp--;
+                if (low[v] == number[v]) {
+                    int bottom = sp;
+                    boolean good = false;
+                    do {
+                        good |= reaches.get(stack[--bottom]);
+                    } while (stack[bottom] != v);
+                    for (int i = bottom; i < sp; i++) {
+                        onStack.clear(stack[i]);
+                        if (good) {
+                            reaches.set(stack[i]);
+                        }
+                    }
+                    sp = bottom;
+                }
+                if (cp > 0) {
+                    int u = callState[cp - 1];
+                    if (onStack.get(v)) {
+                        low[u] = Math.min(low[u], low[v]);
+                    } else if (reaches.get(v)) {
+                        reaches.set(u);
+                    }
+                }
+            }
+        }
+        BitSet trapped = new BitSet(n);
+        trapped.set(0, n);
+        trapped.andNot(reaches);
+        return trapped;
+    }
+}
