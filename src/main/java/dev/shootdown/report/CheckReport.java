@@ -22,7 +22,7 @@ public final class CheckReport {
         out.append(file).append(": ").append(headline(r)).append('\n');
         for (Verdict v : r.program().properties()) {
             Violation x = r.violation(v);
-            String status = x != null ? "VIOLATED (" + v.word() + ", step " + x.depth() + ")" : r.complete() ? "holds" : "no violation found (search incomplete)";
+            String status = x != null ? "VIOLATED (" + v.word() + ", step " + x.depth() + ")" : r.complete() ? "holds" : "unknown (no violation found; search incomplete: " + r.stopReason() + ")";
             out.append(String.format(Locale.ROOT, "  %-24s %s%n", v.property(), status));
         }
         out.append(stats(r.stats())).append('\n');

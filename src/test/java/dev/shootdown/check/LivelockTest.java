@@ -195,6 +195,8 @@ class LivelockTest {
         assertThat(CheckReport.propertyStatus(result, Verdict.LOST_WRITE)).isEqualTo("unknown");
         assertThat(CheckReport.propertyStatus(result, Verdict.DEADLOCK)).isEqualTo("unknown");
         assertThat(CheckReport.json("m.sd", result, null)).containsEntry("complete", false);
+        assertThat(CheckReport.text("m.sd", result, null, 40)).doesNotContain("holds")
+                .contains("no_lost_write            unknown (no violation found; search incomplete: stopped at the first violation (--first))");
 
         CheckResult all = new BfsExplorer(program, CheckOptions.defaults()).run();
         assertThat(all.complete()).isTrue();
