@@ -52,6 +52,15 @@ public final class Main {
     /** A run as if stderr were a terminal or not, whatever it is: what tests use. */
     static int run(String[] args, boolean stderrTerminal) {
         CommandLine cli = new CommandLine(new Main(stderrTerminal));
+        // Every numeric option is checked on one path before any command runs; a value out of bounds is the user's error.
+        cli.setExecutionStrategy(parsed -> {
+            try {
+                Bounds.check(parsed);
+            } catch (UserError e) {
+                throw new CommandLine.ExecutionException(cli, e.getMessage(), e);
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CompileError ce) {
                 System.err.println(ce.render());

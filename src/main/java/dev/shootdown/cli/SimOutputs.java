@@ -103,12 +103,9 @@ final class SimOutputs {
             });
             return null;
         }
-        if (traceLimit < 0) {
-            throw new UserError("--trace-limit must be 0 (no cap) or more");
-        }
         double until = traceUntil == null ? Double.POSITIVE_INFINITY : traceUntil;
-        if (traceFrom < 0 || !(until > traceFrom)) {
-            throw new UserError("--trace-from must be 0 or more and below --trace-until");
+        if (!(until > traceFrom)) {
+            throw new UserError("--trace-from must be below --trace-until");
         }
         try {
             return PerfettoTraceWriter.open(trace, process, cpus, profile.ghz(),
