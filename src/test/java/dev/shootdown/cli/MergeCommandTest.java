@@ -144,4 +144,27 @@ class MergeCommandTest {
         assertThat(j.get("stop_reason").asText()).isEqualTo(a + " is partial (point 2 (cpus=1) failed: workload 'munmap' needs at least 2 CPUs)");
         assertThat(o.err()).startsWith("shootdown: warning: merged 3 of 4 points: " + a + " is partial");
     }
+
+    @Test
+    void aShardFileWhoseRunsOrAxesAreNotWhatASweepWritesIsRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path a = shard(dir, "a.json", plus(SMALL, "--shard", "1/2"));
+        String b = SimulateCommandTest.run(plus(SMALL, "--shard", "2/2")).out();
+        Path x = dir.resolve("x.json");
+        // Each was a ClassCastException or NullPointerException: exit 70, "internal error".
+        for (String[] edit : new String[][] {
+                {"\"index\":1", "\"index\":\"1\"", "not a sweep's JSON (run 0 has no whole-number index)"},
+                {"\"index\":1,", "", "not a sweep's JSON (run 0 has no whole-number index)"},
+                {"\"axes\":{\"cpus\":[\"2\",\"3\"]}", "\"axes\":{\"cpus\":5}", "not a sweep's JSON (axes is not {\"NAME\": [V1, V2, ...]})"},
+                // Silently merged as a third point of a two-point sweep.
+                {"\"index\":1", "\"index\":7", "point 7 is not a point of shard 2/2 of its 2-point sweep"}}) {
+            String compact = new ObjectMapper().readTree(b).toString();
+            assertThat(compact).contains(edit[0]);
+            Files.writeString(x, compact.replace(edit[0], edit[1]));
+            SimulateCommandTest.Out o = SimulateCommandTest.run("merge", a.toString(), x.toString());
+            assertThat(o.code()).as(edit[1]).isEqualTo(2);
+            assertThat(o.err()).as(edit[1]).isEqualTo("shootdown: " + x + ": " + edit[2] + "\n");
+        }
+        Files.writeString(x, "{\"sweep\": {\"shard\": \"2/2\", \"axes\": {\"cpus\": [\"2\", \"3\"]}}, \"runs\": [1]}");
+        assertThat(SimulateCommandTest.run("merge", a.toString(), x.toString()).err()).isEqualTo("shootdown: " + x + ": not a sweep's JSON (run 0 has no whole-number index)\n");
+    }
 }
