@@ -1,6 +1,5 @@
 package dev.shootdown.cli;
 
-import dev.shootdown.lang.UserError;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
@@ -56,9 +55,6 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (repeat < 1) {
-            throw new UserError("--repeat must be at least 1, got " + repeat);
-        }
         Profile p = Profiles.byName(profile);
         var source = Protocols.load(protocol);
         var w = Workloads.byName(workload);

@@ -43,7 +43,7 @@ final class CheckCommand implements Callable<Integer> {
             description = "Also write the counterexample as a Mermaid sequence diagram (or a note saying which properties hold).")
     Path mermaid;
 
-    @Option(names = "--width", paramLabel = "N", description = "Width of a CPU's column in the timeline (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", paramLabel = "N", description = "Width of a CPU's column in the timeline, 20 to 1000 (default: ${DEFAULT-VALUE}).")
     int width = 40;
 
     @Mixin
@@ -63,7 +63,7 @@ final class CheckCommand implements Callable<Integer> {
             if (json) {
                 System.out.println(Json.write(CheckReport.json(file.toString(), result, cx)));
             } else {
-                System.out.print(CheckReport.text(file.toString(), result, cx, Math.max(20, width)));
+                System.out.print(CheckReport.text(file.toString(), result, cx, width));
             }
             System.out.flush();
             // The terminal output comes first, so a file that cannot be written loses nothing else.

@@ -115,6 +115,22 @@ final class MergeCommand implements Callable<Integer> {
         } catch (UserError | ClassCastException e) {
             throw new UserError(f + ": not a sweep's JSON (shard " + h.get("shard") + " is not K/N)");
         }
+        // What the merge reads of the file, checked here: a hand-edited or truncated file is the user's mistake, not a crash.
+        if (!(h.get("axes") instanceof Map<?, ?> axes) || !axes.values().stream().allMatch(v -> v instanceof List<?> l && !l.isEmpty())) {
+            throw new UserError(f + ": not a sweep's JSON (axes is not {\"NAME\": [V1, V2, ...]})");
+        }
+        long points = 1;
+        for (Object v : axes.values()) {
+            points = Math.min(points * ((List<?>) v).size(), Sweep.MAX_POINTS + 1L);
+        }
+        for (int i = 0; i < rs.size(); i++) {
+            if (!(rs.get(i) instanceof Map<?, ?> run) || !(run.get("index") instanceof Integer index)) {
+                throw new UserError(f + ": not a sweep's JSON (run " + i + " has no whole-number index)");
+            }
+            if (index < 0 || index >= points || index % shard.n() != shard.k() - 1) {
+                throw new UserError(f + ": point " + index + " is not a point of shard " + shard + " of its " + points + "-point sweep");
+            }
+        }
         return new ShardFile(f, (Map<String, Object>) h, shard, (List<Map<String, Object>>) rs, doc);
     }
 

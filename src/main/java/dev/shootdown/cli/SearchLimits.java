@@ -19,13 +19,8 @@ final class SearchLimits {
     /** Set by Ctrl-C ({@link Interrupts}): the search stops at its next look and reports what it has. */
     final AtomicBoolean stop = new AtomicBoolean();
 
+    /** The search's options; their values were checked against {@link Bounds} before the command ran. */
     CheckOptions options() {
-        if (maxStates < 1) {
-            throw new dev.shootdown.lang.UserError("--max-states must be at least 1");
-        }
-        if (memoryFraction <= 0 || memoryFraction > 0.95) {
-            throw new dev.shootdown.lang.UserError("--memory must be above 0 and at most 0.95");
-        }
         return new CheckOptions(maxStates, memoryFraction, stop, null, !first);
     }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -45,24 +46,31 @@ final class SimOutputs {
             "With --sweep, one page of every point that finished: the page `report --html` makes of the sweep's JSON."})
     Path html;
 
-    /** Runs {@code simulation} with the trace hook the options ask for (or none); the trace is complete when this returns. */
+    /**
+     * Runs {@code simulation} with the trace hook the options ask for (or none). The trace streams into a
+     * temporary file that is renamed into place once it is finished, when the run has ended (or Ctrl-C
+     * stopped it): a run that fails, or a process killed mid-run, leaves whatever file was there as it was.
+     */
     SimResult run(String process, int cpus, Profile profile, Function<SimTrace, SimResult> simulation) {
-        PerfettoTraceWriter writer = openTrace(process, cpus, profile);
-        SimResult r;
-        try {
-            r = simulation.apply(writer);
-        } catch (RuntimeException e) {
-            if (writer != null) {
-                writer.close();
-            }
-            throw e;
+        checkTraceOptions();
+        if (trace == null) {
+            return simulation.apply(null);
         }
-        if (writer != null) {
+        try (OutputFile file = OutputFile.create(trace)) {
+            PerfettoTraceWriter writer = PerfettoTraceWriter.open(file.stream(), trace.getFileName().toString(), process, cpus, profile.ghz(),
+                    new PerfettoTraceWriter.Limits(traceLimit == 0 ? Long.MAX_VALUE : traceLimit, traceFrom, traceUntil == null ? Double.POSITIVE_INFINITY : traceUntil));
+            SimResult r = simulation.apply(writer);
             writer.finish();
+            file.commit();
             System.err.printf(Locale.ROOT, "trace: %,d events written to %s%s%n", writer.written(), trace,
                     writer.truncated() ? " (stopped at --trace-limit; narrow it with --trace-from/--trace-until)" : "");
+            return r;
+        } catch (IOException e) {
+            throw new UserError(OutputFile.cannotWrite(trace, e));
+        } catch (UncheckedIOException e) {
+            // Only the trace writes while the simulation runs: a full disk, say.
+            throw new UserError(OutputFile.cannotWrite(trace, e.getCause()));
         }
-        return r;
     }
 
     /**
@@ -95,26 +103,15 @@ final class SimOutputs {
         return Main.OK;
     }
 
-    private PerfettoTraceWriter openTrace(String process, int cpus, Profile profile) {
+    /** Refuses trace options that would be ignored (no --trace) or that select no time at all. */
+    private void checkTraceOptions() {
         if (trace == null) {
             ParseResult given = command.commandLine().getParseResult();
             TRACE_OPTIONS.stream().skip(1).filter(given::hasMatchedOption).findFirst().ifPresent(option -> {
                 throw new UserError(option + " shapes a trace, and none is written: add --trace OUT.json");
             });
-            return null;
-        }
-        if (traceLimit < 0) {
-            throw new UserError("--trace-limit must be 0 (no cap) or more");
-        }
-        double until = traceUntil == null ? Double.POSITIVE_INFINITY : traceUntil;
-        if (traceFrom < 0 || !(until > traceFrom)) {
-            throw new UserError("--trace-from must be 0 or more and below --trace-until");
-        }
-        try {
-            return PerfettoTraceWriter.open(trace, process, cpus, profile.ghz(),
-                    new PerfettoTraceWriter.Limits(traceLimit == 0 ? Long.MAX_VALUE : traceLimit, traceFrom, until));
-        } catch (IOException e) {
-            throw new UserError(OutputFile.cannotWrite(trace, e));
+        } else if (traceUntil != null && !(traceUntil > traceFrom)) {
+            throw new UserError("--trace-from must be below --trace-until");
         }
     }
 }

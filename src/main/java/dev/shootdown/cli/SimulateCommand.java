@@ -4,7 +4,6 @@ import dev.shootdown.lang.UserError;
 import dev.shootdown.report.RunSummary;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
-import dev.shootdown.sim.Engine;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
@@ -12,6 +11,7 @@ import dev.shootdown.sim.SimOptions;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.Simulation;
 import dev.shootdown.sim.Sweep;
+import dev.shootdown.sim.Workload;
 import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +29,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +48,8 @@ final class SimulateCommand implements Callable<Integer> {
     /** The options a sweep axis of the same name replaces. */
     private static final Map<String, String> AXIS_OPTIONS = Map.of("cpus", "--cpus", "seed", "--seed", "seconds", "--seconds", "profile", "--profile",
             "tick_hz", "--tick-hz", "tick_skew", "--tick-skew");
+
+    private static final String CPUS_REQUIRED = "--cpus N is required (or --sweep cpus=...)";
 
     @ParentCommand
     Main main;
@@ -102,14 +105,16 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Workload w = Workloads.byName(workload);
         if (!sweep.isEmpty() || shard != null) {
-            return sweep();
+            return sweep(w);
         }
         if (given("--threads")) {
             throw new UserError("--threads sets how many points of a sweep run at once; a single run uses one thread (add --sweep, or drop --threads)");
         }
-        if (cpus == 0) {
-            throw new UserError("--cpus N is required (or --sweep cpus=...)");
+        checkParameters(w, Map.of());
+        if (!given("--cpus")) {
+            throw new UserError(CPUS_REQUIRED);
         }
         Profile p = profile(profile).profile();
         AtomicBoolean stop = new AtomicBoolean();
@@ -158,23 +163,17 @@ final class SimulateCommand implements Callable<Integer> {
     /** What one run uses: the command's options with a sweep point's values in their place. */
     private record RunOptions(int cpus, long seed, double seconds, Profile profile, double tickHz, boolean tickSkew, Map<String, String> params) {}
 
-    /** The options of the run at {@code point}, checked: a bad value is a user error before anything runs. */
+    /**
+     * The options of the run at {@code point}: a sweep point's values checked against the bounds of the
+     * options they stand for (the options themselves were checked before the command ran).
+     */
     private RunOptions options(Map<String, String> point) {
-        int n = point.containsKey("cpus") ? integer("cpus", point.get("cpus")) : cpus;
+        int n = point.containsKey("cpus") ? (int) whole("cpus", point.get("cpus")) : cpus;
         long s = point.containsKey("seed") ? whole("seed", point.get("seed")) : seed;
         double t = point.containsKey("seconds") ? decimal("seconds", point.get("seconds")) : seconds;
         String prof = point.getOrDefault("profile", profile);
         double hz = point.containsKey("tick_hz") ? decimal("tick_hz", point.get("tick_hz")) : tickHz;
         boolean skew = point.containsKey("tick_skew") ? flag("tick_skew", point.get("tick_skew")) : tickSkew;
-        if (!(hz >= 0) || hz > 100_000) {
-            throw new UserError("--tick-hz must be between 0 and 100000 (got " + hz + ")");
-        }
-        if (n < 1 || n > Engine.MAX_CPUS) {
-            throw new UserError("--cpus must be between 1 and " + Engine.MAX_CPUS + " (got " + n + ")");
-        }
-        if (!(t > 0) || t > 3600) {
-            throw new UserError("--seconds must be above 0 and at most 3600");
-        }
         Map<String, String> wp = new LinkedHashMap<>(params);
         for (Map.Entry<String, String> e : point.entrySet()) {
             if (!AXIS_OPTIONS.containsKey(e.getKey())) {
@@ -188,15 +187,20 @@ final class SimulateCommand implements Callable<Integer> {
         return profiles.computeIfAbsent(nameOrPath, Profiles::resolve);
     }
 
-    private Integer sweep() {
+    private Integer sweep(Workload w) {
         List<String> specs = sweep.isEmpty() ? List.of("cpus=" + cpus) : sweep;
         Map<String, List<String>> axes = Sweep.axes(specs);
+        // An axis that is no option and no parameter of the workload is the mistake to report, before what it leaves out.
+        checkParameters(w, sweep.isEmpty() ? Map.of() : axes);
         // An option the sweep also sets would be silently overridden: say so instead.
         for (String axis : sweep.isEmpty() ? List.<String>of() : axes.keySet()) {
             String option = AXIS_OPTIONS.get(axis);
             if (option != null && given(option) || params.containsKey(axis)) {
                 throw new UserError((option != null ? option : "--param " + axis) + " and --sweep " + axis + "=... both set " + axis + ": drop one");
             }
+        }
+        if (!given("--cpus") && (sweep.isEmpty() || !axes.containsKey("cpus"))) {
+            throw new UserError(CPUS_REQUIRED);
         }
         List<Sweep.Point> all = Sweep.points(axes);
         List<Sweep.Point> mine = Sweep.shard(all, shard);
@@ -306,20 +310,50 @@ final class SimulateCommand implements Callable<Integer> {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    private static int integer(String name, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new UserError(name + "=" + v + ": expected a whole number");
+    /**
+     * Refuses, before anything runs, a --param or sweep axis that a built-in workload does not have (a
+     * snippet's parameters are whatever it uses), and a parameter value out of its {@link Bounds}.
+     */
+    private void checkParameters(Workload w, Map<String, List<String>> axes) {
+        boolean builtIn = Workloads.all().containsKey(workload);
+        String has = "it has " + (w.defaults().isEmpty() ? "none" : String.join(", ", new TreeSet<>(w.defaults().keySet())));
+        axes.forEach((axis, values) -> {
+            if (!AXIS_OPTIONS.containsKey(axis) && builtIn && !w.defaults().containsKey(axis)) {
+                throw new UserError("--sweep " + axis + "=" + String.join(",", values) + ": unknown axis (expected "
+                        + String.join(", ", new TreeSet<>(AXIS_OPTIONS.keySet())) + ", or a parameter of workload " + w.name() + "; " + has + ")");
+            }
+        });
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            if (builtIn && !w.defaults().containsKey(p.getKey())) {
+                throw new UserError("--param " + p.getKey() + ": workload " + w.name() + " has no parameter " + p.getKey() + " (" + has + ")");
+            }
+            parameter(p.getKey(), p.getValue());
         }
+        axes.forEach((axis, values) -> {
+            if (!AXIS_OPTIONS.containsKey(axis)) {
+                values.forEach(v -> parameter(axis, v));
+            }
+        });
     }
 
-    private static long whole(String name, String v) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new UserError(name + "=" + v + ": expected a whole number");
+    /** Refuses value {@code v} of workload parameter {@code name} unless it is a whole number within the parameter's bounds. */
+    private static void parameter(String name, String v) {
+        if (!v.matches("-?\\d+")) {
+            throw new UserError("workload parameter " + name + "=" + v + ": expected a whole number");
         }
+        Bounds.parameter(name).check("workload parameter " + name, Double.parseDouble(v), v);
+    }
+
+    /** A sweep axis's whole-number value, within the bounds of the option the axis stands for. */
+    private static long whole(String axis, String v) {
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UserError(axis + "=" + v + ": expected a whole number");
+        }
+        Bounds.option(AXIS_OPTIONS.get(axis)).check(AXIS_OPTIONS.get(axis), n, v);
+        return n;
     }
 
     private static boolean flag(String name, String v) {
@@ -330,11 +364,15 @@ final class SimulateCommand implements Callable<Integer> {
         };
     }
 
-    private static double decimal(String name, String v) {
+    /** A sweep axis's value, within the bounds of the option the axis stands for. */
+    private static double decimal(String axis, String v) {
+        double d;
         try {
-            return Double.parseDouble(v);
+            d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new UserError(name + "=" + v + ": expected a number");
+            throw new UserError(axis + "=" + v + ": expected a number");
         }
+        Bounds.option(AXIS_OPTIONS.get(axis)).check(AXIS_OPTIONS.get(axis), d, v);
+        return d;
     }
 }

@@ -12,8 +12,6 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -120,10 +118,13 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
         }
     }
 
-    /** Opens {@code file} for a trace (gzip-compressed when its name ends in .gz, which Perfetto opens too). */
-    public static PerfettoTraceWriter open(Path file, String process, int cpus, double ghz, Limits limits) throws IOException {
-        OutputStream os = Files.newOutputStream(file);
-        if (file.getFileName().toString().endsWith(".gz")) {
+    /**
+     * Starts a trace on {@code os} (which this writer closes), gzip-compressed when {@code name}, the file's,
+     * ends in .gz (Perfetto opens those too). Where the bytes go is the caller's: the CLI writes a temporary
+     * file it renames into place once the trace is finished.
+     */
+    public static PerfettoTraceWriter open(OutputStream os, String name, String process, int cpus, double ghz, Limits limits) throws IOException {
+        if (name.endsWith(".gz")) {
             os = new GZIPOutputStream(os, 1 << 16);
         }
         return new PerfettoTraceWriter(new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16), process, cpus, ghz, limits);

@@ -25,6 +25,9 @@ public final class Sweep {
     /** One point of the grid: its index in the full sweep and the value of each axis. */
     public record Point(int index, Map<String, String> values) {}
 
+    /** The most points a sweep may have: each is a run, and the list of them is held in memory. */
+    public static final int MAX_POINTS = 100_000;
+
     private Sweep() {}
 
     /** Parses axes written {@code name=v1,v2}; the order of axes is the order given (the last varies fastest). */
@@ -39,9 +42,10 @@ public final class Sweep {
             if (axes.containsKey(name)) {
                 throw new UserError("--sweep " + name + " is given twice");
             }
-            List<String> values = List.of(spec.substring(eq + 1).split(","));
+            // -1 keeps trailing empty strings: "cpus=2," and "cpus=," have an empty value, which split alone would drop.
+            List<String> values = List.of(spec.substring(eq + 1).split(",", -1));
             if (values.stream().anyMatch(String::isBlank)) {
-                throw new UserError("--sweep " + spec + ": an empty value");
+                throw new UserError("--sweep " + spec + ": an empty value (expected NAME=V1,V2,..., e.g. cpus=2,4,8)");
             }
             axes.put(name, values);
         }
@@ -51,9 +55,14 @@ public final class Sweep {
     public static List<Point> points(Map<String, List<String>> axes) {
         List<Point> out = new ArrayList<>();
         List<String> names = new ArrayList<>(axes.keySet());
-        int total = 1;
-        for (List<String> v : axes.values()) {
-            total = Math.multiplyExact(total, v.size());
+        long total = 1;
+        List<String> sizes = new ArrayList<>();
+        for (Map.Entry<String, List<String>> a : axes.entrySet()) {
+            total = Math.min(total * a.getValue().size(), MAX_POINTS + 1L); // capped, so no product overflows
+            sizes.add(a.getKey() + " " + a.getValue().size());
+        }
+        if (total > MAX_POINTS) {
+            throw new UserError("--sweep: more than " + MAX_POINTS + " points (" + String.join(" x ", sizes) + " values)");
         }
         for (int i = 0; i < total; i++) {
             Map<String, String> values = new LinkedHashMap<>();

@@ -50,7 +50,7 @@ class BenchCommandTest {
     void aRepeatBelowOneIsRefused() {
         SimulateCommandTest.Out o = SimulateCommandTest.run("bench", "--cpus", "4", "--seconds", "0.001", "--repeat", "0");
         assertThat(o.code()).isEqualTo(2);
-        assertThat(o.err()).contains("--repeat must be at least 1, got 0").doesNotContain("Exception");
+        assertThat(o.err()).contains("shootdown: --repeat must be between 1 and 10000 (got 0)").doesNotContain("Exception");
     }
 
     /** Ctrl-C on a real process: the runs that finished are reported, marked partial; the one cut short is not. */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,13 +25,21 @@ final class CliProcess implements AutoCloseable {
 
     /** Starts {@code shootdown args} on the test's class path; skips the test where signals cannot be sent (not Linux). */
     static CliProcess start(Path dir, String... args) throws IOException {
+        return start(dir, Main.class, Map.of(), args);
+    }
+
+    /** Starts {@code main} (Main, or a test's variant of it) with {@code env} added to the environment. */
+    static CliProcess start(Path dir, Class<?> main, Map<String, String> env, String... args) throws IOException {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")) && Files.isExecutable(Path.of("/bin/kill")), "needs Linux /proc and /bin/kill");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, main.getName()));
         command.addAll(List.of(args));
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        return new CliProcess(new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start(), out, err);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("SHOOTDOWN_DEBUG");
+        pb.environment().putAll(env);
+        return new CliProcess(pb.start(), out, err);
     }
 
     String out() throws IOException {

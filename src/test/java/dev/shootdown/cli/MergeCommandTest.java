@@ -131,8 +131,8 @@ class MergeCommandTest {
 
     @Test
     void aShardCutShortByAFailureMergesAsPartial(@TempDir Path dir) throws Exception {
-        // Shard 1/2 holds points 0 (1000) and 2 (abc, which fails); shard 2/2 holds 1 and 3.
-        String[] sweep = {"simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005", "--sweep", "user_cycles=1000,2000,abc,3000",
+        // Shard 1/2 holds points 0 (2 CPUs) and 2 (1 CPU, which workload munmap refuses when it runs); shard 2/2 holds 1 and 3.
+        String[] sweep = {"simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0005", "--sweep", "cpus=2,3,1,4",
                 "--threads", "1", "--json"};
         Path a = shard(dir, "a.json", plus(sweep, "--shard", "1/2"));
         Path b = shard(dir, "b.json", plus(sweep, "--shard", "2/2"));
@@ -141,7 +141,30 @@ class MergeCommandTest {
         JsonNode j = new ObjectMapper().readTree(o.out());
         assertThat(j.get("runs")).extracting(r -> r.get("index").asInt()).containsExactly(0, 1, 3);
         assertThat(j.get("missing")).extracting(r -> r.get("index").asInt()).containsExactly(2);
-        assertThat(j.get("stop_reason").asText()).isEqualTo(a + " is partial (point 2 (user_cycles=abc) failed: workload parameter user_cycles=abc: expected a whole number)");
+        assertThat(j.get("stop_reason").asText()).isEqualTo(a + " is partial (point 2 (cpus=1) failed: workload 'munmap' needs at least 2 CPUs)");
         assertThat(o.err()).startsWith("shootdown: warning: merged 3 of 4 points: " + a + " is partial");
+    }
+
+    @Test
+    void aShardFileWhoseRunsOrAxesAreNotWhatASweepWritesIsRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path a = shard(dir, "a.json", plus(SMALL, "--shard", "1/2"));
+        String b = SimulateCommandTest.run(plus(SMALL, "--shard", "2/2")).out();
+        Path x = dir.resolve("x.json");
+        // Each was a ClassCastException or NullPointerException: exit 70, "internal error".
+        for (String[] edit : new String[][] {
+                {"\"index\":1", "\"index\":\"1\"", "not a sweep's JSON (run 0 has no whole-number index)"},
+                {"\"index\":1,", "", "not a sweep's JSON (run 0 has no whole-number index)"},
+                {"\"axes\":{\"cpus\":[\"2\",\"3\"]}", "\"axes\":{\"cpus\":5}", "not a sweep's JSON (axes is not {\"NAME\": [V1, V2, ...]})"},
+                // Silently merged as a third point of a two-point sweep.
+                {"\"index\":1", "\"index\":7", "point 7 is not a point of shard 2/2 of its 2-point sweep"}}) {
+            String compact = new ObjectMapper().readTree(b).toString();
+            assertThat(compact).contains(edit[0]);
+            Files.writeString(x, compact.replace(edit[0], edit[1]));
+            SimulateCommandTest.Out o = SimulateCommandTest.run("merge", a.toString(), x.toString());
+            assertThat(o.code()).as(edit[1]).isEqualTo(2);
+            assertThat(o.err()).as(edit[1]).isEqualTo("shootdown: " + x + ": " + edit[2] + "\n");
+        }
+        Files.writeString(x, "{\"sweep\": {\"shard\": \"2/2\", \"axes\": {\"cpus\": [\"2\", \"3\"]}}, \"runs\": [1]}");
+        assertThat(SimulateCommandTest.run("merge", a.toString(), x.toString()).err()).isEqualTo("shootdown: " + x + ": not a sweep's JSON (run 0 has no whole-number index)\n");
     }
 }

@@ -168,7 +168,7 @@ class SimReportCommandsTest {
         assertThat(o.err()).contains("html: report written to " + html);
         var page = xml(html);
         assertThat(page.getElementsByTagName("h1").item(0).getTextContent())
-                .isEqualTo("linux-ipi under munmap: sweep user_cycles=1000,abc,2000, partial: 1 of 3 points");
+                .isEqualTo("linux-ipi under munmap: sweep cpus=2,1,3, partial: 1 of 3 points");
         assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(4);
     }
 

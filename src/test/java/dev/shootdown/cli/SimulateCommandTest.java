@@ -148,25 +148,30 @@ class SimulateCommandTest {
         assertThat(run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0002", "--sweep", "seed=4294967296").code()).isZero();
     }
 
-    /** Point 1 of this sweep fails (not a number); on one thread point 0 has finished by then and point 2 never starts. */
-    static final String[] FAILING_SWEEP = {"simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005",
-            "--sweep", "user_cycles=1000,abc,2000", "--threads", "1"};
+    /**
+     * Point 1 of this sweep fails when it runs (workload munmap needs 2 CPUs, which only composing it finds out; every
+     * option and parameter value is checked before the first point); on one thread point 0 has finished by then and point 2 never starts.
+     */
+    static final String[] FAILING_SWEEP = {"simulate", "linux-ipi", "--workload", "munmap", "--seconds", "0.0005",
+            "--sweep", "cpus=2,1,3", "--threads", "1"};
+
+    static final String POINT_1_FAILED = "point 1 (cpus=1) failed: workload 'munmap' needs at least 2 CPUs";
 
     @Test
     void aFailingPointStillPrintsTheFinishedPointsMarkedPartial() throws Exception {
         Out o = run(MergeCommandTest.plus(FAILING_SWEEP, "--json"));
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).matches("sweep: 1/3 points done, \\d+:\\d\\d elapsed\nsweep: 1/3 points done, \\d+:\\d\\d elapsed, failed\n"
-                + "shootdown: workload parameter user_cycles=abc: expected a whole number\n");
+                + "shootdown: workload 'munmap' needs at least 2 CPUs\n");
         JsonNode j = new ObjectMapper().readTree(o.out());
         assertThat(j.get("partial").asBoolean()).isTrue();
-        assertThat(j.get("stop_reason").asText()).isEqualTo("point 1 (user_cycles=abc) failed: workload parameter user_cycles=abc: expected a whole number");
+        assertThat(j.get("stop_reason").asText()).isEqualTo(POINT_1_FAILED);
         assertThat(j.get("runs")).hasSize(1);
         assertThat(j.get("runs").get(0).get("index").asInt()).isZero();
         assertThat(j.get("missing")).extracting(m -> m.get("index").asInt()).containsExactly(1, 2);
-        assertThat(j.get("missing").get(1).get("point").get("user_cycles").asText()).isEqualTo("2000");
+        assertThat(j.get("missing").get(1).get("point").get("cpus").asText()).isEqualTo("3");
         // The finished point is the real run: the same metrics as that point run on its own.
-        Out alone = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005", "--param", "user_cycles=1000", "--json");
+        Out alone = run("simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--seconds", "0.0005", "--json");
         assertThat(j.get("runs").get(0).get("result").get("metrics")).isEqualTo(new ObjectMapper().readTree(alone.out()).get("metrics"));
     }
 
@@ -176,10 +181,10 @@ class SimulateCommandTest {
         assertThat(o.code()).isEqualTo(2);
         List<String> lines = o.out().lines().toList();
         assertThat(lines.get(0)).isEqualTo("linux-ipi: workload munmap on skylake, 1 of 3 points");
-        assertThat(lines.get(3)).matches(" +0 +1000 +\\d+\\.\\d{3} .*%");
-        assertThat(lines.get(4)).matches(" +1 +abc +not run");
-        assertThat(lines.get(5)).matches(" +2 +2000 +not run");
-        assertThat(lines.get(7)).isEqualTo("partial: 2 points not run (point 1 (user_cycles=abc) failed: workload parameter user_cycles=abc: expected a whole number)");
+        assertThat(lines.get(3)).matches(" +0 +2 +\\d+\\.\\d{3} .*%");
+        assertThat(lines.get(4)).matches(" +1 +1 +not run");
+        assertThat(lines.get(5)).matches(" +2 +3 +not run");
+        assertThat(lines.get(7)).isEqualTo("partial: 2 points not run (" + POINT_1_FAILED + ")");
     }
 
     @Test

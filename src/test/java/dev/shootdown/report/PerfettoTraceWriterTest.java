@@ -49,7 +49,7 @@ class PerfettoTraceWriterTest {
         Path file = dir.resolve(fileName);
         SimResult r;
         PerfettoTraceWriter w;
-        try (PerfettoTraceWriter writer = PerfettoTraceWriter.open(file, protocol + " " + workload, cpus, p.ghz(), limits)) {
+        try (PerfettoTraceWriter writer = PerfettoTraceWriter.open(java.nio.file.Files.newOutputStream(file), file.getFileName().toString(), protocol + " " + workload, cpus, p.ghz(), limits)) {
             w = writer;
             r = Simulation.run(Protocols.load(protocol), Workloads.byName(workload), Map.of(), cpus, p, new SimOptions(seconds, 1, writer));
             writer.finish();

@@ -30,6 +30,25 @@ class SweepTest {
     }
 
     @Test
+    void anEmptyValueIsRefusedWhereverItIs() {
+        // "cpus=," split to no values at all (a crash further on), and "cpus=2," silently lost its empty value.
+        for (String spec : List.of("cpus=,", "cpus=,,", "seed=,", "profile=,", "cpus=2,", "cpus=,2", "cpus=2,,4")) {
+            assertThatThrownBy(() -> Sweep.axes(List.of(spec))).as(spec).isInstanceOf(UserError.class)
+                    .hasMessage("--sweep " + spec + ": an empty value (expected NAME=V1,V2,..., e.g. cpus=2,4,8)");
+        }
+    }
+
+    @Test
+    void aSweepOfTooManyPointsIsRefusedBeforeAnyIsMade() {
+        String thousand = String.join(",", java.util.stream.IntStream.range(0, 1000).mapToObj(Integer::toString).toList());
+        // 1000^4 points overflow an int: the product was an ArithmeticException.
+        Map<String, List<String>> axes = Sweep.axes(List.of("a=" + thousand, "b=" + thousand, "c=" + thousand, "d=" + thousand));
+        assertThatThrownBy(() -> Sweep.points(axes)).isInstanceOf(UserError.class)
+                .hasMessage("--sweep: more than 100000 points (a 1000 x b 1000 x c 1000 x d 1000 values)");
+        assertThat(Sweep.points(Sweep.axes(List.of("a=" + thousand, "b=1,2")))).hasSize(2000);
+    }
+
+    @Test
     void runsComeBackInPointOrderWhateverTheThreads() {
         List<Sweep.Point> all = Sweep.points(Sweep.axes(List.of("n=5,1,4,2,3")));
         Sweep.Outcome<Integer> o = Sweep.run(all, 3, new AtomicBoolean(), p -> {
