@@ -104,6 +104,8 @@ public final class Engine implements Events {
     private static final int IPI_COUNT = 2;
     private static final int OUTSTANDING = 3;
     private static final int LOCKS_HELD = 4;
+    /** TSO: the entries of the CPU's store buffer that have their drain timer. */
+    private static final int SB_TIMED = 5;
     /** While {@link #BLOCKED}: the state index of the lock its spin_lock waits for, {@link #NO_LOCK} or {@link #ANY_LOCK}. */
     private static final int SPINS_ON = 6;
     /** Where the CPU is blocked ({@link #BLOCKED}): the pc, in its program or in the handler {@code blockedCode} names. */
@@ -146,6 +148,14 @@ public final class Engine implements Events {
     /** The CPUs of the stall or deadlock that ended the run, with what each waits on. */
     private SimResult.Liveness liveness;
     private final TimerQueue timers = new TimerQueue();
+    /** A timer's second payload word when it is a store-buffer drain (a broadcast's is page * CPUs + issuer, never negative). */
+    private static final int DRAIN_TIMER = -1;
+    /** x86-TSO ({@code memory tso}): kernel stores wait in per-CPU store buffers, which drain by time. */
+    private final boolean tso;
+    /** TSO: per CPU, when the youngest entry of its store buffer becomes visible (entries drain in order). */
+    private final long[] drainAt;
+    /** TSO: when the step being executed made its last store, or -1 if it made none yet. */
+    private long storeAt = -1;
     // The IPIs in flight to each CPU, in the order sent: CPU c's at [c * ipiCap, c * ipiCap + count), flat
     // so that a step touches no per-CPU object; every CPU's room doubles when one CPU's is full.
     private int ipiCap = 4;
@@ -231,7 +241,9 @@ public final class Engine implements Events {
         this.machine = new Machine(program, collected != null ? collected : new MaskCpuSets());
         this.machine.canonicalFrames(false); // merging states is the checker's concern
         this.sets = machine.sets();
-        this.machine.events(this);
+        this.tso = program.hardware().memory() == dev.shootdown.model.Hardware.MemoryModel.TSO;
+        // Under TSO a sink of its own notes when each step stores, so the SC path has not even a test for it.
+        this.machine.events(tso ? new TsoEvents() : this);
         this.layout = machine.layout();
         this.pages = program.pages();
         checkBroadcast(program, profile);
@@ -256,6 +268,7 @@ public final class Engine implements Events {
         this.line = profile.lineCycles();
         this.ipiLatency = profile.ipiLatency();
         this.bcastLatency = profile.bcastLatency();
+        this.drainAt = tso ? new long[n] : null;
         cl = new long[n * CL];
         ci = new int[n * CI];
         cb = new boolean[n * CB];
@@ -585,7 +598,11 @@ public final class Engine implements Events {
             for (int i = 0; i < probeLen; i += 3) {
                 charge(probe[i], c, probe[i + 1], probe[i + 2]);
             }
+            storeAt = -1;
             v = machine.step(s, c, victim);
+            if (tso) {
+                scheduleDrains(c, storeAt >= 0 ? storeAt : t + Math.max(1, acc));
+            }
             longestStep = Math.max(longestStep, acc);
         }
         end(c, t, (flags & Layout.IN_HANDLER) != 0, false, v, label);
@@ -1088,6 +1105,10 @@ public final class Engine implements Events {
         int arg = timers.topB();
         long t = timers.topTime();
         timers.pop();
+        if (arg == DRAIN_TIMER) {
+            drain(target, t);
+            return;
+        }
         int page = arg / n;
         int issuer = arg % n;
         noteInvalidation(target, page);
@@ -1104,6 +1125,71 @@ public final class Engine implements Events {
                 closeSpan(issuer, t);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- TSO store buffers
+
+    /** Under TSO, the machine's events go through here: the engine's charges, and when the step stored. */
+    private final class TsoEvents implements Events {
+        @Override
+        public void on(int kind, int cpu, int a, int b) {
+            Engine.this.on(kind, cpu, a, b);
+            if (kind == Event.SHARED_WRITE || kind == Event.PERCPU_WRITE || kind == Event.PTE_WRITE || kind == Event.ACK || kind == Event.LOCK && b == 0) {
+                storeAt = stepStart + acc;
+            }
+        }
+    }
+
+    /**
+     * Gives each store the step just buffered (made at {@code at}) its drain: the entries of a
+     * buffer leave in order (x86-TSO: Owens, Sarkar and Sewell 2009; SDM vol. 3A 8.2.2), each the
+     * profile's {@code store_drain} cycles after the later of its store and the previous entry's
+     * drain. The store's line transfer was charged at the store, as under SC, so the drain
+     * adds only the wait until it is visible, which smp_mb(), locked and serializing instructions
+     * (MemoryOrder) and the CPUs polling the word sit out.
+     */
+    private void scheduleDrains(int c, long at) {
+        int count = s[cpu(c) + Layout.SB_COUNT];
+        for (int k = ci[c * CI + SB_TIMED]; k < count; k++) {
+            long d = Math.max(drainAt[c], at) + cost[Event.STORE_DRAIN];
+            drainAt[c] = d;
+            timers.add(d, c, DRAIN_TIMER);
+        }
+        ci[c * CI + SB_TIMED] = count;
+    }
+
+    /** CPU {@code c}'s oldest buffered store becomes visible at {@code t}: whoever waits on it looks again. */
+    private void drain(int c, long t) {
+        inTimer = true;
+        actions++;
+        int addr = machine.drainStore(s, c);
+        inTimer = false;
+        ci[c * CI + SB_TIMED]--;
+        if (addr < 0) {
+            // An ack (csd_unlock's store) reaches the initiator only now.
+            int to = -1 - addr;
+            wake(to, t);
+            if (cb[to * CB + SPAN_OPEN] && complete(to)) {
+                closeSpan(to, t);
+            }
+        } else {
+            int idx = lineOf(addr);
+            if (idx >= 0) {
+                written(idx, t);
+            }
+        }
+        // A lock word (spin_unlock's store) or a word no guard read reports (a PMD) may have changed.
+        wakeLockWaiters(t, addr < 0 ? NO_LOCK : addr);
+        // The CPU's own step may be waiting for its buffer: a locked instruction, a fenced access, a store into a full buffer.
+        wake(c, t);
+    }
+
+    /** The line of a kernel word given as a state index (a drained store's address), or -1 for a word that is no line (a PMD). */
+    private int lineOf(int index) {
+        if (index >= layout.pteBase) {
+            return index < layout.pteBase + pages ? pteLineBase + index - layout.pteBase : -1;
+        }
+        return lockLine(index); // a shared variable, or a per-CPU one: the only other words a kernel store writes
     }
 
     // ---------------------------------------------------------------- shootdown spans
