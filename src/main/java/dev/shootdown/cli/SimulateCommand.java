@@ -83,7 +83,7 @@ final class SimulateCommand implements Callable<Integer> {
     boolean tickSkew;
 
     @Option(names = "--stall-after", paramLabel = "T", description = {"Simulated seconds a CPU with work left may stay blocked before the run is a stall",
-            "(at least; longer when the run's longest step or finished wait, times 10, is longer) (default: ${DEFAULT-VALUE})."})
+            "(at least; longer when 10 times the run's longest compute()/idle() or finished wait is longer) (default: ${DEFAULT-VALUE})."})
     double stallAfter = SimOptions.DEFAULT_STALL_SECONDS;
 
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A workload parameter (repeatable), e.g. user_cycles=500000.")

@@ -40,8 +40,11 @@ import java.util.SplittableRandom;
  * <li>A CPU whose step is not enabled (wait, spin_lock, tlbsync) parks. It registers on the state
  *     words its guard read and is woken when another CPU writes one of them, when an ack or the
  *     last broadcast invalidation it waits for arrives, when a lock is released (for guards that read
- *     no variable), or when an IPI
- *     arrives for it: no rescan of all CPUs.</li>
+ *     no variable; of the CPUs queued for that lock, only the head: spin locks hand over in arrival
+ *     order), or when an IPI arrives for it: no rescan of all CPUs. One that stays parked for the
+ *     stall bound with work left is a stall, reported as a deadlock is.</li>
+ * <li>Under {@code memory tso} each buffered store drains by a timer, {@code store_drain} cycles
+ *     after it (entries in order).</li>
  * <li>Broadcast invalidations (tlbie, INVLPGB, TLBI IS) are performed at each other CPU by a timer
  *     after the profile's broadcast latency, costing that CPU nothing.</li>
  * <li>The only random choice left is the TLB victim of a fill into a full TLB, drawn from a seeded
@@ -137,10 +140,10 @@ public final class Engine implements Events {
     private final int[] blockedCode;
     /** The least a CPU may stay blocked before the run is a stall ({@link SimOptions#stallSeconds}); see {@link #stallBound}. */
     private final long stallCycles;
-    /** How many times the longest step or finished wait of the run a CPU may stay blocked before it is stalled. */
+    /** How many times the longest compute()/idle() or finished wait of the run a CPU may stay blocked before it is stalled. */
     static final int STALL_FACTOR = 10;
-    /** The longest step of the run so far (a compute()/idle(), or a step that had to be looked at, as a send_ipi to many CPUs). */
-    private long longestStep;
+    /** The longest compute()/idle() of the run so far: user work that is no wait, however long. */
+    private long longestWork;
     /** The longest a CPU has been blocked and then moved on, so far in the run. */
     private long longestWait;
     /** When the run next looks for stalled CPUs (at most a quarter of the bound after one stalls), or its end. */
@@ -154,7 +157,7 @@ public final class Engine implements Events {
     private final boolean tso;
     /** TSO: per CPU, when the youngest entry of its store buffer becomes visible (entries drain in order). */
     private final long[] drainAt;
-    /** TSO: when the step being executed made its last store, or -1 if it made none yet. */
+    /** TSO: when the step being executed made its last store, or -1 if it made none (yet). */
     private long storeAt = -1;
     // The IPIs in flight to each CPU, in the order sent: CPU c's at [c * ipiCap, c * ipiCap + count), flat
     // so that a step touches no per-CPU object; every CPU's room doubles when one CPU's is full.
@@ -349,19 +352,9 @@ public final class Engine implements Events {
             if (t == NEVER && (stall = deadlock()) != null) {
                 break;
             }
-            if (t >= checkAt) {
-                // One test per event for both the end of the run and the next look for stalled CPUs.
-                if (t >= endCycle) {
-                    now = endCycle;
-                    findStall(endCycle); // at the end the run is whole: a stall is reported, the figures are not partial
-                    break;
-                }
-                now = t;
-                if (findStall(t)) {
-                    stall = liveness.summary();
-                    break;
-                }
-                checkAt = Math.min(endCycle, t + Math.max(1, stallCycles / 4)); // the bound is never less than stallCycles
+            // One test per event for both the end of the run and the next look for stalled CPUs.
+            if (t >= checkAt && checkpoint(t)) {
+                break;
             }
             now = t;
             if (tTimer <= tCpu) {
@@ -389,6 +382,25 @@ public final class Engine implements Events {
         }
         double cpuSeconds = cpu0 < 0 ? Double.NaN : (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
         return new Run(end, actions, (System.nanoTime() - wall) / 1e9, cpuSeconds);
+    }
+
+    /**
+     * At {@code t}, the end of the run or the time to look for stalled CPUs (out of the loop, which
+     * stays small): whether the run ends here, at its end or at a stall.
+     */
+    private boolean checkpoint(long t) {
+        if (t >= endCycle) {
+            now = endCycle;
+            findStall(endCycle); // at the end the run is whole: a stall is reported, the figures are not partial
+            return true;
+        }
+        now = t;
+        if (findStall(t)) {
+            stall = liveness.summary();
+            return true;
+        }
+        checkAt = Math.min(endCycle, t + Math.max(1, stallCycles / 4)); // the bound is never less than stallCycles
+        return false;
     }
 
     /** Null when every CPU has halted; otherwise what the blocked CPUs wait at (nothing can move any more: a deadlock). */
@@ -430,12 +442,12 @@ public final class Engine implements Events {
 
     /**
      * How long a CPU may stay blocked before it is stalled: many times the longest operation the run has
-     * shown (a step, or a wait that ended), so that a wait which grows with the machine (a lock convoy of
-     * a thousand CPUs, a rendezvous under one big lock) is not taken for one; and never less than the
-     * run's floor ({@link SimOptions#stallSeconds}).
+     * shown (a compute()/idle(), or a wait that ended), so that a wait which grows with the machine (a lock
+     * convoy of a thousand CPUs, a rendezvous under one big lock) is not taken for one; and never less than
+     * the run's floor ({@link SimOptions#stallSeconds}).
      */
     private long stallBound() {
-        long longest = Math.max(longestStep, longestWait);
+        long longest = Math.max(longestWork, longestWait);
         return Math.max(stallCycles, longest > Long.MAX_VALUE / STALL_FACTOR ? Long.MAX_VALUE : longest * STALL_FACTOR);
     }
 
@@ -589,21 +601,18 @@ public final class Engine implements Events {
                 park(c, t, flags);
                 return;
             }
-            if (cb[c * CB + BLOCKED] && cb[c * CB + BLOCKED_IN_HANDLER] == ((flags & Layout.IN_HANDLER) != 0)) {
-                // The step it was blocked at runs (a step at the other level is a handler it took meanwhile).
-                cb[c * CB + BLOCKED] = false;
-                longestWait = Math.max(longestWait, t - blockedSince[c]);
+            if (cb[c * CB + BLOCKED]) {
+                unblocked(c, t, flags);
             }
             int victim = status == 1 ? chooseVictim(b) : -1;
             for (int i = 0; i < probeLen; i += 3) {
                 charge(probe[i], c, probe[i + 1], probe[i + 2]);
             }
-            storeAt = -1;
             v = machine.step(s, c, victim);
             if (tso) {
                 scheduleDrains(c, storeAt >= 0 ? storeAt : t + Math.max(1, acc));
+                storeAt = -1;
             }
-            longestStep = Math.max(longestStep, acc);
         }
         end(c, t, (flags & Layout.IN_HANDLER) != 0, false, v, label);
     }
@@ -806,6 +815,15 @@ public final class Engine implements Events {
     }
 
     // ---------------------------------------------------------------- blocking
+
+    /** Blocked CPU {@code c} (with these flags) is about to step: if it is where it was blocked, it moves on. */
+    private void unblocked(int c, long t, int flags) {
+        // A step at the other level is a handler it took meanwhile.
+        if (cb[c * CB + BLOCKED_IN_HANDLER] == ((flags & Layout.IN_HANDLER) != 0)) {
+            cb[c * CB + BLOCKED] = false;
+            longestWait = Math.max(longestWait, t - blockedSince[c]);
+        }
+    }
 
     private void park(int c, long t, int flags) {
         cb[c * CB + PARKED] = true;
@@ -1373,7 +1391,7 @@ public final class Engine implements Events {
 
     /** Work done holding a spin lock is kernel work (a critical section); otherwise user work. */
     private void chargeCompute(int c, int cycles) {
-        longestStep = Math.max(longestStep, cycles);
+        longestWork = Math.max(longestWork, cycles);
         computeFrom = stepStart + acc;
         acc += cycles;
         if (ci[c * CI + LOCKS_HELD] == 0) {
@@ -1382,7 +1400,7 @@ public final class Engine implements Events {
     }
 
     private void chargeIdle(int cycles) {
-        longestStep = Math.max(longestStep, cycles);
+        longestWork = Math.max(longestWork, cycles);
         computeFrom = stepStart + acc;
         acc += cycles;
         idleAcc += cycles;

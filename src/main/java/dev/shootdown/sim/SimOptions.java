@@ -22,8 +22,8 @@ public record SimOptions(double seconds, long seed, SimTrace trace, double tickH
     public static final double DEFAULT_TICK_HZ = 250;
 
     /**
-     * 10 ms: over a thousand times a healthy shootdown's wait (microseconds; tens of them at a thousand
-     * CPUs). The engine stretches it for runs whose operations are longer.
+     * 10 ms: hundreds of times a healthy shootdown's wait (linux-ipi's call: 1.5 us on 8 CPUs, 11 on
+     * 128). The engine stretches it for runs whose operations or waits are longer.
      */
     public static final double DEFAULT_STALL_SECONDS = 0.01;
 

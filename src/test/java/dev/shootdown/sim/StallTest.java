@@ -31,7 +31,7 @@ class StallTest {
         SimResult.Liveness l = r.liveness();
         assertThat(l).isNotNull();
         assertThat(l.deadlock()).isFalse();
-        // The default bound (10 ms; the run's longest step is a 1M-cycle compute, 0.48 ms, which times 10 is less), checked
+        // The default bound (10 ms; the run's longest compute is 1M cycles, 0.48 ms, which times 10 is less), checked
         // every quarter of it: the initiator blocked within its first microseconds is found between 10 and 12.5 ms.
         assertThat(l.boundMicros()).isCloseTo(10_000, org.assertj.core.data.Offset.offset(1.0));
         assertThat(l.atMicros()).isBetween(10_000.0, 12_500.0);
@@ -77,7 +77,7 @@ class StallTest {
                 cpu 2 runs {{mm}}: { compute(100); wait until wl_go == 1; sim_ops = sim_ops + 1 }
                 cpu 3 runs {{mm}}: { sim_ops = sim_ops + 1 }
                 """);
-        // The floor lowered to 1 ms: the others' steps are short, so that is the bound, and cpu3 has simply finished.
+        // The floor lowered to 1 ms: the others' computes are short, so that is the bound, and cpu3 has simply finished.
         SimResult r = Simulation.run(SimulationTest.LINUX, Workloads.byName(wl.toString()), Map.of(), 4, Profiles.byName("skylake"),
                 SimOptions.of(0.01, 1).withStallSeconds(0.001));
         SimResult.Liveness l = r.liveness();
@@ -116,7 +116,7 @@ class StallTest {
     }
 
     @Test
-    void theBoundStretchesToTenTimesTheLongestStepOfTheRun(@TempDir Path dir) throws Exception {
+    void theBoundStretchesToTenTimesTheLongestComputeOfTheRun(@TempDir Path dir) throws Exception {
         Path wl = dir.resolve("slow.sdw");
         // cpu0 takes 4 ms (8.4M cycles on skylake) before it sets the flag cpu1 waits for: a long but healthy wait.
         Files.writeString(wl, """
