@@ -35,6 +35,7 @@ record Bounds(double min, boolean above, double max) {
             Map.entry("--seed", ANY),
             Map.entry("--seconds", above(0, MAX_SECONDS)),
             Map.entry("--warmup", between(0, MAX_SECONDS)),
+            Map.entry("--stall-after", above(0, MAX_SECONDS)),
             Map.entry("--tick-hz", between(0, MAX_TICK_HZ)),
             Map.entry("--threads", between(1, 1024)),
             Map.entry("--repeat", between(1, 10_000)),

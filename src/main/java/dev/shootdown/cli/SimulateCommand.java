@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "Profiles: skylake, p3, milan, arm64, or the path of a profile file (.json; `shootdown profile skylake` prints one to start from).",
                 "A sweep that a failing point or Ctrl-C stops prints the points that finished, marked partial (with --json: keys partial, stop_reason, missing).",
                 "With --sweep, --html writes one page of every point that finished; --trace (one run's timeline) is refused: trace a point on its own.",
-                "Exit codes: 0 done, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
+                "A stall (a CPU with work left blocked for --stall-after or longer) or a deadlock is reported with where each CPU waits.",
+                "Exit codes: 0 done, 1 a stall or deadlock, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
 final class SimulateCommand implements Callable<Integer> {
     /** The options a sweep axis of the same name replaces. */
     private static final Map<String, String> AXIS_OPTIONS = Map.of("cpus", "--cpus", "seed", "--seed", "seconds", "--seconds", "profile", "--profile",
@@ -83,6 +84,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--tick-skew", description = "Offset each CPU's tick as Linux's skew_tick=1 does (CPU c by c/CPUs of half a period) instead of one edge for all.")
     boolean tickSkew;
+
+    @Option(names = "--stall-after", paramLabel = "T", description = {"Simulated seconds a CPU with work left may stay blocked before the run is a stall",
+            "(at least; longer when 10 times the run's longest compute()/idle() or finished wait is longer) (default: ${DEFAULT-VALUE})."})
+    double stallAfter = SimOptions.DEFAULT_STALL_SECONDS;
 
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A workload parameter (repeatable), e.g. user_cycles=500000.")
     Map<String, String> params = new LinkedHashMap<>();
@@ -125,7 +130,8 @@ final class SimulateCommand implements Callable<Integer> {
             System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
             System.out.flush();
             int code = outputs.writeHtml(List.of(RunSummary.of(r)), " on " + r.cpus() + " CPUs");
-            return stop.get() && r.stall() != null ? Main.INTERRUPTED : code;
+            // A stall is a liveness failure, as a violated property is for check.
+            return stop.get() && r.stall() != null ? Main.INTERRUPTED : code == Main.OK && r.liveness() != null ? Main.VIOLATION : code;
         });
     }
 
@@ -157,7 +163,7 @@ final class SimulateCommand implements Callable<Integer> {
     private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace, SimOptions.Progress progress) {
         RunOptions o = options(point);
         return Simulation.run(Protocols.load(file), Workloads.byName(workload), o.params(), o.cpus(), o.profile(),
-                new SimOptions(o.seconds(), o.seed(), trace, o.tickHz(), o.tickSkew(), progress));
+                new SimOptions(o.seconds(), o.seed(), trace, o.tickHz(), o.tickSkew(), progress, stallAfter));
     }
 
     /** What one run uses: the command's options with a sweep point's values in their place. */
@@ -228,7 +234,8 @@ final class SimulateCommand implements Callable<Integer> {
             if (o.failure() != null) {
                 throw o.failure().error();
             }
-            return !o.complete() ? Main.INTERRUPTED : written;
+            boolean stalled = o.results().stream().anyMatch(r -> r.liveness() != null);
+            return !o.complete() ? Main.INTERRUPTED : written == Main.OK && stalled ? Main.VIOLATION : written;
         });
     }
 
@@ -268,6 +275,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!axes.containsKey("tick_skew")) {
             h.put("tick_skew", tickSkew);
         }
+        h.put("stall_after", stallAfter);
         Map<String, String> fixed = new LinkedHashMap<>(params);
         fixed.keySet().removeAll(axes.keySet());
         h.put("params", fixed);

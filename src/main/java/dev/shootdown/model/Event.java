@@ -69,12 +69,18 @@ public final class Event {
     public static final int IDLE = 31;
     /** A periodic timer tick taken (simulator only: the checker has no clock). */
     public static final int TIMER_TICK = 32;
+    /**
+     * TSO: the CPU's oldest buffered store became visible to the other CPUs (a = the state index it
+     * wrote, or -1 - cpu for an ack to that CPU). Only a timed engine drains by itself; the checker's
+     * DRAIN action reports it too when an engine listens.
+     */
+    public static final int STORE_DRAIN = 33;
 
     public static final String[] NAMES = {
         "tlb_hit", "tlb_miss", "page_fault", "dirty_rewalk", "pte_write", "pte_atomic", "pte_read", "invlpg", "flush_all",
         "tlbie", "tlbsync", "bcast_perform", "ipi_send", "ipi_enter", "iret", "ack", "shared_read", "shared_write",
         "percpu_read", "percpu_write", "barrier", "frame_free", "frame_alloc", "writeback", "user_access", "lock",
-        "irq_off", "irq_on", "wait_done", "evict", "compute", "idle", "timer_tick"
+        "irq_off", "irq_on", "wait_done", "evict", "compute", "idle", "timer_tick", "store_drain"
     };
 
     public static final int COUNT = NAMES.length;

@@ -577,12 +577,29 @@ public final class Machine {
         }
     }
 
+    /**
+     * TSO, for timed engines, which drain store buffers by time: CPU {@code c}'s oldest buffered store
+     * becomes visible (the DRAIN action, for a CPU named by number: an action names only 1024). The
+     * buffer must not be empty. Returns the address written: a state index, or -1 - cpu for an ack
+     * to that CPU.
+     */
+    public int drainStore(int[] s, int c) {
+        startAction(null);
+        int b = cpu(c);
+        int addr = s[b + layout.storeBuffer];
+        drain(s, c, b);
+        return addr;
+    }
+
     /** TSO: the oldest buffered store becomes visible to all CPUs. */
     private void drain(int[] s, int c, int b) {
         int sb = b + layout.storeBuffer;
         int addr = s[sb];
         int value = s[sb + 1];
         int count = s[b + Layout.SB_COUNT];
+        if (events != null) {
+            events.on(Event.STORE_DRAIN, c, addr, 0);
+        }
         System.arraycopy(s, sb + 2, s, sb, 2 * (count - 1));
         s[sb + 2 * (count - 1)] = 0;
         s[sb + 2 * (count - 1) + 1] = 0;

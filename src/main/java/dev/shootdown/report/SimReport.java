@@ -5,7 +5,9 @@ import dev.shootdown.sim.Metrics;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.SimViolation;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,8 +17,9 @@ public final class SimReport {
 
     /**
      * The JSON contract: file, workload, profile, cpus, seed, tick_hz, tick_skew, params (the workload's
-     * parameters, defaults included), simulated_seconds, events, wall_seconds,
-     * metrics; a run that ended before its time also has {@code "partial": true} and {@code stop_reason}.
+     * parameters, defaults included), stall_after (the stall bound's floor), simulated_seconds, events, wall_seconds,
+     * metrics; a run that ended before its time also has {@code "partial": true} and {@code stop_reason};
+     * a run in which CPUs with work left made no progress has {@code stall} ({@link #stall}).
      */
     public static Map<String, Object> json(SimResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -30,6 +33,7 @@ public final class SimReport {
             m.put("tick_hz", r.inputs().tickHz());
             m.put("tick_skew", r.inputs().tickSkew());
             m.put("params", new java.util.TreeMap<>(r.inputs().params()));
+            m.put("stall_after", r.inputs().stallSeconds());
         }
         m.put("simulated_seconds", r.simulatedSeconds());
         m.put("events", r.events());
@@ -39,7 +43,41 @@ public final class SimReport {
             m.put("partial", true);
             m.put("stop_reason", r.stall());
         }
+        if (r.liveness() != null) {
+            m.put("stall", stall(r.liveness()));
+        }
         m.put("metrics", r.metrics());
+        return m;
+    }
+
+    /**
+     * A liveness failure: {@code kind} ({@code stall}: blocked for {@code bound_us} or more while the run went
+     * on; {@code deadlock}: nothing could happen any more), {@code at_us} (when it was found), {@code bound_us}
+     * (a stall's), {@code blocked_cpus} (how many) and {@code cpus}: the first of them, each with {@code cpu},
+     * {@code at} (the statement it cannot run), {@code where} (file:line), {@code blocked_since_us} and
+     * {@code waits_on} (what its guard read, with the values, acks outstanding, ...).
+     */
+    static Map<String, Object> stall(SimResult.Liveness l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", l.deadlock() ? "deadlock" : "stall");
+        m.put("at_us", l.atMicros());
+        if (!l.deadlock()) {
+            m.put("bound_us", l.boundMicros());
+        }
+        m.put("blocked_cpus", l.blocked());
+        List<Map<String, Object>> cpus = new ArrayList<>();
+        for (SimResult.Blocked b : l.cpus()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("cpu", b.cpu());
+            c.put("at", b.at());
+            if (b.where() != null) {
+                c.put("where", b.where());
+            }
+            c.put("blocked_since_us", b.sinceMicros());
+            c.put("waits_on", b.waitsOn());
+            cpus.add(c);
+        }
+        m.put("cpus", cpus);
         return m;
     }
 
@@ -58,8 +96,21 @@ public final class SimReport {
             out.append(String.format(Locale.ROOT, "  %-36s %s%n", metric.name(), format(values.get(metric.name()), metric.unit())));
         }
         out.append('\n');
+        SimResult.Liveness l = r.liveness();
+        if (l != null) {
+            out.append(l.deadlock()
+                    ? String.format(Locale.ROOT, "  DEADLOCK at %.3f us: no CPU can move, %d blocked:%n", l.atMicros(), l.blocked())
+                    : String.format(Locale.ROOT, "  STALL at %.3f us: %d CPU%s with work left made no progress for %.3f us or more:%n",
+                            l.atMicros(), l.blocked(), l.blocked() == 1 ? "" : "s", l.boundMicros()));
+            for (SimResult.Blocked b : l.cpus()) {
+                out.append(String.format(Locale.ROOT, "    since %.3f us: %s%n", b.sinceMicros(), b.describe()));
+            }
+            if (l.blocked() > l.cpus().size()) {
+                out.append(String.format(Locale.ROOT, "    and %d more%n", l.blocked() - l.cpus().size()));
+            }
+        }
         if (r.violations().isEmpty()) {
-            out.append("  no property broken during the run\n");
+            out.append(l == null ? "  no property broken during the run\n" : "  no safety property broken during the run; it " + (l.deadlock() ? "deadlocked" : "stalled") + " (above)\n");
         } else {
             for (SimViolation v : r.violations()) {
                 out.append(String.format(Locale.ROOT, "  VIOLATION %s on cpu%d at %.3f us: %s%n", v.verdict(), v.cpu(), v.atMicros(), v.note()));

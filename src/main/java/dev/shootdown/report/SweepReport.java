@@ -85,6 +85,7 @@ public final class SweepReport {
         List<Map<String, Object>> rows = new ArrayList<>(runs);
         rows.addAll(missing);
         rows.sort(Comparator.comparingInt(row -> ((Number) row.get("index")).intValue()));
+        int stalled = 0;
         for (Map<String, Object> run : rows) {
             Map<String, Object> point = (Map<String, Object>) run.get("point");
             out.append(String.format(Locale.ROOT, "%5d", ((Number) run.get("index")).intValue()));
@@ -97,8 +98,18 @@ public final class SweepReport {
             }
             Map<String, Object> m = (Map<String, Object>) result.get("metrics");
             Map<String, Object> lat = (Map<String, Object>) m.get("shootdown_latency_us");
-            out.append(String.format(Locale.ROOT, " %10.3f %10.3f %10.3f %,14.0f %,14.0f %8.1f%%%n", num(lat.get("p50")), num(lat.get("p99")), num(lat.get("max")),
+            out.append(String.format(Locale.ROOT, " %10.3f %10.3f %10.3f %,14.0f %,14.0f %8.1f%%", num(lat.get("p50")), num(lat.get("p99")), num(lat.get("max")),
                     num(m.get("ipis_per_second")), num(m.get("throughput_ops_per_second")), 100 * num(m.get("shootdown_cpu_share"))));
+            if (result.get("stall") instanceof Map<?, ?> stall) {
+                // A liveness failure is never a clean row: its figures are those of a run that got stuck.
+                out.append("  ").append(String.valueOf(stall.get("kind")).toUpperCase(Locale.ROOT));
+                stalled++;
+            }
+            out.append('\n');
+        }
+        if (stalled > 0) {
+            out.append(String.format(Locale.ROOT, "%n%d point%s stalled: CPUs with work left made no progress (--json shows where each waits)%n",
+                    stalled, stalled == 1 ? "" : "s"));
         }
         if (Boolean.TRUE.equals(sweep.get("partial"))) {
             out.append(String.format(Locale.ROOT, "%npartial: %d point%s not run%s%n", missing.size(), missing.size() == 1 ? "" : "s",

@@ -40,8 +40,11 @@ import java.util.SplittableRandom;
  * <li>A CPU whose step is not enabled (wait, spin_lock, tlbsync) parks. It registers on the state
  *     words its guard read and is woken when another CPU writes one of them, when an ack or the
  *     last broadcast invalidation it waits for arrives, when a lock is released (for guards that read
- *     no variable), or when an IPI
- *     arrives for it: no rescan of all CPUs.</li>
+ *     no variable; of the CPUs queued for that lock, only the head: spin locks hand over in arrival
+ *     order), or when an IPI arrives for it: no rescan of all CPUs. One that stays parked for the
+ *     stall bound with work left is a stall, reported as a deadlock is.</li>
+ * <li>Under {@code memory tso} each buffered store drains by a timer, {@code store_drain} cycles
+ *     after it (entries in order).</li>
  * <li>Broadcast invalidations (tlbie, INVLPGB, TLBI IS) are performed at each other CPU by a timer
  *     after the profile's broadcast latency, costing that CPU nothing.</li>
  * <li>The only random choice left is the TLB victim of a fill into a full TLB, drawn from a seeded
@@ -104,6 +107,15 @@ public final class Engine implements Events {
     private static final int IPI_COUNT = 2;
     private static final int OUTSTANDING = 3;
     private static final int LOCKS_HELD = 4;
+    /** TSO: the entries of the CPU's store buffer that have their drain timer. */
+    private static final int SB_TIMED = 5;
+    /** While {@link #BLOCKED}: the state index of the lock its spin_lock waits for, {@link #NO_LOCK} or {@link #ANY_LOCK}. */
+    private static final int SPINS_ON = 6;
+    /** Where the CPU is blocked ({@link #BLOCKED}): the pc, in its program or in the handler {@code blockedCode} names. */
+    private static final int BLOCKED_PC = 7;
+    private static final int NO_LOCK = -1;
+    /** A spin_lock whose lock word the engine cannot tell before the step runs (a per-CPU lock of a computed CPU). */
+    private static final int ANY_LOCK = -2;
     private static final int CB = 8;
     private static final int PARKED = 0;
     private static final int SPAN_OPEN = 1;
@@ -112,13 +124,41 @@ public final class Engine implements Events {
     private static final int IN_LOCK_WAITERS = 4;
     /** The interruptible work the CPU is in (or was preempted from) is idle(), which the tick leaves alone. */
     private static final int IDLE_RUN = 5;
+    /** The CPU's next step has not been enabled since {@link #blockedSince}: it has work left and makes no progress. */
+    private static final int BLOCKED = 6;
+    /** Where it is blocked: in an interrupt handler (which cannot be left until it moves) or in its program. */
+    private static final int BLOCKED_IN_HANDLER = 7;
     private final long[] cl;
     /** Per CPU where it sits, packed ({@link Topology#place}): one load per CPU and no branch to tell a distance. */
     private final long[] place;
     private final int[] ci;
     private final boolean[] cb;
     private final CpuQueue queue;
+    /** Per CPU, when its step was first found not enabled, while {@link #BLOCKED}. */
+    private final long[] blockedSince;
+    /** Per CPU, while {@link #BLOCKED}: the handler it is blocked in, or -1 for its program. */
+    private final int[] blockedCode;
+    /** The least a CPU may stay blocked before the run is a stall ({@link SimOptions#stallSeconds}); see {@link #stallBound}. */
+    private final long stallCycles;
+    /** How many times the longest compute()/idle() or finished wait of the run a CPU may stay blocked before it is stalled. */
+    static final int STALL_FACTOR = 10;
+    /** The longest compute()/idle() of the run so far: user work that is no wait, however long. */
+    private long longestWork;
+    /** The longest a CPU has been blocked and then moved on, so far in the run. */
+    private long longestWait;
+    /** When the run next looks for stalled CPUs (at most a quarter of the bound after one stalls), or its end. */
+    private long checkAt;
+    /** The CPUs of the stall or deadlock that ended the run, with what each waits on. */
+    private SimResult.Liveness liveness;
     private final TimerQueue timers = new TimerQueue();
+    /** A timer's second payload word when it is a store-buffer drain (a broadcast's is page * CPUs + issuer, never negative). */
+    private static final int DRAIN_TIMER = -1;
+    /** x86-TSO ({@code memory tso}): kernel stores wait in per-CPU store buffers, which drain by time. */
+    private final boolean tso;
+    /** TSO: per CPU, when the youngest entry of its store buffer becomes visible (entries drain in order). */
+    private final long[] drainAt;
+    /** TSO: when the step being executed made its last store, or -1 if it made none (yet). */
+    private long storeAt = -1;
     // The IPIs in flight to each CPU, in the order sent: CPU c's at [c * ipiCap, c * ipiCap + count), flat
     // so that a step touches no per-CPU object; every CPU's room doubles when one CPU's is full.
     private int ipiCap = 4;
@@ -145,6 +185,22 @@ public final class Engine implements Events {
     private int watchFree = -1;
     private int watchUsed;
     private final IntList lockWaiters = new IntList();
+    // Spin-lock queues. Linux's spin locks queue their waiters and hand the lock over in arrival order (qspinlock's
+    // MCS queue: commit a33fda35e3a7, kernel/locking/qspinlock.c). Woken all at once on a release, waiters would take
+    // the lock in CPU order, the lowest number every time, and the highest could starve for the whole run. So per
+    // lock word a queue of the CPUs blocked at spin_lock on it, and from a release until its head has taken the lock,
+    // the lock is kept for that head: any other CPU's spin_lock on it waits, newcomers too.
+    private int[] qWord = new int[4];
+    private int[] qHead = new int[4];
+    private int[] qTail = new int[4];
+    /** The CPU the lock is kept for, or -1. */
+    private int[] qKeptFor = new int[4];
+    private int queues;
+    /** How many locks are kept: the step path looks for a kept lock only when some is. */
+    private int kept;
+    /** Per CPU, the next CPU in its lock's queue: -1 at the tail, {@link #NOT_QUEUED} in none. */
+    private final int[] qNext;
+    private static final int NOT_QUEUED = -2;
     // Parked initiators that got an ack during the current step, and when: re-examined when the step ends.
     private final IntList acked = new IntList();
 
@@ -188,7 +244,9 @@ public final class Engine implements Events {
         this.machine = new Machine(program, collected != null ? collected : new MaskCpuSets());
         this.machine.canonicalFrames(false); // merging states is the checker's concern
         this.sets = machine.sets();
-        this.machine.events(this);
+        this.tso = program.hardware().memory() == dev.shootdown.model.Hardware.MemoryModel.TSO;
+        // Under TSO a sink of its own notes when each step stores, so the SC path has not even a test for it.
+        this.machine.events(tso ? new TsoEvents() : this);
         this.layout = machine.layout();
         this.pages = program.pages();
         checkBroadcast(program, profile);
@@ -213,6 +271,7 @@ public final class Engine implements Events {
         this.line = profile.lineCycles();
         this.ipiLatency = profile.ipiLatency();
         this.bcastLatency = profile.bcastLatency();
+        this.drainAt = tso ? new long[n] : null;
         cl = new long[n * CL];
         ci = new int[n * CI];
         cb = new boolean[n * CB];
@@ -228,6 +287,12 @@ public final class Engine implements Events {
             place[c] = topology.place(c);
         }
         queue = new CpuQueue(n);
+        blockedSince = new long[n];
+        blockedCode = new int[n];
+        qNext = new int[n];
+        Arrays.fill(qNext, NOT_QUEUED);
+        stallCycles = Math.max(1, profile.secondsToCycles(options.stallSeconds()));
+        checkAt = Math.min(endCycle, stallCycles);
         ipiTime = new long[n * ipiCap];
         ipiWhat = new int[n * ipiCap];
         cpuBase = layout.cpuBase;
@@ -287,8 +352,8 @@ public final class Engine implements Events {
             if (t == NEVER && (stall = deadlock()) != null) {
                 break;
             }
-            if (t >= endCycle) {
-                now = endCycle;
+            // One test per event for both the end of the run and the next look for stalled CPUs.
+            if (t >= checkAt && checkpoint(t)) {
                 break;
             }
             now = t;
@@ -319,22 +384,160 @@ public final class Engine implements Events {
         return new Run(end, actions, (System.nanoTime() - wall) / 1e9, cpuSeconds);
     }
 
-    /** Null when every CPU has halted; otherwise what the blocked CPUs wait at (nothing can move any more). */
+    /**
+     * At {@code t}, the end of the run or the time to look for stalled CPUs (out of the loop, which
+     * stays small): whether the run ends here, at its end or at a stall.
+     */
+    private boolean checkpoint(long t) {
+        if (t >= endCycle) {
+            now = endCycle;
+            findStall(endCycle); // at the end the run is whole: a stall is reported, the figures are not partial
+            return true;
+        }
+        now = t;
+        if (findStall(t)) {
+            stall = liveness.summary();
+            return true;
+        }
+        checkAt = Math.min(endCycle, t + Math.max(1, stallCycles / 4)); // the bound is never less than stallCycles
+        return false;
+    }
+
+    /** Null when every CPU has halted; otherwise what the blocked CPUs wait at (nothing can move any more: a deadlock). */
     private String deadlock() {
-        List<String> blocked = new ArrayList<>();
+        List<SimResult.Blocked> named = new ArrayList<>();
         int count = 0;
         for (int c = 0; c < n; c++) {
-            if (!machine.halted(s, c)) {
-                if (count++ < 3) {
-                    blocked.add("cpu" + c + " at " + machine.stepLabel(s, c));
-                }
+            if (!machine.halted(s, c) && count++ < SimResult.Liveness.NAMED) {
+                named.add(blocked(c));
             }
         }
         if (count == 0) {
             return null;
         }
-        return String.format(java.util.Locale.ROOT, "no CPU can move after %.3f us: %d blocked (%s%s)", profile.cyclesToMicros(now), count,
-                String.join(", ", blocked), count > blocked.size() ? ", ..." : "");
+        liveness = new SimResult.Liveness(true, profile.cyclesToMicros(now), Double.NaN, count, List.copyOf(named));
+        return liveness.summary();
+    }
+
+    /**
+     * Whether some CPU with work left has been blocked for the stall bound by {@code t} (its step
+     * not enabled all that time, whatever interrupts it took meanwhile): a liveness failure as a
+     * deadlock is, though ticks and other CPUs' work keep the run going. Sets {@link #liveness}.
+     */
+    private boolean findStall(long t) {
+        long bound = stallBound();
+        List<SimResult.Blocked> named = new ArrayList<>();
+        int count = 0;
+        for (int c = 0; c < n; c++) {
+            if (cb[c * CB + BLOCKED] && t - blockedSince[c] >= bound && count++ < SimResult.Liveness.NAMED) {
+                named.add(blocked(c));
+            }
+        }
+        if (count == 0) {
+            return false;
+        }
+        liveness = new SimResult.Liveness(false, profile.cyclesToMicros(t), profile.cyclesToMicros(bound), count, List.copyOf(named));
+        return true;
+    }
+
+    /**
+     * How long a CPU may stay blocked before it is stalled: many times the longest operation the run has
+     * shown (a compute()/idle(), or a wait that ended), so that a wait which grows with the machine (a lock
+     * convoy of a thousand CPUs, a rendezvous under one big lock) is not taken for one; and never less than
+     * the run's floor ({@link SimOptions#stallSeconds}).
+     */
+    private long stallBound() {
+        long longest = Math.max(longestWork, longestWait);
+        return Math.max(stallCycles, longest > Long.MAX_VALUE / STALL_FACTOR ? Long.MAX_VALUE : longest * STALL_FACTOR);
+    }
+
+    /** Blocked CPU {@code c}: where, since when, and what it waits on (its guard's reads, as the events sink reports them). */
+    private SimResult.Blocked blocked(int c) {
+        int b = cpu(c);
+        int flags = s[b + Layout.FLAGS];
+        List<String> why = new ArrayList<>();
+        if ((flags & Layout.IN_HANDLER) != 0) {
+            int h = flags >>> Layout.HANDLER_SHIFT;
+            why.add("in IPI handler " + program.handlers().get(h).name() + " from cpu" + s[b + layout.handlerLocals]);
+        } else if ((flags & Layout.IRQ_ON) == 0) {
+            why.add("interrupts off");
+        }
+        probing = true;
+        probeLen = 0;
+        machine.stepStatus(s, c);
+        probing = false;
+        List<String> reads = new ArrayList<>();
+        for (int i = 0; i < probeLen; i += 3) {
+            String r = readName(probe[i], probe[i + 1], probe[i + 2]);
+            if (r != null && !reads.contains(r)) {
+                reads.add(r);
+            }
+        }
+        if (!reads.isEmpty()) {
+            why.add("reads " + String.join(", ", reads));
+        }
+        if (s[b + Layout.ACK_WAIT] != 0) {
+            why.add("acks outstanding from " + cpuList(s[b + Layout.ACK_WAIT]));
+        }
+        int lock = cb[c * CB + BLOCKED] ? ci[c * CI + SPINS_ON] : NO_LOCK;
+        if (lock >= 0) {
+            int q = queueOf(lock);
+            int ahead = 0;
+            for (int x = q < 0 ? -1 : qHead[q]; x >= 0 && x != c; x = qNext[x]) {
+                ahead++;
+            }
+            why.add("lock " + wordName(lock) + " = " + s[lock] + ", " + ahead + " CPU" + (ahead == 1 ? "" : "s") + " queued ahead");
+        }
+        if (ci[c * CI + OUTSTANDING] > 0) {
+            why.add(ci[c * CI + OUTSTANDING] + " broadcast invalidations outstanding");
+        }
+        if (s[b + Layout.SB_COUNT] > 0) {
+            why.add(s[b + Layout.SB_COUNT] + " stores in its store buffer");
+        }
+        // Where it has been blocked: a CPU blocked in its program may be in a handler it took meanwhile (said above).
+        String label = machine.stepLabel(s, c);
+        dev.shootdown.lang.Position at = null;
+        long since = cl[c * CL + PARKED_AT];
+        if (cb[c * CB + BLOCKED]) {
+            Code code = blockedCode[c] >= 0 ? program.handlers().get(blockedCode[c]) : program.cpuPrograms().get(c);
+            label = code.labels()[ci[c * CI + BLOCKED_PC]];
+            at = code.positions()[ci[c * CI + BLOCKED_PC]];
+            since = blockedSince[c];
+        }
+        return new SimResult.Blocked(c, label, at == null ? null : at.file().name() + ":" + at.line(), profile.cyclesToMicros(since), String.join("; ", why));
+    }
+
+    /** A word a guard read, with its value in memory: {@code x = 0}, {@code flag[3] = 1}, {@code PTE p = 0x...}. */
+    private String readName(int kind, int a, int b) {
+        return switch (kind) {
+            case Event.SHARED_READ -> program.shared().get(a).name() + " = " + s[a];
+            case Event.PERCPU_READ -> program.perCpu().get(a).name() + "[" + b + "] = " + s[cpu(b) + layout.perCpu + a];
+            case Event.PTE_READ -> "PTE " + program.pageNames().get(a) + " = " + (Pte.present(s[layout.pteBase + a]) ? "present" : "not present");
+            default -> null;
+        };
+    }
+
+    /** The name of a shared or per-CPU variable given as a state index: {@code lru_lock}, {@code flag[3]}. */
+    private String wordName(int index) {
+        if (index < cpuBase) {
+            return program.shared().get(index).name();
+        }
+        int c = (index - cpuBase) / stride;
+        return program.perCpu().get(index - cpu(c) - layout.perCpu).name() + "[" + c + "]";
+    }
+
+    /** A CPU set as ranges: {@code cpu1-7, cpu9}. */
+    private String cpuList(int set) {
+        StringBuilder out = new StringBuilder();
+        for (int c = sets.next(set, 0); c >= 0; ) {
+            int last = c;
+            while (sets.next(set, last + 1) == last + 1) {
+                last++;
+            }
+            out.append(out.length() == 0 ? "" : ", ").append("cpu").append(c).append(last > c ? "-" + last : "");
+            c = sets.next(set, last + 1);
+        }
+        return out.toString();
     }
 
     private void openSlice(int c, long start, int phase, String label) {
@@ -393,16 +596,23 @@ public final class Engine implements Events {
             probeLen = 0;
             int status = machine.stepStatus(s, c);
             probing = false;
-            if (status < 0) {
+            if (status < 0 || kept > 0 && keptForAnother(c, flags)) {
                 cur = -1;
                 park(c, t, flags);
                 return;
+            }
+            if (cb[c * CB + BLOCKED]) {
+                unblocked(c, t, flags);
             }
             int victim = status == 1 ? chooseVictim(b) : -1;
             for (int i = 0; i < probeLen; i += 3) {
                 charge(probe[i], c, probe[i + 1], probe[i + 2]);
             }
             v = machine.step(s, c, victim);
+            if (tso) {
+                scheduleDrains(c, storeAt >= 0 ? storeAt : t + Math.max(1, acc));
+                storeAt = -1;
+            }
         }
         end(c, t, (flags & Layout.IN_HANDLER) != 0, false, v, label);
     }
@@ -606,11 +816,32 @@ public final class Engine implements Events {
 
     // ---------------------------------------------------------------- blocking
 
+    /** Blocked CPU {@code c} (with these flags) is about to step: if it is where it was blocked, it moves on. */
+    private void unblocked(int c, long t, int flags) {
+        // A step at the other level is a handler it took meanwhile.
+        if (cb[c * CB + BLOCKED_IN_HANDLER] == ((flags & Layout.IN_HANDLER) != 0)) {
+            cb[c * CB + BLOCKED] = false;
+            longestWait = Math.max(longestWait, t - blockedSince[c]);
+        }
+    }
+
     private void park(int c, long t, int flags) {
         cb[c * CB + PARKED] = true;
         cl[c * CL + PARKED_AT] = t;
         int gen = ++ci[c * CI + PARK_GEN];
         boolean halted = machine.halted(s, c);
+        if (!halted && !cb[c * CB + BLOCKED]) {
+            cb[c * CB + BLOCKED] = true;
+            cb[c * CB + BLOCKED_IN_HANDLER] = (flags & Layout.IN_HANDLER) != 0;
+            blockedSince[c] = t;
+            blockedCode[c] = (flags & Layout.IN_HANDLER) != 0 ? flags >>> Layout.HANDLER_SHIFT : -1;
+            ci[c * CI + BLOCKED_PC] = s[cpu(c) + Layout.PC];
+            int lock = spinsOn(c, flags);
+            ci[c * CI + SPINS_ON] = lock;
+            if (lock >= 0) {
+                enqueue(lock, c);
+            }
+        }
         ci[c * CI + PARK_PHASE] = halted ? Phase.IDLE : (flags & Layout.IN_HANDLER) != 0 ? Phase.HANDLER : cb[c * CB + AWAITING_OBSERVE] ? Phase.SHOOTDOWN : Phase.SPIN;
         if (!halted) {
             boolean watched = false;
@@ -703,13 +934,118 @@ public final class Engine implements Events {
         }
     }
 
-    private void wakeLockWaiters(long t) {
+    /**
+     * Lock word {@code lock} (a state index; {@link #NO_LOCK}: no particular one) or a word no guard
+     * read reports may have changed at {@code t}: the parked CPUs that watch no line look again,
+     * except those queued for that lock behind its head, for which it is now kept (see {@link #qWord}).
+     */
+    private void wakeLockWaiters(long t, int lock) {
+        int q = lock >= 0 ? queueOf(lock) : -1;
+        int head = q >= 0 ? qHead[q] : -1;
+        if (head >= 0) {
+            if (qKeptFor[q] < 0) {
+                kept++;
+            }
+            qKeptFor[q] = head;
+            wake(head, t); // it may be parked in a handler it took meanwhile, which is on no list
+        }
+        int stay = 0;
         for (int i = 0; i < lockWaiters.size; i++) {
             int c = lockWaiters.data[i];
-            cb[c * CB + IN_LOCK_WAITERS] = false;
-            wake(c, t);
+            if (head >= 0 && c != head && cb[c * CB + BLOCKED] && ci[c * CI + SPINS_ON] == lock) {
+                lockWaiters.data[stay++] = c; // behind the head: it would only look and wait again
+            } else {
+                cb[c * CB + IN_LOCK_WAITERS] = false;
+                wake(c, t);
+            }
         }
-        lockWaiters.size = 0;
+        lockWaiters.size = stay;
+    }
+
+    /** Whether CPU {@code c}'s next instruction (run with these flags) is a spin_lock of a lock kept for another CPU. */
+    private boolean keptForAnother(int c, int flags) {
+        int lock = spinsOn(c, flags);
+        int q = lock >= 0 ? queueOf(lock) : -1;
+        return q >= 0 && qKeptFor[q] >= 0 && qKeptFor[q] != c;
+    }
+
+    /** The queue of lock word {@code lock}, or -1 if none was made. */
+    private int queueOf(int lock) {
+        for (int q = 0; q < queues; q++) {
+            if (qWord[q] == lock) {
+                return q;
+            }
+        }
+        return -1;
+    }
+
+    /** CPU {@code c} blocks at a spin_lock of {@code lock}: it joins the lock's queue at the tail. */
+    private void enqueue(int lock, int c) {
+        int q = queueOf(lock);
+        if (q < 0) {
+            if (queues == qWord.length) {
+                int len = queues * 2;
+                qWord = Arrays.copyOf(qWord, len);
+                qHead = Arrays.copyOf(qHead, len);
+                qTail = Arrays.copyOf(qTail, len);
+                qKeptFor = Arrays.copyOf(qKeptFor, len);
+            }
+            q = queues++;
+            qWord[q] = lock;
+            qHead[q] = -1;
+            qTail[q] = -1;
+            qKeptFor[q] = -1;
+        }
+        qNext[c] = -1;
+        if (qTail[q] < 0) {
+            qHead[q] = c;
+        } else {
+            qNext[qTail[q]] = c;
+        }
+        qTail[q] = c;
+    }
+
+    /** CPU {@code c} took lock {@code lock}: it leaves the lock's queue (from its head, as a rule), and the lock is kept no more. */
+    private void acquired(int lock, int c) {
+        int q = queueOf(lock);
+        if (q < 0) {
+            return;
+        }
+        if (qKeptFor[q] >= 0) {
+            qKeptFor[q] = -1;
+            kept--;
+        }
+        int prev = -1;
+        int x = qHead[q];
+        while (x >= 0 && x != c) {
+            prev = x;
+            x = qNext[x];
+        }
+        if (x < 0) {
+            return; // not in this queue: it never blocked here, or it is queued for the lock its program waits at
+        }
+        if (prev < 0) {
+            qHead[q] = qNext[c];
+        } else {
+            qNext[prev] = qNext[c];
+        }
+        if (qTail[q] == c) {
+            qTail[q] = prev;
+        }
+        qNext[c] = NOT_QUEUED;
+    }
+
+    /** The lock word CPU {@code c}'s next instruction spins on if it is a spin_lock (parked with these flags), else {@link #NO_LOCK}. */
+    private int spinsOn(int c, int flags) {
+        Code code = (flags & Layout.IN_HANDLER) != 0 ? program.handlers().get(flags >>> Layout.HANDLER_SHIFT) : program.cpuPrograms().get(c);
+        if (!(code.insns()[s[cpu(c) + Layout.PC]] instanceof Insn.Op o) || o.op() != Builtin.SPIN_LOCK) {
+            return NO_LOCK;
+        }
+        if (o.lock() instanceof Insn.Target.Shared sh) {
+            return sh.var();
+        }
+        Insn.Target.PerCpu p = (Insn.Target.PerCpu) o.lock();
+        return p.cpu() == null ? cpu(c) + layout.perCpu + p.var() : ANY_LOCK;
     }
 
     private int readIndex(int kind, int a, int b) {
@@ -787,6 +1123,10 @@ public final class Engine implements Events {
         int arg = timers.topB();
         long t = timers.topTime();
         timers.pop();
+        if (arg == DRAIN_TIMER) {
+            drain(target, t);
+            return;
+        }
         int page = arg / n;
         int issuer = arg % n;
         noteInvalidation(target, page);
@@ -803,6 +1143,71 @@ public final class Engine implements Events {
                 closeSpan(issuer, t);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- TSO store buffers
+
+    /** Under TSO, the machine's events go through here: the engine's charges, and when the step stored. */
+    private final class TsoEvents implements Events {
+        @Override
+        public void on(int kind, int cpu, int a, int b) {
+            Engine.this.on(kind, cpu, a, b);
+            if (kind == Event.SHARED_WRITE || kind == Event.PERCPU_WRITE || kind == Event.PTE_WRITE || kind == Event.ACK || kind == Event.LOCK && b == 0) {
+                storeAt = stepStart + acc;
+            }
+        }
+    }
+
+    /**
+     * Gives each store the step just buffered (made at {@code at}) its drain: the entries of a
+     * buffer leave in order (x86-TSO: Owens, Sarkar and Sewell 2009; SDM vol. 3A 8.2.2), each the
+     * profile's {@code store_drain} cycles after the later of its store and the previous entry's
+     * drain. The store's line transfer was charged at the store, as under SC, so the drain
+     * adds only the wait until it is visible, which smp_mb(), locked and serializing instructions
+     * (MemoryOrder) and the CPUs polling the word sit out.
+     */
+    private void scheduleDrains(int c, long at) {
+        int count = s[cpu(c) + Layout.SB_COUNT];
+        for (int k = ci[c * CI + SB_TIMED]; k < count; k++) {
+            long d = Math.max(drainAt[c], at) + cost[Event.STORE_DRAIN];
+            drainAt[c] = d;
+            timers.add(d, c, DRAIN_TIMER);
+        }
+        ci[c * CI + SB_TIMED] = count;
+    }
+
+    /** CPU {@code c}'s oldest buffered store becomes visible at {@code t}: whoever waits on it looks again. */
+    private void drain(int c, long t) {
+        inTimer = true;
+        actions++;
+        int addr = machine.drainStore(s, c);
+        inTimer = false;
+        ci[c * CI + SB_TIMED]--;
+        if (addr < 0) {
+            // An ack (csd_unlock's store) reaches the initiator only now.
+            int to = -1 - addr;
+            wake(to, t);
+            if (cb[to * CB + SPAN_OPEN] && complete(to)) {
+                closeSpan(to, t);
+            }
+        } else {
+            int idx = lineOf(addr);
+            if (idx >= 0) {
+                written(idx, t);
+            }
+        }
+        // A lock word (spin_unlock's store) or a word no guard read reports (a PMD) may have changed.
+        wakeLockWaiters(t, addr < 0 ? NO_LOCK : addr);
+        // The CPU's own step may be waiting for its buffer: a locked instruction, a fenced access, a store into a full buffer.
+        wake(c, t);
+    }
+
+    /** The line of a kernel word given as a state index (a drained store's address), or -1 for a word that is no line (a PMD). */
+    private int lineOf(int index) {
+        if (index >= layout.pteBase) {
+            return index < layout.pteBase + pages ? pteLineBase + index - layout.pteBase : -1;
+        }
+        return lockLine(index); // a shared variable, or a per-CPU one: the only other words a kernel store writes
     }
 
     // ---------------------------------------------------------------- shootdown spans
@@ -956,7 +1361,9 @@ public final class Engine implements Events {
         ci[c * CI + LOCKS_HELD] += b == 1 ? 1 : ci[c * CI + LOCKS_HELD] > 0 ? -1 : 0;
         chargeWrite(Event.LOCK, lockLine(a), c);
         if (b == 0) {
-            wakeLockWaiters(stepStart + acc);
+            wakeLockWaiters(stepStart + acc, a);
+        } else if (queues > 0) {
+            acquired(a, c);
         }
     }
 
@@ -984,6 +1391,7 @@ public final class Engine implements Events {
 
     /** Work done holding a spin lock is kernel work (a critical section); otherwise user work. */
     private void chargeCompute(int c, int cycles) {
+        longestWork = Math.max(longestWork, cycles);
         computeFrom = stepStart + acc;
         acc += cycles;
         if (ci[c * CI + LOCKS_HELD] == 0) {
@@ -992,6 +1400,7 @@ public final class Engine implements Events {
     }
 
     private void chargeIdle(int cycles) {
+        longestWork = Math.max(longestWork, cycles);
         computeFrom = stepStart + acc;
         acc += cycles;
         idleAcc += cycles;
@@ -1092,7 +1501,7 @@ public final class Engine implements Events {
         }
         return new SimResult(file, workload, opDefinition, profile.name(), profile.ghz(), n, seed, run.cycles() / (profile.ghz() * 1e9),
                 run.actions(), machineEvents, run.wallSeconds(), run.cpuSeconds(), counts.clone(), phaseCycles.clone(), latency.copy(), callLatency.copy(), shootdowns, ops,
-                missesCaused, missCausedCycles, List.copyOf(violations), stall, null);
+                missesCaused, missCausedCycles, List.copyOf(violations), stall, null, liveness);
     }
 
     /** The state (for tests and traces): CPU {@code c}'s clock is its next ready time. */

@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *   about 80-110 ns between CCXs of one socket, about 190 ns across sockets (read off their chart).
  * [AGNER] Agner Fog, instruction tables: LOCK-prefixed RMW about 18-20 cycles, MFENCE about 33 (Skylake).
  * [VANRIEL24] Rik van Riel, "[RFC PATCH v2 00/11] AMD broadcast TLB invalidation", LKML 2024-12-22.
+ * [DOWNS19] Travis Downs, "Random Writes and Microcode, Oh My!", 2019-03-19: stores to lines already in L1
+ *   commit from the store buffer at one per cycle on recent Intel cores; stores that miss take longer.
  */
 public final class Profiles {
     private static final Map<String, Supplier<Profile>> REGISTRY = new LinkedHashMap<>();
@@ -117,6 +119,7 @@ public final class Profiles {
                 .cost(Event.TLB_MISS, 30)                      // walk with upper levels in the paging-structure caches and the PTE in L2 (14 [ANANDTECH19]) plus walker overhead: ESTIMATE
                 .cost(Event.DIRTY_REWALK, 50)                  // locked re-walk to set D: walk + locked update, ESTIMATE
                 .cost(Event.BARRIER, 33)                       // MFENCE [AGNER]
+                .cost(Event.STORE_DRAIN, 20)                   // memory tso: a buffered store visible after it retires and commits, one a cycle [DOWNS19]; its RFO is charged at the store: ESTIMATE
                 .cost(Event.IPI_SEND, 150)                     // x2APIC ICR WRMSR plus queueing the call on the target: ESTIMATE
                 .cost(Event.IPI_ENTER, 500)                    // interrupt delivery into the handler: vectoring, entry code, PTI CR3 switch: ESTIMATE (same order as [AMIT20])
                 .cost(Event.IRET, 300)                         // exit path and IRET back to the interrupted context: ESTIMATE
@@ -139,6 +142,7 @@ public final class Profiles {
                 .cost(Event.TLB_MISS, 40)                      // two-level walk hitting L2: ESTIMATE
                 .cost(Event.DIRTY_REWALK, 60)                  // ESTIMATE
                 .cost(Event.BARRIER, 30)                       // a locked instruction used as a fence on P6: ESTIMATE
+                .cost(Event.STORE_DRAIN, 10)                   // memory tso: retire and commit on the shorter P6 pipeline, no more than one a cycle [DOWNS19]: ESTIMATE
                 .cost(Event.PTE_ATOMIC, 30)                    // locked RMW on P6 (bus lock or cache lock): ESTIMATE
                 .cost(Event.LOCK, 30)                          // ESTIMATE
                 .cost(Event.IPI_SEND, 100)                     // uncached MMIO write of the xAPIC ICR: ESTIMATE
@@ -164,6 +168,7 @@ public final class Profiles {
                 .cost(Event.TLB_MISS, 30)                      // ESTIMATE as for Skylake
                 .cost(Event.DIRTY_REWALK, 50)                  // ESTIMATE
                 .cost(Event.BARRIER, 40)                       // MFENCE on Zen: ESTIMATE
+                .cost(Event.STORE_DRAIN, 20)                   // memory tso: retire and commit, as for Skylake [DOWNS19]: ESTIMATE
                 .cost(Event.IPI_SEND, 150)                     // x2APIC ICR WRMSR plus queueing: ESTIMATE
                 .cost(Event.IPI_ENTER, 500)                    // ESTIMATE as for Skylake
                 .cost(Event.IRET, 300)                         // ESTIMATE
@@ -187,6 +192,7 @@ public final class Profiles {
                 .cost(Event.TLB_MISS, 30)                      // ESTIMATE
                 .cost(Event.DIRTY_REWALK, 50)                  // hardware DBM update: ESTIMATE
                 .cost(Event.BARRIER, 40)                       // DMB ISH: ESTIMATE
+                .cost(Event.STORE_DRAIN, 20)                   // only a model that says memory tso buffers stores: as for x86 [DOWNS19]: ESTIMATE
                 .cost(Event.IPI_SEND, 200)                     // ICC_SGI1R_EL1 write: ESTIMATE
                 .cost(Event.IPI_ENTER, 400)                    // exception entry and GIC acknowledge: ESTIMATE
                 .cost(Event.IRET, 250)                         // EOI and ERET: ESTIMATE

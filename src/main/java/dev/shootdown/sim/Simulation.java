@@ -14,7 +14,7 @@ public final class Simulation {
         Map<String, String> given = new java.util.LinkedHashMap<>(workload.defaults());
         given.putAll(params);
         return run(protocol.name(), program, workload, profile, options)
-                .withInputs(new SimResult.Inputs(options.seconds(), options.tickHz(), options.tickSkew(), Map.copyOf(given)));
+                .withInputs(new SimResult.Inputs(options.seconds(), options.tickHz(), options.tickSkew(), Map.copyOf(given), options.stallSeconds()));
     }
 
     public static SimResult run(String file, Program program, Workload workload, Profile profile, SimOptions options) {

@@ -63,7 +63,7 @@ class ProfileCommandTest {
         refused(dir, "{\"base\": \"skylake\", \"costs\": {\"invplg\": 5}}", "1:31: unknown event 'invplg': expected one of tlb_hit, tlb_miss, page_fault, "
                 + "dirty_rewalk, pte_write, pte_atomic, pte_read, invlpg, flush_all, tlbie, tlbsync, bcast_perform, ipi_send, ipi_enter, iret, ack, "
                 + "shared_read, shared_write, percpu_read, percpu_write, barrier, frame_free, frame_alloc, writeback, user_access, lock, irq_off, irq_on, "
-                + "wait_done, evict, compute, idle, timer_tick");
+                + "wait_done, evict, compute, idle, timer_tick, store_drain");
         refused(dir, "{\"base\": \"haswell\"}", "1:10: unknown base 'haswell': expected a built-in profile, one of skylake, p3, milan, arm64");
         refused(dir, "{\"name\": \"x\"}", "1:1: \"base\" is required: the built-in profile to start from (skylake, p3, milan, arm64)");
         refused(dir, "{\"base\": \"skylake\", \"topology\": {\"sockets\": 0}}", "1:45: topology.sockets is 0: expected 1 to 4096");

@@ -29,8 +29,8 @@ class SimulateCommandTest {
         JsonNode j = new ObjectMapper().readTree(o.out());
         List<String> keys = new java.util.ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("file", "workload", "profile", "cpus", "seed", "tick_hz", "tick_skew", "params", "simulated_seconds", "events",
-                "wall_seconds", "metrics");
+        assertThat(keys).containsExactly("file", "workload", "profile", "cpus", "seed", "tick_hz", "tick_skew", "params", "stall_after", "simulated_seconds",
+                "events", "wall_seconds", "metrics");
         // Every input a repeat of the run needs: the tick as given, and the workload's parameters with their defaults.
         assertThat(j.get("tick_hz").asDouble()).isEqualTo(250);
         assertThat(j.get("tick_skew").asBoolean()).isFalse();
@@ -206,5 +206,59 @@ class SimulateCommandTest {
         assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "5000").code()).isEqualTo(2);
         assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap", "--cpus", "4", "--profile", "vax").err()).contains("unknown profile");
         assertThat(run("simulate", "protocols/linux-ipi.sd", "--workload", "munmap").code()).isEqualTo(2);
+    }
+
+    /** linux-ipi whose handler never acks: the initiator waits for ever while the other CPUs compute. */
+    static java.nio.file.Path noAck(java.nio.file.Path dir) throws java.io.IOException {
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of("protocols/linux-ipi.sd")).replace("    loaded_gen = tlb_gen\n  }\n  ack(from)\n",
+                "    loaded_gen = tlb_gen\n  }\n");
+        assertThat(text).doesNotContain("ack(from)");
+        java.nio.file.Path f = dir.resolve("no-ack.sd");
+        java.nio.file.Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void aStalledRunExitsOneAndSaysWhereEachCpuWaits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String file = noAck(dir).toString();
+        Out o = run("simulate", file, "--workload", "munmap", "--cpus", "4", "--seconds", "0.05", "--json");
+        assertThat(o.code()).isEqualTo(1);
+        JsonNode j = new ObjectMapper().readTree(o.out());
+        assertThat(j.get("partial").asBoolean()).isTrue();
+        assertThat(j.get("stop_reason").asText()).startsWith("stall: 1 CPU with work left made no progress");
+        JsonNode stall = j.get("stall");
+        assertThat(stall.get("kind").asText()).isEqualTo("stall");
+        assertThat(stall.get("bound_us").asDouble()).isEqualTo(10_000, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(stall.get("blocked_cpus").asInt()).isEqualTo(1);
+        JsonNode cpu = stall.get("cpus").get(0);
+        assertThat(cpu.get("cpu").asInt()).isZero();
+        assertThat(cpu.get("at").asText()).isEqualTo("wait until acked(targets)");
+        assertThat(cpu.get("where").asText()).startsWith(file + ":");
+        assertThat(cpu.get("waits_on").asText()).isEqualTo("acks outstanding from cpu1-3");
+        // The table says it too, and never that the run was clean.
+        Out text = run("simulate", file, "--workload", "munmap", "--cpus", "4", "--seconds", "0.05");
+        assertThat(text.code()).isEqualTo(1);
+        assertThat(text.out()).contains("STALL at ", "cpu0 at wait until acked(targets)", "acks outstanding from cpu1-3")
+                .doesNotContain("no property broken during the run");
+        // A bound longer than the run: nothing to call a stall yet.
+        assertThat(run("simulate", file, "--workload", "munmap", "--cpus", "4", "--seconds", "0.05", "--stall-after", "0.1").code()).isZero();
+        assertThat(run("simulate", file, "--workload", "munmap", "--cpus", "4", "--stall-after", "0").err()).contains("--stall-after must be");
+    }
+
+    @Test
+    void aSweepWithAStalledPointPrintsEveryPointAndExitsOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String file = noAck(dir).toString();
+        // On one CPU there is nobody to IPI, so nothing to wait for; on two the initiator waits for ever.
+        Out o = run("simulate", file, "--workload", "tlb_flush2", "--seconds", "0.03", "--sweep", "cpus=1,2", "--threads", "1");
+        assertThat(o.code()).isEqualTo(1);
+        List<String> rows = o.out().lines().filter(l -> l.matches(" +[01] .*")).toList();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).doesNotContain("STALL");
+        assertThat(rows.get(1)).endsWith("  STALL");
+        assertThat(o.out()).contains("1 point stalled");
+        JsonNode runs = new ObjectMapper().readTree(run("simulate", file, "--workload", "tlb_flush2", "--seconds", "0.03", "--sweep", "cpus=1,2",
+                "--threads", "1", "--json").out()).get("runs");
+        assertThat(runs.get(0).get("result").has("stall")).isFalse();
+        assertThat(runs.get(1).get("result").get("stall").get("cpus").get(0).get("waits_on").asText()).startsWith("acks outstanding from cpu");
     }
 }

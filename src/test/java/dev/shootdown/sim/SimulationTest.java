@@ -120,6 +120,11 @@ class SimulationTest {
         SimResult r = Simulation.run(LINUX, Workloads.byName(wl.toString()), Map.of(), 4, Profiles.byName("skylake"), SimOptions.of(0.001, 1).withTickHz(0));
         assertThat(r.stall()).startsWith("no CPU can move after");
         assertThat(r.simulatedSeconds()).isPositive().isLessThan(0.001);
+        // A deadlock is a liveness failure as a stall is: every CPU named with what it waits on.
+        assertThat(r.liveness().deadlock()).isTrue();
+        assertThat(r.liveness().blocked()).isEqualTo(4);
+        assertThat(r.liveness().cpus()).extracting(SimResult.Blocked::waitsOn).containsOnly("reads sim_ops[0] = 0", "reads sim_ops[1] = 0",
+                "reads sim_ops[2] = 0", "reads sim_ops[3] = 0");
         Map<String, Object> json = dev.shootdown.report.SimReport.json(r);
         assertThat(json).containsEntry("partial", true).containsEntry("stop_reason", r.stall());
         assertThat(dev.shootdown.report.SimReport.json(run(LINUX, "munmap", 2, "skylake", 0.0005, 1))).doesNotContainKeys("partial", "stop_reason");
