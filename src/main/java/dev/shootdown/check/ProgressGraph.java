@@ -70,19 +70,62 @@ final class ProgressGraph {
         return edges + 64 >= targets.length ? targets.length * 8L : 0;
     }
 
-    /** What {@link #trapped} will need on top of {@link #bytes()}: five ints a state. */
+    /** What {@link #trapped} may need on top of {@link #bytes()}: five ints a state, if the sweeps do not settle. */
     long bytesToAnalyse() {
         return expanded * 20L;
     }
 
+    /** Sweeps in reverse order before the exact pass; most graphs settle in two or three. */
+    private static final int MAX_SWEEPS = 8;
+
     /**
-     * The states from which no goal state can be reached. Tarjan's strongly connected components,
-     * iteratively: a component is finished only after every component it reaches, so it can reach
-     * a goal when one of its states is a goal or has an edge into a finished component that can.
+     * The states from which no goal state can be reached. First sweeps over the states from the
+     * last to the first, marking a state when a successor is marked (a breadth-first graph's edges
+     * mostly point forward, so this settles in a few sweeps, reading the edges in order); when a
+     * sweep marks nothing the marks are exact. Otherwise Tarjan's strongly connected components
+     * finish the job (iteratively: a component is finished only after every component it reaches,
+     * so it can reach a goal when one of its states is marked or has an edge into a finished
+     * component that can).
      */
     BitSet trapped() {
         int n = expanded;
         BitSet reaches = (BitSet) goal.clone();
+        for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+            if (!sweep(reaches)) {
+                return trappedGiven(reaches);
+            }
+        }
+        return components(reaches);
+    }
+
+    /** One sweep from the last state to the first; whether it marked any state. */
+    private boolean sweep(BitSet reaches) {
+        boolean changed = false;
+        for (int v = expanded - 1; v >= 0; v--) {
+            if (reaches.get(v)) {
+                continue;
+            }
+            for (int e = starts[v], end = starts[v + 1]; e < end; e++) {
+                if (reaches.get(targets[e])) {
+                    reaches.set(v);
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        return changed;
+    }
+
+    private BitSet trappedGiven(BitSet reaches) {
+        BitSet trapped = new BitSet(expanded);
+        trapped.set(0, expanded);
+        trapped.andNot(reaches);
+        return trapped;
+    }
+
+    /** Tarjan's components over the whole graph, starting from marks that are all true. */
+    BitSet components(BitSet reaches) {
+        int n = expanded;
         BitSet onStack = new BitSet(n);
         int[] number = new int[n];
         int[] low = new int[n];
@@ -145,9 +188,6 @@ final class ProgressGraph {
                 }
             }
         }
-        BitSet trapped = new BitSet(n);
-        trapped.set(0, n);
-        trapped.andNot(reaches);
-        return trapped;
+        return trappedGiven(reaches);
     }
 }

@@ -50,6 +50,7 @@ class ProgressGraphTest {
                 }
             }
             assertThat(graph.trapped()).as("round %d, %d states", round, n).isEqualTo(expected);
+            assertThat(graph.components((BitSet) goal.clone())).as("components alone, round %d", round).isEqualTo(expected);
         }
     }
 
@@ -70,6 +71,24 @@ class ProgressGraphTest {
             }
         }
         return false;
+    }
+
+    @Test
+    @DisplayName("a chain whose edges all point backwards needs a sweep a state, so the components finish it, and agree")
+    void backwardChainFallsBackToComponents() {
+        int n = 1_000;
+        ProgressGraph graph = new ProgressGraph();
+        for (int v = 0; v < n; v++) {
+            graph.expand(v, v == 0);
+            if (v > 0) {
+                graph.edge(v - 1);
+            }
+        }
+        graph.expand(n, false);
+        graph.edge(n);
+        BitSet onlyTheLast = new BitSet();
+        onlyTheLast.set(n);
+        assertThat(graph.trapped()).isEqualTo(onlyTheLast);
     }
 
     @Test
