@@ -954,26 +954,28 @@ public final class Compiler {
             return best == null ? "" : ": did you mean '" + best + "'?";
         }
 
-        /** Levenshtein distance, capped: anything beyond 2 counts as far. */
-        private static int distance(String a, String b) {
-            if (Math.abs(a.length() - b.length()) > 2) {
+        /** Levenshtein distance over code points (a letter outside the BMP is one), capped: anything beyond 2 counts as far. */
+        private static int distance(String as, String bs) {
+            int[] a = as.codePoints().toArray();
+            int[] b = bs.codePoints().toArray();
+            if (Math.abs(a.length - b.length) > 2) {
                 return 3;
             }
-            int[] prev = new int[b.length() + 1];
-            int[] cur = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) {
+            int[] prev = new int[b.length + 1];
+            int[] cur = new int[b.length + 1];
+            for (int j = 0; j <= b.length; j++) {
                 prev[j] = j;
             }
-            for (int i = 1; i <= a.length(); i++) {
+            for (int i = 1; i <= a.length; i++) {
                 cur[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                for (int j = 1; j <= b.length; j++) {
+                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
                 }
                 int[] t = prev;
                 prev = cur;
                 cur = t;
             }
-            return prev[b.length()];
+            return prev[b.length];
         }
 
         private void checkArity(Expr.Call c, Builtin b) {

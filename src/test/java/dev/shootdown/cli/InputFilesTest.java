@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,5 +49,17 @@ class InputFilesTest {
         assertThat(m.err()).startsWith(model + ":2:2: not UTF-8 (byte 0xC3").doesNotContain("Exception");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith(report + ":2:2: not UTF-8 (byte 0xE9");
+    }
+
+    @Test
+    @DisplayName("messages are UTF-8 on stdout and stderr even where the platform's charset is ASCII")
+    void outputIsUtf8WhateverThePlatform(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("x.sd");
+        Files.writeString(model, "hardware x86 { cpus 1 }\nmm A { page p -> frame f writable }\ncpu 0 runs A: read(\uD835\uDC65)\n", StandardCharsets.UTF_8);
+        try (CliProcess p = CliProcess.start(dir, List.of("-Dfile.encoding=US-ASCII", "-Dsun.stdout.encoding=US-ASCII", "-Dsun.stderr.encoding=US-ASCII"),
+                "check", model.toString())) {
+            assertThat(p.exitCode()).isEqualTo(2);
+            assertThat(p.err()).startsWith(model + ":3:20: unknown name '\uD835\uDC65'").contains("read(\uD835\uDC65)");
+        }
     }
 }
