@@ -399,7 +399,7 @@ public final class Parser {
     private Expr expr() {
         Token start = peek();
         enter(start);
-        Expr e = or();
+        Expr e = operators(1);
         depth--;
         reach(start, 1);
         return e;
@@ -412,67 +412,35 @@ public final class Parser {
         return new Expr.Binary(op.position(), text, left, right);
     }
 
-    private Expr or() {
-        Expr left = and();
-        while (peek().is(TokenKind.OR)) {
-            Token op = advance();
-            int h = height;
-            left = binary(op, "||", left, h, and());
-        }
-        return left;
+    /** How tightly a binary operator binds, from 1 ({@code ||}) to 5 ({@code * / % &}); 0 for a token that is none. */
+    private static int precedence(Token t) {
+        return switch (t.kind()) {
+            case OR -> 1;
+            case AND -> 2;
+            case EQ, NE, LT, LE, GT, GE -> 3;
+            case PLUS, MINUS, PIPE -> 4;
+            case STAR, SLASH, PERCENT, AMP -> 5;
+            default -> t.isWord("in") ? 3 : 0;
+        };
     }
 
-    private Expr and() {
-        Expr left = comparison();
-        while (peek().is(TokenKind.AND)) {
-            Token op = advance();
-            int h = height;
-            left = binary(op, "&&", left, h, comparison());
-        }
-        return left;
-    }
-
-    private Expr comparison() {
-        Expr left = additive();
+    /**
+     * The operators that bind at least as tightly as {@code lowest}, each left-associative
+     * (precedence climbing): one method for the five levels of the grammar, so that a
+     * parenthesis costs a few stack frames rather than one per level.
+     */
+    private Expr operators(int lowest) {
+        Expr left = unary();
         while (true) {
             Token op = peek();
-            switch (op.kind()) {
-                case EQ, NE, LT, LE, GT, GE -> {
-                    advance();
-                    int h = height;
-                    left = binary(op, op.text(), left, h, additive());
-                }
-                default -> {
-                    if (op.isWord("in")) {
-                        advance();
-                        int h = height;
-                        left = binary(op, "in", left, h, additive());
-                    } else {
-                        return left;
-                    }
-                }
+            int p = precedence(op);
+            if (p == 0 || p < lowest) {
+                return left;
             }
-        }
-    }
-
-    private Expr additive() {
-        Expr left = multiplicative();
-        while (peek().is(TokenKind.PLUS) || peek().is(TokenKind.MINUS) || peek().is(TokenKind.PIPE)) {
-            Token op = advance();
+            advance();
             int h = height;
-            left = binary(op, op.text(), left, h, multiplicative());
+            left = binary(op, op.text(), left, h, operators(p + 1));
         }
-        return left;
-    }
-
-    private Expr multiplicative() {
-        Expr left = unary();
-        while (peek().is(TokenKind.STAR) || peek().is(TokenKind.SLASH) || peek().is(TokenKind.PERCENT) || peek().is(TokenKind.AMP)) {
-            Token op = advance();
-            int h = height;
-            left = binary(op, op.text(), left, h, unary());
-        }
-        return left;
     }
 
     private Expr unary() {
