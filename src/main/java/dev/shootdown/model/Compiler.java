@@ -200,6 +200,11 @@ public final class Compiler {
             }
         }
 
+        if (cpuDecls.isEmpty()) {
+            throw new CompileError(hw.pos(), "no CPU runs anything: give a CPU a program, as in 'cpu 0 runs "
+                    + (mms.isEmpty() ? "A" : mms.keySet().iterator().next()) + ": ...'");
+        }
+
         List<Code> handlers = new ArrayList<>();
         for (String h : handlerIndex.keySet()) {
             handlers.add(new BodyCompiler(h, null, -1).handler(procs.get(h)));
@@ -219,6 +224,10 @@ public final class Compiler {
                 int cpu = c;
                 programs.add(compiled.computeIfAbsent(decl, d -> new BodyCompiler(cpuName(d, cpu), d, cpuMm[cpu]).program()));
             }
+        }
+        // A file whose programs do nothing (all empty, or calls of empty procedures) would be checked "safe" in one state.
+        if (programs.stream().allMatch(code -> code.insns().length == 1)) {
+            throw new CompileError(cpuDecls.get(0).pos(), "no CPU runs anything: every 'cpu ... runs' program is empty, even with its procedures inlined");
         }
 
         EnumSet<Verdict> properties = properties(checks);
