@@ -78,6 +78,8 @@ public final class Compiler {
     private final Map<Position, Integer> constantSets = new LinkedHashMap<>();
     private final Map<String, Integer> handlerIndex = new LinkedHashMap<>();
     private int cpus;
+    /** Where the CPU count comes from: the cpus knob's value, or the cpu line that names the highest CPU. */
+    private Position cpusAt;
     private int terms;
     private int instructions;
 
@@ -244,7 +246,7 @@ public final class Compiler {
                 List.copyOf(mms.keySet()), List.copyOf(pages.keySet()), ints(pageMm), ints(pageTable), ints(initialPtes),
                 List.copyOf(tables.keySet()), ints(tableMm), ints(tableFrame), ints(initialPmds),
                 List.copyOf(frames.keySet()), ints(initialFrames), List.copyOf(shared), List.copyOf(perCpu),
-                handlers, programs, cpuMm, properties, invariants);
+                handlers, programs, cpuMm, properties, invariants, cpusAt);
     }
 
     private static String cpuName(Decl.Cpu d, int first) {
@@ -316,7 +318,10 @@ public final class Compiler {
         }
         for (Decl.Knob k : knobs) {
             switch (k.name()) {
-                case "cpus" -> nCpus = intKnob(k, 1, MAX_CPUS);
+                case "cpus" -> {
+                    nCpus = intKnob(k, 1, MAX_CPUS);
+                    cpusAt = k.value().position();
+                }
                 case "tlb_capacity" -> capacity = intKnob(k, 1, 64);
                 case "blind_set" -> blindSet = flagKnob(k);
                 case "evictions" -> evictions = flagKnob(k);
@@ -361,9 +366,13 @@ public final class Compiler {
         }
         if (nCpus < 0) {
             int max = 0;
+            cpusAt = hw.pos();
             for (Decl.Cpu c : cpuDecls) {
                 for (Decl.CpuRange r : c.cpus()) {
-                    max = Math.max(max, Math.max(r.from(), r.to()) + 1);
+                    if (Math.max(r.from(), r.to()) + 1 > max) {
+                        max = Math.max(r.from(), r.to()) + 1;
+                        cpusAt = r.pos();
+                    }
                 }
             }
             nCpus = Math.max(1, max);
