@@ -213,7 +213,8 @@ public final class Compiler {
         }
         // CPUs declared together share one compiled body: `self` is read at run time.
         List<Code> programs = new ArrayList<>();
-        Map<Decl.Cpu, Code> compiled = new HashMap<>();
+        // By identity: a record's hash walks its whole body, once per CPU of a line such as 'cpu 0.. runs A'.
+        Map<Decl.Cpu, Code> compiled = new java.util.IdentityHashMap<>();
         Code idle = null;
         for (int c = 0; c < cpus; c++) {
             Decl.Cpu decl = programOf[c];
