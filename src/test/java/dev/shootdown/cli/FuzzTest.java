@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Mutants of every model we ship (the catalog, the protocols, the docs' files and examples) run
- * through the real command line, in process: whatever the input, {@code check} ends with exit 0, 1,
- * 2 or 3, an exit 2 says where (file:line:column) or is one {@code shootdown: ...} line, and nothing
- * is an internal error or a stack trace.
+ * through the real command line, in process ({@code check --max-states N}, sometimes with
+ * {@code --json}, {@code --first}, or {@code --html} and {@code --mermaid}): whatever the input, it
+ * ends with exit 0, 1, 2 or 3, an exit 2 says where (file:line:column) or is one
+ * {@code shootdown: ...} line, and nothing is an internal error or a stack trace.
  *
  * <p>Under {@code ./mvnw verify} it runs {@value #DEFAULT_COUNT} inputs from a fixed seed. A long run
  * is {@code tools/fuzz} (or {@code -Dfuzz.count=100000 -Dfuzz.seed=N}); each failing input is kept in
@@ -97,7 +98,15 @@ class FuzzTest {
             if (r.nextInt(4) == 0) {
                 args.add("--first");
             }
+            // Sometimes the counterexample's other renderings too.
+            Path html = dir.resolve("m" + i + ".html");
+            Path mermaid = dir.resolve("m" + i + ".mmd");
+            if (r.nextInt(8) == 0) {
+                args.addAll(List.of("--html", html.toString(), "--mermaid", mermaid.toString()));
+            }
             Outcome o = run(s.name() + " " + how, file, args);
+            Files.deleteIfExists(html);
+            Files.deleteIfExists(mermaid);
             exits.merge(o.exit(), 1, Integer::sum);
             String problem = problem(o);
             if (problem != null) {
@@ -222,7 +231,7 @@ class FuzzTest {
         // Mostly one edit, so that many mutants still compile and reach the checker.
         int edits = r.nextInt(4) == 0 ? 2 + r.nextInt(2) : 1;
         for (int e = 0; e < edits; e++) {
-            int kind = r.nextInt(12);
+            int kind = r.nextInt(15);
             how.append(e == 0 ? "" : ", ");
             String s = new String(bytes, StandardCharsets.UTF_8);
             bytes = switch (kind) {
@@ -230,7 +239,8 @@ class FuzzTest {
                 case 3, 4 -> utf8(lineEdit(s, r, how));
                 case 5, 6 -> byteEdit(bytes, r, how);
                 case 7 -> truncate(bytes, r, how);
-                default -> utf8(nest(s, r, how));
+                case 8, 9, 10 -> utf8(nest(s, r, how));
+                default -> utf8(featureEdit(s, r, how));
             };
         }
         return bytes;
@@ -392,6 +402,61 @@ class FuzzTest {
             }
         }
         return String.join("\n", lines);
+    }
+
+    /** Knobs a feature edit adds to the hardware declaration: each feature of the machine, sizes at their ends. */
+    private static final List<String> KNOBS = List.of("evictions", "blind_set", "software_dirty", "software_dirty off", "memory tso", "memory sc",
+            "store_buffer 1", "store_buffer 8", "ipi_latched", "speculative_walks", "paging_cache lpae", "paging_cache x86", "paging_cache off", "pcid",
+            "rcu_slots 1", "rcu_slots 8", "icache incoherent", "icache coherent", "xen_queue 1", "xen_queue 8", "apic xapic", "apic x2apic",
+            "tlb_capacity 1", "tlb_capacity 64", "cpus 1", "cpus 2", "cpus 3", "cpus 31", "cpus 32");
+
+    /** Statements a feature edit adds: every kind of built-in, on names of the file (P a page, F a frame, M an mm, H a handler, T a table). */
+    private static final List<String> STATEMENTS = List.of("flush_tlb_all()", "smp_mb()", "smp_wmb()", "local_irq_disable()", "local_irq_enable()",
+            "rcu_read_lock()", "rcu_read_unlock()", "xen_flush_queue()", "xen_tlb_flush_all()", "tlbsync()", "dsb_ish()", "weak_wrmsr_fence()",
+            "flush_icache_all()", "read(P)", "write(P)", "exec(P)", "flush_tlb_page(P)", "tlbie(P)", "tlbi_is(P)", "invlpgb(P)", "gup_fast(P)",
+            "pte_clear(P)", "set_pte(P, mk_pte(F, true))", "o = ptep_get_and_clear(P)", "ptep_mkclean(P)", "ptep_set_wrprotect(P)",
+            "y = ptep_test_and_clear_young(P)", "z = ptep_cmpxchg(P, ptep_get(P), pte_mkold(ptep_get(P)))", "protect_done(P)", "xen_invlpg_all(P)",
+            "free_frame(F)", "writeback(F)", "write_frame(F)", "rcu_free(F)", "n = alloc_frame()", "switch_mm(M)", "cpumask_set(M, 0)",
+            "cpumask_clear(M, nr_cpus - 1)", "send_ipi(all_cpus, H)", "send_ipi(cpumask(M) - self, H)", "ack(0)", "ack(self)",
+            "wait until acked(all_cpus)", "atomic { read(P); write(P) }", "atomic { wait until frame_is_free(F); x = 1 }", "repeat 2 { write(P) }",
+            "for c in all_cpus { flush_remote({c}, P) }", "pmd_clear(T)", "pmd_populate(T, F)", "t = pmdp_get_and_clear(T)",
+            "free_frame(table_frame(T))", "assert count(all_cpus) == nr_cpus", "assert { c in all_cpus : c != self } != {}", "spin_lock(L)",
+            "spin_unlock(L)", "return", "loop { read(P) }", "while true { write(P) }");
+
+    /** A knob in the hardware declaration, or a statement at the start of a block, named after the file's own pages, frames, address spaces, handlers and tables. */
+    static String featureEdit(String s, SplittableRandom r, StringBuilder how) {
+        if (r.nextBoolean()) {
+            int hw = s.indexOf("hardware");
+            int open = hw < 0 ? -1 : s.indexOf('{', hw);
+            String knob = KNOBS.get(r.nextInt(KNOBS.size()));
+            how.append("add knob ").append(knob);
+            return open < 0 ? s : s.substring(0, open + 1) + " " + knob + ";" + s.substring(open + 1);
+        }
+        String stmt = STATEMENTS.get(r.nextInt(STATEMENTS.size()))
+                .replace("P", name(s, "page (\\w+)", "p", r)).replace("F", name(s, "frame (\\w+)", "f", r)).replace("M", name(s, "mm (\\w+)", "A", r))
+                .replace("H", name(s, "irq (\\w+)", "h", r)).replace("T", name(s, "table (\\w+)", "t", r))
+                .replace("L", name(s, "shared (\\w+) = 0", "lock", r));
+        List<Integer> braces = new ArrayList<>();
+        for (int i = s.indexOf('{'); i >= 0; i = s.indexOf('{', i + 1)) {
+            braces.add(i);
+        }
+        if (braces.isEmpty()) {
+            how.append("append cpu 0 running ").append(stmt);
+            return s + "\ncpu 0 runs " + name(s, "mm (\\w+)", "A", r) + ": { " + stmt + " }\n";
+        }
+        int at = braces.get(r.nextInt(braces.size()));
+        how.append("insert ").append(stmt).append(" after the '{' at ").append(at);
+        return s.substring(0, at + 1) + " " + stmt + "; " + s.substring(at + 1);
+    }
+
+    /** One of the names the file declares with {@code pattern}, or {@code fallback}. */
+    private static String name(String s, String pattern, String fallback, SplittableRandom r) {
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile(pattern).matcher(s);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names.isEmpty() ? fallback : names.get(r.nextInt(names.size()));
     }
 
     private static String visible(String word) {
