@@ -390,7 +390,8 @@ class FuzzTest {
                 lines.set(i, line + " else if true { }".repeat(k));
             }
             default -> {
-                int depth = Math.min(k, 60);
+                // Half within the 32 calls allowed, where a fanout of 2 grows the inlined copies exponentially.
+                int depth = r.nextBoolean() ? 5 + r.nextInt(28) : Math.min(k, 60);
                 int fanout = r.nextInt(3) == 0 ? 2 : 1;
                 how.append(depth).append(" procedures calling the next ").append(fanout).append(" times, called at line ").append(i + 1);
                 for (int p = 0; p < depth; p++) {
