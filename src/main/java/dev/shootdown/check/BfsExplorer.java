@@ -1,6 +1,6 @@
 package dev.shootdown.check;
 
-import dev.shootdown.lang.UserError;
+import dev.shootdown.lang.CompileError;
 import dev.shootdown.model.Action;
 import dev.shootdown.model.Machine;
 import dev.shootdown.model.MaskCpuSets;
@@ -30,7 +30,7 @@ public final class BfsExplorer {
 
     public CheckResult run() {
         if (program.cpus() > MaskCpuSets.MAX_CPUS) {
-            throw new UserError("the checker explores at most " + MaskCpuSets.MAX_CPUS + " CPUs; this model has " + program.cpus()
+            throw new CompileError(program.cpusAt(), "the checker explores at most " + MaskCpuSets.MAX_CPUS + " CPUs; this model has " + program.cpus()
                     + " (exhaustive search wants 2-4; large machines are for the simulator)");
         }
         long start = System.nanoTime();

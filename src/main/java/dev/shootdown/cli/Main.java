@@ -5,6 +5,11 @@ import dev.shootdown.lang.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /** Entry point: {@code shootdown check FILE}, {@code shootdown catalog}. Exit 0 holds, 1 violation, 2 bad input. */
@@ -41,12 +46,24 @@ public final class Main {
 
     /** {@link #main}, with {@code extend} applied to the command line first: how a test adds a command that fails as no real one can. */
     static void main(String[] args, Consumer<CommandLine> extend) {
+        utf8Output();
         // A thread that dies of what it threw (a worker, a shutdown hook) is reported in one line, not the JVM's stack trace.
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         int code = run(args, StderrTerminal.detect(), extend);
         if (!Interrupts.shuttingDown()) {
             System.exit(code);
         }
+    }
+
+    /**
+     * Standard output and error in UTF-8, whatever the platform's default: Java 17 writes them in
+     * the locale's charset, which under {@code LANG=C} turned every non-ASCII character of a model
+     * (a name, a string, a file name) into '?'. The streams are built as the JVM builds its own (a
+     * small buffer, flushed at each line), only the charset differs.
+     */
+    private static void utf8Output() {
+        System.setOut(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 128), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.err), 128), true, StandardCharsets.UTF_8));
     }
 
     /** What went wrong, in a line: a user's mistake as its message, anything else as an internal error. */

@@ -1,6 +1,7 @@
 package dev.shootdown.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shootdown.lang.Sources;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.SweepReport;
 import dev.shootdown.sim.Sweep;
@@ -102,7 +103,7 @@ final class MergeCommand implements Callable<Integer> {
     private static ShardFile read(Path f) {
         Map<String, Object> doc;
         try {
-            doc = new ObjectMapper().readValue(f.toFile(), Map.class);
+            doc = new ObjectMapper().readValue(Sources.text(f), Map.class);
         } catch (IOException e) {
             throw new UserError(f + ": not a sweep's JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shootdown.lang.Sources;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.HtmlSimReport;
 import dev.shootdown.report.RunSummary;
@@ -13,8 +14,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,9 +64,7 @@ final class ReportCommand implements Callable<Integer> {
     static List<RunSummary> read(Path file) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": no such file");
+            root = MAPPER.readTree(Sources.text(file));
         } catch (JsonProcessingException e) {
             throw new UserError(file + ": not JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {

@@ -18,10 +18,12 @@ public final class CompileError extends RuntimeException {
 
     /** The three-line form users see: location and message, the offending line, a caret under the column. */
     public String render() {
-        String line = position.file().lineText(position.line());
+        String line = position.file().shownLine(position.line());
         StringBuilder caret = new StringBuilder();
-        for (int i = 1; i < position.column() && i <= line.length(); i++) {
-            caret.append(line.charAt(i - 1) == '\t' ? '\t' : ' ');
+        // Columns count code points; a tab stays a tab so that the caret lines up in a terminal.
+        int[] cps = line.codePoints().limit(Math.max(0, position.column() - 1)).toArray();
+        for (int cp : cps) {
+            caret.append(cp == '\t' ? '\t' : ' ');
         }
         caret.append('^');
         return position + ": " + getMessage() + "\n" + line + "\n" + caret;

@@ -3,8 +3,15 @@ package dev.shootdown.lang;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Hand-written scanner: identifiers, integers, strings ("..." and """..."""), operators, comments. */
+/**
+ * Hand-written scanner: identifiers, integers, strings ("..." and """..."""), operators, comments.
+ * It reads code points, so a letter outside the BMP is one letter, and it sees line endings only as
+ * {@code \n} ({@link SourceFile} makes them so).
+ */
 public final class Lexer {
+    /** Far above any real model (the catalog's largest has about 1,500): bounds the memory a file can make the parser use. */
+    public static final int MAX_TOKENS = 1_000_000;
+
     private final SourceFile source;
     private final String text;
     private int pos;
@@ -22,18 +29,21 @@ public final class Lexer {
                 tokens.add(new Token(TokenKind.EOF, "", source.position(pos)));
                 return tokens;
             }
+            if (tokens.size() >= MAX_TOKENS) {
+                throw new CompileError(source.position(pos), "too many tokens: a model has at most " + MAX_TOKENS + " words, numbers and symbols");
+            }
             int start = pos;
-            char c = text.charAt(pos);
+            int c = text.codePointAt(pos);
             if (Character.isLetter(c) || c == '_') {
-                while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
-                    pos++;
+                while (pos < text.length() && (Character.isLetterOrDigit(text.codePointAt(pos)) || text.charAt(pos) == '_')) {
+                    pos += Character.charCount(text.codePointAt(pos));
                 }
                 add(TokenKind.IDENT, start);
-            } else if (Character.isDigit(c)) {
-                while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+            } else if (isAsciiDigit(c)) {
+                while (pos < text.length() && isAsciiDigit(text.charAt(pos))) {
                     pos++;
                 }
-                if (pos < text.length() && Character.isLetter(text.charAt(pos))) {
+                if (pos < text.length() && (Character.isLetter(text.codePointAt(pos)) || text.charAt(pos) == '_')) {
                     throw new CompileError(source.position(pos), "unexpected letter in a number");
                 }
                 add(TokenKind.INT, start);
@@ -41,6 +51,31 @@ public final class Lexer {
                 string(start);
             } else {
                 operator(start, c);
+            }
+        }
+    }
+
+    private static boolean isAsciiDigit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * How a character reads in a message: {@code '@'} for printable ASCII; {@code '€' (U+20AC)}
+     * for other printable characters, so that a look-alike is told apart; {@code U+0000} alone for a
+     * control, format or unassigned character, which is never printed raw.
+     */
+    public static String describe(int cp) {
+        String code = String.format("U+%04X", cp);
+        if (cp >= 0x20 && cp < 0x7F) {
+            return "'" + (char) cp + "'";
+        }
+        switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE,
+                 Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR -> {
+                return code;
+            }
+            default -> {
+                return "'" + Character.toString(cp) + "' (" + code + ")";
             }
         }
     }
@@ -57,18 +92,22 @@ public final class Lexer {
                 pos += triple ? 3 : 1;
                 break;
             }
-            char ch = text.charAt(pos);
+            int ch = text.codePointAt(pos);
             if (!triple && ch == '\n') {
                 throw new CompileError(source.position(start), "unterminated string: a \"...\" string ends on its line (use \"\"\"...\"\"\" for several lines)");
             }
-            value.append(ch);
-            pos++;
+            // A string is printed in reports and timelines: no character there may drive the terminal.
+            if (ch != '\n' && ch != '\t' && (Character.isISOControl(ch) || Character.getType(ch) == Character.SURROGATE)) {
+                throw new CompileError(source.position(pos), "control character " + describe(ch) + " in a string");
+            }
+            value.appendCodePoint(ch);
+            pos += Character.charCount(ch);
         }
         String s = triple ? value.toString().strip() : value.toString();
         tokens.add(new Token(TokenKind.STRING, s, source.position(start)));
     }
 
-    private void operator(int start, char c) {
+    private void operator(int start, int c) {
         char next = pos + 1 < text.length() ? text.charAt(pos + 1) : '\0';
         TokenKind kind;
         int len = 1;
@@ -118,7 +157,7 @@ public final class Lexer {
                 kind = next == '|' ? TokenKind.OR : TokenKind.PIPE;
                 len = next == '|' ? 2 : 1;
             }
-            default -> throw new CompileError(source.position(start), "unexpected character '" + c + "'");
+            default -> throw new CompileError(source.position(start), "unexpected character " + describe(c));
         }
         pos += len;
         add(kind, start);

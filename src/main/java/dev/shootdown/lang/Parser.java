@@ -8,10 +8,21 @@ import java.util.List;
  * optional; a knob's or a page's words, and a {@code return} value, end with their line.
  */
 public final class Parser {
+    /**
+     * How deep a declaration's syntax tree may be: far above any real model (the catalog's deepest
+     * is 11 levels) and low enough that every pass over the tree (the compiler, the printer, the
+     * records' hashCode and equals, the engines' evaluation) recurses safely on a small thread stack.
+     */
+    public static final int MAX_NESTING = 100;
+
     private final SourceFile source;
     private final List<Token> tokens;
     private int next;
     private final List<Decl> pending = new ArrayList<>();
+    /** Levels open at the point being parsed: statements, blocks and the sub-expressions that enclose it. */
+    private int depth;
+    /** The height of the expression the last expression method returned (1 for a name or a number). */
+    private int height;
 
     private Parser(SourceFile source) {
         this.source = source;
@@ -250,6 +261,7 @@ public final class Parser {
 
     private Stmt.Block block() {
         Token open = expect(TokenKind.LBRACE, "'{'");
+        enter(open);
         List<Stmt> body = new ArrayList<>();
         while (!peek().is(TokenKind.RBRACE)) {
             if (peek().is(TokenKind.EOF)) {
@@ -267,10 +279,21 @@ public final class Parser {
             body.add(stmt());
         }
         advance();
+        depth--;
         return new Stmt.Block(open.position(), body);
     }
 
     private Stmt stmt() {
+        if (peek().is(TokenKind.LBRACE)) {
+            return block(); // a block is one level, not a statement level and a block level
+        }
+        enter(peek());
+        Stmt s = statement();
+        depth--;
+        return s;
+    }
+
+    private Stmt statement() {
         Token t = peek();
         if (t.is(TokenKind.LBRACE)) {
             return block();
@@ -345,7 +368,9 @@ public final class Parser {
                 return new Stmt.Assert(t.position(), cond, msg);
             }
             default -> {
+                enter(t); // the target or call is a level below its statement, as an expression is
                 Expr target = postfix();
+                depth--;
                 if (accept(TokenKind.ASSIGN)) {
                     if (!(target instanceof Expr.Name) && !(target instanceof Expr.Index)) {
                         throw new CompileError(target.pos(), "expected a variable on the left of '='");
@@ -362,72 +387,71 @@ public final class Parser {
 
     // ---- expressions ----
 
+    /*
+     * Nesting. Recursion in this parser follows the text (a statement in a block, a parenthesis, an
+     * argument), so enter() bounds it as it descends. A chain of left-associative operators is
+     * parsed by a loop but makes a tree as deep as the chain is long (a + b + c is (a + b) + c), so
+     * each operator's node checks the height it reaches: together they bound the depth of the whole
+     * tree, which is what later passes recurse on. A parenthesis counts a level too.
+     */
+
+    /** A sub-expression: in a statement, a parenthesis, an argument, an index or a set. */
     private Expr expr() {
-        return or();
+        Token start = peek();
+        enter(start);
+        Expr e = operators(1);
+        depth--;
+        reach(start, 1);
+        return e;
     }
 
-    private Expr or() {
-        Expr left = and();
-        while (peek().is(TokenKind.OR)) {
-            Token op = advance();
-            left = new Expr.Binary(op.position(), "||", left, and());
-        }
-        return left;
+    /** {@code left op right} with the height of each side: the new node is one higher than the higher side. */
+    private Expr binary(Token op, String text, Expr left, int leftHeight, Expr right) {
+        height = 1 + Math.max(leftHeight, height);
+        reach(op, 0);
+        return new Expr.Binary(op.position(), text, left, right);
     }
 
-    private Expr and() {
-        Expr left = comparison();
-        while (peek().is(TokenKind.AND)) {
-            Token op = advance();
-            left = new Expr.Binary(op.position(), "&&", left, comparison());
-        }
-        return left;
+    /** How tightly a binary operator binds, from 1 ({@code ||}) to 5 ({@code * / % &}); 0 for a token that is none. */
+    private static int precedence(Token t) {
+        return switch (t.kind()) {
+            case OR -> 1;
+            case AND -> 2;
+            case EQ, NE, LT, LE, GT, GE -> 3;
+            case PLUS, MINUS, PIPE -> 4;
+            case STAR, SLASH, PERCENT, AMP -> 5;
+            default -> t.isWord("in") ? 3 : 0;
+        };
     }
 
-    private Expr comparison() {
-        Expr left = additive();
+    /**
+     * The operators that bind at least as tightly as {@code lowest}, each left-associative
+     * (precedence climbing): one method for the five levels of the grammar, so that a
+     * parenthesis costs a few stack frames rather than one per level.
+     */
+    private Expr operators(int lowest) {
+        Expr left = unary();
         while (true) {
             Token op = peek();
-            switch (op.kind()) {
-                case EQ, NE, LT, LE, GT, GE -> {
-                    advance();
-                    left = new Expr.Binary(op.position(), op.text(), left, additive());
-                }
-                default -> {
-                    if (op.isWord("in")) {
-                        advance();
-                        left = new Expr.Binary(op.position(), "in", left, additive());
-                    } else {
-                        return left;
-                    }
-                }
+            int p = precedence(op);
+            if (p == 0 || p < lowest) {
+                return left;
             }
+            advance();
+            int h = height;
+            left = binary(op, op.text(), left, h, operators(p + 1));
         }
-    }
-
-    private Expr additive() {
-        Expr left = multiplicative();
-        while (peek().is(TokenKind.PLUS) || peek().is(TokenKind.MINUS) || peek().is(TokenKind.PIPE)) {
-            Token op = advance();
-            left = new Expr.Binary(op.position(), op.text(), left, multiplicative());
-        }
-        return left;
-    }
-
-    private Expr multiplicative() {
-        Expr left = unary();
-        while (peek().is(TokenKind.STAR) || peek().is(TokenKind.SLASH) || peek().is(TokenKind.PERCENT) || peek().is(TokenKind.AMP)) {
-            Token op = advance();
-            left = new Expr.Binary(op.position(), op.text(), left, unary());
-        }
-        return left;
     }
 
     private Expr unary() {
         Token t = peek();
         if (t.is(TokenKind.NOT) || t.is(TokenKind.MINUS)) {
             advance();
-            return new Expr.Unary(t.position(), t.text(), unary());
+            enter(t);
+            Expr operand = unary();
+            depth--;
+            height++;
+            return new Expr.Unary(t.position(), t.text(), operand);
         }
         return postfix();
     }
@@ -435,8 +459,10 @@ public final class Parser {
     private Expr postfix() {
         Expr e = primary();
         while (peek().is(TokenKind.DOT)) {
-            advance();
+            Token dot = advance();
             Token field = expect(TokenKind.IDENT, "a field name after '.' (pfn, present, writable, dirty, accessed)");
+            height++;
+            reach(dot, 0);
             e = new Expr.Field(field.position(), e, field.text());
         }
         return e;
@@ -447,6 +473,7 @@ public final class Parser {
         switch (t.kind()) {
             case INT -> {
                 advance();
+                height = 1;
                 try {
                     return new Expr.IntLit(t.position(), Integer.parseInt(t.text()));
                 } catch (NumberFormatException e) {
@@ -457,6 +484,7 @@ public final class Parser {
                 advance();
                 Expr e = expr();
                 expect(TokenKind.RPAREN, "')'");
+                height++;
                 return e;
             }
             case LBRACE -> {
@@ -465,23 +493,29 @@ public final class Parser {
             case IDENT -> {
                 advance();
                 if (t.text().equals("true") || t.text().equals("false")) {
+                    height = 1;
                     return new Expr.BoolLit(t.position(), t.text().equals("true"));
                 }
                 if (accept(TokenKind.LPAREN)) {
                     List<Expr> args = new ArrayList<>();
+                    int h = 0;
                     if (!peek().is(TokenKind.RPAREN)) {
                         do {
                             args.add(expr());
+                            h = Math.max(h, height);
                         } while (accept(TokenKind.COMMA));
                     }
                     expect(TokenKind.RPAREN, "')' to close the arguments of '" + t.text() + "'");
+                    height = h + 1;
                     return new Expr.Call(t.position(), t.text(), args);
                 }
                 if (accept(TokenKind.LBRACKET)) {
                     Expr index = expr();
                     expect(TokenKind.RBRACKET, "']'");
+                    height++;
                     return new Expr.Index(t.position(), t.text(), index);
                 }
+                height = 1;
                 return new Expr.Name(t.position(), t.text());
             }
             default -> throw error(t, "expected an expression, found " + t.describe());
@@ -491,23 +525,48 @@ public final class Parser {
     private Expr set() {
         Token open = advance();
         if (accept(TokenKind.RBRACE)) {
+            height = 1;
             return new Expr.SetLit(open.position(), List.of());
         }
         if (peek().is(TokenKind.IDENT) && peekAt(1).isWord("in")) {
             Token var = advance();
             advance();
             Expr domain = expr();
+            int h = height;
             expect(TokenKind.COLON, "':' before the condition of the set comprehension");
             Expr pred = expr();
             expect(TokenKind.RBRACE, "'}' to close the set");
+            height = 1 + Math.max(h, height);
             return new Expr.SetComp(open.position(), var.text(), domain, pred);
         }
         List<Expr> elems = new ArrayList<>();
+        int h = 0;
         do {
             elems.add(expr());
+            h = Math.max(h, height);
         } while (accept(TokenKind.COMMA));
         expect(TokenKind.RBRACE, "'}' to close the set");
+        height = h + 1;
         return new Expr.SetLit(open.position(), elems);
+    }
+
+    /** One level more at {@code at}: an error past {@link #MAX_NESTING}, before the recursion goes deeper. */
+    private void enter(Token at) {
+        if (++depth > MAX_NESTING) {
+            throw tooDeep(at);
+        }
+    }
+
+    /** The expression just built, {@link #height} high, starts {@code below} levels under the current depth: an error if its leaves pass the limit. */
+    private void reach(Token at, int below) {
+        if (depth + below + height - 1 > MAX_NESTING) {
+            throw tooDeep(at);
+        }
+    }
+
+    private CompileError tooDeep(Token at) {
+        return error(at, "nested too deeply: at most " + MAX_NESTING + " levels of blocks, statements and expressions"
+                + " (each operator of a chain such as a + b + c, each parenthesis and each 'else if' adds one)");
     }
 
     // ---- tokens ----

@@ -5,6 +5,7 @@ import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.Decl;
 import dev.shootdown.lang.Expr;
 import dev.shootdown.lang.ModelFile;
+import dev.shootdown.lang.Parser;
 import dev.shootdown.lang.Position;
 import dev.shootdown.lang.Printer;
 import dev.shootdown.lang.Stmt;
@@ -29,6 +30,32 @@ public final class Compiler {
     /** The largest machine a model may declare (the checker itself explores far fewer: see BfsExplorer). */
     public static final int MAX_CPUS = 4096;
 
+    /*
+     * Limits a file could otherwise pass, each far above what real models need (the catalog's and
+     * the shipped protocols' largest: 3 nested calls, 41 instructions and 31 locals in one body, 2
+     * handlers, 3 address spaces), so that no input makes the compiler or the engines crash or
+     * answer wrongly.
+     */
+    /** Procedures are inlined: calls may nest this deep. */
+    public static final int MAX_CALL_DEPTH = 32;
+    /**
+     * Statements and expression terms compiled in the whole model, each inlined copy of a
+     * procedure's body counted again: bounds the compile's time and memory, also where copies of
+     * empty bodies or of wide expressions add no instruction.
+     */
+    public static final int MAX_TERMS = 1_000_000;
+    /** Instructions in the whole model once procedures are inlined. */
+    public static final int MAX_INSTRUCTIONS = 65_536;
+    /** Locals of one body (a CPU's program or a handler, with its inlined calls' parameters and results): with the instructions, bounds Liveness's tables. */
+    public static final int MAX_LOCALS = 4_096;
+    /** IRQ handlers: an IPI action packs the handler in 6 bits (Action). */
+    public static final int MAX_HANDLERS = 64;
+    /** Address spaces: a frame's owner is one byte, 0 free and 255 the kernel (FrameState). */
+    public static final int MAX_MMS = 254;
+    /** Pages and frames, each: a TLB victim or an evicted page is an 18-bit action argument. */
+    public static final int MAX_PAGES = 65_536;
+    public static final int MAX_FRAMES = 65_536;
+
     private final ModelFile file;
     private final Map<String, Position> globalNames = new HashMap<>();
     private final Map<String, Integer> mms = new LinkedHashMap<>();
@@ -51,6 +78,10 @@ public final class Compiler {
     private final Map<Position, Integer> constantSets = new LinkedHashMap<>();
     private final Map<String, Integer> handlerIndex = new LinkedHashMap<>();
     private int cpus;
+    /** Where the CPU count comes from: the cpus knob's value, or the cpu line that names the highest CPU. */
+    private Position cpusAt;
+    private int terms;
+    private int instructions;
 
     private final Map<String, String> knobOverrides;
 
@@ -106,6 +137,7 @@ public final class Compiler {
             } else if (d instanceof Decl.Frames f) {
                 for (var t : f.names()) {
                     declare(t.text(), t.position());
+                    countFrame(t.position());
                     frames.put(t.text(), frames.size());
                     initialFrames.add(FrameState.FREE);
                 }
@@ -119,6 +151,9 @@ public final class Compiler {
                 if (p.irq()) {
                     if (p.params().size() > 1) {
                         throw new CompileError(p.pos(), "an IRQ handler takes at most one parameter: the sending CPU");
+                    }
+                    if (handlerIndex.size() == MAX_HANDLERS) {
+                        throw new CompileError(p.pos(), "too many IRQ handlers: a model has at most " + MAX_HANDLERS);
                     }
                     handlerIndex.put(p.name(), handlerIndex.size());
                 }
@@ -167,13 +202,19 @@ public final class Compiler {
             }
         }
 
+        if (cpuDecls.isEmpty()) {
+            throw new CompileError(hw.pos(), "no CPU runs anything: give a CPU a program, as in 'cpu 0 runs "
+                    + (mms.isEmpty() ? "A" : mms.keySet().iterator().next()) + ": ...'");
+        }
+
         List<Code> handlers = new ArrayList<>();
         for (String h : handlerIndex.keySet()) {
             handlers.add(new BodyCompiler(h, null, -1).handler(procs.get(h)));
         }
         // CPUs declared together share one compiled body: `self` is read at run time.
         List<Code> programs = new ArrayList<>();
-        Map<Decl.Cpu, Code> compiled = new HashMap<>();
+        // By identity: a record's hash walks its whole body, once per CPU of a line such as 'cpu 0.. runs A'.
+        Map<Decl.Cpu, Code> compiled = new java.util.IdentityHashMap<>();
         Code idle = null;
         for (int c = 0; c < cpus; c++) {
             Decl.Cpu decl = programOf[c];
@@ -186,6 +227,10 @@ public final class Compiler {
                 int cpu = c;
                 programs.add(compiled.computeIfAbsent(decl, d -> new BodyCompiler(cpuName(d, cpu), d, cpuMm[cpu]).program()));
             }
+        }
+        // A file whose programs do nothing (all empty, or calls of empty procedures) would be checked "safe" in one state.
+        if (programs.stream().allMatch(code -> code.insns().length == 1)) {
+            throw new CompileError(cpuDecls.get(0).pos(), "no CPU runs anything: every 'cpu ... runs' program is empty, even with its procedures inlined");
         }
 
         EnumSet<Verdict> properties = properties(checks);
@@ -202,7 +247,7 @@ public final class Compiler {
                 List.copyOf(mms.keySet()), List.copyOf(pages.keySet()), ints(pageMm), ints(pageTable), ints(initialPtes),
                 List.copyOf(tables.keySet()), ints(tableMm), ints(tableFrame), ints(initialPmds),
                 List.copyOf(frames.keySet()), ints(initialFrames), List.copyOf(shared), List.copyOf(perCpu),
-                handlers, programs, cpuMm, properties, invariants);
+                handlers, programs, cpuMm, properties, invariants, cpusAt);
     }
 
     private static String cpuName(Decl.Cpu d, int first) {
@@ -274,7 +319,10 @@ public final class Compiler {
         }
         for (Decl.Knob k : knobs) {
             switch (k.name()) {
-                case "cpus" -> nCpus = intKnob(k, 1, MAX_CPUS);
+                case "cpus" -> {
+                    nCpus = intKnob(k, 1, MAX_CPUS);
+                    cpusAt = k.value().position();
+                }
                 case "tlb_capacity" -> capacity = intKnob(k, 1, 64);
                 case "blind_set" -> blindSet = flagKnob(k);
                 case "evictions" -> evictions = flagKnob(k);
@@ -319,9 +367,13 @@ public final class Compiler {
         }
         if (nCpus < 0) {
             int max = 0;
+            cpusAt = hw.pos();
             for (Decl.Cpu c : cpuDecls) {
                 for (Decl.CpuRange r : c.cpus()) {
-                    max = Math.max(max, Math.max(r.from(), r.to()) + 1);
+                    if (Math.max(r.from(), r.to()) + 1 > max) {
+                        max = Math.max(r.from(), r.to()) + 1;
+                        cpusAt = r.pos();
+                    }
                 }
             }
             nCpus = Math.max(1, max);
@@ -367,6 +419,9 @@ public final class Compiler {
 
     private void declareMm(Decl.Mm m) {
         declare(m.name(), m.pos());
+        if (mms.size() == MAX_MMS) {
+            throw new CompileError(m.pos(), "too many address spaces: a model has at most " + MAX_MMS);
+        }
         int mm = mms.size();
         mms.put(m.name(), mm);
         for (Decl.Table t : m.tables()) {
@@ -382,6 +437,7 @@ public final class Compiler {
                 throw new CompileError(t.pos(), "frame '" + t.frame() + "' is already used; a page table needs a frame of its own");
             }
             declare(t.frame(), t.pos());
+            countFrame(t.pos());
             int frame = frames.size();
             frames.put(t.frame(), frame);
             initialFrames.add(FrameState.owned(mm, false));
@@ -408,9 +464,13 @@ public final class Compiler {
                     default -> throw new CompileError(f.position(), "unknown page flag '" + f.text() + "': expected writable, readonly, dirty, accessed, saved or unmapped");
                 }
             }
+            if (pages.size() == MAX_PAGES) {
+                throw new CompileError(p.pos(), "too many pages: a model has at most " + MAX_PAGES);
+            }
             Integer frame = frames.get(p.frame());
             if (frame == null) {
                 declare(p.frame(), p.pos());
+                countFrame(p.pos());
                 frame = frames.size();
                 frames.put(p.frame(), frame);
                 initialFrames.add(FrameState.owned(mm, saved));
@@ -424,6 +484,12 @@ public final class Compiler {
             pageTable.add(p.table() == null ? -1 : tables.get(p.table()));
             int pte = unmapped ? 0 : Pte.make(frame, writable) | (dirty ? Pte.DIRTY : 0) | (accessed ? Pte.ACCESSED : 0);
             initialPtes.add(pte);
+        }
+    }
+
+    private void countFrame(Position at) {
+        if (frames.size() == MAX_FRAMES) {
+            throw new CompileError(at, "too many frames: a model has at most " + MAX_FRAMES);
         }
     }
 
@@ -513,12 +579,14 @@ public final class Compiler {
     /** An inlined procedure being compiled: where its returns go. */
     private static final class Inline {
         final String name;
+        final Position call;
         final int resultSlot;
         Type resultType;
         final List<Integer> returnJumps = new ArrayList<>();
 
-        Inline(String name, int resultSlot) {
+        Inline(String name, Position call, int resultSlot) {
             this.name = name;
+            this.call = call;
             this.resultSlot = resultSlot;
         }
     }
@@ -542,6 +610,8 @@ public final class Compiler {
         boolean global;
         private String label = "";
         private Position pos;
+        /** Statements open around the one being compiled, through inlined calls. */
+        private int nesting;
 
         BodyCompiler(String name, Decl.Cpu cpuDecl, int mm) {
             this.name = name;
@@ -608,6 +678,9 @@ public final class Compiler {
         }
 
         private int emit(Insn insn) {
+            if (++instructions > MAX_INSTRUCTIONS) {
+                throw tooLarge("more than " + MAX_INSTRUCTIONS + " instructions");
+            }
             insns.add(insn);
             labels.add(label);
             positions.add(pos);
@@ -616,7 +689,20 @@ public final class Compiler {
         }
 
         private int newSlot() {
+            if (frameSize == MAX_LOCALS) {
+                throw tooLarge("more than " + MAX_LOCALS + " locals in " + (global ? "an invariant" : handler ? "handler " + name : name + "'s program")
+                        + " (each call's parameters and result count)");
+            }
             return frameSize++;
+        }
+
+        /**
+         * A size limit passed: the error is at the outermost call being inlined, since that copy is
+         * what grew the body (the call a CPU's program makes), or at the statement itself.
+         */
+        private CompileError tooLarge(String what) {
+            return new CompileError(inlineStack.isEmpty() ? pos : inlineStack.get(0).call,
+                    "the model is too large once procedures are inlined (each call is a copy of the procedure's body): " + what);
         }
 
         private LocalVar newLocal(String n, Type t, Position at) {
@@ -638,12 +724,20 @@ public final class Compiler {
             Position savedPos = pos;
             String savedLabel = label;
             pos = s.pos();
+            countTerm();
+            // The parser bounds each body's nesting; a call puts a body inside another, so the levels add up.
+            if (++nesting > Parser.MAX_NESTING) {
+                throw inlineStack.isEmpty() ? new CompileError(s.pos(), "nested too deeply: at most " + Parser.MAX_NESTING + " levels of blocks and statements")
+                        : new CompileError(inlineStack.get(inlineStack.size() - 1).call, "nested too deeply once '" + inlineStack.get(inlineStack.size() - 1).name
+                        + "' is inlined here: at most " + Parser.MAX_NESTING + " levels of blocks and statements, counting those around each call");
+            }
             label = Printer.head(s);
             try {
                 statement(s);
             } finally {
                 pos = savedPos;
                 label = savedLabel;
+                nesting--;
             }
         }
 
@@ -954,26 +1048,28 @@ public final class Compiler {
             return best == null ? "" : ": did you mean '" + best + "'?";
         }
 
-        /** Levenshtein distance, capped: anything beyond 2 counts as far. */
-        private static int distance(String a, String b) {
-            if (Math.abs(a.length() - b.length()) > 2) {
+        /** Levenshtein distance over code points (a letter outside the BMP is one), capped: anything beyond 2 counts as far. */
+        private static int distance(String as, String bs) {
+            int[] a = as.codePoints().toArray();
+            int[] b = bs.codePoints().toArray();
+            if (Math.abs(a.length - b.length) > 2) {
                 return 3;
             }
-            int[] prev = new int[b.length() + 1];
-            int[] cur = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) {
+            int[] prev = new int[b.length + 1];
+            int[] cur = new int[b.length + 1];
+            for (int j = 0; j <= b.length; j++) {
                 prev[j] = j;
             }
-            for (int i = 1; i <= a.length(); i++) {
+            for (int i = 1; i <= a.length; i++) {
                 cur[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                for (int j = 1; j <= b.length; j++) {
+                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
                 }
                 int[] t = prev;
                 prev = cur;
                 cur = t;
             }
-            return prev[b.length()];
+            return prev[b.length];
         }
 
         private void checkArity(Expr.Call c, Builtin b) {
@@ -991,6 +1087,10 @@ public final class Compiler {
                 if (in.name.equals(proc.name())) {
                     throw new CompileError(c.pos(), "recursive call of '" + proc.name() + "': procedures are inlined and cannot recurse");
                 }
+            }
+            if (inlineStack.size() == MAX_CALL_DEPTH) {
+                throw new CompileError(c.pos(), "procedure calls nested more than " + MAX_CALL_DEPTH + " deep (procedures are inlined at each call; '"
+                        + inlineStack.get(0).name + "' starts this chain at " + inlineStack.get(0).call + ")");
             }
             if (c.args().size() != proc.params().size()) {
                 throw new CompileError(c.pos(), "'" + proc.name() + "' takes " + proc.params().size() + " argument" + (proc.params().size() == 1 ? "" : "s") + ", found " + c.args().size());
@@ -1013,7 +1113,7 @@ public final class Compiler {
                 emit(new Insn.Assign(new Insn.Target.Local(slot), a.ir()));
                 scope.put(p.name(), new LocalVar(slot, a.type()));
             }
-            Inline in = new Inline(proc.name(), newSlot());
+            Inline in = new Inline(proc.name(), c.pos(), newSlot());
             inlineStack.add(in);
             scopes.add(scope);
             try {
@@ -1042,7 +1142,14 @@ public final class Compiler {
             }
         }
 
+        private void countTerm() {
+            if (++terms > MAX_TERMS) {
+                throw tooLarge("more than " + MAX_TERMS + " statements and expression terms");
+            }
+        }
+
         Typed expr(Expr e) {
+            countTerm();
             if (e instanceof Expr.IntLit i) {
                 return new Typed(new IrExpr.Const(i.value()), Type.INT);
             } else if (e instanceof Expr.BoolLit b) {

@@ -16,11 +16,16 @@ final class Liveness {
     static long[][] liveIn(Insn[] code, int frameSize) {
         int words = (frameSize + 63) / 64;
         long[][] in = new long[code.length][words];
-        long[][] use = new long[code.length][words];
-        long[][] def = new long[code.length][words];
+        // An instruction reads and writes a few slots: lists, not bit sets, keep the tables to the one the engines need.
+        int[][] use = new int[code.length][];
+        int[][] def = new int[code.length][];
         for (int pc = 0; pc < code.length; pc++) {
-            uses(code[pc], use[pc]);
-            defs(code[pc], def[pc]);
+            Slots u = new Slots();
+            uses(code[pc], u);
+            use[pc] = u.toArray();
+            Slots d = new Slots();
+            defs(code[pc], d);
+            def[pc] = d.toArray();
         }
         boolean changed = true;
         long[] out = new long[words];
@@ -35,16 +40,36 @@ final class Liveness {
                         }
                     }
                 }
-                for (int w = 0; w < words; w++) {
-                    long v = use[pc][w] | (out[w] & ~def[pc][w]);
-                    if (v != in[pc][w]) {
-                        in[pc][w] = v;
-                        changed = true;
-                    }
+                for (int slot : def[pc]) {
+                    out[slot >>> 6] &= ~(1L << (slot & 63));
+                }
+                for (int slot : use[pc]) {
+                    out[slot >>> 6] |= 1L << (slot & 63);
+                }
+                if (!Arrays.equals(out, in[pc])) {
+                    System.arraycopy(out, 0, in[pc], 0, words);
+                    changed = true;
                 }
             }
         }
         return in;
+    }
+
+    /** A short list of slots. */
+    private static final class Slots {
+        private int[] slots = new int[4];
+        private int size;
+
+        void add(int slot) {
+            if (size == slots.length) {
+                slots = Arrays.copyOf(slots, size * 2);
+            }
+            slots[size++] = slot;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(slots, size);
+        }
     }
 
     private static int[] successors(Insn[] code, int pc) {
@@ -59,7 +84,7 @@ final class Liveness {
         return new int[] {pc + 1};
     }
 
-    private static void defs(Insn insn, long[] set) {
+    private static void defs(Insn insn, Slots set) {
         if (insn instanceof Insn.Assign a && a.target() instanceof Insn.Target.Local l) {
             set(set, l.slot());
         } else if (insn instanceof Insn.Op o && o.result() >= 0) {
@@ -67,7 +92,7 @@ final class Liveness {
         }
     }
 
-    private static void uses(Insn insn, long[] set) {
+    private static void uses(Insn insn, Slots set) {
         if (insn instanceof Insn.Assign a) {
             expr(a.value(), set);
             target(a.target(), set);
@@ -94,13 +119,13 @@ final class Liveness {
         }
     }
 
-    private static void target(Insn.Target t, long[] set) {
+    private static void target(Insn.Target t, Slots set) {
         if (t instanceof Insn.Target.PerCpu p && p.cpu() != null) {
             expr(p.cpu(), set);
         }
     }
 
-    private static void expr(IrExpr e, long[] set) {
+    private static void expr(IrExpr e, Slots set) {
         if (e instanceof IrExpr.Local l) {
             set(set, l.slot());
         } else if (e instanceof IrExpr.PerCpu p && p.cpu() != null) {
@@ -130,7 +155,7 @@ final class Liveness {
         }
     }
 
-    private static void set(long[] set, int slot) {
-        set[slot >>> 6] |= 1L << (slot & 63);
+    private static void set(Slots set, int slot) {
+        set.add(slot);
     }
 }

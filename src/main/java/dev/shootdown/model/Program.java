@@ -1,5 +1,6 @@
 package dev.shootdown.model;
 
+import dev.shootdown.lang.Position;
 import dev.shootdown.lang.SourceFile;
 
 import java.util.EnumSet;
@@ -8,6 +9,9 @@ import java.util.List;
 /**
  * A compiled protocol and scenario: the one intermediate form both engines run. Everything is
  * resolved to indexes; names are kept only for reports.
+ *
+ * @param cpusAt where the CPU count comes from (the {@code cpus} knob's value, the {@code cpu} line
+ *               naming the highest CPU, or the hardware declaration), for an engine that refuses it
  */
 public record Program(
         SourceFile source,
@@ -30,7 +34,8 @@ public record Program(
         List<Code> cpuPrograms,
         int[] cpuMm,
         EnumSet<Verdict> properties,
-        List<Invariant> invariants) {
+        List<Invariant> invariants,
+        Position cpusAt) {
 
     /** Catalog metadata: what the entry is, where it comes from, what it should give and why. */
     public record Meta(String title, String seed, Verdict expected, String explanation) {}

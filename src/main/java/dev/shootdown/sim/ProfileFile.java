@@ -5,13 +5,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.shootdown.lang.Sources;
 import dev.shootdown.lang.UserError;
 import dev.shootdown.model.Event;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,14 +65,7 @@ public final class ProfileFile {
 
     /** Reads a profile file: its base with the file's values in place of the base's. Any mistake is a one-line user error at its position. */
     static Profiles.Source read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (CharacterCodingException e) {
-            throw new UserError(file + ": cannot read (not UTF-8 text)");
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")");
-        }
+        String text = Sources.text(file);
         Node root;
         try (JsonParser p = JSON.createParser(text)) {
             Reader r = new Reader(file, p);

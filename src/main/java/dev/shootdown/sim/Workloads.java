@@ -66,7 +66,7 @@ public final class Workloads {
             throw new UserError("unknown workload '" + name + "': expected one of " + String.join(", ", REGISTRY.keySet())
                     + ", or the path of a workload snippet (.sdw)");
         }
-        String text = Sources.read(p).text();
+        String text = Sources.text(p);
         return new Workload(p.toString(), "user-defined workload " + p, "one increment of sim_ops", List.of(), List.of(), Map.of(), "text:" + text, 1);
     }
 

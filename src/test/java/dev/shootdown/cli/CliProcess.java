@@ -1,6 +1,7 @@
 package dev.shootdown.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,14 +26,25 @@ final class CliProcess implements AutoCloseable {
 
     /** Starts {@code shootdown args} on the test's class path; skips the test where signals cannot be sent (not Linux). */
     static CliProcess start(Path dir, String... args) throws IOException {
-        return start(dir, Main.class, Map.of(), args);
+        return start(dir, Main.class, Map.of(), List.of(), args);
+    }
+
+    /** The same with options for the JVM ({@code -Dfile.encoding=US-ASCII}). */
+    static CliProcess start(Path dir, List<String> jvmOptions, String... args) throws IOException {
+        return start(dir, Main.class, Map.of(), jvmOptions, args);
     }
 
     /** Starts {@code main} (Main, or a test's variant of it) with {@code env} added to the environment. */
     static CliProcess start(Path dir, Class<?> main, Map<String, String> env, String... args) throws IOException {
+        return start(dir, main, env, List.of(), args);
+    }
+
+    private static CliProcess start(Path dir, Class<?> main, Map<String, String> env, List<String> jvmOptions, String... args) throws IOException {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")) && Files.isExecutable(Path.of("/bin/kill")), "needs Linux /proc and /bin/kill");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath, main.getName()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, main.getName()));
         command.addAll(List.of(args));
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
@@ -43,11 +55,11 @@ final class CliProcess implements AutoCloseable {
     }
 
     String out() throws IOException {
-        return Files.readString(out);
+        return Files.readString(out, StandardCharsets.UTF_8);
     }
 
     String err() throws IOException {
-        return Files.readString(err);
+        return Files.readString(err, StandardCharsets.UTF_8);
     }
 
     /** Waits until stderr contains {@code text}; fails if the process ends first. */

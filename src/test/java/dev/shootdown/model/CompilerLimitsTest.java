@@ -69,6 +69,22 @@ class CompilerLimitsTest {
         int[] s = m.initialState();
         assertThat(m.sets().describe(s[m.layout().mmMaskBase])).isEqualTo("{cpu33}");
         Throwable e = catchThrowable(() -> new dev.shootdown.check.BfsExplorer(p, dev.shootdown.check.CheckOptions.defaults()).run());
-        assertThat(e).isInstanceOf(dev.shootdown.lang.UserError.class).hasMessageContaining("at most 31 CPUs");
+        assertThat(e).isInstanceOf(CompileError.class).hasMessageContaining("at most 31 CPUs");
+        // The count comes from the cpu line that names CPU 33: the refusal points there.
+        assertThat(((CompileError) e).position().line()).isEqualTo(4);
+        assertThat(((CompileError) e).position().column()).isEqualTo(5);
+    }
+
+    @Test
+    @DisplayName("cpus 32: the checker's refusal is at the cpus knob's value (it had no position)")
+    void checkerRefusalIsAtTheCpusKnob() {
+        Program p = MachineDriver.compile("hardware x86 { tlb_capacity 1; cpus 32 }\nmm A { page p -> frame f writable }\ncpu 0 runs A: read(p)\n");
+        Throwable e = catchThrowable(() -> new dev.shootdown.check.BfsExplorer(p, dev.shootdown.check.CheckOptions.defaults()).run());
+
+        assertThat(e).isInstanceOf(CompileError.class);
+        assertThat(((CompileError) e).render()).isEqualTo("test.sd:1:37: the checker explores at most 31 CPUs; this model has 32"
+                + " (exhaustive search wants 2-4; large machines are for the simulator)\n"
+                + "hardware x86 { tlb_capacity 1; cpus 32 }\n"
+                + " ".repeat(36) + "^");
     }
 }

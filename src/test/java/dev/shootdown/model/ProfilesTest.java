@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProfilesTest {
 
     private static Hardware hardware(String profile, String knobs) {
-        return MachineDriver.compile("hardware " + profile + " { cpus 1; " + knobs + " }\nmm A { page p -> frame f writable }\n").hardware();
+        return MachineDriver.compile("hardware " + profile + " { cpus 1; " + knobs + " }\nmm A { page p -> frame f writable }\ncpu 0 runs A: read(p)\n").hardware();
     }
 
     @Test
@@ -86,7 +86,7 @@ class ProfilesTest {
     @Test
     @DisplayName("a sweep's overrides beat the model's knobs and the profile's presets")
     void sweepOverridesBeatBoth() {
-        var file = Parser.parse(new SourceFile("t.sd", "hardware arm64 { cpus 1; paging_cache x86 }\nmm A { page p -> frame f writable }\n"));
+        var file = Parser.parse(new SourceFile("t.sd", "hardware arm64 { cpus 1; paging_cache x86 }\nmm A { page p -> frame f writable }\ncpu 0 runs A: read(p)\n"));
         Hardware hw = Compiler.compile(file, Map.of("paging_cache", "off", "software_dirty", "false")).hardware();
         assertThat(hw.pagingCache()).isEqualTo(Hardware.PagingCache.OFF);
         assertThat(hw.softwareDirty()).isFalse();
