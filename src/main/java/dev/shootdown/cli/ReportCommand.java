@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +66,6 @@ final class ReportCommand implements Callable<Integer> {
             root = MAPPER.readTree(Sources.text(file));
         } catch (JsonProcessingException e) {
             throw new UserError(file + ": not JSON (" + e.getOriginalMessage() + ")");
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
         }
         List<RunSummary> runs = new ArrayList<>();
         collect(root, Map.of(), runs, file);
