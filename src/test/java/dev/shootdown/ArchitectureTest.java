@@ -1,5 +1,7 @@
 package dev.shootdown;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -8,6 +10,10 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.Set;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +50,31 @@ class ArchitectureTest {
         assertThat(main).as("imported the main classes").isNotEmpty();
 
         layers("dev.shootdown").check(main);
+    }
+
+    /** The simulator's rooms: what Engine, the thin core, runs (the scheduler's queues, costs, lines, interrupts, wake-ups, locks, stalls). */
+    static final Set<String> ENGINE_ROOMS = Set.of("CpuQueue", "TimerQueue", "CpuRecords", "IntList", "CacheLines", "EventCosts",
+            "Interrupts", "Wakeups", "SpinLockQueues", "ShootdownSpans", "StallDetector", "StoreDrains", "TraceSlices");
+
+    static final DescribedPredicate<JavaClass> ENGINE_ROOM = DescribedPredicate.describe("an engine room",
+            c -> c.getPackageName().equals("dev.shootdown.sim") && ENGINE_ROOMS.contains(topLevel(c).getSimpleName()));
+
+    /** A nested or anonymous class belongs to the room of its top-level class. */
+    private static JavaClass topLevel(JavaClass c) {
+        return c.getEnclosingClass().map(ArchitectureTest::topLevel).orElse(c);
+    }
+
+    @Test
+    @DisplayName("only Engine drives the simulator's rooms, and no room reaches back into Engine")
+    void engineDrivesItsRooms() {
+        JavaClasses main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.shootdown");
+        assertThat(main.stream().filter(ENGINE_ROOM::test).count()).as("found every room").isGreaterThanOrEqualTo(ENGINE_ROOMS.size());
+
+        classes().that(ENGINE_ROOM).should().onlyBeAccessed().byClassesThat(ENGINE_ROOM.or(DescribedPredicate.describe("Engine",
+                c -> c.getName().equals("dev.shootdown.sim.Engine")))).check(main);
+        noClasses().that(ENGINE_ROOM).should().dependOnClassesThat().haveFullyQualifiedName("dev.shootdown.sim.Engine").check(main);
     }
 
     @Test

@@ -80,6 +80,15 @@ public record Topology(int sockets, int diesPerSocket, int coresPerDie, int thre
         return (long) socket(cpu) << (3 * PLACE_BITS) | (long) die(cpu) << (2 * PLACE_BITS) | (long) core(cpu) << PLACE_BITS | cpu;
     }
 
+    /** Every CPU's {@link #place}, by CPU number, for {@code cpus} CPUs: the simulator's table for {@link #distance(long, long)}. */
+    public long[] places(int cpus) {
+        long[] places = new long[cpus];
+        for (int c = 0; c < cpus; c++) {
+            places[c] = place(c);
+        }
+        return places;
+    }
+
     /** {@link #distance(int, int)} of two CPUs given by their {@link #place}s: one table look-up, no branch (the simulator's hot path). */
     public static int distance(long placeA, long placeB) {
         return DISTANCE_BY_ZEROS[Long.numberOfLeadingZeros(placeA ^ placeB)];

@@ -2,6 +2,8 @@ package dev.shootdown.sim;
 
 import dev.shootdown.lang.Sources;
 import dev.shootdown.lang.UserError;
+import dev.shootdown.model.Layout;
+import dev.shootdown.model.Program;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,6 +73,23 @@ public final class Workloads {
     }
 
     /** The snippet text of a workload: its resource, or the file it was read from. */
+    /** The operations a run completed: what the workload counted in its per-CPU {@code sim_ops}, over all CPUs (0 without it). */
+    static long operations(Program program, Layout layout, int[] state) {
+        int opsVar = -1;
+        for (int v = 0; v < program.perCpu().size(); v++) {
+            if (program.perCpu().get(v).name().equals("sim_ops")) {
+                opsVar = v;
+            }
+        }
+        long ops = 0;
+        if (opsVar >= 0) {
+            for (int c = 0; c < program.cpus(); c++) {
+                ops += state[layout.cpu(c) + layout.perCpu + opsVar];
+            }
+        }
+        return ops;
+    }
+
     public static String text(Workload w) {
         if (w.template() != null && w.template().startsWith("text:")) {
             return w.template().substring(5);
