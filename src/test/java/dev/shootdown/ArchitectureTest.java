@@ -8,6 +8,9 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +47,26 @@ class ArchitectureTest {
         assertThat(main).as("imported the main classes").isNotEmpty();
 
         layers("dev.shootdown").check(main);
+    }
+
+    /** The compiler's passes (Compiler's javadoc lists them), with their nested classes. */
+    static final List<String> COMPILER_PASSES = List.of("Compiler", "NameResolver", "Declarations", "Symbols", "HardwareDecl", "CpuPlacement",
+            "Lowering", "BodyLowering", "TypeChecker", "Scope", "Typed", "SizeBudget", "Suggestions");
+
+    @Test
+    @DisplayName("the compiler's passes produce a Program without the engines' run-time machine (Machine, Layout, actions, events, snapshots)")
+    void compilerPassesStayOffTheMachine() {
+        JavaClasses main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.shootdown.model");
+        // A renamed pass must be renamed here too, or the rule would quietly cover less.
+        for (String pass : COMPILER_PASSES) {
+            assertThat(main.contain("dev.shootdown.model." + pass)).as(pass).isTrue();
+        }
+
+        noClasses().that().haveNameMatching("dev\\.shootdown\\.model\\.(" + String.join("|", COMPILER_PASSES) + ")(\\$.*)?")
+                .should().dependOnClassesThat().haveNameMatching("dev\\.shootdown\\.model\\.(Machine|Layout|Action|Event|Events|Snapshot|Narrator|\\w*CpuSets)(\\$.*)?")
+                .check(main);
     }
 
     @Test
