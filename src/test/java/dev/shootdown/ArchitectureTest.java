@@ -38,12 +38,14 @@ class ArchitectureTest {
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer();
     }
 
+    static JavaClasses mainClasses(String packageName) {
+        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(packageName);
+    }
+
     @Test
     @DisplayName("the main code keeps the layer arrows")
     void mainCodeKeepsLayers() {
-        JavaClasses main = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.shootdown");
+        JavaClasses main = mainClasses("dev.shootdown");
         assertThat(main).as("imported the main classes").isNotEmpty();
 
         layers("dev.shootdown").check(main);
@@ -56,9 +58,7 @@ class ArchitectureTest {
     @Test
     @DisplayName("the compiler's passes produce a Program without the engines' run-time machine (Machine, Layout, actions, events, snapshots)")
     void compilerPassesStayOffTheMachine() {
-        JavaClasses main = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.shootdown.model");
+        JavaClasses main = mainClasses("dev.shootdown.model");
         // A renamed pass must be renamed here too, or the rule would quietly cover less.
         for (String pass : COMPILER_PASSES) {
             assertThat(main.contain("dev.shootdown.model." + pass)).as(pass).isTrue();

@@ -88,13 +88,7 @@ final class BodyLowering {
             scope.newSlot(); // slot 0, where a handler's sender would be
         }
         stmt(p.body());
-        int end = insns.size();
-        for (int j : bodyReturns) {
-            insns.set(j, new Insn.Jump(end));
-        }
-        label = "return from interrupt";
-        emit(new Insn.Iret());
-        return finish();
+        return finish("return from interrupt", new Insn.Iret());
     }
 
     Code program() {
@@ -112,16 +106,17 @@ final class BodyLowering {
                 }
             }
         }
+        return finish("done", new Insn.Halt());
+    }
+
+    /** Ends the body with {@code last}, where its own 'return's jump to. */
+    private Code finish(String lastLabel, Insn last) {
         int end = insns.size();
         for (int j : bodyReturns) {
             insns.set(j, new Insn.Jump(end));
         }
-        label = "done";
-        emit(new Insn.Halt());
-        return finish();
-    }
-
-    private Code finish() {
+        label = lastLabel;
+        emit(last);
         Insn[] code = insns.toArray(Insn[]::new);
         boolean[] bg = new boolean[code.length];
         boolean[] local = new boolean[code.length];
