@@ -10,6 +10,7 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -41,12 +42,14 @@ class ArchitectureTest {
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer();
     }
 
+    static JavaClasses mainClasses(String packageName) {
+        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(packageName);
+    }
+
     @Test
     @DisplayName("the main code keeps the layer arrows")
     void mainCodeKeepsLayers() {
-        JavaClasses main = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.shootdown");
+        JavaClasses main = mainClasses("dev.shootdown");
         assertThat(main).as("imported the main classes").isNotEmpty();
 
         layers("dev.shootdown").check(main);
@@ -75,6 +78,24 @@ class ArchitectureTest {
         classes().that(ENGINE_ROOM).should().onlyBeAccessed().byClassesThat(ENGINE_ROOM.or(DescribedPredicate.describe("Engine",
                 c -> c.getName().equals("dev.shootdown.sim.Engine")))).check(main);
         noClasses().that(ENGINE_ROOM).should().dependOnClassesThat().haveFullyQualifiedName("dev.shootdown.sim.Engine").check(main);
+    }
+
+    /** The compiler's passes (Compiler's javadoc lists them), with their nested classes. */
+    static final List<String> COMPILER_PASSES = List.of("Compiler", "NameResolver", "Declarations", "Symbols", "HardwareDecl", "CpuPlacement",
+            "Lowering", "BodyLowering", "TypeChecker", "Scope", "Typed", "SizeBudget", "Suggestions");
+
+    @Test
+    @DisplayName("the compiler's passes produce a Program without the engines' run-time machine (Machine, Layout, actions, events, snapshots)")
+    void compilerPassesStayOffTheMachine() {
+        JavaClasses main = mainClasses("dev.shootdown.model");
+        // A renamed pass must be renamed here too, or the rule would quietly cover less.
+        for (String pass : COMPILER_PASSES) {
+            assertThat(main.contain("dev.shootdown.model." + pass)).as(pass).isTrue();
+        }
+
+        noClasses().that().haveNameMatching("dev\\.shootdown\\.model\\.(" + String.join("|", COMPILER_PASSES) + ")(\\$.*)?")
+                .should().dependOnClassesThat().haveNameMatching("dev\\.shootdown\\.model\\.(Machine|Layout|Action|Event|Events|Snapshot|Narrator|\\w*CpuSets)(\\$.*)?")
+                .check(main);
     }
 
     @Test

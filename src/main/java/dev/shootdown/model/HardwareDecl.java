@@ -1,0 +1,165 @@
+package dev.shootdown.model;
+
+import dev.shootdown.lang.CompileError;
+import dev.shootdown.lang.Decl;
+import dev.shootdown.lang.Position;
+import dev.shootdown.lang.Token;
+import dev.shootdown.lang.TokenKind;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hardware a model declares, read from its {@code hardware} declaration: {@link Decl.Hardware}
+ * (with the CPU lines and the page count, which give defaults) in, {@link Hardware} out.
+ *
+ * @param cpusAt where the CPU count comes from: the {@code cpus} knob's value, the {@code cpu} line
+ *               that names the highest CPU, or the hardware declaration
+ */
+record HardwareDecl(Hardware hardware, Position cpusAt) {
+
+    /**
+     * Reads {@code hw}'s knobs over its profile's presets, with {@code knobOverrides} (a sweep's) over
+     * both. Without a {@code cpus} knob the count is one past the highest CPU a {@code cpu} line names;
+     * without {@code tlb_capacity} a TLB holds every page ({@code pages} of them).
+     */
+    static HardwareDecl read(Decl.Hardware hw, List<Decl.Cpu> cpuDecls, int pages, Map<String, String> knobOverrides) {
+        Position cpusAt = null;
+        if (!Profiles.exists(hw.profile())) {
+            throw new CompileError(hw.pos(), "unknown hardware profile '" + hw.profile() + "': expected " + String.join(", ", Profiles.names()));
+        }
+        int nCpus = -1;
+        int capacity = -1;
+        boolean blindSet = false;
+        boolean evictions = false;
+        Hardware.MemoryModel memory = Hardware.MemoryModel.SC;
+        int storeBuffer = 2;
+        boolean ipiLatched = false;
+        boolean speculative = false;
+        boolean pcid = false;
+        Hardware.PagingCache pagingCache = Hardware.PagingCache.OFF;
+        int rcuSlots = 2;
+        boolean softwareDirty = false;
+        boolean icacheIncoherent = false;
+        int xenQueue = 0;
+        boolean xapic = false;
+        List<Decl.Knob> knobs = new ArrayList<>();
+        for (Map.Entry<String, String> preset : Profiles.knobs(hw.profile()).entrySet()) {
+            if (hw.knobs().stream().noneMatch(k -> k.name().equals(preset.getKey())) && !preset.getValue().equals("false")) {
+                String v = preset.getValue();
+                knobs.add(new Decl.Knob(hw.pos(), preset.getKey(), v.equals("true") ? null
+                        : new Token(v.chars().allMatch(Character::isDigit) ? TokenKind.INT : TokenKind.IDENT, v, hw.pos())));
+            }
+        }
+        knobs.addAll(hw.knobs());
+        for (Map.Entry<String, String> o : knobOverrides.entrySet()) {
+            knobs.removeIf(k -> k.name().equals(o.getKey()));
+            String v = o.getValue();
+            if (v.equals("false") && !Profiles.knobs(hw.profile()).containsKey(o.getKey())) {
+                continue;
+            }
+            TokenKind kind = v.chars().allMatch(Character::isDigit) ? TokenKind.INT : TokenKind.IDENT;
+            Token value = v.equals("true") ? null : v.equals("false") ? new Token(TokenKind.IDENT, "off", hw.pos()) : new Token(kind, v, hw.pos());
+            knobs.add(new Decl.Knob(hw.pos(), o.getKey(), value));
+        }
+        for (Decl.Knob k : knobs) {
+            switch (k.name()) {
+                case "cpus" -> {
+                    nCpus = intKnob(k, 1, Compiler.MAX_CPUS);
+                    cpusAt = k.value().position();
+                }
+                case "tlb_capacity" -> capacity = intKnob(k, 1, 64);
+                case "blind_set" -> blindSet = flagKnob(k);
+                case "evictions" -> evictions = flagKnob(k);
+                case "memory" -> {
+                    if (k.value() == null || !k.value().text().equals("sc") && !k.value().text().equals("tso")) {
+                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'memory sc' or 'memory tso'");
+                    }
+                    memory = k.value().text().equals("tso") ? Hardware.MemoryModel.TSO : Hardware.MemoryModel.SC;
+                }
+                case "store_buffer" -> storeBuffer = intKnob(k, 1, 8);
+                case "ipi_latched" -> ipiLatched = flagKnob(k);
+                case "speculative_walks" -> speculative = flagKnob(k);
+                case "pcid" -> pcid = flagKnob(k);
+                case "rcu_slots" -> rcuSlots = intKnob(k, 1, 8);
+                case "software_dirty" -> softwareDirty = flagKnob(k);
+                case "xen_queue" -> xenQueue = intKnob(k, 1, 8);
+                case "apic" -> {
+                    String v = k.value() == null ? "" : k.value().text();
+                    if (!v.equals("xapic") && !v.equals("x2apic")) {
+                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'apic xapic' or 'apic x2apic'");
+                    }
+                    xapic = v.equals("xapic");
+                }
+                case "icache" -> {
+                    String v = k.value() == null ? "" : k.value().text();
+                    if (!v.equals("coherent") && !v.equals("incoherent")) {
+                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'icache coherent' or 'icache incoherent'");
+                    }
+                    icacheIncoherent = v.equals("incoherent");
+                }
+                case "paging_cache" -> {
+                    String v = k.value() == null ? "" : k.value().text();
+                    pagingCache = switch (v) {
+                        case "off" -> Hardware.PagingCache.OFF;
+                        case "x86" -> Hardware.PagingCache.X86;
+                        case "lpae" -> Hardware.PagingCache.LPAE;
+                        default -> throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'paging_cache off', 'paging_cache x86' or 'paging_cache lpae'");
+                    };
+                }
+                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, software_dirty, evictions, memory, store_buffer, ipi_latched, speculative_walks, pcid, paging_cache, rcu_slots, icache, xen_queue or apic");
+            }
+        }
+        if (nCpus < 0) {
+            int max = 0;
+            cpusAt = hw.pos();
+            for (Decl.Cpu c : cpuDecls) {
+                for (Decl.CpuRange r : c.cpus()) {
+                    if (Math.max(r.from(), r.to()) + 1 > max) {
+                        max = Math.max(r.from(), r.to()) + 1;
+                        cpusAt = r.pos();
+                    }
+                }
+            }
+            nCpus = Math.max(1, max);
+        }
+        if (capacity < 0) {
+            capacity = Math.max(1, pages);
+        }
+        return new HardwareDecl(new Hardware(hw.profile(), nCpus, capacity, blindSet, evictions, memory, memory == Hardware.MemoryModel.TSO ? storeBuffer : 0, ipiLatched,
+                speculative, pcid, pagingCache, rcuSlots, softwareDirty, icacheIncoherent, xenQueue, xapic), cpusAt);
+    }
+
+    private static int intKnob(Decl.Knob k, int min, int max) {
+        if (k.value() == null || k.value().kind() != TokenKind.INT) {
+            throw new CompileError(k.pos(), "expected a number after '" + k.name() + "'");
+        }
+        int v;
+        try {
+            v = Integer.parseInt(k.value().text());
+        } catch (NumberFormatException e) {
+            v = Integer.MAX_VALUE;
+        }
+        if (v < min || v > max) {
+            throw new CompileError(k.value().position(), "'" + k.name() + "' must be between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    /** A flag knob: on when written alone or with {@code on}/{@code true}, off with {@code off}/{@code false} (to clear a profile's preset). */
+    private static boolean flagKnob(Decl.Knob k) {
+        if (k.value() == null) {
+            return true;
+        }
+        switch (k.value().text()) {
+            case "on", "true" -> {
+                return true;
+            }
+            case "off", "false" -> {
+                return false;
+            }
+            default -> throw new CompileError(k.value().position(), "'" + k.name() + "' is a flag: write it alone, or with on or off");
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.shootdown.model;
+
+import dev.shootdown.lang.Builtin;
+import dev.shootdown.lang.CompileError;
+import dev.shootdown.lang.Decl;
+import dev.shootdown.lang.Expr;
+import dev.shootdown.lang.ModelFile;
+import dev.shootdown.lang.Position;
+import dev.shootdown.lang.Type;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The first pass: reads the declarations in file order, gives each global name (address space,
+ * page table, page, frame, variable, procedure, handler) its index, refuses a name declared twice,
+ * and works out the memory the declarations describe. {@link ModelFile} in, {@link Declarations} out.
+ */
+final class NameResolver {
+    private final ModelFile file;
+    private final Map<String, Position> globalNames = new HashMap<>();
+    private final Map<String, Integer> mms = new LinkedHashMap<>();
+    private final Map<String, Integer> pages = new LinkedHashMap<>();
+    private final Map<String, Integer> frames = new LinkedHashMap<>();
+    private final Map<String, Integer> tables = new LinkedHashMap<>();
+    private final List<Integer> tableMm = new ArrayList<>();
+    private final List<Integer> tableFrame = new ArrayList<>();
+    private final List<Integer> initialPmds = new ArrayList<>();
+    private final List<Integer> pageTable = new ArrayList<>();
+    private final List<Integer> pageMm = new ArrayList<>();
+    private final List<Integer> initialPtes = new ArrayList<>();
+    private final List<Integer> initialFrames = new ArrayList<>();
+    private final Map<String, Integer> sharedIndex = new LinkedHashMap<>();
+    private final Map<String, Integer> perCpuIndex = new LinkedHashMap<>();
+    private final List<Program.Var> shared = new ArrayList<>();
+    private final List<Program.Var> perCpu = new ArrayList<>();
+    private final Map<String, Decl.Proc> procs = new LinkedHashMap<>();
+    private final Map<Position, Integer> constantSets = new LinkedHashMap<>();
+    private final Map<String, Integer> handlerIndex = new LinkedHashMap<>();
+
+    private NameResolver(ModelFile file) {
+        this.file = file;
+    }
+
+    static Declarations resolve(ModelFile file) {
+        return new NameResolver(file).run();
+    }
+
+    private Declarations run() {
+        String title = null;
+        String seed = null;
+        Verdict expected = null;
+        String explanation = null;
+        Decl.Hardware hw = null;
+        List<Decl.Cpu> cpuDecls = new ArrayList<>();
+        List<Decl.Check> checks = new ArrayList<>();
+        List<Decl.Invariant> invariantDecls = new ArrayList<>();
+
+        for (Decl d : file.decls()) {
+            if (d instanceof Decl.Meta m) {
+                switch (m.key()) {
+                    case "title" -> title = m.value();
+                    case "seed" -> seed = m.value();
+                    case "explain" -> explanation = m.value();
+                    case "expect" -> {
+                        expected = Verdict.byWord(m.value());
+                        if (expected == null) {
+                            throw new CompileError(m.pos(), "unknown verdict '" + m.value() + "': expected one of "
+                                    + Arrays.stream(Verdict.values()).map(Verdict::word).collect(Collectors.joining(", ")));
+                        }
+                    }
+                    default -> throw new IllegalStateException(m.key());
+                }
+            } else if (d instanceof Decl.Hardware h) {
+                if (hw != null) {
+                    throw new CompileError(h.pos(), "a second 'hardware' declaration (the first is at " + hw.pos() + ")");
+                }
+                hw = h;
+            } else if (d instanceof Decl.Mm m) {
+                declareMm(m);
+            } else if (d instanceof Decl.Frames f) {
+                for (var t : f.names()) {
+                    declare(t.text(), t.position());
+                    countFrame(t.position());
+                    frames.put(t.text(), frames.size());
+                    initialFrames.add(FrameState.FREE);
+                }
+            } else if (d instanceof Decl.Var v) {
+                declareVar(v);
+            } else if (d instanceof Decl.Proc p) {
+                declare(p.name(), p.pos());
+                if (Builtin.byWord(p.name()) != null) {
+                    throw new CompileError(p.pos(), "'" + p.name() + "' is a built-in; choose another name");
+                }
+                if (p.irq()) {
+                    if (p.params().size() > 1) {
+                        throw new CompileError(p.pos(), "an IRQ handler takes at most one parameter: the sending CPU");
+                    }
+                    if (handlerIndex.size() == Compiler.MAX_HANDLERS) {
+                        throw new CompileError(p.pos(), "too many IRQ handlers: a model has at most " + Compiler.MAX_HANDLERS);
+                    }
+                    handlerIndex.put(p.name(), handlerIndex.size());
+                }
+                procs.put(p.name(), p);
+            } else if (d instanceof Decl.Cpu c) {
+                cpuDecls.add(c);
+            } else if (d instanceof Decl.Check c) {
+                checks.add(c);
+            } else if (d instanceof Decl.Invariant i) {
+                invariantDecls.add(i);
+            }
+        }
+        if (hw == null) {
+            throw new CompileError(file.source().position(0), "expected a 'hardware x86 { cpus N }' declaration");
+        }
+        Symbols symbols = new Symbols(Collections.unmodifiableMap(globalNames), Collections.unmodifiableMap(mms), Collections.unmodifiableMap(pages),
+                Collections.unmodifiableMap(frames), Collections.unmodifiableMap(tables), Collections.unmodifiableMap(sharedIndex), List.copyOf(shared),
+                Collections.unmodifiableMap(perCpuIndex), List.copyOf(perCpu), Collections.unmodifiableMap(procs), Collections.unmodifiableMap(handlerIndex));
+        Declarations.InitialMemory memory = new Declarations.InitialMemory(ints(pageMm), ints(pageTable), ints(initialPtes), ints(tableMm), ints(tableFrame),
+                ints(initialPmds), ints(initialFrames));
+        return new Declarations(new Program.Meta(title, seed, expected, explanation), hw, List.copyOf(cpuDecls), List.copyOf(checks),
+                List.copyOf(invariantDecls), symbols, memory, Collections.unmodifiableMap(constantSets));
+    }
+
+    private static int[] ints(List<Integer> l) {
+        return l.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private void declare(String name, Position pos) {
+        Position prev = globalNames.putIfAbsent(name, pos);
+        if (prev != null) {
+            throw new CompileError(pos, "'" + name + "' is already declared at " + prev);
+        }
+        if (name.equals("self") || name.equals("all_cpus") || name.equals("nr_cpus")) {
+            throw new CompileError(pos, "'" + name + "' is a built-in name");
+        }
+    }
+
+    private void declareMm(Decl.Mm m) {
+        declare(m.name(), m.pos());
+        if (mms.size() == Compiler.MAX_MMS) {
+            throw new CompileError(m.pos(), "too many address spaces: a model has at most " + Compiler.MAX_MMS);
+        }
+        int mm = mms.size();
+        mms.put(m.name(), mm);
+        for (Decl.Table t : m.tables()) {
+            declare(t.name(), t.pos());
+            boolean unhooked = false;
+            for (var f : t.flags()) {
+                if (!f.text().equals("unhooked")) {
+                    throw new CompileError(f.position(), "unknown table flag '" + f.text() + "': expected unhooked");
+                }
+                unhooked = true;
+            }
+            if (frames.containsKey(t.frame())) {
+                throw new CompileError(t.pos(), "frame '" + t.frame() + "' is already used; a page table needs a frame of its own");
+            }
+            declare(t.frame(), t.pos());
+            countFrame(t.pos());
+            int frame = frames.size();
+            frames.put(t.frame(), frame);
+            initialFrames.add(FrameState.owned(mm, false));
+            tables.put(t.name(), tables.size());
+            tableMm.add(mm);
+            tableFrame.add(frame);
+            initialPmds.add(unhooked ? 0 : Pte.make(frame, true));
+        }
+        for (Decl.Page p : m.pages()) {
+            declare(p.name(), p.pos());
+            boolean writable = false;
+            boolean dirty = false;
+            boolean accessed = false;
+            boolean saved = false;
+            boolean unmapped = false;
+            for (var f : p.flags()) {
+                switch (f.text()) {
+                    case "writable" -> writable = true;
+                    case "readonly" -> writable = false;
+                    case "dirty" -> dirty = true;
+                    case "accessed" -> accessed = true;
+                    case "saved" -> saved = true;
+                    case "unmapped" -> unmapped = true;
+                    default -> throw new CompileError(f.position(), "unknown page flag '" + f.text() + "': expected writable, readonly, dirty, accessed, saved or unmapped");
+                }
+            }
+            if (pages.size() == Compiler.MAX_PAGES) {
+                throw new CompileError(p.pos(), "too many pages: a model has at most " + Compiler.MAX_PAGES);
+            }
+            Integer frame = frames.get(p.frame());
+            if (frame == null) {
+                declare(p.frame(), p.pos());
+                countFrame(p.pos());
+                frame = frames.size();
+                frames.put(p.frame(), frame);
+                initialFrames.add(FrameState.owned(mm, saved));
+            } else if (FrameState.isFree(initialFrames.get(frame))) {
+                throw new CompileError(p.pos(), "frame '" + p.frame() + "' is declared free by 'frames'; a mapped frame is declared by its page alone");
+            } else if (FrameState.owner(initialFrames.get(frame)) != FrameState.mmOwner(mm)) {
+                throw new CompileError(p.pos(), "frame '" + p.frame() + "' is already mapped in another address space");
+            }
+            pages.put(p.name(), pages.size());
+            pageMm.add(mm);
+            pageTable.add(p.table() == null ? -1 : tables.get(p.table()));
+            int pte = unmapped ? 0 : Pte.make(frame, writable) | (dirty ? Pte.DIRTY : 0) | (accessed ? Pte.ACCESSED : 0);
+            initialPtes.add(pte);
+        }
+    }
+
+    private void countFrame(Position at) {
+        if (frames.size() == Compiler.MAX_FRAMES) {
+            throw new CompileError(at, "too many frames: a model has at most " + Compiler.MAX_FRAMES);
+        }
+    }
+
+    private void declareVar(Decl.Var v) {
+        declare(v.name(), v.pos());
+        Type type = null;
+        if (v.type() != null) {
+            type = Type.byWord(v.type());
+            if (type == null || type == Type.MM) {
+                throw new CompileError(v.pos(), "unknown type '" + v.type() + "': expected int, bool, cpuset, pte, frame or page");
+            }
+        }
+        int initial = 0;
+        if (v.init() != null) {
+            Typed t = constant(v.init());
+            if (type != null && t.type() != type) {
+                throw new CompileError(v.init().pos(), "expected " + type.withArticle() + " initial value, found " + t.type().withArticle());
+            }
+            type = t.type();
+            initial = ((IrExpr.Const) t.ir()).value();
+            if (type == Type.CPUSET) {
+                constantSets.put(v.init().pos(), initial);
+            }
+        }
+        Program.Var var = new Program.Var(v.name(), type, initial);
+        if (v.perCpu()) {
+            perCpuIndex.put(v.name(), perCpu.size());
+            perCpu.add(var);
+        } else {
+            sharedIndex.put(v.name(), shared.size());
+            shared.add(var);
+        }
+    }
+
+    /** Initial values are constants: numbers, booleans, CPU sets of numbers, frame and page names. */
+    private Typed constant(Expr e) {
+        if (e instanceof Expr.IntLit i) {
+            return new Typed(new IrExpr.Const(i.value()), Type.INT);
+        } else if (e instanceof Expr.BoolLit b) {
+            return new Typed(new IrExpr.Const(b.value() ? 1 : 0), Type.BOOL);
+        } else if (e instanceof Expr.Unary u && u.op().equals("-") && u.operand() instanceof Expr.IntLit i) {
+            return new Typed(new IrExpr.Const(-i.value()), Type.INT);
+        } else if (e instanceof Expr.SetLit s) {
+            int mask = 0;
+            for (Expr el : s.elements()) {
+                if (!(el instanceof Expr.IntLit i) || i.value() < 0 || i.value() >= 32) {
+                    throw new CompileError(el.pos(), "expected a CPU number in a constant set");
+                }
+                mask |= 1 << i.value();
+            }
+            return new Typed(new IrExpr.Const(mask), Type.CPUSET);
+        } else if (e instanceof Expr.Name n && frames.containsKey(n.name())) {
+            return new Typed(new IrExpr.Const(frames.get(n.name())), Type.FRAME);
+        } else if (e instanceof Expr.Name n && pages.containsKey(n.name())) {
+            return new Typed(new IrExpr.Const(pages.get(n.name())), Type.PAGE);
+        } else if (e instanceof Expr.Name n && tables.containsKey(n.name())) {
+            return new Typed(new IrExpr.Const(tables.get(n.name())), Type.TABLE);
+        }
+        throw new CompileError(e.pos(), "expected a constant initial value (a number, true/false, a set of CPU numbers, a frame or page name)");
+    }
+}
