@@ -155,13 +155,18 @@ public final class Main {
             return new CommandLine.RunLast().execute(parsed);
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof CompileError ce) {
-                System.err.println(ce.render());
-                return BAD_INPUT;
-            }
-            if (e instanceof UserError ue) {
-                System.err.println("shootdown: " + ue.getMessage());
-                return BAD_INPUT;
+            // picocli prints a stack trace and returns 1 for what a handler throws: this one throws nothing.
+            try {
+                if (e instanceof CompileError ce) {
+                    System.err.println(ce.render());
+                    return BAD_INPUT;
+                }
+                if (e instanceof UserError ue) {
+                    System.err.println("shootdown: " + ue.getMessage());
+                    return BAD_INPUT;
+                }
+            } catch (Throwable reporting) {
+                return internalError(reporting, null);
             }
             // Anything else is our bug, not the user's: say so plainly, keep the trace for a report.
             return internalError(e, null);

@@ -2,6 +2,7 @@ package dev.shootdown.model;
 
 import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.Decl;
+import dev.shootdown.lang.Position;
 import dev.shootdown.lang.Printer;
 import dev.shootdown.lang.Type;
 
@@ -59,10 +60,11 @@ final class Lowering {
     List<Program.Invariant> invariants(List<Decl.Invariant> decls) {
         List<Program.Invariant> invariants = new ArrayList<>();
         for (Decl.Invariant i : decls) {
-            // An invariant is no statement: a size limit's error has no position to point at.
-            Scope scope = new Scope(symbols.globals(), () -> SizeBudget.tooLarge(null, "more than " + Compiler.MAX_LOCALS
+            // An invariant is no statement: a size limit's error points at its expression.
+            Position at = i.cond().pos();
+            Scope scope = new Scope(symbols.globals(), () -> SizeBudget.tooLarge(at, "more than " + Compiler.MAX_LOCALS
                     + " locals in an invariant (each call's parameters and result count)"));
-            Typed t = new TypeChecker(symbols, cpus, scope, budget, () -> null, true).expr(i.cond());
+            Typed t = new TypeChecker(symbols, cpus, scope, budget, () -> at, true).expr(i.cond());
             TypeChecker.require(t, Type.BOOL, i.cond().pos(), "an invariant");
             invariants.add(new Program.Invariant(Printer.expr(i.cond()), t.ir()));
         }

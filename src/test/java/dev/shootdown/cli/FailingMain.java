@@ -41,6 +41,8 @@ final class FailingMain {
                 case "stack-overflow" -> throw new StackOverflowError("injected");
                 case "out-of-memory" -> throw new OutOfMemoryError("injected");
                 case "two-lines" -> throw new IllegalStateException("injected\n  a second line");
+                // A user's error that cannot be rendered: the handler that prints it fails itself.
+                case "unprintable" -> throw new dev.shootdown.lang.CompileError(null, "injected without a position");
                 case "sweep-worker" -> {
                     // A sweep point's thread throws an Error: reproduce prints what it has, then the failure decides the exit.
                     return new ReproduceCommand().reproduce(List.of(ReproduceCommandTest.THROUGHPUT), false, new AtomicBoolean(), e -> {

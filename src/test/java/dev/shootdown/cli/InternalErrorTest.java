@@ -54,6 +54,14 @@ class InternalErrorTest {
     }
 
     @Test
+    void aFailureWhileReportingAUsersErrorIsOneLineAndExit70() {
+        // picocli itself printed a stack trace and returned 1 when the exception handler threw.
+        MainTest.Run r = run("fail-with", "unprintable");
+        assertThat(r.exit()).isEqualTo(Main.INTERNAL_ERROR);
+        assertThat(r.err()).startsWith("shootdown: internal error: java.lang.NullPointerException").endsWith(REPORT).doesNotContain("\tat ");
+    }
+
+    @Test
     void anErrorInASweepWorkerIsOneLineAfterWhatWasPrinted() {
         MainTest.Run r = run("fail-with", "sweep-worker");
         assertThat(r.exit()).isEqualTo(Main.INTERNAL_ERROR);

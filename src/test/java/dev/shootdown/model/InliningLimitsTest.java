@@ -34,6 +34,31 @@ class InliningLimitsTest {
     }
 
     @Test
+    @DisplayName("a size limit crossed inside an invariant points at the invariant (it had no position, and printing it crashed)")
+    void limitInAnInvariantHasAPosition() {
+        StringBuilder tree = new StringBuilder();
+        balanced(tree, 4200);
+        CompileError e = error(HEAD + "shared x = 0\ninvariant " + tree + "\ncpu 0 runs A: read(p)\n");
+        assertThat(e.position()).isNotNull();
+        assertThat(e.position().line()).isEqualTo(4);
+        assertThat(e.getMessage()).contains("locals in an invariant");
+        assertThat(e.render()).startsWith("t.sd:4:");
+    }
+
+    /** {@code n} set comprehensions joined by || in a balanced tree: shallow enough for the parser, many locals. */
+    private static void balanced(StringBuilder b, int n) {
+        if (n == 1) {
+            b.append("({c in all_cpus : x == 0} == all_cpus)");
+            return;
+        }
+        b.append('(');
+        balanced(b, n / 2);
+        b.append(" || ");
+        balanced(b, n - n / 2);
+        b.append(')');
+    }
+
+    @Test
     @DisplayName("a chain of 528 calls: an error at the 33rd call (the compiler overflowed its stack)")
     void callDepth() {
         CompileError e = error(calls(528, 1, "read(p)") + "cpu 0 runs A: p0()\n");
