@@ -10,21 +10,19 @@ import dev.shootdown.lang.Builtin;
  * <p>Crosses into {@link Tlb} (a CR3 write flushes the TLB unless PCIDs tag the entries, SDM vol. 3A
  * 4.10.4.1) and {@link StoreBuffer} (reading a mask is a kernel load).
  */
-final class AddressSpaces {
+final class AddressSpaces extends Observed {
     private final Layout layout;
     private final Hardware hw;
     private final CpuSets sets;
-    private final Observers obs;
     private final Names names;
     private final Expressions x;
     private final StoreBuffer sb;
     private final Tlb tlb;
 
-    AddressSpaces(Program program, Layout layout, CpuSets sets, Observers obs, Names names, Expressions x, StoreBuffer sb, Tlb tlb) {
+    AddressSpaces(Program program, Layout layout, CpuSets sets, Names names, Expressions x, StoreBuffer sb, Tlb tlb) {
         this.layout = layout;
         this.hw = program.hardware();
         this.sets = sets;
-        this.obs = obs;
         this.names = names;
         this.x = x;
         this.sb = sb;
@@ -32,29 +30,43 @@ final class AddressSpaces {
     }
 
     void register(BuiltinTable table) {
-        table.op(Builtin.SWITCH_MM, (s, c, b, fr, o, victim) -> {
-            int mm = x.eval(o.args()[0], s, c, fr);
-            s[b + Layout.CR3] = mm + 1;
-            if (!hw.pcid()) {
-                tlb.flushAll(s, b);
+        table.op(Builtin.SWITCH_MM, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int mm = x.eval(o.args()[0], s, c, fr);
+                s[b + Layout.CR3] = mm + 1;
+                if (!hw.pcid()) {
+                    tlb.flushAll(s, b);
+                }
+                if (narrator != null) {
+                    say("CR3 := " + names.mm(mm) + (hw.pcid() ? " (PCID: TLB kept)" : " (TLB flushed)"));
+                }
+                return 0;
             }
-            if (obs.narrator != null) {
-                obs.say("CR3 := " + names.mm(mm) + (hw.pcid() ? " (PCID: TLB kept)" : " (TLB flushed)"));
+        });
+        table.op(Builtin.CPUMASK_SET, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int at = layout.mmMaskBase + x.eval(o.args()[0], s, c, fr);
+                int cpu = sets.single(x.checkedCpu(x.eval(o.args()[1], s, c, fr)));
+                s[at] = sets.union(s[at], cpu);
+                return 0;
             }
-            return 0;
         });
-        table.op(Builtin.CPUMASK_SET, (s, c, b, fr, o, victim) -> {
-            int at = layout.mmMaskBase + x.eval(o.args()[0], s, c, fr);
-            int cpu = sets.single(x.checkedCpu(x.eval(o.args()[1], s, c, fr)));
-            s[at] = sets.union(s[at], cpu);
-            return 0;
+        table.op(Builtin.CPUMASK_CLEAR, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int at = layout.mmMaskBase + x.eval(o.args()[0], s, c, fr);
+                int cpu = sets.single(x.checkedCpu(x.eval(o.args()[1], s, c, fr)));
+                s[at] = sets.diff(s[at], cpu);
+                return 0;
+            }
         });
-        table.op(Builtin.CPUMASK_CLEAR, (s, c, b, fr, o, victim) -> {
-            int at = layout.mmMaskBase + x.eval(o.args()[0], s, c, fr);
-            int cpu = sets.single(x.checkedCpu(x.eval(o.args()[1], s, c, fr)));
-            s[at] = sets.diff(s[at], cpu);
-            return 0;
+        table.function(Builtin.CPUMASK, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return sb.load(s, c, layout.mmMaskBase + x.eval(a[0], s, c, fr));
+            }
         });
-        table.function(Builtin.CPUMASK, (a, s, c, fr) -> sb.load(s, c, layout.mmMaskBase + x.eval(a[0], s, c, fr)));
     }
 }

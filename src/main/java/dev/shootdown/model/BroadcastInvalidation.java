@@ -11,19 +11,17 @@ import dev.shootdown.lang.Builtin;
  * <p>Crosses into {@link Tlb}: performing an invalidation drops the TLB entry and the
  * paging-structure entries it covers.
  */
-final class BroadcastInvalidation {
+final class BroadcastInvalidation extends Observed {
     private final Layout layout;
     private final CpuSets sets;
-    private final Observers obs;
     private final Names names;
     private final Expressions x;
     private final Tlb tlb;
     private final int pages;
 
-    BroadcastInvalidation(Program program, Layout layout, CpuSets sets, Observers obs, Names names, Expressions x, Tlb tlb) {
+    BroadcastInvalidation(Program program, Layout layout, CpuSets sets, Names names, Expressions x, Tlb tlb) {
         this.layout = layout;
         this.sets = sets;
-        this.obs = obs;
         this.names = names;
         this.x = x;
         this.tlb = tlb;
@@ -31,37 +29,48 @@ final class BroadcastInvalidation {
     }
 
     void register(BuiltinTable table) {
-        BuiltinTable.Operation issue = (s, c, b, fr, o, victim) -> {
-            // PowerPC tlbie, arm64 TLBI ...IS, AMD INVLPGB: the local entry goes now, other CPUs'
-            // entries at some later point, all of them by the issuer's tlbsync / DSB ISH / TLBSYNC
-            // (Power ISA 3.0 Book III 6.10; ARM ARM D8.13.4; AMD APM vol. 3 INVLPGB).
-            int page = x.eval(o.args()[0], s, c, fr);
-            if (obs.events != null) {
-                obs.events.on(Event.TLBIE, c, page, 0);
-            }
-            tlb.invalidate(s, b, page);
-            int me = sets.single(c);
-            for (int t = 0; t < layout.cpus; t++) {
-                if (t != c) {
-                    int at = layout.cpu(t) + layout.bcast + page;
-                    s[at] = sets.union(s[at], me);
+        BuiltinTable.Operation issue = new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                // PowerPC tlbie, arm64 TLBI ...IS, AMD INVLPGB: the local entry goes now, other CPUs'
+                // entries at some later point, all of them by the issuer's tlbsync / DSB ISH / TLBSYNC
+                // (Power ISA 3.0 Book III 6.10; ARM ARM D8.13.4; AMD APM vol. 3 INVLPGB).
+                int page = x.eval(o.args()[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.TLBIE, c, page, 0);
                 }
+                tlb.invalidate(s, b, page);
+                int me = sets.single(c);
+                for (int t = 0; t < layout.cpus; t++) {
+                    if (t != c) {
+                        int at = layout.cpu(t) + layout.bcast + page;
+                        s[at] = sets.union(s[at], me);
+                    }
+                }
+                return 0;
             }
-            return 0;
         };
         table.op(Builtin.TLBIE, issue);
         table.op(Builtin.TLBI_IS, issue);
         table.op(Builtin.INVLPGB, issue);
-        BuiltinTable.Operation sync = (s, c, b, fr, o, victim) -> {
-            if (obs.events != null) {
-                obs.events.on(Event.TLBSYNC, c, 0, 0);
+        BuiltinTable.Operation sync = new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                if (events != null) {
+                    events.on(Event.TLBSYNC, c, 0, 0);
+                }
+                if (narrator != null) {
+                    say("all broadcast invalidations from cpu" + c + " are complete");
+                }
+                return 0;
             }
-            if (obs.narrator != null) {
-                obs.say("all broadcast invalidations from cpu" + c + " are complete");
-            }
-            return 0;
         };
-        BuiltinTable.Guard synced = (s, c, b, fr, o) -> !pendingFrom(s, c);
+        BuiltinTable.Guard synced = new BuiltinTable.Guard() {
+            @Override
+            boolean allows(int[] s, int c, int b, int fr, Insn.Op o) {
+                return !pendingFrom(s, c);
+            }
+        };
         table.op(Builtin.TLBSYNC, sync);
         table.guard(Builtin.TLBSYNC, synced);
         table.op(Builtin.DSB_ISH, sync);
@@ -102,11 +111,11 @@ final class BroadcastInvalidation {
     void perform(int[] s, int c, int b, int page, int issuer) {
         s[b + layout.bcast + page] = sets.diff(s[b + layout.bcast + page], sets.single(issuer));
         tlb.invalidate(s, b, page);
-        if (obs.events != null) {
-            obs.events.on(Event.BCAST_PERFORM, c, page, issuer);
+        if (events != null) {
+            events.on(Event.BCAST_PERFORM, c, page, issuer);
         }
-        if (obs.narrator != null) {
-            obs.say("broadcast invalidation of " + names.page(page) + " from cpu" + issuer + " performed");
+        if (narrator != null) {
+            say("broadcast invalidation of " + names.page(page) + " from cpu" + issuer + " performed");
         }
     }
 }

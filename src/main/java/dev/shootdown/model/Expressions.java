@@ -7,10 +7,9 @@ import dev.shootdown.lang.Builtin;
  * variables (kernel loads, which under TSO see the CPU's own buffered stores first), CPU-set
  * arithmetic and the built-in functions each room registers in the {@link BuiltinTable}.
  */
-final class Expressions {
+final class Expressions extends Observed {
     private final Layout layout;
     private final CpuSets sets;
-    private final Observers obs;
     private final Monitors monitors;
     private final StoreBuffer sb;
     private final BuiltinTable.Function[] functions;
@@ -19,15 +18,19 @@ final class Expressions {
     private int[] compScratch = new int[64];
     private int compTop;
 
-    Expressions(Layout layout, CpuSets sets, Observers obs, Monitors monitors, StoreBuffer sb, BuiltinTable table, int allCpus) {
+    Expressions(Layout layout, CpuSets sets, Monitors monitors, StoreBuffer sb, BuiltinTable table, int allCpus) {
         this.layout = layout;
         this.sets = sets;
-        this.obs = obs;
         this.monitors = monitors;
         this.sb = sb;
         this.functions = table.functions;
         this.allCpus = allCpus;
-        table.function(Builtin.COUNT, (a, s, c, fr) -> sets.count(eval(a[0], s, c, fr)));
+        table.function(Builtin.COUNT, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return sets.count(eval(a[0], s, c, fr));
+            }
+        });
     }
 
     int eval(IrExpr e, int[] s, int c, int fr) {
@@ -36,14 +39,14 @@ final class Expressions {
         } else if (e instanceof IrExpr.Local l) {
             return s[fr + l.slot()];
         } else if (e instanceof IrExpr.Shared sh) {
-            if (obs.events != null) {
-                obs.events.on(Event.SHARED_READ, c, sh.var(), 0);
+            if (events != null) {
+                events.on(Event.SHARED_READ, c, sh.var(), 0);
             }
             return sb.load(s, c, sh.var());
         } else if (e instanceof IrExpr.PerCpu p) {
             int cpu = p.cpu() == null ? c : checkedCpu(eval(p.cpu(), s, c, fr));
-            if (obs.events != null) {
-                obs.events.on(Event.PERCPU_READ, c, p.var(), cpu);
+            if (events != null) {
+                events.on(Event.PERCPU_READ, c, p.var(), cpu);
             }
             return sb.load(s, c, layout.cpu(cpu) + layout.perCpu + p.var());
         } else if (e instanceof IrExpr.Self self) {

@@ -10,20 +10,18 @@ import dev.shootdown.lang.Builtin;
  *
  * <p>Crosses into {@link Icache}: new content in a frame makes the i-cache lines of it stale.
  */
-final class Frames {
+final class Frames extends Observed {
     private final Program program;
     private final Layout layout;
-    private final Observers obs;
     private final Names names;
     private final Monitors monitors;
     private final Expressions x;
     private final Icache icache;
     private final int frames;
 
-    Frames(Program program, Layout layout, Observers obs, Names names, Monitors monitors, Expressions x, Icache icache) {
+    Frames(Program program, Layout layout, Names names, Monitors monitors, Expressions x, Icache icache) {
         this.program = program;
         this.layout = layout;
-        this.obs = obs;
         this.names = names;
         this.monitors = monitors;
         this.x = x;
@@ -32,42 +30,66 @@ final class Frames {
     }
 
     void register(BuiltinTable table) {
-        table.op(Builtin.FREE_FRAME, (s, c, b, fr, o, victim) -> {
-            free(s, x.eval(o.args()[0], s, c, fr));
-            return 0;
+        table.op(Builtin.FREE_FRAME, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                free(s, x.eval(o.args()[0], s, c, fr));
+                return 0;
+            }
         });
-        table.op(Builtin.ALLOC_FRAME, (s, c, b, fr, o, victim) -> alloc(s, c));
+        table.op(Builtin.ALLOC_FRAME, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                return alloc(s, c);
+            }
+        });
         // The allocator has nothing to give until some frame is freed: the caller waits.
-        table.guard(Builtin.ALLOC_FRAME, (s, c, b, fr, o) -> anyFree(s));
-        table.op(Builtin.WRITEBACK, (s, c, b, fr, o, victim) -> {
-            int f = x.eval(o.args()[0], s, c, fr);
-            int st = s[layout.frameBase + f];
-            if (FrameState.isFree(st)) {
-                monitors.fail(Verdict.USE_AFTER_FREE, "writeback reads frame " + names.frame(f) + ", which is free");
+        table.guard(Builtin.ALLOC_FRAME, new BuiltinTable.Guard() {
+            @Override
+            boolean allows(int[] s, int c, int b, int fr, Insn.Op o) {
+                return anyFree(s);
             }
-            s[layout.frameBase + f] = (st | FrameState.SAVED) & ~FrameState.MODIFIED;
-            if (obs.events != null) {
-                obs.events.on(Event.WRITEBACK, c, f, 0);
-            }
-            if (obs.narrator != null) {
-                obs.say("frame " + names.frame(f) + " written back");
-            }
-            return 0;
         });
-        table.op(Builtin.WRITE_FRAME, (s, c, b, fr, o, victim) -> {
-            int f = x.eval(o.args()[0], s, c, fr);
-            int at = layout.frameBase + f;
-            if (FrameState.isFree(s[at])) {
-                monitors.fail(Verdict.USE_AFTER_FREE, "the kernel writes frame " + names.frame(f) + ", which is free");
+        table.op(Builtin.WRITEBACK, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int f = x.eval(o.args()[0], s, c, fr);
+                int st = s[layout.frameBase + f];
+                if (FrameState.isFree(st)) {
+                    monitors.fail(Verdict.USE_AFTER_FREE, "writeback reads frame " + names.frame(f) + ", which is free");
+                }
+                s[layout.frameBase + f] = (st | FrameState.SAVED) & ~FrameState.MODIFIED;
+                if (events != null) {
+                    events.on(Event.WRITEBACK, c, f, 0);
+                }
+                if (narrator != null) {
+                    say("frame " + names.frame(f) + " written back");
+                }
+                return 0;
             }
-            s[at] |= FrameState.MODIFIED;
-            icache.contentChanged(s, f);
-            if (obs.narrator != null) {
-                obs.say("frame " + names.frame(f) + " filled with new content");
-            }
-            return 0;
         });
-        table.function(Builtin.FRAME_FREE, (a, s, c, fr) -> isFree(s, x.eval(a[0], s, c, fr)) ? 1 : 0);
+        table.op(Builtin.WRITE_FRAME, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int f = x.eval(o.args()[0], s, c, fr);
+                int at = layout.frameBase + f;
+                if (FrameState.isFree(s[at])) {
+                    monitors.fail(Verdict.USE_AFTER_FREE, "the kernel writes frame " + names.frame(f) + ", which is free");
+                }
+                s[at] |= FrameState.MODIFIED;
+                icache.contentChanged(s, f);
+                if (narrator != null) {
+                    say("frame " + names.frame(f) + " filled with new content");
+                }
+                return 0;
+            }
+        });
+        table.function(Builtin.FRAME_FREE, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return isFree(s, x.eval(a[0], s, c, fr)) ? 1 : 0;
+            }
+        });
     }
 
     boolean isFree(int[] s, int f) {
@@ -96,11 +118,11 @@ final class Frames {
             return 0;
         }
         s[layout.frameBase + result] = FrameState.KERNEL;
-        if (obs.events != null) {
-            obs.events.on(Event.FRAME_ALLOC, c, result, 0);
+        if (events != null) {
+            events.on(Event.FRAME_ALLOC, c, result, 0);
         }
-        if (obs.narrator != null) {
-            obs.say("frame " + names.frame(result) + " allocated");
+        if (narrator != null) {
+            say("frame " + names.frame(result) + " allocated");
         }
         return result;
     }
@@ -114,11 +136,11 @@ final class Frames {
             monitors.fail(Verdict.LOST_WRITE, "frame " + names.frame(f) + " freed with writes newer than its saved copy");
         }
         s[layout.frameBase + f] = FrameState.FREE;
-        if (obs.narrator != null) {
-            obs.say("frame " + names.frame(f) + " freed");
+        if (narrator != null) {
+            say("frame " + names.frame(f) + " freed");
         }
-        if (obs.events != null) {
-            obs.events.on(Event.FRAME_FREE, 0, f, 0);
+        if (events != null) {
+            events.on(Event.FRAME_FREE, 0, f, 0);
         }
     }
 

@@ -11,9 +11,8 @@ import dev.shootdown.lang.Builtin;
  * <p>Crosses into {@link Tlb}: {@code flush_remote} (hv_flush_remote with HV_FLUSH_EVICT_L1I) also
  * invalidates a page in the targets' TLBs.
  */
-final class Icache {
+final class Icache extends Observed {
     private final Layout layout;
-    private final Observers obs;
     private final Names names;
     private final Monitors monitors;
     private final Expressions x;
@@ -22,9 +21,8 @@ final class Icache {
     private final boolean incoherent;
     private final int frames;
 
-    Icache(Program program, Layout layout, CpuSets sets, Observers obs, Names names, Monitors monitors, Expressions x, Tlb tlb) {
+    Icache(Program program, Layout layout, CpuSets sets, Names names, Monitors monitors, Expressions x, Tlb tlb) {
         this.layout = layout;
-        this.obs = obs;
         this.names = names;
         this.monitors = monitors;
         this.x = x;
@@ -35,22 +33,28 @@ final class Icache {
     }
 
     void register(BuiltinTable table) {
-        table.op(Builtin.FLUSH_ICACHE_ALL, (s, c, b, fr, o, victim) -> {
-            flush(s, b);
-            return 0;
+        table.op(Builtin.FLUSH_ICACHE_ALL, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                flush(s, b);
+                return 0;
+            }
         });
-        table.op(Builtin.FLUSH_REMOTE, (s, c, b, fr, o, victim) -> {
-            int targets = x.eval(o.args()[0], s, c, fr);
-            int page = x.eval(o.args()[1], s, c, fr);
-            for (int t = sets.next(targets, 0); t >= 0; t = sets.next(targets, t + 1)) {
-                int tb = layout.cpu(t);
-                tlb.invalidate(s, tb, page);
-                flush(s, tb);
+        table.op(Builtin.FLUSH_REMOTE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int targets = x.eval(o.args()[0], s, c, fr);
+                int page = x.eval(o.args()[1], s, c, fr);
+                for (int t = sets.next(targets, 0); t >= 0; t = sets.next(targets, t + 1)) {
+                    int tb = layout.cpu(t);
+                    tlb.invalidate(s, tb, page);
+                    flush(s, tb);
+                }
+                if (narrator != null) {
+                    say("hv_flush_remote: " + names.page(page) + " and the i-caches of " + names.cpuSet(targets) + " flushed");
+                }
+                return 0;
             }
-            if (obs.narrator != null) {
-                obs.say("hv_flush_remote: " + names.page(page) + " and the i-caches of " + names.cpuSet(targets) + " flushed");
-            }
-            return 0;
         });
     }
 
@@ -69,8 +73,8 @@ final class Icache {
             int at = layout.cpu(t) + layout.icache + f;
             if (s[at] == 1) {
                 s[at] = 2;
-                if (obs.narrator != null) {
-                    obs.say("cpu" + t + "'s i-cache line of frame " + names.frame(f) + " is now stale");
+                if (narrator != null) {
+                    say("cpu" + t + "'s i-cache line of frame " + names.frame(f) + " is now stale");
                 }
             }
         }
@@ -88,8 +92,8 @@ final class Icache {
         }
         if (s[line] == 0) {
             s[line] = 1;
-            if (obs.narrator != null) {
-                obs.say("i-cache line of frame " + names.frame(frame) + " filled");
+            if (narrator != null) {
+                say("i-cache line of frame " + names.frame(frame) + " filled");
             }
         }
     }

@@ -7,14 +7,13 @@ package dev.shootdown.model;
  * Built-in operations dispatch through the {@link BuiltinTable}; stores and loads go through the
  * {@link StoreBuffer}; interrupts are entered and left through {@link Interrupts}.
  */
-final class Interpreter {
+final class Interpreter extends Observed {
     private final Layout layout;
     private final Code[] programs;
     private final Code[] handlers;
     private final boolean[][] programPlain;
     private final boolean[][] handlerPlain;
     private final boolean tso;
-    private final Observers obs;
     private final Monitors monitors;
     private final Expressions x;
     private final StoreBuffer storeBuffer;
@@ -28,13 +27,12 @@ final class Interpreter {
      */
     boolean canonicalFrames = true;
 
-    Interpreter(Program program, Layout layout, Observers obs, Monitors monitors, Expressions x, StoreBuffer storeBuffer, Interrupts interrupts,
+    Interpreter(Program program, Layout layout, Monitors monitors, Expressions x, StoreBuffer storeBuffer, Interrupts interrupts,
                 BuiltinTable table) {
         this.layout = layout;
         this.programs = program.cpuPrograms().toArray(Code[]::new);
         this.handlers = program.handlers().toArray(Code[]::new);
         this.tso = program.hardware().memory() == Hardware.MemoryModel.TSO;
-        this.obs = obs;
         this.monitors = monitors;
         this.x = x;
         this.storeBuffer = storeBuffer;
@@ -203,7 +201,7 @@ final class Interpreter {
                 s[at] = value;
             } else {
                 storeBuffer.store(s, c, b, at, value);
-                if (obs.events != null) {
+                if (events != null) {
                     noteWrite(a.target(), at, c);
                 }
             }
@@ -213,8 +211,8 @@ final class Interpreter {
         } else if (insn instanceof Insn.Branch br) {
             return x.eval(br.cond(), s, c, fr) != 0 ? pc + 1 : br.target();
         } else if (insn instanceof Insn.Wait w) {
-            if (obs.events != null) {
-                obs.events.on(Event.WAIT_DONE, c, 0, 0);
+            if (events != null) {
+                events.on(Event.WAIT_DONE, c, 0, 0);
             }
             return pc + 1;
         } else if (insn instanceof Insn.Atomic a) {
@@ -239,10 +237,10 @@ final class Interpreter {
     /** Reports a store to a shared or per-CPU variable (state index {@code at}) to the events sink. */
     private void noteWrite(Insn.Target t, int at, int c) {
         if (t instanceof Insn.Target.Shared sh) {
-            obs.events.on(Event.SHARED_WRITE, c, sh.var(), 0);
+            events.on(Event.SHARED_WRITE, c, sh.var(), 0);
         } else if (t instanceof Insn.Target.PerCpu p) {
             // The writer's own variable (the usual case) needs no division to find whose it is.
-            obs.events.on(Event.PERCPU_WRITE, c, p.var(), p.cpu() == null ? c : (at - layout.cpuBase) / layout.stride);
+            events.on(Event.PERCPU_WRITE, c, p.var(), p.cpu() == null ? c : (at - layout.cpuBase) / layout.stride);
         }
     }
 }

@@ -30,7 +30,6 @@ public final class Machine {
     private final boolean tso;
     private final int[] mmSets;
 
-    private final Observers obs = new Observers();
     private final Names names;
     private final Monitors monitors;
     private final Expressions x;
@@ -43,6 +42,11 @@ public final class Machine {
     private final BroadcastInvalidation broadcast;
     private final Rcu rcu;
     private final Frames frames;
+    /** Every part that hears the narrator and the events sink. */
+    private final Observed[] parts;
+    /** The narrator the parts hear now. */
+    private Narrator narrator;
+    private Events events;
 
     public Machine(Program program) {
         this(program, CpuSets.forCpus(program.cpus()));
@@ -71,18 +75,21 @@ public final class Machine {
         BuiltinTable table = new BuiltinTable();
         this.names = new Names(program, layout, sets);
         this.monitors = new Monitors(program, layout, names);
-        this.storeBuffer = new StoreBuffer(layout, sets, obs, names, hw);
-        this.x = new Expressions(layout, sets, obs, monitors, storeBuffer, table, all);
+        this.storeBuffer = new StoreBuffer(layout, sets, names, hw);
+        this.x = new Expressions(layout, sets, monitors, storeBuffer, table, all);
         WalkCaches walkCaches = new WalkCaches(program, layout);
-        this.tlb = new Tlb(program, layout, obs, names, x, walkCaches);
-        Icache icache = new Icache(program, layout, sets, obs, names, monitors, x, tlb);
-        this.frames = new Frames(program, layout, obs, names, monitors, x, icache);
-        this.walker = new PageWalker(program, layout, obs, names, monitors, walkCaches, tlb, frames);
-        this.mmu = new Mmu(program, layout, obs, names, monitors, x, tlb, walker, walkCaches, frames, icache);
-        this.interrupts = new Interrupts(program, layout, sets, obs, names, x, storeBuffer);
-        this.broadcast = new BroadcastInvalidation(program, layout, sets, obs, names, x, tlb);
-        this.rcu = new Rcu(layout, sets, obs, names, x, frames, all);
-        XenQueue xen = new XenQueue(program, layout, obs, names, x, tlb);
+        this.tlb = new Tlb(program, layout, names, x, walkCaches);
+        Icache icache = new Icache(program, layout, sets, names, monitors, x, tlb);
+        this.frames = new Frames(program, layout, names, monitors, x, icache);
+        this.walker = new PageWalker(program, layout, names, monitors, walkCaches, tlb, frames);
+        this.mmu = new Mmu(program, layout, names, monitors, x, tlb, walker, walkCaches, frames, icache);
+        this.interrupts = new Interrupts(program, layout, sets, names, x, storeBuffer);
+        this.broadcast = new BroadcastInvalidation(program, layout, sets, names, x, tlb);
+        this.rcu = new Rcu(layout, sets, names, x, frames, all);
+        XenQueue xen = new XenQueue(program, layout, names, x, tlb);
+        PageTables pageTables = new PageTables(program, layout, names, monitors, x, storeBuffer, xen, frames);
+        AddressSpaces addressSpaces = new AddressSpaces(program, layout, sets, names, x, storeBuffer, tlb);
+        SpinLocks spinLocks = new SpinLocks(x, storeBuffer);
         monitors.register(table, x);
         storeBuffer.register(table);
         tlb.register(table);
@@ -93,26 +100,34 @@ public final class Machine {
         broadcast.register(table);
         rcu.register(table);
         xen.register(table);
-        new PageTables(program, layout, obs, names, monitors, x, storeBuffer, xen, frames).register(table);
-        new AddressSpaces(program, layout, sets, obs, names, x, storeBuffer, tlb).register(table);
-        new SpinLocks(obs, x, storeBuffer).register(table);
+        pageTables.register(table);
+        addressSpaces.register(table);
+        spinLocks.register(table);
         // Time for timed engines: the checker takes each as one step that changes nothing.
-        table.op(Builtin.COMPUTE, (s, c, b, fr, o, victim) -> {
-            work(Event.COMPUTE, s, c, fr, o);
-            return 0;
+        table.op(Builtin.COMPUTE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                work(Event.COMPUTE, s, c, fr, o);
+                return 0;
+            }
         });
-        table.op(Builtin.IDLE, (s, c, b, fr, o, victim) -> {
-            work(Event.IDLE, s, c, fr, o);
-            return 0;
+        table.op(Builtin.IDLE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                work(Event.IDLE, s, c, fr, o);
+                return 0;
+            }
         });
         table.requireComplete();
-        this.interpreter = new Interpreter(program, layout, obs, monitors, x, storeBuffer, interrupts, table);
+        this.interpreter = new Interpreter(program, layout, monitors, x, storeBuffer, interrupts, table);
+        this.parts = new Observed[] {x, interpreter, storeBuffer, tlb, icache, frames, walker, mmu, interrupts, broadcast, rcu, xen, pageTables,
+                addressSpaces, spinLocks};
     }
 
     private void work(int kind, int[] s, int c, int fr, Insn.Op o) {
         int cycles = x.eval(o.args()[0], s, c, fr);
-        if (obs.events != null) {
-            obs.events.on(kind, c, cycles, 0);
+        if (events != null) {
+            events.on(kind, c, cycles, 0);
         }
     }
 
@@ -122,7 +137,10 @@ public final class Machine {
 
     /** Events of the following {@link #apply} calls go to {@code events} (null: none). */
     public void events(Events events) {
-        obs.events = events;
+        this.events = events;
+        for (Observed part : parts) {
+            part.events = events;
+        }
     }
 
     public Program program() {
@@ -347,7 +365,9 @@ public final class Machine {
             case Action.SPECULATE -> walker.speculate(s, c, b, Action.arg(action));
             default -> throw new IllegalArgumentException("action " + action);
         }
-        obs.narrator = null;
+        if (narrator != null) {
+            tell(null);
+        }
         return monitors.violation;
     }
 
@@ -382,8 +402,18 @@ public final class Machine {
 
     /** Before an action: who hears it, and no violation yet. */
     private void startAction(Narrator narrator) {
-        obs.narrator = narrator;
+        if (narrator != this.narrator) {
+            tell(narrator);
+        }
         monitors.clear();
+    }
+
+    /** From now on the parts tell {@code narrator} what they do. */
+    private void tell(Narrator narrator) {
+        this.narrator = narrator;
+        for (Observed part : parts) {
+            part.narrator = narrator;
+        }
     }
 
     /** The last violation's explanation (set when {@link #apply} returned a verdict). */

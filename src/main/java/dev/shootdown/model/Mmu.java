@@ -12,11 +12,10 @@ import dev.shootdown.lang.Builtin;
  * {@link WalkCaches} (a fault drops the faulting address's entries), {@link Frames} and
  * {@link Icache}.
  */
-final class Mmu {
+final class Mmu extends Observed {
     private final Program program;
     private final Layout layout;
     private final Hardware hw;
-    private final Observers obs;
     private final Names names;
     private final Monitors monitors;
     private final Expressions x;
@@ -28,12 +27,11 @@ final class Mmu {
     private final int[] pageMm;
     private final int pages;
 
-    Mmu(Program program, Layout layout, Observers obs, Names names, Monitors monitors, Expressions x, Tlb tlb, PageWalker walker,
+    Mmu(Program program, Layout layout, Names names, Monitors monitors, Expressions x, Tlb tlb, PageWalker walker,
         WalkCaches walkCaches, Frames frames, Icache icache) {
         this.program = program;
         this.layout = layout;
         this.hw = program.hardware();
-        this.obs = obs;
         this.names = names;
         this.monitors = monitors;
         this.x = x;
@@ -47,17 +45,26 @@ final class Mmu {
     }
 
     void register(BuiltinTable table) {
-        table.op(Builtin.READ, (s, c, b, fr, o, victim) -> {
-            access(s, c, b, x.eval(o.args()[0], s, c, fr), false, false, victim);
-            return 0;
+        table.op(Builtin.READ, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                access(s, c, b, x.eval(o.args()[0], s, c, fr), false, false, victim);
+                return 0;
+            }
         });
-        table.op(Builtin.EXEC, (s, c, b, fr, o, victim) -> {
-            access(s, c, b, x.eval(o.args()[0], s, c, fr), false, true, victim);
-            return 0;
+        table.op(Builtin.EXEC, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                access(s, c, b, x.eval(o.args()[0], s, c, fr), false, true, victim);
+                return 0;
+            }
         });
-        table.op(Builtin.WRITE, (s, c, b, fr, o, victim) -> {
-            access(s, c, b, x.eval(o.args()[0], s, c, fr), true, false, victim);
-            return 0;
+        table.op(Builtin.WRITE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                access(s, c, b, x.eval(o.args()[0], s, c, fr), true, false, victim);
+                return 0;
+            }
         });
     }
 
@@ -95,30 +102,30 @@ final class Mmu {
             }
             if (walker.faults(pte, write)) {
                 walkCaches.fault(s, b, page);
-                if (obs.events != null) {
-                    obs.events.on(Event.PAGE_FAULT, c, page, 0);
+                if (events != null) {
+                    events.on(Event.PAGE_FAULT, c, page, 0);
                 }
-                if (obs.narrator != null) {
+                if (narrator != null) {
                     int t = program.pageTable()[page];
                     boolean unhooked = t >= 0 && !Pte.present(s[layout.pmdBase + t]) && !Pte.present(walkCaches.slot(s, b, t));
-                    obs.say("page fault on " + names.page(page) + (unhooked ? " (its table " + names.table(t) + " is not hooked)" : " (PTE " + names.pte(pte) + ")") + ": no access");
+                    say("page fault on " + names.page(page) + (unhooked ? " (its table " + names.table(t) + " is not hooked)" : " (PTE " + names.pte(pte) + ")") + ": no access");
                 }
                 return;
             }
-            if (obs.events != null) {
-                obs.events.on(Event.TLB_MISS, c, page, 0);
+            if (events != null) {
+                events.on(Event.TLB_MISS, c, page, 0);
                 if (victim >= 0) {
-                    obs.events.on(Event.EVICT, c, victim, 0);
+                    events.on(Event.EVICT, c, victim, 0);
                 }
             }
             entry = walker.setAccessed(s, page, pte, write);
             victim = tlb.fill(s, b, page, entry, victim);
-            how = obs.narrator == null ? null : "TLB miss, walk fills " + names.pte(entry) + (victim >= 0 ? " (evicting " + names.page(victim) + ")" : "");
+            how = narrator == null ? null : "TLB miss, walk fills " + names.pte(entry) + (victim >= 0 ? " (evicting " + names.page(victim) + ")" : "");
         } else {
-            if (obs.events != null) {
-                obs.events.on(Event.TLB_HIT, c, page, 0);
+            if (events != null) {
+                events.on(Event.TLB_HIT, c, page, 0);
             }
-            how = obs.narrator == null ? null : "TLB hit " + names.pte(entry);
+            how = narrator == null ? null : "TLB hit " + names.pte(entry);
         }
         if (write) {
             how = walker.write(s, c, b, page, entry, how);
@@ -128,12 +135,12 @@ final class Mmu {
         }
         int frame = Pte.pfn(entry);
         int fs = frames.state(s, frame);
-        if (obs.events != null) {
-            obs.events.on(Event.USER_ACCESS, c, page, write ? 1 : 0);
+        if (events != null) {
+            events.on(Event.USER_ACCESS, c, page, write ? 1 : 0);
         }
-        if (obs.narrator != null) {
+        if (narrator != null) {
             boolean stale = Pte.pfn(s[pteAt]) != frame || !Pte.present(s[pteAt]);
-            obs.say((write ? "store" : fetch ? "fetch" : "load") + " " + names.page(page) + ": " + how + " -> frame " + names.frame(frame)
+            say((write ? "store" : fetch ? "fetch" : "load") + " " + names.page(page) + ": " + how + " -> frame " + names.frame(frame)
                     + (stale ? " (stale: PTE is " + names.pte(s[pteAt]) + ")" : ""));
         }
         frames.reached(s, frame, fs, pageMm[page], write ? "store reaches" : "load reaches");

@@ -23,9 +23,12 @@ final class Monitors {
 
     /** The ghost statement {@code protect_done(page)}: mprotect(read-only) of the page has returned. */
     void register(BuiltinTable table, Expressions x) {
-        table.op(Builtin.PROTECT_DONE, (s, c, b, fr, o, victim) -> {
-            s[layout.protectedPages + x.eval(o.args()[0], s, c, fr)] = 1;
-            return 0;
+        table.op(Builtin.PROTECT_DONE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                s[layout.protectedPages + x.eval(o.args()[0], s, c, fr)] = 1;
+                return 0;
+            }
         });
     }
 

@@ -13,10 +13,9 @@ import dev.shootdown.lang.Builtin;
  * {@link Frames} (a frame the kernel allocated becomes an address space's once mapped; gup_fast
  * must not read a freed table or take a freed page).
  */
-final class PageTables {
+final class PageTables extends Observed {
     private final Program program;
     private final Layout layout;
-    private final Observers obs;
     private final Names names;
     private final Monitors monitors;
     private final Expressions x;
@@ -26,11 +25,10 @@ final class PageTables {
     private final int[] pageMm;
     private final int[] pageTable;
 
-    PageTables(Program program, Layout layout, Observers obs, Names names, Monitors monitors, Expressions x, StoreBuffer sb, XenQueue xen,
+    PageTables(Program program, Layout layout, Names names, Monitors monitors, Expressions x, StoreBuffer sb, XenQueue xen,
                Frames frames) {
         this.program = program;
         this.layout = layout;
-        this.obs = obs;
         this.names = names;
         this.monitors = monitors;
         this.x = x;
@@ -42,122 +40,196 @@ final class PageTables {
     }
 
     void register(BuiltinTable table) {
-        table.op(Builtin.SET_PTE, (s, c, b, fr, o, victim) -> {
-            int page = x.eval(o.args()[0], s, c, fr);
-            int pte = x.eval(o.args()[1], s, c, fr);
-            pteStore(s, c, b, page, pte);
-            if (obs.events != null) {
-                obs.events.on(Event.PTE_WRITE, c, page, 0);
+        table.op(Builtin.SET_PTE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int page = x.eval(o.args()[0], s, c, fr);
+                int pte = x.eval(o.args()[1], s, c, fr);
+                pteStore(s, c, b, page, pte);
+                if (events != null) {
+                    events.on(Event.PTE_WRITE, c, page, 0);
+                }
+                if (Pte.present(pte)) {
+                    frames.mapped(s, Pte.pfn(pte), pageMm[page]);
+                }
+                if (narrator != null && !xen.queues()) {
+                    say("PTE " + names.page(page) + " := " + names.pte(pte));
+                }
+                return 0;
             }
-            if (Pte.present(pte)) {
-                frames.mapped(s, Pte.pfn(pte), pageMm[page]);
-            }
-            if (obs.narrator != null && !xen.queues()) {
-                obs.say("PTE " + names.page(page) + " := " + names.pte(pte));
-            }
-            return 0;
         });
-        table.op(Builtin.PTE_CLEAR, (s, c, b, fr, o, victim) -> {
-            int page = x.eval(o.args()[0], s, c, fr);
-            pteStore(s, c, b, page, 0);
-            if (obs.events != null) {
-                obs.events.on(Event.PTE_WRITE, c, page, 0);
+        table.op(Builtin.PTE_CLEAR, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int page = x.eval(o.args()[0], s, c, fr);
+                pteStore(s, c, b, page, 0);
+                if (events != null) {
+                    events.on(Event.PTE_WRITE, c, page, 0);
+                }
+                if (narrator != null && !xen.queues()) {
+                    say("PTE " + names.page(page) + " cleared");
+                }
+                return 0;
             }
-            if (obs.narrator != null && !xen.queues()) {
-                obs.say("PTE " + names.page(page) + " cleared");
+        });
+        table.op(Builtin.PTEP_GET_AND_CLEAR, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                xen.beforeLockedUpdate(s, c, b);
+                return clearPteBits(s, c, x.eval(o.args()[0], s, c, fr), -1, "PTE");
             }
-            return 0;
         });
-        table.op(Builtin.PTEP_GET_AND_CLEAR, (s, c, b, fr, o, victim) -> {
-            xen.beforeLockedUpdate(s, c, b);
-            return clearPteBits(s, c, x.eval(o.args()[0], s, c, fr), -1, "PTE");
-        });
-        table.op(Builtin.PTEP_CMPXCHG, (s, c, b, fr, o, victim) -> {
-            xen.beforeLockedUpdate(s, c, b);
-            int page = x.eval(o.args()[0], s, c, fr);
-            if (obs.events != null) {
-                obs.events.on(Event.PTE_ATOMIC, c, page, 0);
+        table.op(Builtin.PTEP_CMPXCHG, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                xen.beforeLockedUpdate(s, c, b);
+                int page = x.eval(o.args()[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_ATOMIC, c, page, 0);
+                }
+                int expected = x.eval(o.args()[1], s, c, fr);
+                int desired = x.eval(o.args()[2], s, c, fr);
+                int result = 0;
+                if (s[layout.pteBase + page] == expected) {
+                    s[layout.pteBase + page] = desired;
+                    result = 1;
+                }
+                if (narrator != null) {
+                    say("cmpxchg PTE " + names.page(page) + (result != 0 ? " succeeded: " + names.pte(desired) : " failed: PTE is " + names.pte(s[layout.pteBase + page])));
+                }
+                return result;
             }
-            int expected = x.eval(o.args()[1], s, c, fr);
-            int desired = x.eval(o.args()[2], s, c, fr);
-            int result = 0;
-            if (s[layout.pteBase + page] == expected) {
-                s[layout.pteBase + page] = desired;
-                result = 1;
+        });
+        table.op(Builtin.PTEP_TEST_AND_CLEAR_YOUNG, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                xen.beforeLockedUpdate(s, c, b);
+                return Pte.accessed(clearPteBits(s, c, x.eval(o.args()[0], s, c, fr), Pte.ACCESSED, "A bit")) ? 1 : 0;
             }
-            if (obs.narrator != null) {
-                obs.say("cmpxchg PTE " + names.page(page) + (result != 0 ? " succeeded: " + names.pte(desired) : " failed: PTE is " + names.pte(s[layout.pteBase + page])));
+        });
+        table.op(Builtin.PTEP_MKCLEAN, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                xen.beforeLockedUpdate(s, c, b);
+                return clearPteBits(s, c, x.eval(o.args()[0], s, c, fr), Pte.DIRTY, "D bit");
             }
-            return result;
         });
-        table.op(Builtin.PTEP_TEST_AND_CLEAR_YOUNG, (s, c, b, fr, o, victim) -> {
-            xen.beforeLockedUpdate(s, c, b);
-            return Pte.accessed(clearPteBits(s, c, x.eval(o.args()[0], s, c, fr), Pte.ACCESSED, "A bit")) ? 1 : 0;
-        });
-        table.op(Builtin.PTEP_MKCLEAN, (s, c, b, fr, o, victim) -> {
-            xen.beforeLockedUpdate(s, c, b);
-            return clearPteBits(s, c, x.eval(o.args()[0], s, c, fr), Pte.DIRTY, "D bit");
-        });
-        table.op(Builtin.PTEP_SET_WRPROTECT, (s, c, b, fr, o, victim) -> {
-            xen.beforeLockedUpdate(s, c, b);
-            return clearPteBits(s, c, x.eval(o.args()[0], s, c, fr), Pte.WRITABLE, "W bit");
-        });
-        table.op(Builtin.PMD_CLEAR, (s, c, b, fr, o, victim) -> {
-            int t = x.eval(o.args()[0], s, c, fr);
-            sb.store(s, c, b, layout.pmdBase + t, 0);
-            if (obs.narrator != null) {
-                obs.say("PMD of table " + names.table(t) + " cleared (table unhooked)");
+        table.op(Builtin.PTEP_SET_WRPROTECT, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                xen.beforeLockedUpdate(s, c, b);
+                return clearPteBits(s, c, x.eval(o.args()[0], s, c, fr), Pte.WRITABLE, "W bit");
             }
-            return 0;
         });
-        table.op(Builtin.PMDP_GET_AND_CLEAR, (s, c, b, fr, o, victim) -> {
-            xen.beforeLockedUpdate(s, c, b);
-            int t = x.eval(o.args()[0], s, c, fr);
-            int result = s[layout.pmdBase + t];
-            s[layout.pmdBase + t] = 0;
-            if (obs.narrator != null) {
-                obs.say("PMD of table " + names.table(t) + " cleared atomically (table unhooked), was " + names.pte(result));
+        table.op(Builtin.PMD_CLEAR, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int t = x.eval(o.args()[0], s, c, fr);
+                sb.store(s, c, b, layout.pmdBase + t, 0);
+                if (narrator != null) {
+                    say("PMD of table " + names.table(t) + " cleared (table unhooked)");
+                }
+                return 0;
             }
-            return result;
         });
-        table.op(Builtin.PMD_POPULATE, (s, c, b, fr, o, victim) -> {
-            int t = x.eval(o.args()[0], s, c, fr);
-            int f = x.eval(o.args()[1], s, c, fr);
-            sb.store(s, c, b, layout.pmdBase + t, Pte.make(f, true));
-            frames.mapped(s, f, program.tableMm()[t]);
-            if (obs.narrator != null) {
-                obs.say("table " + names.table(t) + " hooked with frame " + names.frame(f));
+        table.op(Builtin.PMDP_GET_AND_CLEAR, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                xen.beforeLockedUpdate(s, c, b);
+                int t = x.eval(o.args()[0], s, c, fr);
+                int result = s[layout.pmdBase + t];
+                s[layout.pmdBase + t] = 0;
+                if (narrator != null) {
+                    say("PMD of table " + names.table(t) + " cleared atomically (table unhooked), was " + names.pte(result));
+                }
+                return result;
             }
-            return 0;
         });
-        table.op(Builtin.GUP_FAST, (s, c, b, fr, o, victim) -> {
-            int page = x.eval(o.args()[0], s, c, fr);
-            int t = pageTable[page];
-            int result = t < 0 ? Pte.make(0, true) : s[layout.pmdBase + t];
-            if (obs.narrator != null && t >= 0) {
-                obs.say("gup_fast reads PMD of " + names.table(t) + ": " + names.pte(result));
+        table.op(Builtin.PMD_POPULATE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int t = x.eval(o.args()[0], s, c, fr);
+                int f = x.eval(o.args()[1], s, c, fr);
+                sb.store(s, c, b, layout.pmdBase + t, Pte.make(f, true));
+                frames.mapped(s, f, program.tableMm()[t]);
+                if (narrator != null) {
+                    say("table " + names.table(t) + " hooked with frame " + names.frame(f));
+                }
+                return 0;
             }
-            return result;
         });
-        table.op(Builtin.GUP_FAST_PTE, (s, c, b, fr, o, victim) -> {
-            gupFast(s, c, x.eval(o.args()[0], s, c, fr), x.eval(o.args()[1], s, c, fr));
-            return 0;
+        table.op(Builtin.GUP_FAST, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int page = x.eval(o.args()[0], s, c, fr);
+                int t = pageTable[page];
+                int result = t < 0 ? Pte.make(0, true) : s[layout.pmdBase + t];
+                if (narrator != null && t >= 0) {
+                    say("gup_fast reads PMD of " + names.table(t) + ": " + names.pte(result));
+                }
+                return result;
+            }
+        });
+        table.op(Builtin.GUP_FAST_PTE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                gupFast(s, c, x.eval(o.args()[0], s, c, fr), x.eval(o.args()[1], s, c, fr));
+                return 0;
+            }
         });
 
-        table.function(Builtin.PMD_GET, (a, s, c, fr) -> sb.load(s, c, layout.pmdBase + x.eval(a[0], s, c, fr)));
-        table.function(Builtin.TABLE_FRAME, (a, s, c, fr) -> program.tableFrame()[x.eval(a[0], s, c, fr)]);
-        table.function(Builtin.PTEP_GET, (a, s, c, fr) -> {
-            int page = x.eval(a[0], s, c, fr);
-            if (obs.events != null) {
-                obs.events.on(Event.PTE_READ, c, page, 0);
+        table.function(Builtin.PMD_GET, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return sb.load(s, c, layout.pmdBase + x.eval(a[0], s, c, fr));
             }
-            return sb.load(s, c, layout.pteBase + page);
         });
-        table.function(Builtin.MK_PTE, (a, s, c, fr) -> Pte.make(x.eval(a[0], s, c, fr), x.eval(a[1], s, c, fr) != 0));
-        table.function(Builtin.PTE_MKCLEAN, (a, s, c, fr) -> x.eval(a[0], s, c, fr) & ~Pte.DIRTY);
-        table.function(Builtin.PTE_MKDIRTY, (a, s, c, fr) -> x.eval(a[0], s, c, fr) | Pte.DIRTY);
-        table.function(Builtin.PTE_WRPROTECT, (a, s, c, fr) -> x.eval(a[0], s, c, fr) & ~Pte.WRITABLE);
-        table.function(Builtin.PTE_MKOLD, (a, s, c, fr) -> x.eval(a[0], s, c, fr) & ~Pte.ACCESSED);
+        table.function(Builtin.TABLE_FRAME, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return program.tableFrame()[x.eval(a[0], s, c, fr)];
+            }
+        });
+        table.function(Builtin.PTEP_GET, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                int page = x.eval(a[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.PTE_READ, c, page, 0);
+                }
+                return sb.load(s, c, layout.pteBase + page);
+            }
+        });
+        table.function(Builtin.MK_PTE, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return Pte.make(x.eval(a[0], s, c, fr), x.eval(a[1], s, c, fr) != 0);
+            }
+        });
+        table.function(Builtin.PTE_MKCLEAN, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return x.eval(a[0], s, c, fr) & ~Pte.DIRTY;
+            }
+        });
+        table.function(Builtin.PTE_MKDIRTY, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return x.eval(a[0], s, c, fr) | Pte.DIRTY;
+            }
+        });
+        table.function(Builtin.PTE_WRPROTECT, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return x.eval(a[0], s, c, fr) & ~Pte.WRITABLE;
+            }
+        });
+        table.function(Builtin.PTE_MKOLD, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return x.eval(a[0], s, c, fr) & ~Pte.ACCESSED;
+            }
+        });
     }
 
     /** A kernel PTE store: queued under Xen PV (xpq_queue_pte_update), else an ordinary store. */
@@ -171,13 +243,13 @@ final class PageTables {
 
     /** A locked read-modify-write that clears {@code bits} of a PTE and returns its old value. */
     private int clearPteBits(int[] s, int c, int page, int bits, String what) {
-        if (obs.events != null) {
-            obs.events.on(Event.PTE_ATOMIC, c, page, 0);
+        if (events != null) {
+            events.on(Event.PTE_ATOMIC, c, page, 0);
         }
         int old = s[layout.pteBase + page];
         s[layout.pteBase + page] = old & ~bits;
-        if (obs.narrator != null) {
-            obs.say((bits == -1 ? what + " " : what + " of ") + names.page(page) + " cleared atomically, was " + names.pte(old));
+        if (narrator != null) {
+            say((bits == -1 ? what + " " : what + " of ") + names.page(page) + " cleared atomically, was " + names.pte(old));
         }
         return old;
     }
@@ -191,8 +263,8 @@ final class PageTables {
         int t = pageTable[page];
         if (t >= 0) {
             if (!Pte.present(pmd)) {
-                if (obs.narrator != null) {
-                    obs.say("gup_fast: PMD of " + names.table(t) + " not present: falls back to the slow path");
+                if (narrator != null) {
+                    say("gup_fast: PMD of " + names.table(t) + " not present: falls back to the slow path");
                 }
                 return;
             }
@@ -204,14 +276,14 @@ final class PageTables {
         }
         int pte = s[layout.pteBase + page];
         if (!Pte.present(pte)) {
-            if (obs.narrator != null) {
-                obs.say("gup_fast: PTE of " + names.page(page) + " not present: falls back to the slow path");
+            if (narrator != null) {
+                say("gup_fast: PTE of " + names.page(page) + " not present: falls back to the slow path");
             }
             return;
         }
         int f = Pte.pfn(pte);
-        if (obs.narrator != null) {
-            obs.say("gup_fast: " + names.page(page) + " -> frame " + names.frame(f) + ", reference taken");
+        if (narrator != null) {
+            say("gup_fast: " + names.page(page) + " -> frame " + names.frame(f) + ", reference taken");
         }
         frames.reached(s, f, frames.state(s, f), pageMm[page], "gup_fast takes a reference to");
     }

@@ -12,13 +12,12 @@ package dev.shootdown.model;
  * (a speculative walk fills it, a write fault drops the entry, a re-walk sets the cached D) and
  * {@link Frames} (whether the table a walk reads is free).
  */
-final class PageWalker {
+final class PageWalker extends Observed {
     /** What {@link #write} returns when the write does not happen (a fault or a violation). */
     static final String NO_ACCESS = new String("no access");
 
     private final Layout layout;
     private final Hardware hw;
-    private final Observers obs;
     private final Names names;
     private final Monitors monitors;
     private final WalkCaches walkCaches;
@@ -28,10 +27,9 @@ final class PageWalker {
     private final int[] pageMm;
     private final int pages;
 
-    PageWalker(Program program, Layout layout, Observers obs, Names names, Monitors monitors, WalkCaches walkCaches, Tlb tlb, Frames frames) {
+    PageWalker(Program program, Layout layout, Names names, Monitors monitors, WalkCaches walkCaches, Tlb tlb, Frames frames) {
         this.layout = layout;
         this.hw = program.hardware();
-        this.obs = obs;
         this.names = names;
         this.monitors = monitors;
         this.walkCaches = walkCaches;
@@ -91,11 +89,11 @@ final class PageWalker {
         if (!Pte.writable(entry)) {
             tlb.drop(s, b, page);
             walkCaches.fault(s, b, page);
-            if (obs.events != null) {
-                obs.events.on(Event.PAGE_FAULT, c, page, 0);
+            if (events != null) {
+                events.on(Event.PAGE_FAULT, c, page, 0);
             }
-            if (obs.narrator != null) {
-                obs.say(how + "; write to a read-only entry faults and drops it: no access");
+            if (narrator != null) {
+                say(how + "; write to a read-only entry faults and drops it: no access");
             }
             return NO_ACCESS;
         }
@@ -104,33 +102,33 @@ final class PageWalker {
             // kernel's fault handler marks the PTE dirty (ARM ARM D8.4.6).
             tlb.drop(s, b, page);
             walkCaches.fault(s, b, page);
-            if (obs.narrator != null) {
-                obs.say(how + "; write to a clean entry faults (software dirty bit): no access");
+            if (narrator != null) {
+                say(how + "; write to a clean entry faults (software dirty bit): no access");
             }
             return NO_ACCESS;
         }
         if (!Pte.dirty(entry)) {
             int pte = walk(s, c, b, page, "dirty-bit re-walk", false);
-            if (obs.events != null) {
-                obs.events.on(Event.DIRTY_REWALK, c, page, 0);
+            if (events != null) {
+                events.on(Event.DIRTY_REWALK, c, page, 0);
             }
             if (monitors.failed()) {
                 return NO_ACCESS;
             }
             if (hw.blindSet()) {
                 s[pteAt] = s[pteAt] | Pte.DIRTY;
-                how = obs.narrator == null ? null : how + "; D set blindly in PTE (was " + names.pte(pte) + ")";
+                how = narrator == null ? null : how + "; D set blindly in PTE (was " + names.pte(pte) + ")";
             } else if (Pte.present(pte) && Pte.writable(pte)) {
                 s[pteAt] = pte | Pte.DIRTY | Pte.ACCESSED;
-                how = obs.narrator == null ? null : how + "; locked re-walk sets D";
+                how = narrator == null ? null : how + "; locked re-walk sets D";
             } else {
                 tlb.drop(s, b, page);
                 walkCaches.fault(s, b, page);
-                if (obs.events != null) {
-                    obs.events.on(Event.PAGE_FAULT, c, page, 0);
+                if (events != null) {
+                    events.on(Event.PAGE_FAULT, c, page, 0);
                 }
-                if (obs.narrator != null) {
-                    obs.say(how + "; locked re-walk finds PTE " + names.pte(pte) + ": fault, no access");
+                if (narrator != null) {
+                    say(how + "; locked re-walk finds PTE " + names.pte(pte) + ": fault, no access");
                 }
                 return NO_ACCESS;
             }
@@ -160,11 +158,11 @@ final class PageWalker {
         if (Pte.present(pte) && tlb.count(s, b) < hw.tlbCapacity()) {
             s[layout.pteBase + page] = pte | Pte.ACCESSED;
             tlb.put(s, b, page, pte | Pte.ACCESSED);
-            if (obs.narrator != null) {
-                obs.say("speculative walk fills " + names.page(page) + " -> " + names.pte(pte | Pte.ACCESSED));
+            if (narrator != null) {
+                say("speculative walk fills " + names.page(page) + " -> " + names.pte(pte | Pte.ACCESSED));
             }
-        } else if (obs.narrator != null) {
-            obs.say("speculative walk of " + names.page(page) + " (PTE " + names.pte(pte) + ")");
+        } else if (narrator != null) {
+            say("speculative walk of " + names.page(page) + " (PTE " + names.pte(pte) + ")");
         }
     }
 

@@ -9,19 +9,17 @@ import dev.shootdown.lang.Builtin;
  *
  * <p>Crosses into {@link Frames}: the end of a grace period frees the frame.
  */
-final class Rcu {
+final class Rcu extends Observed {
     private final Layout layout;
     private final CpuSets sets;
-    private final Observers obs;
     private final Names names;
     private final Expressions x;
     private final Frames frames;
     private final int allCpus;
 
-    Rcu(Layout layout, CpuSets sets, Observers obs, Names names, Expressions x, Frames frames, int allCpus) {
+    Rcu(Layout layout, CpuSets sets, Names names, Expressions x, Frames frames, int allCpus) {
         this.layout = layout;
         this.sets = sets;
-        this.obs = obs;
         this.names = names;
         this.x = x;
         this.frames = frames;
@@ -29,37 +27,49 @@ final class Rcu {
     }
 
     void register(BuiltinTable table) {
-        table.op(Builtin.RCU_FREE, (s, c, b, fr, o, victim) -> {
-            int f = x.eval(o.args()[0], s, c, fr);
-            for (int i = 0; i < layout.rcuSlots; i++) {
-                int at = layout.rcuBase + 2 * i;
-                if (s[at] == 0) {
-                    s[at] = f + 1;
-                    s[at + 1] = allCpus;
-                    break;
+        table.op(Builtin.RCU_FREE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int f = x.eval(o.args()[0], s, c, fr);
+                for (int i = 0; i < layout.rcuSlots; i++) {
+                    int at = layout.rcuBase + 2 * i;
+                    if (s[at] == 0) {
+                        s[at] = f + 1;
+                        s[at + 1] = allCpus;
+                        break;
+                    }
                 }
+                if (narrator != null) {
+                    say("frame " + names.frame(f) + " queued to be freed after an RCU grace period");
+                }
+                return 0;
             }
-            if (obs.narrator != null) {
-                obs.say("frame " + names.frame(f) + " queued to be freed after an RCU grace period");
-            }
-            return 0;
         });
         // All slots taken: the caller waits for a grace period to end.
-        table.guard(Builtin.RCU_FREE, (s, c, b, fr, o) -> {
-            for (int i = 0; i < layout.rcuSlots; i++) {
-                if (s[layout.rcuBase + 2 * i] == 0) {
-                    return true;
+        table.guard(Builtin.RCU_FREE, new BuiltinTable.Guard() {
+            @Override
+            boolean allows(int[] s, int c, int b, int fr, Insn.Op o) {
+                for (int i = 0; i < layout.rcuSlots; i++) {
+                    if (s[layout.rcuBase + 2 * i] == 0) {
+                        return true;
+                    }
                 }
+                return false;
             }
-            return false;
         });
-        table.op(Builtin.RCU_READ_LOCK, (s, c, b, fr, o, victim) -> {
-            s[b + Layout.RCU_NEST]++;
-            return 0;
+        table.op(Builtin.RCU_READ_LOCK, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                s[b + Layout.RCU_NEST]++;
+                return 0;
+            }
         });
-        table.op(Builtin.RCU_READ_UNLOCK, (s, c, b, fr, o, victim) -> {
-            s[b + Layout.RCU_NEST] = Math.max(0, s[b + Layout.RCU_NEST] - 1);
-            return 0;
+        table.op(Builtin.RCU_READ_UNLOCK, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                s[b + Layout.RCU_NEST] = Math.max(0, s[b + Layout.RCU_NEST] - 1);
+                return 0;
+            }
         });
     }
 
@@ -88,8 +98,8 @@ final class Rcu {
 
     /** RCU: CPU {@code c} passes a quiescent state; grace periods it was the last to end free their frames. */
     void quiescent(int[] s, int c) {
-        if (obs.narrator != null) {
-            obs.say("cpu" + c + " passes a quiescent state");
+        if (narrator != null) {
+            say("cpu" + c + " passes a quiescent state");
         }
         int me = sets.single(c);
         for (int i = 0; i < layout.rcuSlots; i++) {
@@ -99,8 +109,8 @@ final class Rcu {
                 if (s[at + 1] == 0) {
                     int f = s[at] - 1;
                     s[at] = 0;
-                    if (obs.narrator != null) {
-                        obs.say("grace period over for frame " + names.frame(f));
+                    if (narrator != null) {
+                        say("grace period over for frame " + names.frame(f));
                     }
                     frames.free(s, f);
                 }

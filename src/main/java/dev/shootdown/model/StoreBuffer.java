@@ -8,50 +8,57 @@ import dev.shootdown.lang.Builtin;
  * class (a full buffer, a fence, a locked instruction). Under sequential consistency stores go
  * straight to memory. An ack (csd_unlock) is a plain store here, to the acked CPU's ack word.
  */
-final class StoreBuffer {
+final class StoreBuffer extends Observed {
     private final Layout layout;
     private final CpuSets sets;
-    private final Observers obs;
     private final Names names;
     private final boolean tso;
     private final int entries;
     /** Inside an atomic block: a locked sequence, whose stores go straight to memory. */
     boolean locked;
 
-    StoreBuffer(Layout layout, CpuSets sets, Observers obs, Names names, Hardware hw) {
+    StoreBuffer(Layout layout, CpuSets sets, Names names, Hardware hw) {
         this.layout = layout;
         this.sets = sets;
-        this.obs = obs;
         this.names = names;
         this.tso = hw.memory() == Hardware.MemoryModel.TSO;
         this.entries = hw.storeBuffer();
     }
 
     void register(BuiltinTable table) {
-        table.op(Builtin.SMP_MB, (s, c, b, fr, o, victim) -> {
-            if (tso && s[b + Layout.SB_COUNT] > 0) {
-                s[b + Layout.FLAGS] |= Layout.FENCE;
+        table.op(Builtin.SMP_MB, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                if (tso && s[b + Layout.SB_COUNT] > 0) {
+                    s[b + Layout.FLAGS] |= Layout.FENCE;
+                }
+                barrier(c, o);
+                return 0;
             }
-            barrier(c, o);
-            return 0;
         });
-        table.op(Builtin.WEAK_WRMSR_FENCE, (s, c, b, fr, o, victim) -> {
-            // Enabled only with an empty store buffer (MemoryOrder.DRAIN): nothing left to do.
-            barrier(c, o);
-            return 0;
+        table.op(Builtin.WEAK_WRMSR_FENCE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                // Enabled only with an empty store buffer (MemoryOrder.DRAIN): nothing left to do.
+                barrier(c, o);
+                return 0;
+            }
         });
         // Compiler barriers on x86 and under SC: nothing to order (a timed engine may still charge them).
-        BuiltinTable.Operation compilerBarrier = (s, c, b, fr, o, victim) -> {
-            barrier(c, o);
-            return 0;
+        BuiltinTable.Operation compilerBarrier = new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                barrier(c, o);
+                return 0;
+            }
         };
         table.op(Builtin.SMP_WMB, compilerBarrier);
         table.op(Builtin.SMP_RMB, compilerBarrier);
     }
 
     private void barrier(int c, Insn.Op o) {
-        if (obs.events != null) {
-            obs.events.on(Event.BARRIER, c, o.op().ordinal(), 0);
+        if (events != null) {
+            events.on(Event.BARRIER, c, o.op().ordinal(), 0);
         }
     }
 
@@ -81,8 +88,8 @@ final class StoreBuffer {
         int addr = s[sb];
         int value = s[sb + 1];
         int count = s[b + Layout.SB_COUNT];
-        if (obs.events != null) {
-            obs.events.on(Event.STORE_DRAIN, c, addr, 0);
+        if (events != null) {
+            events.on(Event.STORE_DRAIN, c, addr, 0);
         }
         System.arraycopy(s, sb + 2, s, sb, 2 * (count - 1));
         s[sb + 2 * (count - 1)] = 0;
@@ -95,13 +102,13 @@ final class StoreBuffer {
             int to = -1 - addr;
             int at = layout.cpu(to) + Layout.ACK_WAIT;
             s[at] = sets.diff(s[at], sets.single(c));
-            if (obs.narrator != null) {
-                obs.say("ack to cpu" + to + " becomes visible");
+            if (narrator != null) {
+                say("ack to cpu" + to + " becomes visible");
             }
         } else {
             s[addr] = value;
-            if (obs.narrator != null) {
-                obs.say(names.address(addr) + " = " + value + " becomes visible");
+            if (narrator != null) {
+                say(names.address(addr) + " = " + value + " becomes visible");
             }
         }
     }
@@ -122,8 +129,8 @@ final class StoreBuffer {
         s[at] = addr;
         s[at + 1] = value;
         s[b + Layout.SB_COUNT] = count + 1;
-        if (obs.narrator != null) {
-            obs.say("store " + (addr < 0 ? "ack to cpu" + (-1 - addr) : names.address(addr) + " = " + value) + " buffered");
+        if (narrator != null) {
+            say("store " + (addr < 0 ? "ack to cpu" + (-1 - addr) : names.address(addr) + " = " + value) + " buffered");
         }
     }
 

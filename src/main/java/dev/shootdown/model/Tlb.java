@@ -11,20 +11,18 @@ import dev.shootdown.lang.Builtin;
  * <p>Crosses into {@link WalkCaches}: every TLB invalidation also drops the paging-structure cache
  * entries it covers on this hardware (SDM 4.10.4.1).
  */
-final class Tlb {
+final class Tlb extends Observed {
     private final Layout layout;
     private final Hardware hw;
-    private final Observers obs;
     private final Names names;
     private final Expressions x;
     private final WalkCaches walkCaches;
     private final int[] pageMm;
     private final int pages;
 
-    Tlb(Program program, Layout layout, Observers obs, Names names, Expressions x, WalkCaches walkCaches) {
+    Tlb(Program program, Layout layout, Names names, Expressions x, WalkCaches walkCaches) {
         this.layout = layout;
         this.hw = program.hardware();
-        this.obs = obs;
         this.names = names;
         this.x = x;
         this.walkCaches = walkCaches;
@@ -33,23 +31,29 @@ final class Tlb {
     }
 
     void register(BuiltinTable table) {
-        table.op(Builtin.FLUSH_TLB_PAGE, (s, c, b, fr, o, victim) -> {
-            int page = x.eval(o.args()[0], s, c, fr);
-            if (obs.events != null) {
-                obs.events.on(Event.INVLPG, c, page, 0);
+        table.op(Builtin.FLUSH_TLB_PAGE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int page = x.eval(o.args()[0], s, c, fr);
+                if (events != null) {
+                    events.on(Event.INVLPG, c, page, 0);
+                }
+                // With PCIDs, INVLPG acts on the current PCID only (SDM vol. 3A 4.10.4.1).
+                if (!hw.pcid() || s[b + Layout.CR3] == pageMm[page] + 1) {
+                    invalidate(s, b, page);
+                }
+                return 0;
             }
-            // With PCIDs, INVLPG acts on the current PCID only (SDM vol. 3A 4.10.4.1).
-            if (!hw.pcid() || s[b + Layout.CR3] == pageMm[page] + 1) {
-                invalidate(s, b, page);
-            }
-            return 0;
         });
-        table.op(Builtin.FLUSH_TLB_ALL, (s, c, b, fr, o, victim) -> {
-            if (obs.events != null) {
-                obs.events.on(Event.FLUSH_ALL, c, count(s, b), 0);
+        table.op(Builtin.FLUSH_TLB_ALL, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                if (events != null) {
+                    events.on(Event.FLUSH_ALL, c, count(s, b), 0);
+                }
+                flushAll(s, b);
+                return 0;
             }
-            flushAll(s, b);
-            return 0;
         });
     }
 
@@ -116,12 +120,12 @@ final class Tlb {
 
     /** The EVICT action: the entry of {@code page} leaves CPU {@code c}'s TLB. */
     void evict(int[] s, int c, int b, int page) {
-        if (obs.events != null) {
-            obs.events.on(Event.EVICT, c, page, 0);
+        if (events != null) {
+            events.on(Event.EVICT, c, page, 0);
         }
         s[b + layout.tlb + page] = 0;
-        if (obs.narrator != null) {
-            obs.say("TLB entry for " + names.page(page) + " evicted");
+        if (narrator != null) {
+            say("TLB entry for " + names.page(page) + " evicted");
         }
     }
 

@@ -10,18 +10,16 @@ import dev.shootdown.lang.Builtin;
  *
  * <p>Crosses into {@link Tlb}: the flush hypercalls invalidate the vCPUs' TLBs.
  */
-final class XenQueue {
+final class XenQueue extends Observed {
     private final Layout layout;
-    private final Observers obs;
     private final Names names;
     private final Expressions x;
     private final Tlb tlb;
     /** Entries of each queue, 0 when the machine is not a Xen PV guest. */
     private final int entries;
 
-    XenQueue(Program program, Layout layout, Observers obs, Names names, Expressions x, Tlb tlb) {
+    XenQueue(Program program, Layout layout, Names names, Expressions x, Tlb tlb) {
         this.layout = layout;
-        this.obs = obs;
         this.names = names;
         this.x = x;
         this.tlb = tlb;
@@ -29,28 +27,37 @@ final class XenQueue {
     }
 
     void register(BuiltinTable table) {
-        table.op(Builtin.XEN_FLUSH_QUEUE, (s, c, b, fr, o, victim) -> {
-            flush(s, c, b);
-            return 0;
+        table.op(Builtin.XEN_FLUSH_QUEUE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                flush(s, c, b);
+                return 0;
+            }
         });
-        table.op(Builtin.XEN_TLB_FLUSH_ALL, (s, c, b, fr, o, victim) -> {
-            for (int t = 0; t < layout.cpus; t++) {
-                tlb.flushAll(s, layout.cpu(t));
+        table.op(Builtin.XEN_TLB_FLUSH_ALL, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                for (int t = 0; t < layout.cpus; t++) {
+                    tlb.flushAll(s, layout.cpu(t));
+                }
+                if (narrator != null) {
+                    say("hypercall: every vCPU's TLB flushed");
+                }
+                return 0;
             }
-            if (obs.narrator != null) {
-                obs.say("hypercall: every vCPU's TLB flushed");
-            }
-            return 0;
         });
-        table.op(Builtin.XEN_INVLPG_ALL, (s, c, b, fr, o, victim) -> {
-            int page = x.eval(o.args()[0], s, c, fr);
-            for (int t = 0; t < layout.cpus; t++) {
-                tlb.invalidate(s, layout.cpu(t), page);
+        table.op(Builtin.XEN_INVLPG_ALL, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int page = x.eval(o.args()[0], s, c, fr);
+                for (int t = 0; t < layout.cpus; t++) {
+                    tlb.invalidate(s, layout.cpu(t), page);
+                }
+                if (narrator != null) {
+                    say("hypercall: " + names.page(page) + " invalidated on every vCPU");
+                }
+                return 0;
             }
-            if (obs.narrator != null) {
-                obs.say("hypercall: " + names.page(page) + " invalidated on every vCPU");
-            }
-            return 0;
         });
     }
 
@@ -69,8 +76,8 @@ final class XenQueue {
         s[q + 1 + 2 * n] = page;
         s[q + 2 + 2 * n] = pte;
         s[q] = n + 1;
-        if (obs.narrator != null) {
-            obs.say("PTE " + names.page(page) + " := " + names.pte(pte) + " queued (not yet applied)");
+        if (narrator != null) {
+            say("PTE " + names.page(page) + " := " + names.pte(pte) + " queued (not yet applied)");
         }
     }
 
@@ -94,8 +101,8 @@ final class XenQueue {
             s[layout.pteBase + page] = pte;
             s[q + 1 + 2 * i] = 0;
             s[q + 2 + 2 * i] = 0;
-            if (obs.narrator != null) {
-                obs.say("hypervisor applies PTE " + names.page(page) + " := " + names.pte(pte));
+            if (narrator != null) {
+                say("hypervisor applies PTE " + names.page(page) + " := " + names.pte(pte));
             }
         }
         s[q] = 0;
