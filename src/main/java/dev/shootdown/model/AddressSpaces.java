@@ -44,24 +44,17 @@ final class AddressSpaces extends Observed {
                 return 0;
             }
         });
-        table.op(Builtin.CPUMASK_SET, new BuiltinTable.Operation() {
+        BuiltinTable.Operation cpumask = new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
                 int at = layout.mmMaskBase + x.eval(o.args()[0], s, c, fr);
                 int cpu = sets.single(x.checkedCpu(x.eval(o.args()[1], s, c, fr)));
-                s[at] = sets.union(s[at], cpu);
+                s[at] = o.op() == Builtin.CPUMASK_SET ? sets.union(s[at], cpu) : sets.diff(s[at], cpu);
                 return 0;
             }
-        });
-        table.op(Builtin.CPUMASK_CLEAR, new BuiltinTable.Operation() {
-            @Override
-            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                int at = layout.mmMaskBase + x.eval(o.args()[0], s, c, fr);
-                int cpu = sets.single(x.checkedCpu(x.eval(o.args()[1], s, c, fr)));
-                s[at] = sets.diff(s[at], cpu);
-                return 0;
-            }
-        });
+        };
+        table.op(Builtin.CPUMASK_SET, cpumask);
+        table.op(Builtin.CPUMASK_CLEAR, cpumask);
         table.function(Builtin.CPUMASK, new BuiltinTable.Function() {
             @Override
             int call(IrExpr[] a, int[] s, int c, int fr) {
