@@ -1,0 +1,65 @@
+package dev.shootdown.model;
+
+import dev.shootdown.lang.Builtin;
+
+/**
+ * Address spaces on CPUs: the CR3 (TTBR) word {@code switch_mm} writes, and each mm's
+ * {@code mm_cpumask}, which the kernel maintains ({@code cpumask_set}, {@code cpumask_clear}) and
+ * reads ({@code cpumask}).
+ *
+ * <p>Crosses into {@link Tlb} (a CR3 write flushes the TLB unless PCIDs tag the entries, SDM vol. 3A
+ * 4.10.4.1) and {@link StoreBuffer} (reading a mask is a kernel load).
+ */
+final class AddressSpaces extends Observed {
+    private final Layout layout;
+    private final Hardware hw;
+    private final CpuSets sets;
+    private final Names names;
+    private final Expressions x;
+    private final StoreBuffer sb;
+    private final Tlb tlb;
+
+    AddressSpaces(Program program, Layout layout, CpuSets sets, Names names, Expressions x, StoreBuffer sb, Tlb tlb) {
+        this.layout = layout;
+        this.hw = program.hardware();
+        this.sets = sets;
+        this.names = names;
+        this.x = x;
+        this.sb = sb;
+        this.tlb = tlb;
+    }
+
+    void register(BuiltinTable table) {
+        table.op(Builtin.SWITCH_MM, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int mm = x.eval(o.args()[0], s, c, fr);
+                s[b + Layout.CR3] = mm + 1;
+                if (!hw.pcid()) {
+                    tlb.flushAll(s, b);
+                }
+                if (narrator != null) {
+                    say("CR3 := " + names.mm(mm) + (hw.pcid() ? " (PCID: TLB kept)" : " (TLB flushed)"));
+                }
+                return 0;
+            }
+        });
+        BuiltinTable.Operation cpumask = new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int at = layout.mmMaskBase + x.eval(o.args()[0], s, c, fr);
+                int cpu = sets.single(x.checkedCpu(x.eval(o.args()[1], s, c, fr)));
+                s[at] = o.op() == Builtin.CPUMASK_SET ? sets.union(s[at], cpu) : sets.diff(s[at], cpu);
+                return 0;
+            }
+        };
+        table.op(Builtin.CPUMASK_SET, cpumask);
+        table.op(Builtin.CPUMASK_CLEAR, cpumask);
+        table.function(Builtin.CPUMASK, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return sb.load(s, c, layout.mmMaskBase + x.eval(a[0], s, c, fr));
+            }
+        });
+    }
+}

@@ -1,0 +1,155 @@
+package dev.shootdown.model;
+
+import dev.shootdown.lang.Builtin;
+
+/**
+ * The path of a user access ({@code read}, {@code write}, {@code exec}) through a CPU's MMU: the
+ * TLB lookup; on a miss the walk, the fault or the fill; the write's permission and dirty-bit rules;
+ * then the frame it reaches and, for a fetch, the i-cache (docs/language.md, "The path of a user
+ * access").
+ *
+ * <p>This room is where the mechanisms meet, so it crosses into {@link Tlb}, {@link PageWalker},
+ * {@link WalkCaches} (a fault drops the faulting address's entries), {@link Frames} and
+ * {@link Icache}.
+ */
+final class Mmu extends Observed {
+    private final Program program;
+    private final Layout layout;
+    private final Hardware hw;
+    private final Names names;
+    private final Monitors monitors;
+    private final Expressions x;
+    private final Tlb tlb;
+    private final PageWalker walker;
+    private final WalkCaches walkCaches;
+    private final Frames frames;
+    private final Icache icache;
+    private final int[] pageMm;
+    private final int pages;
+
+    Mmu(Program program, Layout layout, Names names, Monitors monitors, Expressions x, Tlb tlb, PageWalker walker,
+        WalkCaches walkCaches, Frames frames, Icache icache) {
+        this.program = program;
+        this.layout = layout;
+        this.hw = program.hardware();
+        this.names = names;
+        this.monitors = monitors;
+        this.x = x;
+        this.tlb = tlb;
+        this.walker = walker;
+        this.walkCaches = walkCaches;
+        this.frames = frames;
+        this.icache = icache;
+        this.pageMm = program.pageMm();
+        this.pages = program.pages();
+    }
+
+    void register(BuiltinTable table) {
+        table.op(Builtin.READ, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                access(s, c, b, x.eval(o.args()[0], s, c, fr), false, false, victim);
+                return 0;
+            }
+        });
+        table.op(Builtin.EXEC, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                access(s, c, b, x.eval(o.args()[0], s, c, fr), false, true, victim);
+                return 0;
+            }
+        });
+        table.op(Builtin.WRITE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                access(s, c, b, x.eval(o.args()[0], s, c, fr), true, false, victim);
+                return 0;
+            }
+        });
+    }
+
+    /** Whether {@code op} is a user access (one that may fill the TLB, so that a step may choose a victim). */
+    static boolean isAccess(Builtin op) {
+        return op == Builtin.READ || op == Builtin.WRITE || op == Builtin.EXEC;
+    }
+
+    /** Whether a user access misses in a full TLB, so that the step must choose a victim to evict. */
+    boolean needsVictim(int[] s, int c, int b, int fr, Insn insn) {
+        if (hw.tlbCapacity() >= pages || !(insn instanceof Insn.Op o) || !isAccess(o.op())) {
+            return false;
+        }
+        int page = x.eval(o.args()[0], s, c, fr);
+        if (tlb.entry(s, b, page) != 0 || !Pte.present(s[layout.pteBase + page])) {
+            return false;
+        }
+        return tlb.full(s, b);
+    }
+
+    /** A user load or store of {@code page} through the MMU of CPU {@code c}. */
+    private void access(int[] s, int c, int b, int page, boolean write, boolean fetch, int victim) {
+        int pteAt = layout.pteBase + page;
+        int entry = tlb.entry(s, b, page);
+        String how;
+        if (s[b + Layout.CR3] != pageMm[page] + 1) {
+            monitors.fail(Verdict.ASSERTION, "cpu" + c + " accesses " + names.page(page) + " of " + names.mm(pageMm[page])
+                    + " while its CR3 holds " + names.loaded(s[b + Layout.CR3]));
+            return;
+        }
+        if (entry == 0) {
+            int pte = walker.walk(s, c, b, page, "walk", false);
+            if (monitors.failed()) {
+                return;
+            }
+            if (walker.faults(pte, write)) {
+                walkCaches.fault(s, b, page);
+                if (events != null) {
+                    events.on(Event.PAGE_FAULT, c, page, 0);
+                }
+                if (narrator != null) {
+                    int t = program.pageTable()[page];
+                    boolean unhooked = t >= 0 && !Pte.present(s[layout.pmdBase + t]) && !Pte.present(walkCaches.slot(s, b, t));
+                    say("page fault on " + names.page(page) + (unhooked ? " (its table " + names.table(t) + " is not hooked)" : " (PTE " + names.pte(pte) + ")") + ": no access");
+                }
+                return;
+            }
+            if (events != null) {
+                events.on(Event.TLB_MISS, c, page, 0);
+                if (victim >= 0) {
+                    events.on(Event.EVICT, c, victim, 0);
+                }
+            }
+            entry = walker.setAccessed(s, page, pte, write);
+            victim = tlb.fill(s, b, page, entry, victim);
+            how = narrator == null ? null : "TLB miss, walk fills " + names.pte(entry) + (victim >= 0 ? " (evicting " + names.page(victim) + ")" : "");
+        } else {
+            if (events != null) {
+                events.on(Event.TLB_HIT, c, page, 0);
+            }
+            how = narrator == null ? null : "TLB hit " + names.pte(entry);
+        }
+        if (write) {
+            how = walker.write(s, c, b, page, entry, how);
+            if (how == PageWalker.NO_ACCESS) {
+                return;
+            }
+        }
+        int frame = Pte.pfn(entry);
+        int fs = frames.state(s, frame);
+        if (events != null) {
+            events.on(Event.USER_ACCESS, c, page, write ? 1 : 0);
+        }
+        if (narrator != null) {
+            boolean stale = Pte.pfn(s[pteAt]) != frame || !Pte.present(s[pteAt]);
+            say((write ? "store" : fetch ? "fetch" : "load") + " " + names.page(page) + ": " + how + " -> frame " + names.frame(frame)
+                    + (stale ? " (stale: PTE is " + names.pte(s[pteAt]) + ")" : ""));
+        }
+        frames.reached(s, frame, fs, pageMm[page], write ? "store reaches" : "load reaches");
+        if (fetch) {
+            icache.fetch(s, c, b, page, frame);
+        }
+        if (write) {
+            frames.userStore(s, frame, fs);
+            monitors.userStore(s, page);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.shootdown.model;
+
+/** The names of a model's pages, frames, tables, address spaces and kernel memory, for narration, notes and snapshots. */
+final class Names {
+    private final Program program;
+    private final Layout layout;
+    private final CpuSets sets;
+
+    Names(Program program, Layout layout, CpuSets sets) {
+        this.program = program;
+        this.layout = layout;
+        this.sets = sets;
+    }
+
+    String page(int p) {
+        return p >= 0 && p < layout.pages ? program.pageNames().get(p) : "#" + p;
+    }
+
+    String frame(int f) {
+        return f >= 0 && f < program.frames() ? program.frameNames().get(f) : "#" + f;
+    }
+
+    String table(int t) {
+        return program.tableNames().get(t);
+    }
+
+    String mm(int mm) {
+        return program.mmNames().get(mm);
+    }
+
+    /** What a CR3 word holds: an address space, or none. */
+    String loaded(int cr3) {
+        return cr3 == 0 ? "no mm" : program.mmNames().get(cr3 - 1);
+    }
+
+    String handler(int h) {
+        return program.handlers().get(h).name();
+    }
+
+    String pte(int v) {
+        return Pte.describe(v, program.frameNames());
+    }
+
+    String cpuSet(int set) {
+        return sets.describe(set);
+    }
+
+    /** The name of a kernel memory location (a state index). */
+    String address(int addr) {
+        if (addr < program.shared().size()) {
+            return program.shared().get(addr).name();
+        }
+        if (addr >= layout.pteBase && addr < layout.pteBase + layout.pages) {
+            return "PTE " + page(addr - layout.pteBase);
+        }
+        int c = (addr - layout.cpuBase) / layout.stride;
+        int off = (addr - layout.cpuBase) % layout.stride - layout.perCpu;
+        if (c >= 0 && c < layout.cpus && off >= 0 && off < program.perCpu().size()) {
+            return program.perCpu().get(off).name() + "[" + c + "]";
+        }
+        return "#" + addr;
+    }
+
+    /** A variable's value as the language writes it. */
+    String value(Program.Var v, int raw) {
+        switch (v.type()) {
+            case BOOL:
+                return raw != 0 ? "true" : "false";
+            case CPUSET:
+                return sets.describe(raw);
+            case PTE:
+                return pte(raw);
+            case FRAME:
+                return frame(raw);
+            case PAGE:
+                return page(raw);
+            default:
+                return Integer.toString(raw);
+        }
+    }
+}

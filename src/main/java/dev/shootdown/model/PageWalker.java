@@ -1,0 +1,181 @@
+package dev.shootdown.model;
+
+/**
+ * Each CPU's hardware page walker: the walk from the table's PMD (from the paging-structure cache
+ * if it holds one, else from memory) to the PTE; the A and D bits it sets (Intel SDM vol. 3A 4.8);
+ * the locked re-walk of a write through an entry whose cached D is clear, or the {@code blind_set}
+ * what-if, or the fault of software dirty-bit management (ARM ARM D8.4.6); and speculative walks
+ * (knob {@code speculative_walks}, SDM 4.10.2.3; seed 004). Reading a table whose frame is free is
+ * a walk of a freed table (seed 004).
+ *
+ * <p>Crosses into {@link WalkCaches} (a walk reads and fills them, a fault drops them), {@link Tlb}
+ * (a speculative walk fills it, a write fault drops the entry, a re-walk sets the cached D) and
+ * {@link Frames} (whether the table a walk reads is free).
+ */
+final class PageWalker extends Observed {
+    /** What {@link #write} returns when the write does not happen (a fault or a violation). */
+    static final String NO_ACCESS = new String("no access");
+
+    private final Layout layout;
+    private final Hardware hw;
+    private final Names names;
+    private final Monitors monitors;
+    private final WalkCaches walkCaches;
+    private final Tlb tlb;
+    private final Frames frames;
+    private final int[] pageTable;
+    private final int[] pageMm;
+    private final int pages;
+
+    PageWalker(Program program, Layout layout, Names names, Monitors monitors, WalkCaches walkCaches, Tlb tlb, Frames frames) {
+        this.layout = layout;
+        this.hw = program.hardware();
+        this.names = names;
+        this.monitors = monitors;
+        this.walkCaches = walkCaches;
+        this.tlb = tlb;
+        this.frames = frames;
+        this.pageTable = program.pageTable();
+        this.pageMm = program.pageMm();
+        this.pages = program.pages();
+    }
+
+    /**
+     * The hardware walker of CPU {@code c} looks up {@code page}: through its table's PMD (from the
+     * paging-structure cache if it holds one, else from memory, caching it) to the PTE. Returns the
+     * PTE, or 0 when the PMD is not present. Reading a table whose frame is free is a walk of a freed
+     * table (seed 004).
+     */
+    int walk(int[] s, int c, int b, int page, String who, boolean speculative) {
+        int t = pageTable[page];
+        if (t >= 0) {
+            int cached = walkCaches.cached(s, b, t);
+            int pmd = cached != 0 ? cached : s[layout.pmdBase + t];
+            if (!Pte.present(pmd)) {
+                return 0;
+            }
+            int tf = Pte.pfn(pmd);
+            if (frames.isFree(s, tf)) {
+                monitors.fail(Verdict.WALK_OF_FREED_TABLE, "cpu" + c + "'s " + who + " of " + names.page(page) + " reads page table "
+                        + names.frame(tf) + ", which is free" + (cached != 0 ? " (PMD from its paging-structure cache)" : ""));
+                return 0;
+            }
+            walkCaches.walked(s, b, t, pmd, !Pte.present(s[layout.pteBase + page]) && !speculative);
+        }
+        return s[layout.pteBase + page];
+    }
+
+    /** Whether a walk that found {@code pte} faults for this access (then no entry is filled). */
+    boolean faults(int pte, boolean write) {
+        return !Pte.present(pte) || (write && !Pte.writable(pte)) || (write && hw.softwareDirty() && !Pte.dirty(pte));
+    }
+
+    /** Walk: A (and D for a write) set atomically in the PTE; the TLB caches the result (SDM 4.8). Returns the new PTE. */
+    int setAccessed(int[] s, int page, int pte, boolean write) {
+        pte |= Pte.ACCESSED | (write ? Pte.DIRTY : 0);
+        s[layout.pteBase + page] = pte;
+        return pte;
+    }
+
+    /**
+     * A user write through TLB entry {@code entry} of {@code page}: a read-only entry faults; a clean
+     * one faults under software dirty bits, else the walker re-walks with a locked access and sets D
+     * (or faults if the PTE is no longer present and writable; {@code blind_set} sets D without the
+     * check). Returns {@code how} (the narration so far) with what happened appended, or
+     * {@link #NO_ACCESS} when the write does not happen.
+     */
+    String write(int[] s, int c, int b, int page, int entry, String how) {
+        int pteAt = layout.pteBase + page;
+        if (!Pte.writable(entry)) {
+            tlb.drop(s, b, page);
+            walkCaches.fault(s, b, page);
+            if (events != null) {
+                events.on(Event.PAGE_FAULT, c, page, 0);
+            }
+            if (narrator != null) {
+                say(how + "; write to a read-only entry faults and drops it: no access");
+            }
+            return NO_ACCESS;
+        }
+        if (!Pte.dirty(entry) && hw.softwareDirty()) {
+            // No hardware dirty-bit management: the first write to a clean page faults, and the
+            // kernel's fault handler marks the PTE dirty (ARM ARM D8.4.6).
+            tlb.drop(s, b, page);
+            walkCaches.fault(s, b, page);
+            if (narrator != null) {
+                say(how + "; write to a clean entry faults (software dirty bit): no access");
+            }
+            return NO_ACCESS;
+        }
+        if (!Pte.dirty(entry)) {
+            int pte = walk(s, c, b, page, "dirty-bit re-walk", false);
+            if (events != null) {
+                events.on(Event.DIRTY_REWALK, c, page, 0);
+            }
+            if (monitors.failed()) {
+                return NO_ACCESS;
+            }
+            if (hw.blindSet()) {
+                s[pteAt] = s[pteAt] | Pte.DIRTY;
+                how = narrator == null ? null : how + "; D set blindly in PTE (was " + names.pte(pte) + ")";
+            } else if (Pte.present(pte) && Pte.writable(pte)) {
+                s[pteAt] = pte | Pte.DIRTY | Pte.ACCESSED;
+                how = narrator == null ? null : how + "; locked re-walk sets D";
+            } else {
+                tlb.drop(s, b, page);
+                walkCaches.fault(s, b, page);
+                if (events != null) {
+                    events.on(Event.PAGE_FAULT, c, page, 0);
+                }
+                if (narrator != null) {
+                    say(how + "; locked re-walk finds PTE " + names.pte(pte) + ": fault, no access");
+                }
+                return NO_ACCESS;
+            }
+            tlb.put(s, b, page, entry | Pte.DIRTY);
+        }
+        return how;
+    }
+
+    /** The SPECULATE actions of CPU {@code c} (knob speculative_walks): one per page a walk could do anything for. */
+    int actions(int[] s, int c, int b, int[] out, int n) {
+        if (hw.speculativeWalks()) {
+            for (int p = 0; p < pages; p++) {
+                if (canSpeculate(s, b, p)) {
+                    out[n++] = Action.of(Action.SPECULATE, c, p);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Speculative walk of {@code page} by CPU {@code c} (knob speculative_walks). */
+    void speculate(int[] s, int c, int b, int page) {
+        int pte = walk(s, c, b, page, "speculative walk", true);
+        if (monitors.failed()) {
+            return;
+        }
+        if (Pte.present(pte) && tlb.count(s, b) < hw.tlbCapacity()) {
+            s[layout.pteBase + page] = pte | Pte.ACCESSED;
+            tlb.put(s, b, page, pte | Pte.ACCESSED);
+            if (narrator != null) {
+                say("speculative walk fills " + names.page(page) + " -> " + names.pte(pte | Pte.ACCESSED));
+            }
+        } else if (narrator != null) {
+            say("speculative walk of " + names.page(page) + " (PTE " + names.pte(pte) + ")");
+        }
+    }
+
+    /** Whether a speculative walk of {@code page} could do anything on CPU {@code c}. */
+    private boolean canSpeculate(int[] s, int b, int page) {
+        if (s[b + Layout.CR3] != pageMm[page] + 1 || tlb.entry(s, b, page) != 0) {
+            return false;
+        }
+        int t = pageTable[page];
+        if (t < 0) {
+            return Pte.present(s[layout.pteBase + page]);
+        }
+        int cached = walkCaches.cached(s, b, t);
+        return Pte.present(cached != 0 ? cached : s[layout.pmdBase + t]);
+    }
+}

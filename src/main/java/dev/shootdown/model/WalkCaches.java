@@ -1,0 +1,79 @@
+package dev.shootdown.model;
+
+/**
+ * Paging-structure caches: each CPU's cached upper-level entries (the PMDs that hook page tables),
+ * one slot per table. Which invalidations drop them depends on the hardware (SDM vol. 3A 4.10.3,
+ * 4.10.4.1; ARM ARM D8.13; seed 004): x86 empties the whole cache on any invalidation, LPAE drops
+ * only the entry of the invalidated page's table, and some machines have none.
+ */
+final class WalkCaches {
+    private final Layout layout;
+    private final Hardware.PagingCache kind;
+    private final int[] pageTable;
+    private final int[] tableMm;
+    private final int tables;
+
+    WalkCaches(Program program, Layout layout) {
+        this.layout = layout;
+        this.kind = program.hardware().pagingCache();
+        this.pageTable = program.pageTable();
+        this.tableMm = program.tableMm();
+        this.tables = program.tableNames().size();
+    }
+
+    boolean present() {
+        return kind != Hardware.PagingCache.OFF;
+    }
+
+    /** The PMD of table {@code t} the CPU at {@code b} has cached (0: none, or no cache on this hardware). */
+    int cached(int[] s, int b, int t) {
+        return kind == Hardware.PagingCache.OFF ? 0 : s[b + layout.pwc + t];
+    }
+
+    /** The cache slot of table {@code t} as it is in the state (for narration: empty without a cache). */
+    int slot(int[] s, int b, int t) {
+        return s[b + layout.pwc + t];
+    }
+
+    /**
+     * A walk through table {@code t} read {@code pmd}. A walk that ends in a page fault leaves no
+     * paging-structure entry for the faulting address (SDM vol. 3A 4.10.4.1); a speculative one may
+     * keep what it read (4.10.3).
+     */
+    void walked(int[] s, int b, int t, int pmd, boolean faults) {
+        if (kind != Hardware.PagingCache.OFF) {
+            s[b + layout.pwc + t] = faults ? 0 : pmd;
+        }
+    }
+
+    /** Drops the paging-structure cache entries a TLB invalidation of {@code page} drops on this hardware. */
+    void invalidate(int[] s, int b, int page) {
+        if (kind == Hardware.PagingCache.X86) {
+            java.util.Arrays.fill(s, b + layout.pwc, b + layout.pwc + tables, 0);
+        } else if (kind == Hardware.PagingCache.LPAE && pageTable[page] >= 0) {
+            s[b + layout.pwc + pageTable[page]] = 0;
+        }
+    }
+
+    /** A page fault leaves no paging-structure entry for the faulting address (SDM vol. 3A 4.10.4.1). */
+    void fault(int[] s, int b, int page) {
+        int t = pageTable[page];
+        if (t >= 0 && kind != Hardware.PagingCache.OFF) {
+            s[b + layout.pwc + t] = 0;
+        }
+    }
+
+    /** A CR3 reload without PCIDs: every entry goes. */
+    void flushAll(int[] s, int b) {
+        java.util.Arrays.fill(s, b + layout.pwc, b + layout.pwc + tables, 0);
+    }
+
+    /** A CR3 reload with PCIDs: the entries of the current address space ({@code cr3}) go (SDM 4.10.4.1). */
+    void flushMm(int[] s, int b, int cr3) {
+        for (int t = 0; t < tables; t++) {
+            if (tableMm[t] + 1 == cr3) {
+                s[b + layout.pwc + t] = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.shootdown.archfixture.model;
+
+/** A room that uses no other. */
+public final class Rcu {
+}
