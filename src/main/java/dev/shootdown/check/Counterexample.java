@@ -14,10 +14,6 @@ import java.util.List;
  */
 public record Counterexample(Verdict verdict, String note, List<Step> steps, int cpus, Snapshot initial, int loopStart) {
 
-    public Counterexample(Verdict verdict, String note, List<Step> steps, int cpus, Snapshot initial) {
-        this(verdict, note, steps, cpus, initial, 0);
-    }
-
     /** Whether step {@code number} is part of the repeating cycle of a lasso. */
     public boolean repeats(int number) {
         return loopStart > 0 && number >= loopStart;

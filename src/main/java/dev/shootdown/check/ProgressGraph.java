@@ -88,7 +88,6 @@ final class ProgressGraph {
      * component that can).
      */
     BitSet trapped() {
-        int n = expanded;
         BitSet reaches = (BitSet) goal.clone();
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
             if (!sweep(reaches)) {
