@@ -44,8 +44,8 @@ public enum Builtin {
 
     // Address spaces on CPUs: CR3/TTBR writes and mm_cpumask.
     SWITCH_MM("switch_mm", Kind.OP, VOID, MM),
-    CPUMASK_SET("cpumask_set", Kind.OP, VOID, MM, INT),
-    CPUMASK_CLEAR("cpumask_clear", Kind.OP, VOID, MM, INT),
+    CPUMASK_SET("cpumask_set", Kind.OP, VOID, MM, CPU),
+    CPUMASK_CLEAR("cpumask_clear", Kind.OP, VOID, MM, CPU),
 
     // RCU: deferred frees wait until every CPU has passed a quiescent state.
     RCU_FREE("rcu_free", Kind.OP, VOID, FRAME),
@@ -79,7 +79,7 @@ public enum Builtin {
 
     // Interrupts and IPIs.
     SEND_IPI("send_ipi", Kind.OP, VOID, CPUSET, HANDLER),
-    ACK("ack", Kind.OP, VOID, INT),
+    ACK("ack", Kind.OP, VOID, CPU),
     LOCAL_IRQ_DISABLE("local_irq_disable", Kind.OP, VOID),
     LOCAL_IRQ_ENABLE("local_irq_enable", Kind.OP, VOID),
 

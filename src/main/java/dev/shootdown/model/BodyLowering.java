@@ -80,12 +80,13 @@ final class BodyLowering {
         pos = p.pos();
         if (!p.params().isEmpty()) {
             Decl.Param from = p.params().get(0);
-            if (from.type() != null && !from.type().equals("int")) {
-                throw new CompileError(from.pos(), "an IRQ handler's parameter is the sending CPU, an int");
+            // The sender is a cpu; 'from: int' is still accepted (it was the type before cpu existed).
+            if (from.type() != null && !from.type().equals("cpu") && !from.type().equals("int")) {
+                throw new CompileError(from.pos(), "an IRQ handler's parameter is the sending CPU, a cpu");
             }
-            scope.declare(from.name(), Type.INT, from.pos());
+            scope.declare(from.name(), Type.CPU, from.pos());
         } else {
-            scope.newSlot(); // slot 0, where a handler's sender would be
+            scope.newSlot(Type.CPU); // slot 0, where a handler's sender would be
         }
         stmt(p.body());
         return finish("return from interrupt", new Insn.Iret());
@@ -124,7 +125,8 @@ final class BodyLowering {
             bg[i] = background.get(i);
             local[i] = isLocal(code[i]);
         }
-        return new Code(name, code, labels.toArray(String[]::new), positions.toArray(Position[]::new), bg, local, Math.max(1, scope.frameSize()));
+        Type[] slotTypes = scope.frameSize() == 0 ? new Type[] {Type.INT} : scope.slotTypes();
+        return new Code(name, code, labels.toArray(String[]::new), positions.toArray(Position[]::new), bg, local, Math.max(1, scope.frameSize()), slotTypes);
     }
 
     private int emit(Insn insn) {
@@ -196,12 +198,14 @@ final class BodyLowering {
         } else if (s instanceof Stmt.For f) {
             Typed d = types.expr(f.domain());
             TypeChecker.require(d, Type.CPUSET, f.domain().pos(), "a for loop's domain");
-            int rest = scope.newSlot();
+            // 'for' visits the set from its lowest CPU: an order over CPUs, which renumbering changes.
+            symbols.cpuUses().add(CpuUse.ordering(f.pos(), "'for' visits CPUs from the lowest"));
+            int rest = scope.newSlot(Type.CPUSET);
             emit(new Insn.Assign(new Insn.Target.Local(rest), d.ir()));
             Scope.Local v = scope.lookup(f.var());
             if (v == null) {
-                v = scope.declare(f.var(), Type.INT, f.pos());
-            } else if (v.type() != Type.INT) {
+                v = scope.declare(f.var(), Type.CPU, f.pos());
+            } else if (v.type() != Type.CPU && v.type() != Type.INT) {
                 throw new CompileError(f.pos(), "'" + f.var() + "' is " + v.type().withArticle() + ", not a CPU number");
             }
             int top = insns.size();
@@ -214,8 +218,8 @@ final class BodyLowering {
             insns.set(branch, new Insn.Branch(new IrExpr.Binary(IrExpr.Op.NE, new IrExpr.Local(rest), new IrExpr.Const(0)), insns.size()));
         } else if (s instanceof Stmt.Repeat r) {
             Typed n = types.expr(r.count());
-            TypeChecker.require(n, Type.INT, r.count().pos(), "a repeat count");
-            int counter = scope.newSlot();
+            n = types.coerce(n, Type.INT, r.count().pos(), "a repeat count");
+            int counter = scope.newSlot(Type.INT);
             emit(new Insn.Assign(new Insn.Target.Local(counter), n.ir()));
             int top = insns.size();
             int branch = emit(null);
@@ -278,10 +282,14 @@ final class BodyLowering {
             Inline in = inlineStack.get(inlineStack.size() - 1);
             if (r.value() != null) {
                 Typed v = types.expr(r.value());
+                if (in.resultType != null && in.resultType != v.type() && (in.resultType == Type.CPU || in.resultType == Type.INT)) {
+                    v = types.coerce(v, in.resultType, r.value().pos(), "'" + in.name + "''s result");
+                }
                 if (in.resultType != null && in.resultType != v.type()) {
                     throw new CompileError(r.value().pos(), "'" + in.name + "' returns " + in.resultType.withArticle() + " elsewhere, here " + v.type().withArticle());
                 }
                 in.resultType = v.type();
+                scope.retype(in.resultSlot, v.type());
                 emit(new Insn.Assign(new Insn.Target.Local(in.resultSlot), v.ir()));
             }
             in.returnJumps.add(emit(new Insn.Jump(-1)));
@@ -315,7 +323,7 @@ final class BodyLowering {
         if (v.type() == Type.VOID) {
             throw new CompileError(target.pos(), "the right-hand side has no value");
         }
-        Insn.Target t = types.target(target, v.type());
+        Insn.Target t = types.target(target, v);
         emit(new Insn.Assign(t, v.ir()));
     }
 
@@ -366,12 +374,12 @@ final class BodyLowering {
                 if (lockType != Type.INT) {
                     throw new CompileError(a.pos(), "a lock is an int variable (0 free, 1 held); this one is " + lockType.withArticle());
                 }
-                lock = types.target(a, Type.INT);
+                lock = types.target(a, new Typed(new IrExpr.Const(0), Type.INT));
                 args[i] = new IrExpr.Const(0);
                 continue;
             }
             Typed t = types.expr(a);
-            TypeChecker.require(t, want, a.pos(), "argument " + (i + 1) + " of " + b.word());
+            t = types.coerce(t, want, a.pos(), "argument " + (i + 1) + " of " + b.word());
             args[i] = t.ir();
         }
         int result = -1;
@@ -379,12 +387,12 @@ final class BodyLowering {
             if (b.result() == Type.VOID) {
                 throw new CompileError(c.pos(), "'" + b.word() + "' returns no value");
             }
-            result = scope.newSlot();
+            result = scope.newSlot(b.result());
         }
         if (b == Builtin.GUP_FAST) {
             // Two steps, as in mm/gup.c: the PMD is read, then the table it points to; a table
             // freed in between is exactly the race IRQs-off (or RCU) protects against (seed 004).
-            int pmd = scope.newSlot();
+            int pmd = scope.newSlot(Type.PTE);
             emit(new Insn.Op(b, args, pmd, null));
             emit(new Insn.Op(Builtin.GUP_FAST_PTE, new IrExpr[] {args[0], new IrExpr.Local(pmd)}, -1, null));
             return;
@@ -420,16 +428,16 @@ final class BodyLowering {
                 if (want == null) {
                     throw new CompileError(p.pos(), "unknown type '" + p.type() + "'");
                 }
-                TypeChecker.require(a, want, c.args().get(i).pos(), "argument " + (i + 1) + " of " + proc.name());
+                a = types.coerce(a, want, c.args().get(i).pos(), "argument " + (i + 1) + " of " + proc.name());
             }
             if (symbols.globals().containsKey(p.name())) {
                 throw new CompileError(p.pos(), "parameter '" + p.name() + "' hides the declaration at " + symbols.globals().get(p.name()));
             }
-            int slot = scope.newSlot();
+            int slot = scope.newSlot(a.type());
             emit(new Insn.Assign(new Insn.Target.Local(slot), a.ir()));
             params.put(p.name(), new Scope.Local(slot, a.type()));
         }
-        Inline in = new Inline(proc.name(), c.pos(), scope.newSlot());
+        Inline in = new Inline(proc.name(), c.pos(), scope.newSlot(Type.INT));
         inlineStack.add(in);
         scope.push(params);
         try {

@@ -1,19 +1,22 @@
 package dev.shootdown.model;
 
 import dev.shootdown.lang.Position;
+import dev.shootdown.lang.Type;
 
 /**
  * One compiled body: a CPU's program (procedures inlined) or an IRQ handler. {@code labels} and
  * {@code positions} give each instruction's source statement for timelines; {@code background}
  * marks instructions inside a top-level {@code loop} of a CPU program (user work that never ends and
  * so does not count as unfinished work for {@code no_deadlock}); {@code local} marks instructions that
- * touch only the code's own frame, which the engines run in the same step as the instruction before.
+ * touch only the code's own frame, which the engines run in the same step as the instruction before;
+ * {@code slotTypes} is the type of each frame slot (a slot holds one variable or temporary for the
+ * whole body).
  */
 public record Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize,
-                   long[][] liveIn, byte[] memoryOrder) {
+                   Type[] slotTypes, long[][] liveIn, byte[] memoryOrder) {
 
-    public Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize) {
-        this(name, insns, labels, positions, background, local, frameSize, Liveness.liveIn(insns, frameSize), memoryOrders(insns));
+    public Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize, Type[] slotTypes) {
+        this(name, insns, labels, positions, background, local, frameSize, slotTypes, Liveness.liveIn(insns, frameSize), memoryOrders(insns));
     }
 
     private static byte[] memoryOrders(Insn[] insns) {

@@ -67,8 +67,10 @@ public final class Layout {
     /** Per page: 1 once its mprotect(read-only) has returned (no_write_after_protect). */
     public final int protectedPages;
     public final int size;
+    private final Program program;
 
     public Layout(Program p) {
+        program = p;
         cpus = p.cpus();
         pages = p.pages();
         handlers = p.handlers().size();
@@ -101,5 +103,106 @@ public final class Layout {
 
     public int cpu(int c) {
         return cpuBase + c * stride;
+    }
+
+    /** What word {@code i} of a state holds and whose it is. */
+    public StateWord word(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("word " + i + " of " + size);
+        }
+        if (i < cpuBase) {
+            Program.Var v = program.shared().get(i);
+            return new StateWord(StateWord.Kind.VARIABLE, StateWord.Owner.SHARED, 0, v.type(), v.name());
+        }
+        if (i < pteBase) {
+            return cpuWord((i - cpuBase) / stride, (i - cpuBase) % stride);
+        }
+        if (i < pmdBase) {
+            return of(StateWord.Kind.PTE, StateWord.Owner.PAGE, i - pteBase, "pte[" + program.pageNames().get(i - pteBase) + "]");
+        }
+        if (i < mmMaskBase) {
+            return of(StateWord.Kind.PMD, StateWord.Owner.TABLE, i - pmdBase, "pmd[" + program.tableNames().get(i - pmdBase) + "]");
+        }
+        if (i < rcuBase) {
+            return of(StateWord.Kind.MM_CPUMASK, StateWord.Owner.MM, i - mmMaskBase, "cpumask(" + program.mmNames().get(i - mmMaskBase) + ")");
+        }
+        if (i < frameBase) {
+            int slot = (i - rcuBase) / 2;
+            return (i - rcuBase) % 2 == 0 ? of(StateWord.Kind.RCU_FRAME, StateWord.Owner.RCU_SLOT, slot, "rcu[" + slot + "].frame")
+                    : of(StateWord.Kind.RCU_WAITING, StateWord.Owner.RCU_SLOT, slot, "rcu[" + slot + "].waiting");
+        }
+        if (i < protectedPages) {
+            return of(StateWord.Kind.FRAME_STATE, StateWord.Owner.FRAME, i - frameBase, "frame[" + program.frameNames().get(i - frameBase) + "]");
+        }
+        return of(StateWord.Kind.PROTECTED, StateWord.Owner.PAGE, i - protectedPages, "protected[" + program.pageNames().get(i - protectedPages) + "]");
+    }
+
+    private StateWord cpuWord(int c, int off) {
+        String cpu = "cpu" + c + ".";
+        switch (off) {
+            case PC:
+                return of(StateWord.Kind.PC, StateWord.Owner.CPU, c, cpu + "pc");
+            case FLAGS:
+                return of(StateWord.Kind.FLAGS, StateWord.Owner.CPU, c, cpu + "flags");
+            case SAVED_PC:
+                return of(StateWord.Kind.SAVED_PC, StateWord.Owner.CPU, c, cpu + "saved_pc");
+            case ACK_WAIT:
+                return of(StateWord.Kind.ACK_WAIT, StateWord.Owner.CPU, c, cpu + "ack_wait");
+            case SB_COUNT:
+                return of(StateWord.Kind.STORE_COUNT, StateWord.Owner.CPU, c, cpu + "store_buffer.count");
+            case CR3:
+                return of(StateWord.Kind.CR3, StateWord.Owner.CPU, c, cpu + "cr3");
+            case RCU_NEST:
+                return of(StateWord.Kind.RCU_NEST, StateWord.Owner.CPU, c, cpu + "rcu_nest");
+            default:
+                break;
+        }
+        if (off < tlb) {
+            return of(StateWord.Kind.PENDING_SENDERS, StateWord.Owner.CPU, c, cpu + "pending[" + program.handlers().get(off - PENDING).name() + "]");
+        }
+        if (off < bcast) {
+            return of(StateWord.Kind.TLB_ENTRY, StateWord.Owner.CPU, c, cpu + "tlb[" + program.pageNames().get(off - tlb) + "]");
+        }
+        if (off < pwc) {
+            return of(StateWord.Kind.BROADCAST_PENDING, StateWord.Owner.CPU, c, cpu + "broadcast[" + program.pageNames().get(off - bcast) + "]");
+        }
+        if (off < icache) {
+            return of(StateWord.Kind.WALK_CACHE_ENTRY, StateWord.Owner.CPU, c, cpu + "walk_cache[" + program.tableNames().get(off - pwc) + "]");
+        }
+        if (off < xenQueue) {
+            return of(StateWord.Kind.ICACHE_LINE, StateWord.Owner.CPU, c, cpu + "icache[" + program.frameNames().get(off - icache) + "]");
+        }
+        if (off < perCpu) {
+            return of(StateWord.Kind.XEN_QUEUE, StateWord.Owner.CPU, c, cpu + "xen_queue[" + (off - xenQueue) + "]");
+        }
+        if (off < storeBuffer) {
+            Program.Var v = program.perCpu().get(off - perCpu);
+            return new StateWord(StateWord.Kind.VARIABLE, StateWord.Owner.CPU, c, v.type(), v.name() + "[" + c + "]");
+        }
+        if (off < locals) {
+            int e = (off - storeBuffer) / 2;
+            return (off - storeBuffer) % 2 == 0 ? of(StateWord.Kind.STORE_ADDRESS, StateWord.Owner.CPU, c, cpu + "store_buffer[" + e + "].address")
+                    : of(StateWord.Kind.STORE_VALUE, StateWord.Owner.CPU, c, cpu + "store_buffer[" + e + "].value");
+        }
+        if (off < handlerLocals) {
+            return new StateWord(StateWord.Kind.PROGRAM_LOCAL, StateWord.Owner.CPU, c, programSlotType(c, off - locals), cpu + "local[" + (off - locals) + "]");
+        }
+        return new StateWord(StateWord.Kind.HANDLER_LOCAL, StateWord.Owner.CPU, c, null, cpu + "handler_local[" + (off - handlerLocals) + "]");
+    }
+
+    private static StateWord of(StateWord.Kind kind, StateWord.Owner owner, int index, String name) {
+        return new StateWord(kind, owner, index, null, name);
+    }
+
+    /** The type of slot {@code slot} of CPU {@code c}'s program frame; null past the program's own frame (always 0). */
+    public dev.shootdown.lang.Type programSlotType(int c, int slot) {
+        Code code = program.cpuPrograms().get(c);
+        return slot < code.slotTypes().length ? code.slotTypes()[slot] : null;
+    }
+
+    /** The type of slot {@code slot} of handler {@code h}'s frame; null past its frame (always 0). */
+    public dev.shootdown.lang.Type handlerSlotType(int h, int slot) {
+        Code code = program.handlers().get(h);
+        return slot < code.slotTypes().length ? code.slotTypes()[slot] : null;
     }
 }

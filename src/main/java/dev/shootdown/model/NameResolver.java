@@ -43,6 +43,7 @@ final class NameResolver {
     private final Map<String, Decl.Proc> procs = new LinkedHashMap<>();
     private final Map<Position, Integer> constantSets = new LinkedHashMap<>();
     private final Map<String, Integer> handlerIndex = new LinkedHashMap<>();
+    private final List<CpuUse> cpuUses = new ArrayList<>();
 
     private NameResolver(ModelFile file) {
         this.file = file;
@@ -121,7 +122,7 @@ final class NameResolver {
         }
         Symbols symbols = new Symbols(Collections.unmodifiableMap(globalNames), Collections.unmodifiableMap(mms), Collections.unmodifiableMap(pages),
                 Collections.unmodifiableMap(frames), Collections.unmodifiableMap(tables), Collections.unmodifiableMap(sharedIndex), List.copyOf(shared),
-                Collections.unmodifiableMap(perCpuIndex), List.copyOf(perCpu), Collections.unmodifiableMap(procs), Collections.unmodifiableMap(handlerIndex));
+                Collections.unmodifiableMap(perCpuIndex), List.copyOf(perCpu), Collections.unmodifiableMap(procs), Collections.unmodifiableMap(handlerIndex), cpuUses);
         Declarations.InitialMemory memory = new Declarations.InitialMemory(ints(pageMm), ints(pageTable), ints(initialPtes), ints(tableMm), ints(tableFrame),
                 ints(initialPmds), ints(initialFrames));
         return new Declarations(new Program.Meta(title, seed, expected, explanation), hw, List.copyOf(cpuDecls), List.copyOf(checks),
@@ -224,12 +225,15 @@ final class NameResolver {
         if (v.type() != null) {
             type = Type.byWord(v.type());
             if (type == null || type == Type.MM) {
-                throw new CompileError(v.pos(), "unknown type '" + v.type() + "': expected int, bool, cpuset, pte, frame or page");
+                throw new CompileError(v.pos(), "unknown type '" + v.type() + "': expected int, cpu, bool, cpuset, pte, frame or page");
             }
         }
         int initial = 0;
         if (v.init() != null) {
             Typed t = constant(v.init());
+            if (type == Type.CPU && t.type() == Type.INT) {
+                t = new Typed(t.ir(), Type.CPU);
+            }
             if (type != null && t.type() != type) {
                 throw new CompileError(v.init().pos(), "expected " + type.withArticle() + " initial value, found " + t.type().withArticle());
             }
@@ -237,7 +241,12 @@ final class NameResolver {
             initial = ((IrExpr.Const) t.ir()).value();
             if (type == Type.CPUSET) {
                 constantSets.put(v.init().pos(), initial);
+                cpuUses.add(CpuUse.namingSet(v.init().pos(), "the initial value of '" + v.name() + "'", initial & 0xffffffffL));
             }
+        }
+        if (type == Type.CPU) {
+            // A cpu variable without an initial value starts at CPU 0, so it names CPU 0 too.
+            cpuUses.add(CpuUse.naming(v.init() != null ? v.init().pos() : v.pos(), "the initial value of '" + v.name() + "'", initial));
         }
         Program.Var var = new Program.Var(v.name(), type, initial);
         if (v.perCpu()) {

@@ -35,7 +35,8 @@ public record Program(
         int[] cpuMm,
         EnumSet<Verdict> properties,
         List<Invariant> invariants,
-        Position cpusAt) {
+        Position cpusAt,
+        List<CpuUse> cpuUses) {
 
     /** Catalog metadata: what the entry is, where it comes from, what it should give and why. */
     public record Meta(String title, String seed, Verdict expected, String explanation) {}

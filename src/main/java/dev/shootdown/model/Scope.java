@@ -23,6 +23,7 @@ final class Scope {
     private final Supplier<CompileError> full;
     private final List<Map<String, Local>> scopes = new ArrayList<>();
     private int frameSize;
+    private final List<Type> types = new ArrayList<>();
 
     /** {@code full} is the error for one slot too many. */
     Scope(Map<String, Position> globals, Supplier<CompileError> full) {
@@ -31,11 +32,22 @@ final class Scope {
         scopes.add(new HashMap<>());
     }
 
-    int newSlot() {
+    /** A new slot holding values of type {@code t} (the state layout reads it: symmetry renumbers cpu and cpuset slots). */
+    int newSlot(Type t) {
         if (frameSize == Compiler.MAX_LOCALS) {
             throw full.get();
         }
+        types.add(t);
         return frameSize++;
+    }
+
+    /** Sets the type of a slot made before its values' type was known (a procedure's result). */
+    void retype(int slot, Type t) {
+        types.set(slot, t);
+    }
+
+    Type[] slotTypes() {
+        return types.toArray(Type[]::new);
     }
 
     /** A new local in the innermost scope; a global's name may not be taken. */
@@ -43,7 +55,7 @@ final class Scope {
         if (globals.containsKey(n)) {
             throw new CompileError(at, "'" + n + "' is already declared at " + globals.get(n) + "; choose another local name");
         }
-        Local v = new Local(newSlot(), t);
+        Local v = new Local(newSlot(t), t);
         innermost().put(n, v);
         return v;
     }

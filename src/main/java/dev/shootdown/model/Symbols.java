@@ -12,6 +12,7 @@ import java.util.Map;
  * Maps keep declaration order, which is also index order and the order names are suggested in.
  *
  * @param globals where each global name is declared (a local may not take one)
+ * @param cpuUses where the model tells CPUs apart (see {@link CpuUse}); the passes add to it as they find them
  */
 record Symbols(
         Map<String, Position> globals,
@@ -24,5 +25,6 @@ record Symbols(
         Map<String, Integer> perCpuIndex,
         List<Program.Var> perCpu,
         Map<String, Decl.Proc> procs,
-        Map<String, Integer> handlers) {
+        Map<String, Integer> handlers,
+        List<CpuUse> cpuUses) {
 }

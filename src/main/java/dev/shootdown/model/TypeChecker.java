@@ -56,31 +56,32 @@ final class TypeChecker {
         return Suggestions.nearest(n, all);
     }
 
-    Insn.Target target(Expr target, Type type) {
+    /** The target of an assignment of {@code value}; its type may convert to the target's (an int to a cpu and back, noted). */
+    Insn.Target target(Expr target, Typed value) {
+        Type type = value.type();
         if (target instanceof Expr.Index ix) {
             Integer var = symbols.perCpuIndex().get(ix.name());
             if (var == null) {
                 throw new CompileError(ix.pos(), "'" + ix.name() + "' is not a per-CPU variable; only those can be indexed by CPU");
             }
-            checkAssignable(symbols.perCpu().get(var).type(), type, ix.pos(), ix.name());
-            Typed idx = expr(ix.index());
-            require(idx, Type.INT, ix.index().pos(), "a CPU index");
+            checkAssignable(symbols.perCpu().get(var).type(), value, ix.pos(), ix.name());
+            Typed idx = coerce(expr(ix.index()), Type.CPU, ix.index().pos(), "a CPU index");
             return new Insn.Target.PerCpu(var, idx.ir());
         }
         String n = ((Expr.Name) target).name();
         Scope.Local l = scope.lookup(n);
         if (l != null) {
-            checkAssignable(l.type(), type, target.pos(), n);
+            checkAssignable(l.type(), value, target.pos(), n);
             return new Insn.Target.Local(l.slot());
         }
         if (symbols.sharedIndex().containsKey(n)) {
             int var = symbols.sharedIndex().get(n);
-            checkAssignable(symbols.shared().get(var).type(), type, target.pos(), n);
+            checkAssignable(symbols.shared().get(var).type(), value, target.pos(), n);
             return new Insn.Target.Shared(var);
         }
         if (symbols.perCpuIndex().containsKey(n)) {
             int var = symbols.perCpuIndex().get(n);
-            checkAssignable(symbols.perCpu().get(var).type(), type, target.pos(), n);
+            checkAssignable(symbols.perCpu().get(var).type(), value, target.pos(), n);
             return new Insn.Target.PerCpu(var, null);
         }
         if (symbols.globals().containsKey(n) || n.equals("self") || n.equals("all_cpus")) {
@@ -92,10 +93,40 @@ final class TypeChecker {
         return new Insn.Target.Local(scope.declare(n, type, target.pos()).slot());
     }
 
-    private void checkAssignable(Type declared, Type value, Position at, String n) {
-        if (declared != value) {
-            throw new CompileError(at, "'" + n + "' is " + declared.withArticle() + "; cannot assign " + value.withArticle());
+    private void checkAssignable(Type declared, Typed value, Position at, String n) {
+        if (declared != value.type() && !convertible(value.type(), declared)) {
+            throw new CompileError(at, "'" + n + "' is " + declared.withArticle() + "; cannot assign " + value.type().withArticle());
         }
+        coerce(value, declared, at, "'" + n + "'");
+    }
+
+    private static boolean convertible(Type from, Type to) {
+        return from == Type.INT && to == Type.CPU || from == Type.CPU && to == Type.INT;
+    }
+
+    /**
+     * {@code t} as a value of type {@code want}: an int where a cpu is expected names a CPU (a constant
+     * names that one CPU; any other int could be any CPU), and a cpu where an int is expected makes a
+     * CPU's number matter. Both are noted as {@link CpuUse}s for symmetry; other types must match.
+     */
+    Typed coerce(Typed t, Type want, Position at, String what) {
+        if (t.type() == want) {
+            return t;
+        }
+        if (want == Type.CPU && t.type() == Type.INT) {
+            if (t.ir() instanceof IrExpr.Const k) {
+                symbols.cpuUses().add(CpuUse.naming(at, "CPU " + k.value() + " named in " + what, k.value()));
+            } else {
+                symbols.cpuUses().add(CpuUse.ordering(at, "an int used as a CPU in " + what));
+            }
+            return new Typed(t.ir(), Type.CPU);
+        }
+        if (want == Type.INT && t.type() == Type.CPU) {
+            symbols.cpuUses().add(CpuUse.ordering(at, "a CPU used as a number in " + what));
+            return new Typed(t.ir(), Type.INT);
+        }
+        require(t, want, at, what);
+        return t;
     }
 
     static void checkArity(Expr.Call c, Builtin b) {
@@ -124,8 +155,7 @@ final class TypeChecker {
             if (var == null) {
                 throw new CompileError(ix.pos(), "'" + ix.name() + "' is not a per-CPU variable; only those can be indexed by CPU");
             }
-            Typed idx = expr(ix.index());
-            require(idx, Type.INT, ix.index().pos(), "a CPU index");
+            Typed idx = coerce(expr(ix.index()), Type.CPU, ix.index().pos(), "a CPU index");
             return new Typed(new IrExpr.PerCpu(var, idx.ir()), symbols.perCpu().get(var).type());
         } else if (e instanceof Expr.Field f) {
             Typed t = expr(f.target());
@@ -144,7 +174,7 @@ final class TypeChecker {
                 require(t, Type.BOOL, u.operand().pos(), "'!'");
                 return new Typed(new IrExpr.Unary(IrExpr.Op.NOT, t.ir()), Type.BOOL);
             }
-            require(t, Type.INT, u.operand().pos(), "'-'");
+            t = coerce(t, Type.INT, u.operand().pos(), "'-'");
             return new Typed(new IrExpr.Unary(IrExpr.Op.NEG, t.ir()), Type.INT);
         } else if (e instanceof Expr.Binary b) {
             return binary(b);
@@ -153,8 +183,7 @@ final class TypeChecker {
         } else if (e instanceof Expr.SetLit s) {
             IrExpr[] els = new IrExpr[s.elements().size()];
             for (int i = 0; i < els.length; i++) {
-                Typed t = expr(s.elements().get(i));
-                require(t, Type.INT, s.elements().get(i).pos(), "a set element (a CPU number)");
+                Typed t = coerce(expr(s.elements().get(i)), Type.CPU, s.elements().get(i).pos(), "a set element (a CPU number)");
                 els[i] = t.ir();
             }
             return new Typed(new IrExpr.SetOf(els), Type.CPUSET);
@@ -165,8 +194,8 @@ final class TypeChecker {
             if (symbols.globals().containsKey(s.var())) {
                 throw new CompileError(s.pos(), "'" + s.var() + "' hides the declaration at " + symbols.globals().get(s.var()));
             }
-            int slot = scope.newSlot();
-            inner.put(s.var(), new Scope.Local(slot, Type.INT));
+            int slot = scope.newSlot(Type.CPU);
+            inner.put(s.var(), new Scope.Local(slot, Type.CPU));
             scope.push(inner);
             try {
                 Typed p = expr(s.predicate());
@@ -213,7 +242,7 @@ final class TypeChecker {
                 if (global) {
                     throw new CompileError(n.pos(), "'self' has no meaning in an invariant");
                 }
-                return new Typed(new IrExpr.Self(), Type.INT);
+                return new Typed(new IrExpr.Self(), Type.CPU);
             }
             case "all_cpus" -> {
                 return new Typed(new IrExpr.AllCpus(), Type.CPUSET);
@@ -255,8 +284,7 @@ final class TypeChecker {
         }
         IrExpr[] args = new IrExpr[b.params().size()];
         for (int i = 0; i < args.length; i++) {
-            Typed t = expr(c.args().get(i));
-            require(t, b.params().get(i), c.args().get(i).pos(), "argument " + (i + 1) + " of " + b.word());
+            Typed t = coerce(expr(c.args().get(i)), b.params().get(i), c.args().get(i).pos(), "argument " + (i + 1) + " of " + b.word());
             args[i] = t.ir();
         }
         return new Typed(new IrExpr.Call(b, args), b.result());
@@ -272,14 +300,21 @@ final class TypeChecker {
                 return new Typed(new IrExpr.Binary(b.op().equals("&&") ? IrExpr.Op.AND : IrExpr.Op.OR, l.ir(), r.ir()), Type.BOOL);
             }
             case "==", "!=" -> {
+                // Comparing two CPUs is an identity test, which renumbering keeps; a CPU against a
+                // number names that CPU (or, against a computed int, any CPU).
+                if (l.type() == Type.CPU && r.type() == Type.INT) {
+                    r = coerce(r, Type.CPU, b.right().pos(), "a comparison with a CPU");
+                } else if (l.type() == Type.INT && r.type() == Type.CPU) {
+                    l = coerce(l, Type.CPU, b.left().pos(), "a comparison with a CPU");
+                }
                 if (l.type() != r.type()) {
                     throw new CompileError(b.pos(), "cannot compare " + l.type().withArticle() + " with " + r.type().withArticle());
                 }
                 return new Typed(new IrExpr.Binary(b.op().equals("==") ? IrExpr.Op.EQ : IrExpr.Op.NE, l.ir(), r.ir()), Type.BOOL);
             }
             case "<", "<=", ">", ">=" -> {
-                require(l, Type.INT, b.left().pos(), "'" + b.op() + "'");
-                require(r, Type.INT, b.right().pos(), "'" + b.op() + "'");
+                l = coerce(l, Type.INT, b.left().pos(), "'" + b.op() + "'");
+                r = coerce(r, Type.INT, b.right().pos(), "'" + b.op() + "'");
                 IrExpr.Op op = switch (b.op()) {
                     case "<" -> IrExpr.Op.LT;
                     case "<=" -> IrExpr.Op.LE;
@@ -289,15 +324,15 @@ final class TypeChecker {
                 return new Typed(new IrExpr.Binary(op, l.ir(), r.ir()), Type.BOOL);
             }
             case "in" -> {
-                require(l, Type.INT, b.left().pos(), "the left of 'in' (a CPU number)");
+                l = coerce(l, Type.CPU, b.left().pos(), "the left of 'in' (a CPU number)");
                 require(r, Type.CPUSET, b.right().pos(), "the right of 'in'");
                 return new Typed(new IrExpr.Binary(IrExpr.Op.IN, l.ir(), r.ir()), Type.BOOL);
             }
             case "+", "-", "|", "&" -> {
                 if (l.type() == Type.CPUSET) {
                     IrExpr right = r.ir();
-                    if (r.type() == Type.INT && !b.op().equals("&")) {
-                        right = new IrExpr.SetOf(new IrExpr[] {r.ir()});
+                    if ((r.type() == Type.INT || r.type() == Type.CPU) && !b.op().equals("&")) {
+                        right = new IrExpr.SetOf(new IrExpr[] {coerce(r, Type.CPU, b.right().pos(), "'" + b.op() + "' on a CPU set").ir()});
                     } else {
                         require(r, Type.CPUSET, b.right().pos(), "'" + b.op() + "' on CPU sets");
                     }
@@ -320,8 +355,8 @@ final class TypeChecker {
     }
 
     private Typed arith(Expr.Binary b, Typed l, Typed r) {
-        require(l, Type.INT, b.left().pos(), "'" + b.op() + "'");
-        require(r, Type.INT, b.right().pos(), "'" + b.op() + "'");
+        l = coerce(l, Type.INT, b.left().pos(), "'" + b.op() + "'");
+        r = coerce(r, Type.INT, b.right().pos(), "'" + b.op() + "'");
         IrExpr.Op op = switch (b.op()) {
             case "+" -> IrExpr.Op.ADD;
             case "-" -> IrExpr.Op.SUB;
