@@ -5,6 +5,7 @@ import dev.shootdown.model.Action;
 import dev.shootdown.model.Machine;
 import dev.shootdown.model.MaskCpuSets;
 import dev.shootdown.model.Program;
+import dev.shootdown.model.Symmetry;
 import dev.shootdown.model.Verdict;
 
 import java.util.ArrayList;
@@ -49,6 +50,11 @@ public final class BfsExplorer {
         long maxHeap = Runtime.getRuntime().maxMemory();
 
         int[] init = machine.initialState();
+        Symmetry symmetry = options.reductions() ? new Symmetry(program, machine.layout(), init) : null;
+        this.symmetry = symmetry != null && symmetry.active() ? symmetry : null;
+        if (this.symmetry != null) {
+            this.symmetry.canonicalize(init);
+        }
         long fp0 = Fingerprint.of(init);
         seen.add(fp0);
         int root = trace.add(-1, fp0);
@@ -145,6 +151,9 @@ public final class BfsExplorer {
                     }
                     continue;
                 }
+                if (this.symmetry != null) {
+                    this.symmetry.canonicalize(next);
+                }
                 long fp = Fingerprint.of(next);
                 int known = indexed != null ? indexed.put(fp) : seen.add(fp) ? -1 : 0;
                 if (known >= 0) {
@@ -171,7 +180,9 @@ public final class BfsExplorer {
         Stats stats = new Stats(seen.size(), transitions, maxDepth, queue.size(), seconds);
         boolean complete = stopReason == null;
         this.trace = trace;
-        return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason);
+        List<int[]> groups = this.symmetry == null ? List.of() : List.of(this.symmetry.groups());
+        List<String> notes = symmetry == null ? List.of() : List.copyOf(symmetry.notes());
+        return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason, groups, notes);
     }
 
     /**
@@ -244,9 +255,10 @@ public final class BfsExplorer {
     }
 
     private TraceLog trace;
+    private Symmetry symmetry;
 
     /** The trace of the last run, for rebuilding counterexamples. */
     public TraceRebuilder rebuilder() {
-        return new TraceRebuilder(program, trace);
+        return new TraceRebuilder(program, trace, symmetry);
     }
 }

@@ -10,8 +10,11 @@ import java.util.List;
  * shallowest), statistics, and whether the search covered every reachable state.
  *
  * @param stopReason why an incomplete search stopped (null when complete)
+ * @param symmetry   the groups of CPUs explored up to renumbering (empty: none), each ascending
+ * @param reductionNotes why CPUs were kept apart, or why there was no symmetry, in words
  */
-public record CheckResult(Program program, List<Violation> violations, Stats stats, boolean complete, String stopReason) {
+public record CheckResult(Program program, List<Violation> violations, Stats stats, boolean complete, String stopReason,
+                          List<int[]> symmetry, List<String> reductionNotes) {
 
     /** The overall verdict: the shallowest violation's, or safe. */
     public Verdict verdict() {

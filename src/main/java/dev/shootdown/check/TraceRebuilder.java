@@ -5,6 +5,7 @@ import dev.shootdown.model.Layout;
 import dev.shootdown.model.Machine;
 import dev.shootdown.model.Program;
 import dev.shootdown.model.Snapshot;
+import dev.shootdown.model.Symmetry;
 import dev.shootdown.model.Verdict;
 
 import java.util.ArrayDeque;
@@ -20,11 +21,16 @@ import java.util.List;
 public final class TraceRebuilder {
     private final Program program;
     private final TraceLog trace;
+    /** The search's symmetry, or null: the log then holds each state's representative, and the walk matches representatives. */
+    private final Symmetry symmetry;
 
-    TraceRebuilder(Program program, TraceLog trace) {
+    TraceRebuilder(Program program, TraceLog trace, Symmetry symmetry) {
         this.program = program;
         this.trace = trace;
+        this.symmetry = symmetry;
     }
+
+
 
     public Counterexample rebuild(Violation violation) {
         Deque<Long> fps = new ArrayDeque<>();
@@ -35,17 +41,30 @@ public final class TraceRebuilder {
         int[] state = m.initialState();
         Snapshot initial = m.snapshot(state);
         fps.pop();
+        // Under symmetry the log holds the representatives the search kept: walk those (rep), and
+        // keep the concrete state with the renumbering that takes rep to it (sigma).
+        int[] rep = state.clone();
+        int[] sigma = identity(program.cpus());
+        if (symmetry != null && symmetry.canonicalize(rep)) {
+            sigma = inverse(symmetry.lastPermutation());
+        }
         List<Counterexample.Step> steps = new ArrayList<>();
         int[] actions = new int[m.maxActions()];
         while (!fps.isEmpty()) {
             long want = fps.pop();
-            int n = m.enabled(state, actions);
+            int n = m.enabled(rep, actions);
             boolean found = false;
             for (int i = 0; i < n && !found; i++) {
-                int[] next = state.clone();
+                int[] next = rep.clone();
                 m.apply(next, actions[i], null);
-                if (Fingerprint.of(next) == want) {
-                    steps.add(narrate(m, state, actions[i], steps.size() + 1));
+                int[] nextRep = next.clone();
+                int[] moved = symmetry != null && symmetry.canonicalize(nextRep) ? symmetry.lastPermutation() : null;
+                if (Fingerprint.of(nextRep) == want) {
+                    steps.add(narrate(m, state, concreteAction(m, state, sigma, actions[i], next, -1), steps.size() + 1));
+                    if (moved != null) {
+                        sigma = compose(sigma, inverse(moved));
+                    }
+                    rep = nextRep;
                     found = true;
                 }
             }
@@ -65,15 +84,67 @@ public final class TraceRebuilder {
         } else if (violation.action() >= 0) {
             List<String> notes = new ArrayList<>();
             int[] before = state.clone();
-            int v = m.apply(state, violation.action(), notes::add);
+            int[] next = rep.clone();
+            int verdict = m.apply(next, violation.action(), null);
+            int action = concreteAction(m, state, sigma, violation.action(), next, verdict);
+            int v = m.apply(state, action, notes::add);
             String vnote = v >= 0 ? m.violationNote() : violation.note();
-            Counterexample.Step last = step(m, before, state, violation.action(), steps.size() + 1, notes, true);
+            Counterexample.Step last = step(m, before, state, action, steps.size() + 1, notes, true);
             steps.add(last);
             note = vnote != null ? vnote : note;
         } else if (violation.verdict() == Verdict.DEADLOCK) {
             note = deadlockNote(m, state);
         }
         return new Counterexample(violation.verdict(), note, steps, program.cpus(), initial, loopStart);
+    }
+
+    /**
+     * The concrete CPUs' version of an action the search took in a representative: the action of
+     * {@code state} (which is {@code sigma} applied to the representative) whose result is exactly
+     * {@code sigma} applied to the representative's result {@code next} (with the same verdict,
+     * {@code verdict}, or -1 for none). A renumbering maps transitions to transitions, so one exists.
+     */
+    private int concreteAction(Machine m, int[] state, int[] sigma, int action, int[] next, int verdict) {
+        if (symmetry == null || java.util.Arrays.equals(sigma, identity(sigma.length))) {
+            return action;
+        }
+        int[] target = new int[next.length];
+        symmetry.permute(next, sigma, target);
+        int[] actions = new int[m.maxActions()];
+        int n = m.enabled(state, actions);
+        for (int i = 0; i < n; i++) {
+            int[] x = state.clone();
+            int v = m.apply(x, actions[i], null);
+            if ((v >= 0 ? v : -1) == (verdict >= 0 ? verdict : -1) && java.util.Arrays.equals(x, target)) {
+                return actions[i];
+            }
+        }
+        throw new IllegalStateException("trace does not replay: no action of the concrete CPUs matches the representative's step");
+    }
+
+    private static int[] identity(int n) {
+        int[] p = new int[n];
+        for (int c = 0; c < n; c++) {
+            p[c] = c;
+        }
+        return p;
+    }
+
+    private static int[] inverse(int[] p) {
+        int[] q = new int[p.length];
+        for (int c = 0; c < p.length; c++) {
+            q[p[c]] = c;
+        }
+        return q;
+    }
+
+    /** First {@code first}, then {@code then}: CPU c becomes then[first[c]]. */
+    private static int[] compose(int[] then, int[] first) {
+        int[] r = new int[first.length];
+        for (int c = 0; c < first.length; c++) {
+            r[c] = then[first[c]];
+        }
+        return r;
     }
 
     /** The order in which a CPU's own actions are preferred on its turn: an interrupt is taken before the next instruction. */

@@ -16,11 +16,14 @@ final class SearchLimits {
     @Option(names = "--first", description = "Stop at the first violation instead of deciding every property.")
     boolean first;
 
+    @Option(names = "--no-reductions", description = "Explore every state: no symmetry reduction (for comparison; verdicts are the same).")
+    boolean noReductions;
+
     /** Set by Ctrl-C ({@link Interrupts}): the search stops at its next look and reports what it has. */
     final AtomicBoolean stop = new AtomicBoolean();
 
     /** The search's options; their values were checked against {@link Bounds} before the command ran. */
     CheckOptions options() {
-        return new CheckOptions(maxStates, memoryFraction, stop, null, !first);
+        return new CheckOptions(maxStates, memoryFraction, stop, null, !first, !noReductions);
     }
 }

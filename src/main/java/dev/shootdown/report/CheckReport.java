@@ -26,6 +26,10 @@ public final class CheckReport {
             out.append(String.format(Locale.ROOT, "  %-24s %s%n", v.property(), status));
         }
         out.append(stats(r.stats())).append('\n');
+        String reductions = reductions(r);
+        if (reductions != null) {
+            out.append("  ").append(reductions).append('\n');
+        }
         if (cx != null) {
             out.append('\n').append("Shortest counterexample (").append(cx.steps().size()).append(" steps):\n\n");
             out.append(new TimelineRenderer(columnWidth).render(cx));
@@ -37,13 +41,26 @@ public final class CheckReport {
         if (!r.violations().isEmpty()) {
             return r.verdict().word();
         }
-        return r.complete() ? "safe (all " + r.stats().states() + " reachable states explored)"
+        return r.complete() ? "safe (all " + r.stats().states() + " reachable states explored" + (r.symmetry().isEmpty() ? "" : ", up to CPU symmetry") + ")"
                 : "no violation in " + r.stats().states() + " states, search incomplete (" + r.stopReason() + ")";
     }
 
     /** A property's word in the JSON contract and the HTML page: violated, holds or unknown (search incomplete). */
     public static String propertyStatus(CheckResult r, Verdict property) {
         return r.violation(property) != null ? "violated" : r.complete() ? "holds" : "unknown";
+    }
+
+    /** The reductions line of the text report: the symmetry groups, or why there are none; null when nothing is to say. */
+    static String reductions(CheckResult r) {
+        if (!r.symmetry().isEmpty()) {
+            List<String> groups = new ArrayList<>();
+            for (int[] g : r.symmetry()) {
+                groups.add("cpus " + dev.shootdown.model.Symmetry.list(g));
+            }
+            return "symmetry: " + String.join("; ", groups) + " interchangeable, one state explored per renumbering (--no-reductions: every state)"
+                    + (r.reductionNotes().isEmpty() ? "" : "; " + String.join("; ", r.reductionNotes()));
+        }
+        return r.reductionNotes().isEmpty() ? null : "symmetry: none (" + String.join("; ", r.reductionNotes()) + ")";
     }
 
     public static String stats(Stats s) {
@@ -64,6 +81,14 @@ public final class CheckReport {
         if (r.stopReason() != null) {
             m.put("stop_reason", r.stopReason());
         }
+        Map<String, Object> reductions = new LinkedHashMap<>();
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int[] g : r.symmetry()) {
+            groups.add(java.util.Arrays.stream(g).boxed().toList());
+        }
+        reductions.put("symmetry", groups);
+        reductions.put("notes", r.reductionNotes());
+        m.put("reductions", reductions);
         Map<String, Object> props = new LinkedHashMap<>();
         for (Verdict v : r.program().properties()) {
             props.put(v.property(), propertyStatus(r, v));
