@@ -9,6 +9,7 @@ import dev.shootdown.sim.Simulation;
 import dev.shootdown.sim.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,11 +21,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchCheckCommand.class,
         description = {"Measure the simulator itself: simulated events per second and the time of a large run",
                 "(default: 1024 CPUs x 1 simulated second of workload munmap under the Linux IPI protocol).",
-                "Reports wall time and the simulating thread's CPU time (wall time also counts whatever else the machine runs)."})
+                "Reports wall time and the simulating thread's CPU time (wall time also counts whatever else the machine runs).",
+                "'bench check' measures the checker instead (see bench check --help)."})
 final class BenchCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Option(names = "--protocol", paramLabel = "FILE", description = "Protocol file or shipped name (default: ${DEFAULT-VALUE}).")
     String protocol = "linux-ipi";
 

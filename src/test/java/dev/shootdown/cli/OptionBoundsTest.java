@@ -125,9 +125,18 @@ class OptionBoundsTest {
         refused("--tick-hz must be between 0 and 100000 (got 1e9)", "simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--sweep", "tick_hz=0,1e9");
     }
 
-    /** Every command of the CLI, by name. */
+    /** Every command of the CLI, subcommands ({@code bench check}) too. */
     static List<CommandLine> commands() {
-        return new ArrayList<>(new CommandLine(new Main(false)).getSubcommands().values());
+        List<CommandLine> all = new ArrayList<>();
+        addWithSubcommands(new CommandLine(new Main(false)).getSubcommands().values(), all);
+        return all;
+    }
+
+    private static void addWithSubcommands(java.util.Collection<CommandLine> commands, List<CommandLine> all) {
+        for (CommandLine c : commands) {
+            all.add(c);
+            addWithSubcommands(c.getSubcommands().values(), all);
+        }
     }
 
     @Test
@@ -152,7 +161,8 @@ class OptionBoundsTest {
     void everyNumericOptionRefusesValuesOutsideItsBounds() {
         int checked = 0;
         for (CommandLine c : commands()) {
-            List<String> base = new ArrayList<>(List.of(c.getCommandName()));
+            String[] path = c.getCommandSpec().qualifiedName().split(" "); // shootdown bench check
+            List<String> base = new ArrayList<>(List.of(path).subList(1, path.length));
             for (PositionalParamSpec p : c.getCommandSpec().positionalParameters()) {
                 for (int i = 0; i < p.arity().min(); i++) {
                     base.add("no-such-file");
