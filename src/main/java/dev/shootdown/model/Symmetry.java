@@ -32,8 +32,12 @@ public final class Symmetry {
     private final byte[] blockHolds;
     /** Per state index: what a store of a value to it holds (for store-buffer values). */
     private final byte[] storedHolds;
-    /** Per CPU, per program slot: what the slot holds. */
+    /** Per CPU, per program slot: what the slot holds; whether any of the CPU's slots holds CPUs. */
     private final byte[][] programSlots;
+    private final boolean[] cpuSlots;
+    /** The words outside CPU blocks, and the offsets inside one, that hold a CPU or a CPU set (store buffers and frames apart). */
+    private final int[] globalCpuWords;
+    private final int[] blockCpuWords;
     private final byte[][] handlerSlots;
     /** Per CPU, the block offsets compared first when sorting: those renumbering leaves alone. */
     private final int[][] keyOffsets;
@@ -44,10 +48,7 @@ public final class Symmetry {
     private static final byte NONE = (byte) StateWord.Holds.NOTHING_OF_CPUS.ordinal();
     private static final byte CPU = (byte) StateWord.Holds.CPU.ordinal();
     private static final byte SET = (byte) StateWord.Holds.CPU_SET.ordinal();
-    private static final byte SB_ADDRESS = (byte) StateWord.Holds.STORE_ADDRESS.ordinal();
-    private static final byte SB_VALUE = (byte) StateWord.Holds.STORE_VALUE.ordinal();
     private static final byte PROGRAM_SLOT = (byte) StateWord.Holds.BY_TYPE.ordinal();
-    private static final byte HANDLER_SLOT = (byte) StateWord.Holds.BY_HANDLER.ordinal();
 
     /** The symmetry of a program, or none ({@link #groups()} empty) where the model tells every CPU apart. */
     public Symmetry(Program program, Layout layout, int[] initial) {
@@ -71,9 +72,16 @@ public final class Symmetry {
             }
         }
         programSlots = new byte[cpus][];
+        cpuSlots = new boolean[cpus];
         for (int c = 0; c < cpus; c++) {
             programSlots[c] = slotHolds(program.cpuPrograms().get(c));
+            for (byte h : programSlots[c]) {
+                cpuSlots[c] |= h != NONE;
+            }
         }
+        globalCpuWords = java.util.stream.IntStream.range(0, layout.size).filter(i -> (i < layout.cpuBase || i >= layout.pteBase)
+                && (globalHolds[i] == CPU || globalHolds[i] == SET)).toArray();
+        blockCpuWords = java.util.stream.IntStream.range(0, layout.stride).filter(o -> blockHolds[o] == CPU || blockHolds[o] == SET).toArray();
         handlerSlots = new byte[program.handlers().size()][];
         for (int h = 0; h < handlerSlots.length; h++) {
             handlerSlots[h] = slotHolds(program.handlers().get(h));
@@ -274,13 +282,16 @@ public final class Symmetry {
     private int compareBlocks(int[] s, int a, int b) {
         int ba = layout.cpu(a);
         int bb = layout.cpu(b);
+        if (Arrays.equals(s, ba, ba + layout.stride, s, bb, bb + layout.stride)) {
+            return 0;
+        }
         for (int o : keyOffsets[a]) {
             int d = Integer.compare(s[ba + o], s[bb + o]);
             if (d != 0) {
                 return d;
             }
         }
-        for (int o = 0; o < layout.stride; o++) {
+        for (int o : blockCpuWords) {
             if (blockHolds[o] == SET) {
                 int d = Integer.compare(Integer.bitCount(s[ba + o]), Integer.bitCount(s[bb + o]));
                 if (d != 0) {
@@ -288,57 +299,53 @@ public final class Symmetry {
                 }
             }
         }
-        for (int o = 0; o < layout.stride; o++) {
-            int d = Integer.compare(s[ba + o], s[bb + o]);
-            if (d != 0) {
-                return d;
-            }
-        }
-        return 0;
+        return Arrays.compare(s, ba, ba + layout.stride, s, bb, bb + layout.stride);
     }
 
     /** Writes into {@code t} the state {@code s} with CPU c renumbered {@code p[c]}: blocks moved, every CPU-valued word renamed. */
     public void permute(int[] s, int[] p, int[] t) {
-        for (int i = 0; i < layout.cpuBase; i++) {
-            t[i] = rename(s[i], globalHolds[i], p);
-        }
-        for (int i = layout.pteBase; i < layout.size; i++) {
+        System.arraycopy(s, 0, t, 0, layout.cpuBase);
+        System.arraycopy(s, layout.pteBase, t, layout.pteBase, layout.size - layout.pteBase);
+        for (int i : globalCpuWords) {
             t[i] = rename(s[i], globalHolds[i], p);
         }
         int stride = layout.stride;
         for (int c = 0; c < cpus; c++) {
             int from = layout.cpu(c);
             int to = layout.cpu(p[c]);
+            System.arraycopy(s, from, t, to, stride);
+            for (int o : blockCpuWords) {
+                t[to + o] = rename(s[from + o], blockHolds[o], p);
+            }
+            int count = s[from + Layout.SB_COUNT];
+            for (int e = 0; e < count; e++) {
+                int at = layout.storeBuffer + 2 * e;
+                int address = s[from + at];
+                t[to + at] = renameAddress(address, p);
+                if (address >= 0) {
+                    t[to + at + 1] = rename(s[from + at + 1], storedHolds[address], p);
+                }
+            }
             int flags = s[from + Layout.FLAGS];
             boolean inHandler = (flags & Layout.IN_HANDLER) != 0;
-            int count = s[from + Layout.SB_COUNT];
-            for (int o = 0; o < stride; o++) {
-                int v = s[from + o];
-                byte h = blockHolds[o];
-                if (h == NONE) {
-                    t[to + o] = v;
-                } else if (h == CPU || h == SET) {
-                    t[to + o] = rename(v, h, p);
-                } else if (h == SB_ADDRESS) {
-                    t[to + o] = (o - layout.storeBuffer) / 2 < count ? renameAddress(v, p) : v;
-                } else if (h == SB_VALUE) {
-                    int address = s[from + o - 1];
-                    t[to + o] = (o - layout.storeBuffer) / 2 < count && address >= 0 ? rename(v, storedHolds[address], p) : v;
-                } else if (h == PROGRAM_SLOT) {
-                    int slot = o - layout.locals;
-                    byte[] types = programSlots[c];
-                    Code code = program.cpuPrograms().get(c);
-                    int pc = s[from + (inHandler ? Layout.SAVED_PC : Layout.PC)];
-                    t[to + o] = slot < types.length && types[slot] != NONE && code.live(pc, slot) ? rename(v, types[slot], p) : v;
-                } else {
-                    int slot = o - layout.handlerLocals;
-                    if (inHandler) {
-                        int hn = flags >>> Layout.HANDLER_SHIFT;
-                        byte[] types = handlerSlots[hn];
-                        Code code = program.handlers().get(hn);
-                        t[to + o] = slot < types.length && types[slot] != NONE && code.live(s[from + Layout.PC], slot) ? rename(v, types[slot], p) : v;
-                    } else {
-                        t[to + o] = v;
+            byte[] types = programSlots[c];
+            if (cpuSlots[c]) {
+                Code code = program.cpuPrograms().get(c);
+                int pc = s[from + (inHandler ? Layout.SAVED_PC : Layout.PC)];
+                for (int slot = 0; slot < types.length; slot++) {
+                    if (types[slot] != NONE && code.live(pc, slot)) {
+                        t[to + layout.locals + slot] = rename(s[from + layout.locals + slot], types[slot], p);
+                    }
+                }
+            }
+            if (inHandler) {
+                int hn = flags >>> Layout.HANDLER_SHIFT;
+                byte[] htypes = handlerSlots[hn];
+                Code code = program.handlers().get(hn);
+                int pc = s[from + Layout.PC];
+                for (int slot = 0; slot < htypes.length; slot++) {
+                    if (htypes[slot] != NONE && code.live(pc, slot)) {
+                        t[to + layout.handlerLocals + slot] = rename(s[from + layout.handlerLocals + slot], htypes[slot], p);
                     }
                 }
             }
