@@ -46,9 +46,11 @@ public final class CheckReport {
         return r.violation(property) != null ? "violated" : r.complete() ? "holds" : "unknown";
     }
 
+    /** The search's statistics in a line: the deepest level finished when the search stopped before it finished the last one. */
     public static String stats(Stats s) {
-        return String.format(Locale.ROOT, "  %d distinct states, %d transitions, depth %d, %.2f s (%.0f states/s)",
-                s.states(), s.transitions(), s.depth(), s.seconds(), s.statesPerSecond());
+        return String.format(Locale.ROOT, "  %d distinct states, %d transitions, depth %d%s, %.2f s (%.0f states/s)%s",
+                s.states(), s.transitions(), s.depth(), s.finishedLevel() < s.depth() ? " (deepest level finished: " + s.finishedLevel() + ")" : "",
+                s.seconds(), s.statesPerSecond(), s.spilled() > 0 ? ", " + s.spilled() + " queued states written to disk" : "");
     }
 
     /** The {@code check --json} contract. */
@@ -59,7 +61,9 @@ public final class CheckReport {
         m.put("states", r.stats().states());
         m.put("transitions", r.stats().transitions());
         m.put("depth", r.stats().depth());
+        m.put("deepest_level_finished", r.stats().finishedLevel());
         m.put("seconds", r.stats().seconds());
+        m.put("spilled_states", r.stats().spilled());
         m.put("complete", r.complete());
         if (r.stopReason() != null) {
             m.put("stop_reason", r.stopReason());
