@@ -26,6 +26,7 @@ public final class CheckReport {
             out.append(String.format(Locale.ROOT, "  %-24s %s%n", v.property(), status));
         }
         out.append(stats(r.stats())).append('\n');
+        out.append(String.format(Locale.ROOT, "  fingerprint collision probability %.1e (TLC's optimistic estimate)%n", r.stats().collisionProbability()));
         if (cx != null) {
             out.append('\n').append("Shortest counterexample (").append(cx.steps().size()).append(" steps):\n\n");
             out.append(new TimelineRenderer(columnWidth).render(cx));
@@ -63,6 +64,7 @@ public final class CheckReport {
         m.put("depth", r.stats().depth());
         m.put("deepest_level_finished", r.stats().finishedLevel());
         m.put("seconds", r.stats().seconds());
+        m.put("collision_probability", r.stats().collisionProbability());
         m.put("spilled_states", r.stats().spilled());
         m.put("complete", r.complete());
         if (r.stopReason() != null) {

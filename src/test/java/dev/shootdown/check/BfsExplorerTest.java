@@ -145,6 +145,18 @@ class BfsExplorerTest {
     }
 
     @Test
+    @DisplayName("collision probability: TLC's optimistic estimate, distinct x (generated - distinct) / 2^64")
+    void collisionProbability() {
+        assertThat(Fingerprint.collisionProbability(1L << 32, (1L << 32) + (1L << 20))).isEqualTo(0x1p-12);
+        assertThat(Fingerprint.collisionProbability(1000, 999)).as("a tree: nothing found twice").isZero();
+        CheckResult r = new BfsExplorer(Models.compile(Models.SEED_000_WAIT), CheckOptions.defaults()).run();
+        double p = r.stats().collisionProbability();
+        assertThat(p).isEqualTo(r.stats().states() * (double) (r.stats().transitions() + 1 - r.stats().states()) / 0x1p64).isPositive();
+        assertThat(CheckReport.text("m.sd", r, null, 40)).contains(String.format(java.util.Locale.ROOT, "fingerprint collision probability %.1e", p));
+        assertThat(CheckReport.json("m.sd", r, null).get("collision_probability")).isEqualTo(p);
+    }
+
+    @Test
     @DisplayName("a catalog entry expecting safe does not agree when the search was cut short")
     void incompleteSafeDoesNotAgree() {
         String src = Models.countTo(6).replace("invariant y != 6", "invariant y != 7") + "seed \"000\"\nexpect safe\nexplain \"counts to six\"\n";

@@ -80,6 +80,7 @@ class MemoryLimitTest {
             assertThat(j.get("states").asLong()).isGreaterThan(1_000_000);
             assertThat(j.get("deepest_level_finished").asInt()).isNotNegative().isLessThan(j.get("depth").asInt());
             assertThat(j.get("spilled_states").asLong()).as("the frontier went to disk").isPositive();
+            assertThat(j.get("collision_probability").isNumber()).isTrue();
         }
         assertThat(files(spill)).as("spill files left behind").isEmpty();
     }
