@@ -23,10 +23,20 @@ public final class BfsExplorer {
 
     private final Program program;
     private final CheckOptions options;
+    /** The frontier's blocks: records each, and how many stay in memory before it spills; 0 for the defaults. */
+    private final int recordsPerBlock;
+    private final int blocksInMemory;
 
     public BfsExplorer(Program program, CheckOptions options) {
+        this(program, options, 0, 0);
+    }
+
+    /** A search whose frontier has blocks of {@code recordsPerBlock} records and spills past {@code blocksInMemory} of them: for tests. */
+    BfsExplorer(Program program, CheckOptions options, int recordsPerBlock, int blocksInMemory) {
         this.program = program;
         this.options = options;
+        this.recordsPerBlock = recordsPerBlock;
+        this.blocksInMemory = blocksInMemory;
     }
 
     public CheckResult run() {
@@ -34,11 +44,20 @@ public final class BfsExplorer {
             throw new CompileError(program.cpusAt(), "the checker explores at most " + MaskCpuSets.MAX_CPUS + " CPUs; this model has " + program.cpus()
                     + " (exhaustive search wants 2-4; large machines are for the simulator)");
         }
-        long start = System.nanoTime();
         Machine machine = new Machine(program);
         int size = machine.layout().size;
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        try (StateQueue queue = recordsPerBlock > 0 ? new StateQueue(size, options.spillDirectory(), recordsPerBlock, blocksInMemory)
+                : new StateQueue(size, options.spillDirectory());
+             MemoryGuard guard = new MemoryGuard(maxHeap, options.memoryFraction(), queue)) {
+            return search(machine, queue, guard, maxHeap);
+        }
+    }
+
+    private CheckResult search(Machine machine, StateQueue queue, MemoryGuard guard, long maxHeap) {
+        long start = System.nanoTime();
+        int size = machine.layout().size;
         TraceLog trace = new TraceLog();
-        StateQueue queue = new StateQueue(size);
         List<Violation> violations = new ArrayList<>();
         EnumSet<Verdict> open = EnumSet.copyOf(program.properties());
         boolean checkDeadlock = open.contains(Verdict.DEADLOCK);
@@ -47,7 +66,11 @@ public final class BfsExplorer {
         IndexedFingerprintSet indexed = graph != null ? new IndexedFingerprintSet(1 << 16) : null;
         FingerprintSet seen = indexed != null ? indexed : new OpenAddressingFingerprintSet(1 << 16);
         boolean invariants = !program.invariants().isEmpty();
-        long maxHeap = Runtime.getRuntime().maxMemory();
+        if (graph != null) {
+            guard.watch(seen, trace, graph);
+        } else {
+            guard.watch(seen, trace);
+        }
 
         int[] init = machine.initialState();
         Symmetry symmetry = options.reductions() ? new Symmetry(program, machine.layout(), init) : null;
@@ -80,32 +103,37 @@ public final class BfsExplorer {
         long expanded = 0;
         if (seen.size() >= options.maxStates() && !queue.isEmpty()) {
             stopReason = "state limit (" + options.maxStates() + ")";
-            queue = new StateQueue(size);
         }
+        // The deepest level all of whose states were expanded: BFS expands in order of depth, so every level above the
+        // state being expanded when the search stops.
+        int finished = -1;
         search:
-        while (!queue.isEmpty()) {
-            if ((++expanded & 0x3ff) == 0 || seen.bytesToGrow() > 0) {
+        while (stopReason == null) {
+            if (queue.isEmpty()) {
+                finished = maxDepth;
+                break;
+            }
+            long head = queue.pop(cur);
+            int index = (int) (head >>> 32);
+            int depth = (int) head;
+            finished = depth - 1;
+            if ((++expanded & 0x3ff) == 0) {
                 if (options.stop().get()) {
                     stopReason = "interrupted";
-                    break;
-                }
-                long need = seen.bytes() + seen.bytesToGrow() + trace.bytes() + trace.bytesToGrow() + queue.bytes()
-                        + (graph == null ? 0 : graph.bytes() + graph.bytesToGrow());
-                if (need > maxHeap * options.memoryFraction()) {
-                    stopReason = "memory limit (" + (maxHeap >> 20) + " MiB heap)";
                     break;
                 }
                 long now = System.nanoTime();
                 if (options.progress() != null && now - lastProgress > PROGRESS_NANOS) {
                     lastProgress = now;
-                    options.progress().accept(new Stats(seen.size(), transitions, maxDepth, queue.size(), (now - start) / 1e9));
+                    options.progress().accept(new Stats(seen.size(), transitions, maxDepth, queue.size(), (now - start) / 1e9, finished, queue.spilled()));
                 }
             }
-            long head = queue.pop(cur);
-            int index = (int) (head >>> 32);
-            int depth = (int) head;
             maxDepth = Math.max(maxDepth, depth);
             int n = machine.enabled(cur, actions);
+            if (!guard.roomFor(n)) {
+                stopReason = guard.refusal();
+                break;
+            }
             if (checkDeadlock && open.contains(Verdict.DEADLOCK) && machine.deadlocked(cur, actions, n) && stuck(machine, cur)) {
                 violations.add(new Violation(Verdict.DEADLOCK, index, -1, depth, "no CPU can move, and work is left"));
                 open.remove(Verdict.DEADLOCK);
@@ -177,7 +205,7 @@ public final class BfsExplorer {
             stopReason = progress(graph, trace, violations, maxHeap);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Stats stats = new Stats(seen.size(), transitions, maxDepth, queue.size(), seconds);
+        Stats stats = new Stats(seen.size(), transitions, maxDepth, queue.size(), seconds, finished, queue.spilled());
         boolean complete = stopReason == null;
         this.trace = trace;
         List<int[]> groups = this.symmetry == null ? List.of() : List.of(this.symmetry.groups());

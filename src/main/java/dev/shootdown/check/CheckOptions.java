@@ -1,5 +1,6 @@
 package dev.shootdown.check;
 
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -7,36 +8,47 @@ import java.util.function.Consumer;
  * Limits and hooks of one search.
  *
  * @param maxStates      stop (incomplete) after this many distinct states
- * @param memoryFraction stop (incomplete) before the search's own structures pass this share of the heap
+ * @param memoryFraction keep the search's tables and the rest of the live heap within this share of the heap: the frontier
+ *                       goes to disk when it does not fit, and the search stops (incomplete) when the tables do not
  * @param stop           set from outside (Ctrl-C) to stop at the next state
  * @param progress       called about once a second with the running statistics; may be null
  * @param allProperties  keep searching after the first violation until every property has a verdict
+ * @param spillDir       where the frontier goes when it does not fit the heap; null for the system's temporary directory
  * @param reductions     explore one state per symmetry orbit ({@code --no-reductions} turns it off)
  */
-public record CheckOptions(long maxStates, double memoryFraction, AtomicBoolean stop, Consumer<Stats> progress, boolean allProperties,
+public record CheckOptions(long maxStates, double memoryFraction, AtomicBoolean stop, Consumer<Stats> progress, boolean allProperties, Path spillDir,
                            boolean reductions) {
 
     public CheckOptions(long maxStates, double memoryFraction, AtomicBoolean stop, Consumer<Stats> progress, boolean allProperties) {
-        this(maxStates, memoryFraction, stop, progress, allProperties, true);
+        this(maxStates, memoryFraction, stop, progress, allProperties, null, true);
     }
 
     public static CheckOptions defaults() {
-        return new CheckOptions(Long.MAX_VALUE, 0.7, new AtomicBoolean(), null, true, true);
+        return new CheckOptions(Long.MAX_VALUE, 0.7, new AtomicBoolean(), null, true);
     }
 
     public CheckOptions withMaxStates(long max) {
-        return new CheckOptions(max, memoryFraction, stop, progress, allProperties, reductions);
+        return new CheckOptions(max, memoryFraction, stop, progress, allProperties, spillDir, reductions);
     }
 
     public CheckOptions withProgress(Consumer<Stats> p) {
-        return new CheckOptions(maxStates, memoryFraction, stop, p, allProperties, reductions);
+        return new CheckOptions(maxStates, memoryFraction, stop, p, allProperties, spillDir, reductions);
     }
 
     public CheckOptions withStop(AtomicBoolean s) {
-        return new CheckOptions(maxStates, memoryFraction, s, progress, allProperties, reductions);
+        return new CheckOptions(maxStates, memoryFraction, s, progress, allProperties, spillDir, reductions);
+    }
+
+    public CheckOptions withSpillDir(Path dir) {
+        return new CheckOptions(maxStates, memoryFraction, stop, progress, allProperties, dir, reductions);
     }
 
     public CheckOptions withReductions(boolean on) {
-        return new CheckOptions(maxStates, memoryFraction, stop, progress, allProperties, on);
+        return new CheckOptions(maxStates, memoryFraction, stop, progress, allProperties, spillDir, on);
+    }
+
+    /** The directory the frontier spills to. */
+    public Path spillDirectory() {
+        return spillDir != null ? spillDir : Path.of(System.getProperty("java.io.tmpdir"));
     }
 }

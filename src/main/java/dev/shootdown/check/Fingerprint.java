@@ -30,4 +30,17 @@ public final class Fingerprint {
         h ^= h >>> 33;
         return h;
     }
+
+    /**
+     * The probability that a fingerprint collision hid a state, in a search that found {@code distinct} states among
+     * {@code generated} (the initial state and every successor computed): TLC's "calculated (optimistic)" estimate,
+     * P = distinct * (generated - distinct) / 2^64. Each of the generated - distinct states found already seen might
+     * instead be a new state whose fingerprint equals one of the at most {@code distinct} stored, with probability at
+     * most distinct / 2^64 for a uniformly random 64-bit hash; the sum bounds the chance that any was. Optimistic,
+     * because MurmurHash3 over the packed state is not truly random; the pessimistic birthday bound n^2 / 2^64 would
+     * ask instead whether any two reachable states share a fingerprint, confused by the search or not.
+     */
+    public static double collisionProbability(long distinct, long generated) {
+        return distinct * (double) Math.max(0, generated - distinct) / 0x1p64;
+    }
 }

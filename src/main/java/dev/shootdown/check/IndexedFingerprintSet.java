@@ -9,6 +9,8 @@ package dev.shootdown.check;
  */
 final class IndexedFingerprintSet implements FingerprintSet {
     private static final long ZERO_STANDIN = 0x9E3779B97F4A7C15L;
+    /** Two longs a slot in one Java array, at a power of two. */
+    private static final long MAX_CAPACITY = 1L << 29;
     /** Slot i: the fingerprint at 2i, its number at 2i + 1. */
     private long[] slots;
     private int mask;
@@ -28,7 +30,7 @@ final class IndexedFingerprintSet implements FingerprintSet {
             fp = ZERO_STANDIN;
         }
         if (size >= growAt) {
-            grow();
+            grow(1);
         }
         int i = (int) (fp ^ (fp >>> 32)) & mask;
         while (true) {
@@ -50,15 +52,19 @@ final class IndexedFingerprintSet implements FingerprintSet {
         return put(fp) < 0;
     }
 
-    private void grow() {
-        if (slots.length >= 1 << 30) {
-            throw new IllegalStateException("more than 2^28 states in one indexed set");
+    @Override
+    public void grow(int adds) {
+        long cap = capacityFor(adds);
+        if (cap == slots.length / 2) {
+            return;
+        }
+        if (cap > MAX_CAPACITY) {
+            throw new IllegalStateException("more than " + MAX_CAPACITY * 3 / 4 + " states in one indexed set");
         }
         long[] old = slots;
-        slots = new long[old.length * 2];
-        int cap = slots.length / 2;
-        mask = cap - 1;
-        growAt = cap * 3L / 4;
+        slots = new long[(int) (2 * cap)];
+        mask = (int) cap - 1;
+        growAt = cap * 3 / 4;
         for (int j = 0; j < old.length; j += 2) {
             long v = old[j];
             if (v != 0) {
@@ -72,6 +78,15 @@ final class IndexedFingerprintSet implements FingerprintSet {
         }
     }
 
+    /** The number of slots that holds {@code adds} more fingerprints under 3/4 load. */
+    private long capacityFor(int adds) {
+        long cap = slots.length / 2;
+        while (size + adds > cap * 3 / 4) {
+            cap *= 2;
+        }
+        return cap;
+    }
+
     @Override
     public long size() {
         return size;
@@ -83,7 +98,11 @@ final class IndexedFingerprintSet implements FingerprintSet {
     }
 
     @Override
-    public long bytesToGrow() {
-        return size + 1024 >= growAt ? slots.length * 16L : 0;
+    public long bytesToGrow(int adds) {
+        if (size + adds <= growAt) {
+            return 0;
+        }
+        long cap = capacityFor(adds);
+        return cap > MAX_CAPACITY ? CANNOT_GROW : cap * 16L;
     }
 }

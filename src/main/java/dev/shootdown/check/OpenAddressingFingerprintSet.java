@@ -6,6 +6,8 @@ package dev.shootdown.check;
  */
 public final class OpenAddressingFingerprintSet implements FingerprintSet {
     private static final long ZERO_STANDIN = 0x9E3779B97F4A7C15L;
+    /** The longest table a Java array allows at a power of two. */
+    private static final long MAX_CAPACITY = 1L << 30;
     private long[] table;
     private int mask;
     private long size;
@@ -24,7 +26,7 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
             fp = ZERO_STANDIN;
         }
         if (size >= growAt) {
-            grow();
+            grow(1);
         }
         int i = (int) mix(fp) & mask;
         while (true) {
@@ -46,9 +48,17 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
         return fp ^ (fp >>> 32);
     }
 
-    private void grow() {
+    @Override
+    public void grow(int adds) {
+        long cap = capacityFor(adds);
+        if (cap == table.length) {
+            return;
+        }
+        if (cap > MAX_CAPACITY) {
+            throw new IllegalStateException("more than " + MAX_CAPACITY * 3 / 4 + " states in one fingerprint set");
+        }
         long[] old = table;
-        table = new long[old.length * 2];
+        table = new long[(int) cap];
         mask = table.length - 1;
         growAt = table.length * 3L / 4;
         for (long v : old) {
@@ -73,7 +83,20 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
     }
 
     @Override
-    public long bytesToGrow() {
-        return size + 1024 >= growAt ? table.length * 16L : 0;
+    public long bytesToGrow(int adds) {
+        if (size + adds <= growAt) {
+            return 0;
+        }
+        long cap = capacityFor(adds);
+        return cap > MAX_CAPACITY ? CANNOT_GROW : cap * 8L;
+    }
+
+    /** The table length that holds {@code adds} more fingerprints under 3/4 load. */
+    private long capacityFor(int adds) {
+        long cap = table.length;
+        while (size + adds > cap * 3 / 4) {
+            cap *= 2;
+        }
+        return cap;
     }
 }

@@ -15,7 +15,9 @@ import java.util.BitSet;
  * <em>goal</em> state is one whose work is finished, or one with an action the search did not
  * follow because it broke another property: what lies beyond is unexplored, so it is not blamed.
  */
-final class ProgressGraph {
+final class ProgressGraph implements GrowingTable {
+    /** Edges and states are numbered by int. */
+    private static final long MAX_CAPACITY = 1L << 30;
     private int[] starts = new int[1 << 12];
     private int[] targets = new int[1 << 14];
     private int edges;
@@ -28,7 +30,7 @@ final class ProgressGraph {
             throw new IllegalStateException("states expanded out of order: " + index + " after " + (expanded - 1));
         }
         if (expanded + 1 >= starts.length) {
-            starts = Arrays.copyOf(starts, starts.length * 2);
+            grow(0);
         }
         starts[expanded] = edges;
         expanded++;
@@ -44,10 +46,7 @@ final class ProgressGraph {
             return; // a self-loop says nothing about reaching the goal
         }
         if (edges == targets.length) {
-            if (targets.length > Integer.MAX_VALUE / 2) {
-                throw new IllegalStateException("more than 2^30 transitions in the progress graph");
-            }
-            targets = Arrays.copyOf(targets, targets.length * 2);
+            grow(1);
         }
         targets[edges++] = target;
         starts[expanded] = edges;
@@ -62,12 +61,43 @@ final class ProgressGraph {
         return expanded;
     }
 
-    long bytes() {
+    @Override
+    public long bytes() {
         return starts.length * 4L + targets.length * 4L + goal.size() / 8;
     }
 
-    long bytesToGrow() {
-        return edges + 64 >= targets.length ? targets.length * 8L : 0;
+    /** For the next expansion, with up to {@code adds} edges: its start and its edges. */
+    @Override
+    public long bytesToGrow(int adds) {
+        long s = capacity(starts.length, expanded + 2L);
+        long t = capacity(targets.length, edges + (long) adds);
+        if (s > MAX_CAPACITY || t > MAX_CAPACITY) {
+            return CANNOT_GROW;
+        }
+        return (s == starts.length ? 0 : s * 4) + (t == targets.length ? 0 : t * 4);
+    }
+
+    @Override
+    public void grow(int adds) {
+        long s = capacity(starts.length, expanded + 2L);
+        long t = capacity(targets.length, edges + (long) adds);
+        if (s > MAX_CAPACITY || t > MAX_CAPACITY) {
+            throw new IllegalStateException("more than " + MAX_CAPACITY + " states or transitions in the progress graph");
+        }
+        if (s != starts.length) {
+            starts = Arrays.copyOf(starts, (int) s);
+        }
+        if (t != targets.length) {
+            targets = Arrays.copyOf(targets, (int) t);
+        }
+    }
+
+    /** The length, doubling from {@code length}, that holds {@code needed} entries. */
+    private static long capacity(long length, long needed) {
+        while (length < needed) {
+            length *= 2;
+        }
+        return length;
     }
 
     /** What {@link #trapped} may need on top of {@link #bytes()}: five ints a state, if the sweeps do not settle. */

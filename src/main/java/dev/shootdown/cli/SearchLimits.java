@@ -1,8 +1,11 @@
 package dev.shootdown.cli;
 
 import dev.shootdown.check.CheckOptions;
+import dev.shootdown.lang.UserError;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Options shared by the commands that search. */
@@ -10,8 +13,12 @@ final class SearchLimits {
     @Option(names = "--max-states", paramLabel = "N", description = "Stop after N distinct states (the verdict is then partial). Default: no limit.")
     long maxStates = Long.MAX_VALUE;
 
-    @Option(names = "--memory", paramLabel = "FRACTION", description = "Stop before the search's tables pass this share of the heap (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--memory", paramLabel = "FRACTION",
+            description = "Keep the search within this share of the heap (default: ${DEFAULT-VALUE}): the queue of states to explore goes to disk when it does not fit, and the search stops when its tables do not.")
     double memoryFraction = 0.7;
+
+    @Option(names = "--spill-dir", paramLabel = "DIR", description = "Where the queue of states to explore goes when it does not fit the heap (default: the system's temporary directory).")
+    Path spillDir;
 
     @Option(names = "--first", description = "Stop at the first violation instead of deciding every property.")
     boolean first;
@@ -24,6 +31,9 @@ final class SearchLimits {
 
     /** The search's options; their values were checked against {@link Bounds} before the command ran. */
     CheckOptions options() {
-        return new CheckOptions(maxStates, memoryFraction, stop, null, !first, !noReductions);
+        if (spillDir != null && !(Files.isDirectory(spillDir) && Files.isWritable(spillDir))) {
+            throw new UserError("--spill-dir " + spillDir + ": not a writable directory");
+        }
+        return new CheckOptions(maxStates, memoryFraction, stop, null, !first, spillDir, !noReductions);
     }
 }

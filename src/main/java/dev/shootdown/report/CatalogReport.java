@@ -71,6 +71,7 @@ public final class CatalogReport {
             e.put("agrees", g.agrees());
             e.put("states", g.result().stats().states());
             e.put("seconds", g.result().stats().seconds());
+            e.put("collision_probability", g.result().stats().collisionProbability());
             e.put("complete", g.result().complete());
             if (g.program().meta().title() != null) {
                 e.put("title", g.program().meta().title());

@@ -26,6 +26,7 @@ public final class CheckReport {
             out.append(String.format(Locale.ROOT, "  %-24s %s%n", v.property(), status));
         }
         out.append(stats(r.stats())).append('\n');
+        out.append(String.format(Locale.ROOT, "  fingerprint collision probability %.1e (TLC's optimistic estimate)%n", r.stats().collisionProbability()));
         String reductions = reductions(r);
         if (reductions != null) {
             out.append("  ").append(reductions).append('\n');
@@ -63,9 +64,11 @@ public final class CheckReport {
         return r.reductionNotes().isEmpty() ? null : "symmetry: none (" + String.join("; ", r.reductionNotes()) + ")";
     }
 
+    /** The search's statistics in a line: the deepest level finished when the search stopped before it finished the last one. */
     public static String stats(Stats s) {
-        return String.format(Locale.ROOT, "  %d distinct states, %d transitions, depth %d, %.2f s (%.0f states/s)",
-                s.states(), s.transitions(), s.depth(), s.seconds(), s.statesPerSecond());
+        return String.format(Locale.ROOT, "  %d distinct states, %d transitions, depth %d%s, %.2f s (%.0f states/s)%s",
+                s.states(), s.transitions(), s.depth(), s.finishedLevel() < s.depth() ? " (deepest level finished: " + s.finishedLevel() + ")" : "",
+                s.seconds(), s.statesPerSecond(), s.spilled() > 0 ? ", " + s.spilled() + " queued states written to disk" : "");
     }
 
     /** The {@code check --json} contract. */
@@ -76,7 +79,10 @@ public final class CheckReport {
         m.put("states", r.stats().states());
         m.put("transitions", r.stats().transitions());
         m.put("depth", r.stats().depth());
+        m.put("deepest_level_finished", r.stats().finishedLevel());
         m.put("seconds", r.stats().seconds());
+        m.put("collision_probability", r.stats().collisionProbability());
+        m.put("spilled_states", r.stats().spilled());
         m.put("complete", r.complete());
         if (r.stopReason() != null) {
             m.put("stop_reason", r.stopReason());

@@ -1,6 +1,7 @@
 package dev.shootdown.check;
 
 import dev.shootdown.lang.SourceFile;
+import dev.shootdown.model.Machine;
 import dev.shootdown.model.Program;
 import dev.shootdown.model.Verdict;
 import dev.shootdown.report.CheckReport;
@@ -8,6 +9,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,21 +66,7 @@ class BfsExplorerTest {
     @Test
     @DisplayName("acking with interrupts on and waiting for acks before free is safe, and the search is complete")
     void safeModelIsComplete() {
-        Program program = Models.compile("""
-                hardware x86 { cpus 2 }
-                mm A { page p -> frame f writable }
-                irq flush_one(from) { flush_tlb_page(p); ack(from) }
-                proc munmap(va) {
-                  old = ptep_get_and_clear(va)
-                  send_ipi(cpumask(A) - self, flush_one)
-                  flush_tlb_page(va)
-                  wait until acked(cpumask(A) - self)
-                  free_frame(old.pfn)
-                }
-                cpu 0 runs A: munmap(p)
-                cpu 1 runs A: loop { read(p) }
-                check no_use_after_free, no_deadlock
-                """);
+        Program program = Models.compile(Models.SEED_000_WAIT);
         CheckResult result = new BfsExplorer(program, CheckOptions.defaults()).run();
 
         assertThat(result.violations()).isEmpty();
@@ -97,6 +90,70 @@ class BfsExplorerTest {
         assertThat(result.stats().states()).isEqualTo(limit);
         assertThat(result.violations()).as("the violation is 7 steps deep, beyond a %d-state search", limit).isEmpty();
         assertThat(CheckReport.headline(result)).contains("search incomplete").doesNotContain("safe");
+    }
+
+    /** The number of distinct states at each BFS depth, by a plain search over whole states (no fingerprints, no queue of blocks). */
+    private static List<Integer> levelSizes(Program program) {
+        Machine m = new Machine(program);
+        Set<List<Integer>> seen = new HashSet<>();
+        List<int[]> level = List.of(m.initialState());
+        seen.add(boxed(level.get(0)));
+        List<Integer> sizes = new ArrayList<>();
+        int[] actions = new int[m.maxActions()];
+        while (!level.isEmpty()) {
+            sizes.add(level.size());
+            List<int[]> next = new ArrayList<>();
+            for (int[] s : level) {
+                int n = m.enabled(s, actions);
+                for (int i = 0; i < n; i++) {
+                    int[] t = s.clone();
+                    assertThat(m.apply(t, actions[i], null)).as("the model has no violation").isNegative();
+                    if (seen.add(boxed(t))) {
+                        next.add(t);
+                    }
+                }
+            }
+            level = next;
+        }
+        return sizes;
+    }
+
+    private static List<Integer> boxed(int[] state) {
+        return Arrays.stream(state).boxed().toList();
+    }
+
+    @Test
+    @DisplayName("the deepest level finished: every level when the search is complete, the levels above the state it stopped in otherwise")
+    void deepestLevelFinished() {
+        Program program = Models.compile(Models.SEED_000_WAIT);
+        List<Integer> sizes = levelSizes(program);
+        CheckResult all = new BfsExplorer(program, CheckOptions.defaults()).run();
+        assertThat(all.complete()).isTrue();
+        assertThat(all.stats().states()).isEqualTo(sizes.stream().mapToLong(Integer::longValue).sum());
+        assertThat(all.stats().finishedLevel()).isEqualTo(all.stats().depth()).isEqualTo(sizes.size() - 1);
+
+        long upTo = 0;
+        for (int k = 0; k + 1 < sizes.size(); k++) {
+            upTo += sizes.get(k);
+            // The first state of level k + 1 is found while a state of level k is expanded: level k - 1 is the last finished.
+            CheckResult cut = new BfsExplorer(program, CheckOptions.defaults().withMaxStates(upTo + 1)).run();
+            assertThat(cut.complete()).isFalse();
+            assertThat(cut.stats().finishedLevel()).as("stopped at the first state of level %d", k + 1).isEqualTo(k - 1);
+            assertThat(CheckReport.stats(cut.stats())).contains("(deepest level finished: " + (k - 1) + ")");
+        }
+        assertThat(CheckReport.stats(all.stats())).doesNotContain("finished");
+    }
+
+    @Test
+    @DisplayName("collision probability: TLC's optimistic estimate, distinct x (generated - distinct) / 2^64")
+    void collisionProbability() {
+        assertThat(Fingerprint.collisionProbability(1L << 32, (1L << 32) + (1L << 20))).isEqualTo(0x1p-12);
+        assertThat(Fingerprint.collisionProbability(1000, 999)).as("a tree: nothing found twice").isZero();
+        CheckResult r = new BfsExplorer(Models.compile(Models.SEED_000_WAIT), CheckOptions.defaults()).run();
+        double p = r.stats().collisionProbability();
+        assertThat(p).isEqualTo(r.stats().states() * (double) (r.stats().transitions() + 1 - r.stats().states()) / 0x1p64).isPositive();
+        assertThat(CheckReport.text("m.sd", r, null, 40)).contains(String.format(java.util.Locale.ROOT, "fingerprint collision probability %.1e", p));
+        assertThat(CheckReport.json("m.sd", r, null).get("collision_probability")).isEqualTo(p);
     }
 
     @Test
@@ -179,6 +236,6 @@ class BfsExplorerTest {
     }
 
     private static Stats withoutTime(Stats s) {
-        return new Stats(s.states(), s.transitions(), s.depth(), s.queued(), 0);
+        return new Stats(s.states(), s.transitions(), s.depth(), s.queued(), 0, s.finishedLevel(), s.spilled());
     }
 }

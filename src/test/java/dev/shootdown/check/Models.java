@@ -35,6 +35,9 @@ final class Models {
             check no_use_after_free, no_deadlock
             """;
 
+    /** Seed 000 with the wait for the acks before the free (as catalog/000-pte-first-wait.sd): safe, with no deadlock. */
+    static final String SEED_000_WAIT = SEED_000_NO_WAIT.replace("free_frame(old.pfn)", "wait until acked(cpumask(A) - self)\n  free_frame(old.pfn)");
+
     /**
      * cpu0 counts x up to k, one assignment per step; cpu1 copies x into y for ever; cpu2 toggles z
      * (a distraction that multiplies interleavings). y == k needs k steps of cpu0 and then one of

@@ -64,7 +64,7 @@ class OpenAddressingFingerprintSetTest {
             set.add(random.nextLong() | 1);
         }
         assertThat(set.bytes()).as("12 of 16: full to 3/4, not grown yet").isEqualTo(16 * 8);
-        assertThat(set.bytesToGrow()).as("the next growth is announced: a table of 32 longs").isEqualTo(32 * 8L);
+        assertThat(set.bytesToGrow(1)).as("the next growth is announced: a table of 32 longs").isEqualTo(32 * 8L);
         set.add(random.nextLong() | 1);
         assertThat(set.bytes()).isEqualTo(32 * 8);
         assertThat(set.size()).isEqualTo(13);

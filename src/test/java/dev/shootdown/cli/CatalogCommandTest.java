@@ -73,6 +73,7 @@ class CatalogCommandTest {
         assertThat(json.get("partial").asBoolean()).isTrue();
         assertThat(json.get("stop_reason").asText()).startsWith("c failed: " + why);
         assertThat(json.get("entries")).extracting(e -> e.get("name").asText()).containsExactly("a", "b");
+        assertThat(json.get("entries")).allSatisfy(e -> assertThat(e.get("collision_probability").isNumber()).isTrue());
         assertThat(json.get("missing")).extracting(e -> e.get("name").asText()).containsExactly("c", "d");
     }
 }

@@ -19,7 +19,7 @@ class ProgressLineTest {
     }
 
     static Stats at(double seconds, long states) {
-        return new Stats(states, 3 * states, 7, states / 4, seconds);
+        return new Stats(states, 3 * states, 7, states / 4, seconds, 6, 0);
     }
 
     @Test
