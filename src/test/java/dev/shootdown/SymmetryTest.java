@@ -282,6 +282,7 @@ class SymmetryTest {
             "irq h(from) { seen = seen + from; ack(from) }",
             "irq h(from) { if from == owner { x = 1 } ack(from) }",
             "irq h(from: cpu) { w = from; flush_tlb_all(); ack(w) }",
+            "irq h() { flush_tlb_page(p); x = 1 }",
     };
 
     private static String randomModel(SplittableRandom random) {
