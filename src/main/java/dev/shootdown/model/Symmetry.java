@@ -125,7 +125,7 @@ public final class Symmetry {
     private int[][] findGroups(int[] initial) {
         for (CpuUse u : program.cpuUses()) {
             if (u.anyCpu()) {
-                notes.add("no symmetry: " + u.what() + " at " + u.at());
+                notes.add(u.what() + " at " + u.at());
                 return new int[0][];
             }
         }
