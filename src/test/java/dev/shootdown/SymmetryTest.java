@@ -285,7 +285,7 @@ class SymmetryTest {
             "irq h() { flush_tlb_page(p); x = 1 }",
     };
 
-    private static String randomModel(SplittableRandom random) {
+    static String randomModel(SplittableRandom random) {
         int cpus = 3 + random.nextInt(2);
         boolean tso = random.nextInt(3) == 0;
         StringBuilder b = new StringBuilder("hardware x86 { cpus ").append(cpus).append(tso ? "; memory tso" : "")

@@ -93,9 +93,8 @@ public final class BfsExplorer {
             queue.push(root, 0, init);
         }
 
-        int[] cur = new int[size];
+        int[] cur;
         int[] next = new int[size];
-        int[] actions = new int[machine.maxActions()];
         long transitions = 0;
         int maxDepth = 0;
         long lastProgress = start;
@@ -107,105 +106,115 @@ public final class BfsExplorer {
         // The deepest level all of whose states were expanded: BFS expands in order of depth, so every level above the
         // state being expanded when the search stops.
         int finished = -1;
-        search:
-        while (stopReason == null) {
-            if (queue.isEmpty()) {
-                finished = maxDepth;
-                break;
-            }
-            long head = queue.pop(cur);
-            int index = (int) (head >>> 32);
-            int depth = (int) head;
-            finished = depth - 1;
-            if ((++expanded & 0x3ff) == 0) {
-                if (options.stop().get()) {
-                    stopReason = "interrupted";
+        // Workers compute each state's successors ahead (Expansion); every decision below is taken here, in order.
+        Frontier frontier = new Frontier(program, queue, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init);
+        try (frontier) {
+            search:
+            while (stopReason == null) {
+                Expansion e = frontier.next();
+                if (e == null) {
+                    finished = maxDepth;
                     break;
                 }
-                long now = System.nanoTime();
-                if (options.progress() != null && now - lastProgress > PROGRESS_NANOS) {
-                    lastProgress = now;
-                    options.progress().accept(new Stats(seen.size(), transitions, maxDepth, queue.size(), (now - start) / 1e9, finished, queue.spilled()));
-                }
-            }
-            maxDepth = Math.max(maxDepth, depth);
-            int n = machine.enabled(cur, actions);
-            if (!guard.roomFor(n)) {
-                stopReason = guard.refusal();
-                break;
-            }
-            if (checkDeadlock && open.contains(Verdict.DEADLOCK) && machine.deadlocked(cur, actions, n) && stuck(machine, cur)) {
-                violations.add(new Violation(Verdict.DEADLOCK, index, -1, depth, "no CPU can move, and work is left"));
-                open.remove(Verdict.DEADLOCK);
-                if (done(open)) {
-                    stopReason = firstStop(open);
-                    break;
-                }
-                continue;
-            }
-            boolean recording = graph != null && open.contains(Verdict.DEADLOCK);
-            if (recording) {
-                graph.expand(index, machine.finished(cur));
-            }
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(cur, 0, next, 0, size);
-                int v = machine.apply(next, actions[i], null);
-                transitions++;
-                if (v >= 0) {
-                    Verdict verdict = Verdict.values()[v];
-                    if (recording) {
-                        graph.unexplored();
+                cur = e.state;
+                int index = e.index;
+                int depth = e.depth;
+                finished = depth - 1;
+                if ((++expanded & 0x3ff) == 0) {
+                    if (options.stop().get()) {
+                        stopReason = "interrupted";
+                        break;
                     }
-                    if (open.remove(verdict)) {
-                        violations.add(new Violation(verdict, index, actions[i], depth + 1, null));
-                        if (done(open)) {
-                            stopReason = firstStop(open);
-                            break search;
-                        }
+                    long now = System.nanoTime();
+                    if (options.progress() != null && now - lastProgress > PROGRESS_NANOS) {
+                        lastProgress = now;
+                        options.progress().accept(new Stats(seen.size(), transitions, maxDepth, queue.size() + frontier.pending(), (now - start) / 1e9,
+                                finished, queue.spilled()));
+                    }
+                }
+                maxDepth = Math.max(maxDepth, depth);
+                int n = e.n;
+                if (!guard.roomFor(n)) {
+                    stopReason = guard.refusal();
+                    break;
+                }
+                if (checkDeadlock && open.contains(Verdict.DEADLOCK) && e.deadlocked) {
+                    violations.add(new Violation(Verdict.DEADLOCK, index, -1, depth, "no CPU can move, and work is left"));
+                    open.remove(Verdict.DEADLOCK);
+                    if (done(open)) {
+                        stopReason = firstStop(open);
+                        break;
                     }
                     continue;
                 }
-                String broken = invariants ? machine.brokenInvariant(next) : null;
-                if (broken != null) {
-                    if (recording) {
-                        graph.unexplored();
+                boolean recording = graph != null && open.contains(Verdict.DEADLOCK);
+                if (recording) {
+                    graph.expand(index, e.finished);
+                }
+                for (int i = 0; i < n; i++) {
+                    transitions++;
+                    if (e.outcome[i] == Expansion.VIOLATION) {
+                        Verdict verdict = Verdict.values()[e.verdict[i]];
+                        if (recording) {
+                            graph.unexplored();
+                        }
+                        if (open.remove(verdict)) {
+                            violations.add(new Violation(verdict, index, e.actions[i], depth + 1, null));
+                            if (done(open)) {
+                                stopReason = firstStop(open);
+                                break search;
+                            }
+                        }
+                        continue;
                     }
-                    if (open.remove(Verdict.ASSERTION)) {
-                        violations.add(new Violation(Verdict.ASSERTION, index, actions[i], depth + 1, "invariant " + broken));
-                        if (done(open)) {
-                            stopReason = firstStop(open);
+                    if (e.outcome[i] == Expansion.INVARIANT) {
+                        if (recording) {
+                            graph.unexplored();
+                        }
+                        if (open.remove(Verdict.ASSERTION)) {
+                            violations.add(new Violation(Verdict.ASSERTION, index, e.actions[i], depth + 1, "invariant " + e.broken[i]));
+                            if (done(open)) {
+                                stopReason = firstStop(open);
+                                break search;
+                            }
+                        }
+                        continue;
+                    }
+                    long fp = e.fps[i];
+                    int known = indexed != null ? indexed.put(fp) : seen.add(fp) ? -1 : 0;
+                    if (known >= 0) {
+                        if (recording) {
+                            graph.edge(known);
+                        }
+                    } else {
+                        // A new state: computed again here (the worker kept only its fingerprint), and checked against it.
+                        System.arraycopy(cur, 0, next, 0, size);
+                        machine.apply(next, e.actions[i], null);
+                        if (this.symmetry != null) {
+                            this.symmetry.canonicalize(next);
+                        }
+                        if (Fingerprint.of(next) != fp) {
+                            throw new IllegalStateException("a state's successor differs between two computations of it");
+                        }
+                        int added = trace.add(index, fp);
+                        if (recording) {
+                            graph.edge(added);
+                        }
+                        queue.push(added, depth + 1, next);
+                        if (seen.size() >= options.maxStates()) {
+                            stopReason = "state limit (" + options.maxStates() + ")";
                             break search;
                         }
-                    }
-                    continue;
-                }
-                if (this.symmetry != null) {
-                    this.symmetry.canonicalize(next);
-                }
-                long fp = Fingerprint.of(next);
-                int known = indexed != null ? indexed.put(fp) : seen.add(fp) ? -1 : 0;
-                if (known >= 0) {
-                    if (recording) {
-                        graph.edge(known);
-                    }
-                } else {
-                    int added = trace.add(index, fp);
-                    if (recording) {
-                        graph.edge(added);
-                    }
-                    queue.push(added, depth + 1, next);
-                    if (seen.size() >= options.maxStates()) {
-                        stopReason = "state limit (" + options.maxStates() + ")";
-                        break search;
                     }
                 }
             }
         }
+        long unexpanded = frontier.pending();
         if (stopReason == null && graph != null && open.contains(Verdict.DEADLOCK)) {
             stopReason = progress(graph, trace, violations, maxHeap);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Stats stats = new Stats(seen.size(), transitions, maxDepth, queue.size(), seconds, finished, queue.spilled());
+        Stats stats = new Stats(seen.size(), transitions, maxDepth, queue.size() + unexpanded, seconds, finished, queue.spilled());
         boolean complete = stopReason == null;
         this.trace = trace;
         List<int[]> groups = this.symmetry == null ? List.of() : List.of(this.symmetry.groups());
@@ -219,7 +228,7 @@ public final class BfsExplorer {
      * steps later, and then a pending IPI is taken. So follow the background steps (a small closure)
      * and look for a state where progress is possible.
      */
-    private static boolean stuck(Machine machine, int[] state) {
+    static boolean stuck(Machine machine, int[] state) {
         java.util.ArrayDeque<int[]> todo = new java.util.ArrayDeque<>();
         java.util.HashSet<Long> seen = new java.util.HashSet<>();
         int[] actions = new int[machine.maxActions()];

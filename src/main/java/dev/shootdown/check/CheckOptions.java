@@ -15,12 +15,18 @@ import java.util.function.Consumer;
  * @param allProperties  keep searching after the first violation until every property has a verdict
  * @param spillDir       where the frontier goes when it does not fit the heap; null for the system's temporary directory
  * @param reductions     explore one state per symmetry orbit ({@code --no-reductions} turns it off)
+ * @param workers        threads that expand states ahead of the search (the result is the same for any number)
  */
 public record CheckOptions(long maxStates, double memoryFraction, AtomicBoolean stop, Consumer<Stats> progress, boolean allProperties, Path spillDir,
-                           boolean reductions) {
+                           boolean reductions, int workers) {
 
     public CheckOptions(long maxStates, double memoryFraction, AtomicBoolean stop, Consumer<Stats> progress, boolean allProperties) {
-        this(maxStates, memoryFraction, stop, progress, allProperties, null, true);
+        this(maxStates, memoryFraction, stop, progress, allProperties, null, true, defaultWorkers());
+    }
+
+    /** One worker per processor the JVM may use. */
+    public static int defaultWorkers() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     public static CheckOptions defaults() {
@@ -28,23 +34,27 @@ public record CheckOptions(long maxStates, double memoryFraction, AtomicBoolean 
     }
 
     public CheckOptions withMaxStates(long max) {
-        return new CheckOptions(max, memoryFraction, stop, progress, allProperties, spillDir, reductions);
+        return new CheckOptions(max, memoryFraction, stop, progress, allProperties, spillDir, reductions, workers);
     }
 
     public CheckOptions withProgress(Consumer<Stats> p) {
-        return new CheckOptions(maxStates, memoryFraction, stop, p, allProperties, spillDir, reductions);
+        return new CheckOptions(maxStates, memoryFraction, stop, p, allProperties, spillDir, reductions, workers);
     }
 
     public CheckOptions withStop(AtomicBoolean s) {
-        return new CheckOptions(maxStates, memoryFraction, s, progress, allProperties, spillDir, reductions);
+        return new CheckOptions(maxStates, memoryFraction, s, progress, allProperties, spillDir, reductions, workers);
     }
 
     public CheckOptions withSpillDir(Path dir) {
-        return new CheckOptions(maxStates, memoryFraction, stop, progress, allProperties, dir, reductions);
+        return new CheckOptions(maxStates, memoryFraction, stop, progress, allProperties, dir, reductions, workers);
     }
 
     public CheckOptions withReductions(boolean on) {
-        return new CheckOptions(maxStates, memoryFraction, stop, progress, allProperties, spillDir, on);
+        return new CheckOptions(maxStates, memoryFraction, stop, progress, allProperties, spillDir, on, workers);
+    }
+
+    public CheckOptions withWorkers(int n) {
+        return new CheckOptions(maxStates, memoryFraction, stop, progress, allProperties, spillDir, reductions, n);
     }
 
     /** The directory the frontier spills to. */

@@ -31,6 +31,7 @@ record Bounds(double min, boolean above, double max) {
             Map.entry("--max-states", atLeast(1)),
             // Above 0.95 the search's tables would leave the JVM no room to print what was found.
             Map.entry("--memory", above(0, 0.95)),
+            Map.entry("--workers", between(1, 256)),
             Map.entry("--cpus", between(1, Engine.MAX_CPUS)),
             Map.entry("--seed", ANY),
             Map.entry("--seconds", above(0, MAX_SECONDS)),

@@ -26,6 +26,9 @@ final class SearchLimits {
     @Option(names = "--no-reductions", description = "Explore every state: no symmetry reduction (for comparison; verdicts are the same).")
     boolean noReductions;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Threads that expand states, 1 to 256 (default: the processors available). The result is the same for any N.")
+    int workers = CheckOptions.defaultWorkers();
+
     /** Set by Ctrl-C ({@link Interrupts}): the search stops at its next look and reports what it has. */
     final AtomicBoolean stop = new AtomicBoolean();
 
@@ -34,6 +37,6 @@ final class SearchLimits {
         if (spillDir != null && !(Files.isDirectory(spillDir) && Files.isWritable(spillDir))) {
             throw new UserError("--spill-dir " + spillDir + ": not a writable directory");
         }
-        return new CheckOptions(maxStates, memoryFraction, stop, null, !first, spillDir, !noReductions);
+        return new CheckOptions(maxStates, memoryFraction, stop, null, !first, spillDir, !noReductions, workers);
     }
 }

@@ -1,0 +1,70 @@
+package dev.shootdown.check;
+
+import dev.shootdown.model.Machine;
+import dev.shootdown.model.Symmetry;
+
+/**
+ * What expanding one state gives, computed ahead by a worker (see {@link Frontier}): for each enabled
+ * action, its outcome (a new state's fingerprint, a violation, a broken invariant), plus whether the
+ * state is a deadlock and whether its work is finished. Everything here is a pure function of the
+ * state, so it is the same on any thread; what the search does with it (which states are new, their
+ * numbers, the order of the queue, the violations kept) is decided on the search's own thread, in
+ * breadth-first order, exactly as a search on one thread would.
+ */
+final class Expansion {
+    static final byte SUCCESSOR = 0;
+    static final byte VIOLATION = 1;
+    static final byte INVARIANT = 2;
+
+    final int[] state;
+    int index;
+    int depth;
+    int n;
+    int[] actions;
+    byte[] outcome;
+    int[] verdict;
+    String[] broken;
+    long[] fps;
+    boolean deadlocked;
+    boolean finished;
+
+    Expansion(int size, int maxActions) {
+        state = new int[size];
+        actions = new int[maxActions];
+        outcome = new byte[maxActions];
+        verdict = new int[maxActions];
+        broken = new String[maxActions];
+        fps = new long[maxActions];
+    }
+
+    /**
+     * Expands {@link #state} with a worker's own machine and symmetry (neither is shared between
+     * threads). {@code deadlocks}: whether to test for a deadlock, which costs a closure search.
+     */
+    void compute(Machine machine, Symmetry symmetry, boolean invariants, boolean deadlocks, int[] scratch) {
+        n = machine.enabled(state, actions);
+        deadlocked = deadlocks && machine.deadlocked(state, actions, n) && BfsExplorer.stuck(machine, state);
+        finished = deadlocks && machine.finished(state);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(state, 0, scratch, 0, state.length);
+            int v = machine.apply(scratch, actions[i], null);
+            broken[i] = null;
+            if (v >= 0) {
+                outcome[i] = VIOLATION;
+                verdict[i] = v;
+                continue;
+            }
+            String b = invariants ? machine.brokenInvariant(scratch) : null;
+            if (b != null) {
+                outcome[i] = INVARIANT;
+                broken[i] = b;
+                continue;
+            }
+            if (symmetry != null) {
+                symmetry.canonicalize(scratch);
+            }
+            outcome[i] = SUCCESSOR;
+            fps[i] = Fingerprint.of(scratch);
+        }
+    }
+}

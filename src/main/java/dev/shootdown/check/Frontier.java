@@ -1,0 +1,157 @@
+package dev.shootdown.check;
+
+import dev.shootdown.model.Machine;
+import dev.shootdown.model.Program;
+import dev.shootdown.model.Symmetry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The queue's states, expanded ahead: with {@code workers} threads in all, the search's own thread
+ * and {@code workers - 1} that expand; the next batch is taken from the head of the queue and
+ * expanded while the search consumes the current one (with one worker, the search's thread expands
+ * each batch itself). Batches come off the
+ * queue in its order, and the search pushes what it finds behind them, so the search still visits
+ * states in breadth-first order and makes every decision in the order a single thread would: the
+ * verdicts, state counts and counterexamples are the same for any number of workers.
+ */
+final class Frontier implements AutoCloseable {
+    /** About this many state words in one batch (4 MiB), at most {@link #MAX_BATCH} states. */
+    private static final int BATCH_WORDS = 1 << 20;
+    private static final int MAX_BATCH = 512;
+
+    private final StateQueue queue;
+    private final int workers;
+    private final ExecutorService pool;
+    private final Machine[] machines;
+    private final Symmetry[] symmetries;
+    private final int[][] scratch;
+    private final boolean invariants;
+    private final boolean deadlocks;
+    private Expansion[] ready;
+    private int readyCount;
+    private int readyAt;
+    private Expansion[] next;
+    private int nextCount;
+    private final List<Future<?>> running = new ArrayList<>();
+
+    /** {@code symmetric}: whether successors are canonicalised (each worker builds its own {@link Symmetry}). */
+    Frontier(Program program, StateQueue queue, int threads, boolean symmetric, boolean deadlocks, int[] initial) {
+        this.queue = queue;
+        this.workers = Math.max(1, threads - 1);
+        this.invariants = !program.invariants().isEmpty();
+        this.deadlocks = deadlocks;
+        machines = new Machine[workers];
+        symmetries = new Symmetry[workers];
+        scratch = new int[workers][];
+        for (int w = 0; w < workers; w++) {
+            machines[w] = new Machine(program);
+            symmetries[w] = symmetric ? new Symmetry(program, machines[w].layout(), initial) : null;
+            scratch[w] = new int[initial.length];
+        }
+        int batch = Math.max(1, Math.min(MAX_BATCH, BATCH_WORDS / Math.max(1, initial.length)));
+        int maxActions = machines[0].maxActions();
+        ready = new Expansion[batch];
+        next = new Expansion[batch];
+        for (int i = 0; i < batch; i++) {
+            ready[i] = new Expansion(initial.length, maxActions);
+            next[i] = new Expansion(initial.length, maxActions);
+        }
+        pool = threads > 1 ? Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "shootdown-worker");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    /** The next state in breadth-first order, expanded; null when the queue is empty. */
+    Expansion next() {
+        if (readyAt == readyCount) {
+            if (nextCount == 0) {
+                launch();
+            }
+            await();
+            Expansion[] t = ready;
+            ready = next;
+            next = t;
+            readyCount = nextCount;
+            readyAt = 0;
+            nextCount = 0;
+            if (readyCount == 0) {
+                return null;
+            }
+            launch();
+        }
+        return ready[readyAt++];
+    }
+
+    /** States taken off the queue and not yet handed to the search: part of the frontier still. */
+    long pending() {
+        return (readyCount - readyAt) + nextCount;
+    }
+
+    /** Takes the next batch off the queue and starts expanding it. */
+    private void launch() {
+        int n = 0;
+        while (n < next.length && !queue.isEmpty()) {
+            Expansion e = next[n++];
+            long head = queue.pop(e.state);
+            e.index = (int) (head >>> 32);
+            e.depth = (int) head;
+        }
+        nextCount = n;
+        if (n == 0) {
+            return;
+        }
+        if (pool == null) {
+            expand(0, 0, n);
+            return;
+        }
+        int chunk = (n + workers - 1) / workers;
+        for (int w = 0; w < workers && w * chunk < n; w++) {
+            int from = w * chunk;
+            int to = Math.min(n, from + chunk);
+            int worker = w;
+            running.add(pool.submit(() -> expand(worker, from, to)));
+        }
+    }
+
+    private void expand(int worker, int from, int to) {
+        for (int i = from; i < to; i++) {
+            next[i].compute(machines[worker], symmetries[worker], invariants, deadlocks, scratch[worker]);
+        }
+    }
+
+    private void await() {
+        try {
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while expanding states", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            running.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}
