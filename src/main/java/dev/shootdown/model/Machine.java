@@ -1,7 +1,5 @@
 package dev.shootdown.model;
 
-import dev.shootdown.lang.Builtin;
-
 /**
  * The semantics of a compiled {@link Program} on the hardware model: which actions are enabled in
  * a state and what each does. Both engines drive this one class; it keeps no state between calls
@@ -46,7 +44,6 @@ public final class Machine {
     private final Observed[] parts;
     /** The narrator the parts hear now. */
     private Narrator narrator;
-    private Events events;
 
     public Machine(Program program) {
         this(program, CpuSets.forCpus(program.cpus()));
@@ -103,32 +100,10 @@ public final class Machine {
         pageTables.register(table);
         addressSpaces.register(table);
         spinLocks.register(table);
-        // Time for timed engines: the checker takes each as one step that changes nothing.
-        table.op(Builtin.COMPUTE, new BuiltinTable.Operation() {
-            @Override
-            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                work(Event.COMPUTE, s, c, fr, o);
-                return 0;
-            }
-        });
-        table.op(Builtin.IDLE, new BuiltinTable.Operation() {
-            @Override
-            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                work(Event.IDLE, s, c, fr, o);
-                return 0;
-            }
-        });
+        this.interpreter = new Interpreter(program, layout, monitors, x, storeBuffer, interrupts, tlb, mmu, table);
         table.requireComplete();
-        this.interpreter = new Interpreter(program, layout, monitors, x, storeBuffer, interrupts, table);
         this.parts = new Observed[] {x, interpreter, storeBuffer, tlb, icache, frames, walker, mmu, interrupts, broadcast, rcu, xen, pageTables,
                 addressSpaces, spinLocks};
-    }
-
-    private void work(int kind, int[] s, int c, int fr, Insn.Op o) {
-        int cycles = x.eval(o.args()[0], s, c, fr);
-        if (events != null) {
-            events.on(kind, c, cycles, 0);
-        }
     }
 
     public CpuSets sets() {
@@ -137,7 +112,6 @@ public final class Machine {
 
     /** Events of the following {@link #apply} calls go to {@code events} (null: none). */
     public void events(Events events) {
-        this.events = events;
         for (Observed part : parts) {
             part.events = events;
         }
