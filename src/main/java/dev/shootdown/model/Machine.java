@@ -242,7 +242,7 @@ public final class Machine {
         if (!interpreter.plain(c, flags, pc)) {
             return NOT_PLAIN;
         }
-        startAction(null);
+        startAction();
         interpreter.step(s, c, b, interpreter.code(c, flags), pc, -1);
         return monitors.violation;
     }
@@ -351,14 +351,14 @@ public final class Machine {
      * simulator runs more CPUs than that. Returns the verdict ordinal of a violation, or -1.
      */
     public int step(int[] s, int c, int victim) {
-        startAction(null);
+        startAction();
         interpreter.step(s, c, cpu(c), victim);
         return monitors.violation;
     }
 
     /** The IPI action: CPU {@code c} takes {@code handler}'s interrupt sent by {@code from} (see {@link #step(int[], int, int)}). */
     public int takeIpi(int[] s, int c, int handler, int from) {
-        startAction(null);
+        startAction();
         interpreter.takeIpi(s, c, cpu(c), handler, from);
         return monitors.violation;
     }
@@ -378,6 +378,19 @@ public final class Machine {
     private void startAction(Narrator narrator) {
         if (narrator != this.narrator) {
             tell(narrator);
+        }
+        monitors.clear();
+    }
+
+    /**
+     * Before a timed engine's action: no narrator, and no violation yet. Its signature names no
+     * {@link Narrator}: a run of the simulator never loads that class, and the JIT does not inline
+     * a method whose signature names a class not loaded, so {@link #startAction(Narrator)} was a
+     * call of its own on every step.
+     */
+    private void startAction() {
+        if (narrator != null) {
+            tell(null);
         }
         monitors.clear();
     }
@@ -432,7 +445,7 @@ public final class Machine {
      * ordinal of a violation, or -1.
      */
     public int performBroadcast(int[] s, int c, int page, int issuer) {
-        startAction(null);
+        startAction();
         broadcast.perform(s, c, cpu(c), page, issuer);
         return monitors.violation;
     }
@@ -444,7 +457,7 @@ public final class Machine {
      * to that CPU.
      */
     public int drainStore(int[] s, int c) {
-        startAction(null);
+        startAction();
         int b = cpu(c);
         int addr = s[b + layout.storeBuffer];
         storeBuffer.drain(s, c, b);
