@@ -5,12 +5,13 @@ import dev.shootdown.lang.Builtin;
 /**
  * The semantics of every built-in, indexed by {@link Builtin} ordinal and filled once per machine:
  * each room registers the operations, functions and guards it models, next to their rules, and
- * {@link Machine} and {@link Expressions} dispatch through these arrays without a switch.
+ * {@link Interpreter} and {@link Expressions} dispatch through these arrays without a switch.
  *
  * <p>The semantics are abstract classes, not functional interfaces: a call through the table is
  * megamorphic, and a virtual call through a vtable costs the simulator's step path less than an
  * interface call through an itable plus a lambda's extra frame (about 3% of the simulator's time
- * in a profile of {@code shootdown bench}).
+ * in a profile of {@code shootdown bench}). The few operations a simulated CPU runs most are
+ * called directly by {@link Interpreter}, through the same methods of their rooms.
  */
 final class BuiltinTable {
 

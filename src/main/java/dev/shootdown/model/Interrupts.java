@@ -62,18 +62,7 @@ final class Interrupts extends Observed {
         table.op(Builtin.ACK, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                int to = x.checkedCpu(x.eval(o.args()[0], s, c, fr));
-                if (tso) {
-                    // The ack is a plain store (csd_unlock): it leaves in order behind the handler's stores.
-                    sb.store(s, c, b, -1 - to, 0);
-                } else {
-                    int at = layout.cpu(to) + Layout.ACK_WAIT;
-                    s[at] = sets.diff(s[at], sets.single(c));
-                }
-                if (events != null) {
-                    events.on(Event.ACK, c, to, 0);
-                }
-                return 0;
+                return ack(s, c, b, fr, o);
             }
         });
         table.op(Builtin.LOCAL_IRQ_DISABLE, new BuiltinTable.Operation() {
@@ -104,6 +93,22 @@ final class Interrupts extends Observed {
                 return sets.disjoint(s[layout.cpu(c) + Layout.ACK_WAIT], x.eval(a[0], s, c, fr)) ? 1 : 0;
             }
         });
+    }
+
+    /** {@code ack(cpu)}: the handler tells the sender it is done (the sender's ack-wait set loses this CPU). */
+    int ack(int[] s, int c, int b, int fr, Insn.Op o) {
+        int to = x.checkedCpu(x.eval(o.args()[0], s, c, fr));
+        if (tso) {
+            // The ack is a plain store (csd_unlock): it leaves in order behind the handler's stores.
+            sb.store(s, c, b, -1 - to, 0);
+        } else {
+            int at = layout.cpu(to) + Layout.ACK_WAIT;
+            s[at] = sets.diff(s[at], sets.single(c));
+        }
+        if (events != null) {
+            events.on(Event.ACK, c, to, 0);
+        }
+        return 0;
     }
 
     /** The IPI actions of CPU {@code c}: with interrupts enabled, one per pending (handler, sender). */

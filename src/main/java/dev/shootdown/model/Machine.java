@@ -1,7 +1,5 @@
 package dev.shootdown.model;
 
-import dev.shootdown.lang.Builtin;
-
 /**
  * The semantics of a compiled {@link Program} on the hardware model: which actions are enabled in
  * a state and what each does. Both engines drive this one class; it keeps no state between calls
@@ -46,7 +44,6 @@ public final class Machine {
     private final Observed[] parts;
     /** The narrator the parts hear now. */
     private Narrator narrator;
-    private Events events;
 
     public Machine(Program program) {
         this(program, CpuSets.forCpus(program.cpus()));
@@ -103,32 +100,10 @@ public final class Machine {
         pageTables.register(table);
         addressSpaces.register(table);
         spinLocks.register(table);
-        // Time for timed engines: the checker takes each as one step that changes nothing.
-        table.op(Builtin.COMPUTE, new BuiltinTable.Operation() {
-            @Override
-            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                work(Event.COMPUTE, s, c, fr, o);
-                return 0;
-            }
-        });
-        table.op(Builtin.IDLE, new BuiltinTable.Operation() {
-            @Override
-            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                work(Event.IDLE, s, c, fr, o);
-                return 0;
-            }
-        });
+        this.interpreter = new Interpreter(program, layout, monitors, x, storeBuffer, interrupts, tlb, mmu, table);
         table.requireComplete();
-        this.interpreter = new Interpreter(program, layout, monitors, x, storeBuffer, interrupts, table);
         this.parts = new Observed[] {x, interpreter, storeBuffer, tlb, icache, frames, walker, mmu, interrupts, broadcast, rcu, xen, pageTables,
                 addressSpaces, spinLocks};
-    }
-
-    private void work(int kind, int[] s, int c, int fr, Insn.Op o) {
-        int cycles = x.eval(o.args()[0], s, c, fr);
-        if (events != null) {
-            events.on(kind, c, cycles, 0);
-        }
     }
 
     public CpuSets sets() {
@@ -137,7 +112,6 @@ public final class Machine {
 
     /** Events of the following {@link #apply} calls go to {@code events} (null: none). */
     public void events(Events events) {
-        this.events = events;
         for (Observed part : parts) {
             part.events = events;
         }
@@ -268,7 +242,7 @@ public final class Machine {
         if (!interpreter.plain(c, flags, pc)) {
             return NOT_PLAIN;
         }
-        startAction(null);
+        startAction();
         interpreter.step(s, c, b, interpreter.code(c, flags), pc, -1);
         return monitors.violation;
     }
@@ -377,14 +351,14 @@ public final class Machine {
      * simulator runs more CPUs than that. Returns the verdict ordinal of a violation, or -1.
      */
     public int step(int[] s, int c, int victim) {
-        startAction(null);
+        startAction();
         interpreter.step(s, c, cpu(c), victim);
         return monitors.violation;
     }
 
     /** The IPI action: CPU {@code c} takes {@code handler}'s interrupt sent by {@code from} (see {@link #step(int[], int, int)}). */
     public int takeIpi(int[] s, int c, int handler, int from) {
-        startAction(null);
+        startAction();
         interpreter.takeIpi(s, c, cpu(c), handler, from);
         return monitors.violation;
     }
@@ -404,6 +378,19 @@ public final class Machine {
     private void startAction(Narrator narrator) {
         if (narrator != this.narrator) {
             tell(narrator);
+        }
+        monitors.clear();
+    }
+
+    /**
+     * Before a timed engine's action: no narrator, and no violation yet. Its signature names no
+     * {@link Narrator}: a run of the simulator never loads that class, and the JIT does not inline
+     * a method whose signature names a class not loaded, so {@link #startAction(Narrator)} was a
+     * call of its own on every step.
+     */
+    private void startAction() {
+        if (narrator != null) {
+            tell(null);
         }
         monitors.clear();
     }
@@ -458,7 +445,7 @@ public final class Machine {
      * ordinal of a violation, or -1.
      */
     public int performBroadcast(int[] s, int c, int page, int issuer) {
-        startAction(null);
+        startAction();
         broadcast.perform(s, c, cpu(c), page, issuer);
         return monitors.violation;
     }
@@ -470,7 +457,7 @@ public final class Machine {
      * to that CPU.
      */
     public int drainStore(int[] s, int c) {
-        startAction(null);
+        startAction();
         int b = cpu(c);
         int addr = s[b + layout.storeBuffer];
         storeBuffer.drain(s, c, b);

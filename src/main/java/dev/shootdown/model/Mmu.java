@@ -48,8 +48,7 @@ final class Mmu extends Observed {
         table.op(Builtin.READ, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                access(s, c, b, x.eval(o.args()[0], s, c, fr), false, false, victim);
-                return 0;
+                return read(s, c, b, fr, o, victim);
             }
         });
         table.op(Builtin.EXEC, new BuiltinTable.Operation() {
@@ -62,10 +61,21 @@ final class Mmu extends Observed {
         table.op(Builtin.WRITE, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                access(s, c, b, x.eval(o.args()[0], s, c, fr), true, false, victim);
-                return 0;
+                return write(s, c, b, fr, o, victim);
             }
         });
+    }
+
+    /** {@code read(va)}: a user load. */
+    int read(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+        access(s, c, b, x.eval(o.args()[0], s, c, fr), false, false, victim);
+        return 0;
+    }
+
+    /** {@code write(va)}: a user store. */
+    int write(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+        access(s, c, b, x.eval(o.args()[0], s, c, fr), true, false, victim);
+        return 0;
     }
 
     /** Whether {@code op} is a user access (one that may fill the TLB, so that a step may choose a victim). */

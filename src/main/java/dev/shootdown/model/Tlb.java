@@ -34,27 +34,37 @@ final class Tlb extends Observed {
         table.op(Builtin.FLUSH_TLB_PAGE, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                int page = x.eval(o.args()[0], s, c, fr);
-                if (events != null) {
-                    events.on(Event.INVLPG, c, page, 0);
-                }
-                // With PCIDs, INVLPG acts on the current PCID only (SDM vol. 3A 4.10.4.1).
-                if (!hw.pcid() || s[b + Layout.CR3] == pageMm[page] + 1) {
-                    invalidate(s, b, page);
-                }
-                return 0;
+                return flushTlbPage(s, c, b, fr, o);
             }
         });
         table.op(Builtin.FLUSH_TLB_ALL, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                if (events != null) {
-                    events.on(Event.FLUSH_ALL, c, count(s, b), 0);
-                }
-                flushAll(s, b);
-                return 0;
+                return flushTlbAll(s, c, b);
             }
         });
+    }
+
+    /** {@code flush_tlb_page(va)}: INVLPG. */
+    int flushTlbPage(int[] s, int c, int b, int fr, Insn.Op o) {
+        int page = x.eval(o.args()[0], s, c, fr);
+        if (events != null) {
+            events.on(Event.INVLPG, c, page, 0);
+        }
+        // With PCIDs, INVLPG acts on the current PCID only (SDM vol. 3A 4.10.4.1).
+        if (!hw.pcid() || s[b + Layout.CR3] == pageMm[page] + 1) {
+            invalidate(s, b, page);
+        }
+        return 0;
+    }
+
+    /** {@code flush_tlb_all()}: a CR3 reload. */
+    int flushTlbAll(int[] s, int c, int b) {
+        if (events != null) {
+            events.on(Event.FLUSH_ALL, c, count(s, b), 0);
+        }
+        flushAll(s, b);
+        return 0;
     }
 
     /** The entry of {@code page} in the TLB of the CPU at {@code b} (0: none). */
