@@ -28,21 +28,31 @@ final class Expansion {
     boolean deadlocked;
     boolean finished;
 
-    Expansion(int size, int maxActions) {
+    Expansion(int size) {
         state = new int[size];
-        actions = new int[maxActions];
-        outcome = new byte[maxActions];
-        verdict = new int[maxActions];
-        broken = new String[maxActions];
-        fps = new long[maxActions];
+        room(8);
+    }
+
+    /** Per-action arrays for {@code n} actions: grown on demand, since the most a state can have may be far above what most have. */
+    private void room(int n) {
+        if (actions == null || actions.length < n) {
+            int cap = Math.max(n, actions == null ? 0 : actions.length * 2);
+            actions = new int[cap];
+            outcome = new byte[cap];
+            verdict = new int[cap];
+            broken = new String[cap];
+            fps = new long[cap];
+        }
     }
 
     /**
      * Expands {@link #state} with a worker's own machine and symmetry (neither is shared between
      * threads). {@code deadlocks}: whether to test for a deadlock, which costs a closure search.
      */
-    void compute(Machine machine, Symmetry symmetry, boolean invariants, boolean deadlocks, int[] scratch) {
-        n = machine.enabled(state, actions);
+    void compute(Machine machine, Symmetry symmetry, boolean invariants, boolean deadlocks, int[] scratch, int[] enabled) {
+        n = machine.enabled(state, enabled);
+        room(n);
+        System.arraycopy(enabled, 0, actions, 0, n);
         deadlocked = deadlocks && machine.deadlocked(state, actions, n) && BfsExplorer.stuck(machine, state);
         finished = deadlocks && machine.finished(state);
         for (int i = 0; i < n; i++) {

@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
  * verdicts, state counts and counterexamples are the same for any number of workers.
  */
 final class Frontier implements AutoCloseable {
-    /** About this many state words in one batch (4 MiB), at most {@link #MAX_BATCH} states. */
-    private static final int BATCH_WORDS = 1 << 20;
+    /** About this many words in one batch (the states and a few dozen actions each: 2 MiB), at most {@link #MAX_BATCH} states. */
+    private static final int BATCH_WORDS = 1 << 19;
     private static final int MAX_BATCH = 512;
 
     private final StateQueue queue;
@@ -31,6 +31,7 @@ final class Frontier implements AutoCloseable {
     private final Machine[] machines;
     private final Symmetry[] symmetries;
     private final int[][] scratch;
+    private final int[][] enabled;
     private final boolean invariants;
     private final boolean deadlocks;
     private Expansion[] ready;
@@ -49,18 +50,19 @@ final class Frontier implements AutoCloseable {
         machines = new Machine[workers];
         symmetries = new Symmetry[workers];
         scratch = new int[workers][];
+        enabled = new int[workers][];
         for (int w = 0; w < workers; w++) {
             machines[w] = new Machine(program);
             symmetries[w] = symmetric ? new Symmetry(program, machines[w].layout(), initial) : null;
             scratch[w] = new int[initial.length];
+            enabled[w] = new int[machines[w].maxActions()];
         }
-        int batch = Math.max(1, Math.min(MAX_BATCH, BATCH_WORDS / Math.max(1, initial.length)));
-        int maxActions = machines[0].maxActions();
+        int batch = Math.max(1, Math.min(MAX_BATCH, BATCH_WORDS / (initial.length + 64)));
         ready = new Expansion[batch];
         next = new Expansion[batch];
         for (int i = 0; i < batch; i++) {
-            ready[i] = new Expansion(initial.length, maxActions);
-            next[i] = new Expansion(initial.length, maxActions);
+            ready[i] = new Expansion(initial.length);
+            next[i] = new Expansion(initial.length);
         }
         pool = threads > 1 ? Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "shootdown-worker");
@@ -123,7 +125,7 @@ final class Frontier implements AutoCloseable {
 
     private void expand(int worker, int from, int to) {
         for (int i = from; i < to; i++) {
-            next[i].compute(machines[worker], symmetries[worker], invariants, deadlocks, scratch[worker]);
+            next[i].compute(machines[worker], symmetries[worker], invariants, deadlocks, scratch[worker], enabled[worker]);
         }
     }
 
