@@ -107,6 +107,8 @@ public final class BfsExplorer {
         // state being expanded when the search stops.
         int finished = -1;
         // Workers compute each state's successors ahead (Expansion); every decision below is taken here, in order.
+        LevelGrowth levels = new LevelGrowth();
+        levels.found(0);
         Frontier frontier = new Frontier(program, queue, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init);
         try (frontier) {
             search:
@@ -128,8 +130,9 @@ public final class BfsExplorer {
                     long now = System.nanoTime();
                     if (options.progress() != null && now - lastProgress > PROGRESS_NANOS) {
                         lastProgress = now;
-                        options.progress().accept(new Stats(seen.size(), transitions, maxDepth, queue.size() + frontier.pending(), (now - start) / 1e9,
-                                finished, queue.spilled()));
+                        double elapsed = (now - start) / 1e9;
+                        options.progress().accept(new Stats(seen.size(), transitions, maxDepth, queue.size() + frontier.pending(), elapsed,
+                                finished, queue.spilled(), levels.secondsLeft(finished, seen.size(), expanded, elapsed)));
                     }
                 }
                 maxDepth = Math.max(maxDepth, depth);
@@ -201,6 +204,7 @@ public final class BfsExplorer {
                             graph.edge(added);
                         }
                         queue.push(added, depth + 1, next);
+                        levels.found(depth + 1);
                         if (seen.size() >= options.maxStates()) {
                             stopReason = "state limit (" + options.maxStates() + ")";
                             break search;

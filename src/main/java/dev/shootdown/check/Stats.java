@@ -2,9 +2,14 @@ package dev.shootdown.check;
 
 /**
  * What a search did: distinct states, transitions applied, BFS depth reached, states queued, wall time,
- * the deepest level all of whose states were expanded (-1: none), and the queued states written to disk.
+ * the deepest level all of whose states were expanded (-1: none), the queued states written to disk,
+ * and, while it runs, an estimate of the seconds left (NaN when the levels still grow: see {@link LevelGrowth}).
  */
-public record Stats(long states, long transitions, int depth, long queued, double seconds, int finishedLevel, long spilled) {
+public record Stats(long states, long transitions, int depth, long queued, double seconds, int finishedLevel, long spilled, double secondsLeft) {
+
+    public Stats(long states, long transitions, int depth, long queued, double seconds, int finishedLevel, long spilled) {
+        this(states, transitions, depth, queued, seconds, finishedLevel, spilled, Double.NaN);
+    }
 
     public double statesPerSecond() {
         return seconds > 0 ? states / seconds : 0;

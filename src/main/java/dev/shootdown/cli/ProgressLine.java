@@ -62,7 +62,15 @@ final class ProgressLine implements Consumer<Stats> {
     }
 
     private String text(Stats s) {
-        return String.format(Locale.ROOT, "%s: %,d states  %,.0f states/s  queue %,d  depth %d  %.0f s", label, s.states(), s.statesPerSecond(), s.queued(),
-                s.depth(), s.seconds());
+        return String.format(Locale.ROOT, "%s: %,d states  %,.0f states/s  queue %,d  depth %d  %.0f s%s", label, s.states(), s.statesPerSecond(), s.queued(),
+                s.depth(), s.seconds(), Double.isNaN(s.secondsLeft()) ? "" : String.format(Locale.ROOT, "  levels shrinking: about %s left", left(s.secondsLeft())));
+    }
+
+    /** A rough duration: seconds below two minutes, then minutes, then hours. */
+    static String left(double seconds) {
+        if (seconds < 120) {
+            return String.format(Locale.ROOT, "%.0f s", Math.max(1, seconds));
+        }
+        return seconds < 7200 ? String.format(Locale.ROOT, "%.0f min", seconds / 60) : String.format(Locale.ROOT, "%.1f h", seconds / 3600);
     }
 }
