@@ -190,6 +190,66 @@ public final class Layout {
         return new StateWord(StateWord.Kind.HANDLER_LOCAL, StateWord.Owner.CPU, c, null, cpu + "handler_local[" + (off - handlerLocals) + "]");
     }
 
+    /**
+     * The values word {@code i} can hold, {min, max} inclusive, as far as the machine guarantees
+     * them (for packing states into bits): program counters below the longest body, counts below
+     * their capacity, CR3 at most the number of address spaces, PTEs (in memory, in TLBs and walk
+     * caches, in variables) within the frames' encoding, booleans 0 or 1, pages, frames and tables
+     * below their counts, CPU sets within the machine's CPUs. An int, and a cpu (an int converts to
+     * one), can hold any 32-bit value; so can words whose bound is not tracked.
+     */
+    public int[] range(int i) {
+        StateWord w = word(i);
+        int codes = 1;
+        for (Code c : program.cpuPrograms()) {
+            codes = Math.max(codes, c.size());
+        }
+        for (Code c : program.handlers()) {
+            codes = Math.max(codes, c.size());
+        }
+        int pteMax = (Math.max(1, program.frames()) - 1) << 8 | 0xff;
+        int setMax = cpus >= 31 ? Integer.MAX_VALUE : (1 << cpus) - 1;
+        switch (w.kind()) {
+            case PC:
+            case SAVED_PC:
+                return new int[] {0, codes - 1};
+            case STORE_COUNT:
+                return new int[] {0, storeBufferEntries};
+            case CR3:
+                return new int[] {0, program.mmNames().size()};
+            case ICACHE_LINE:
+                return new int[] {0, 2};
+            case PROTECTED:
+                return new int[] {0, 1};
+            case TLB_ENTRY:
+            case WALK_CACHE_ENTRY:
+            case PTE:
+            case PMD:
+                return new int[] {0, pteMax};
+            case ACK_WAIT:
+            case PENDING_SENDERS:
+            case BROADCAST_PENDING:
+            case MM_CPUMASK:
+            case RCU_WAITING:
+                return new int[] {0, setMax};
+            case RCU_FRAME:
+                return new int[] {0, program.frames()};
+            case VARIABLE:
+            case PROGRAM_LOCAL:
+                return w.type() == null ? new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE} : switch (w.type()) {
+                    case BOOL -> new int[] {0, 1};
+                    case CPUSET -> new int[] {0, setMax};
+                    case PTE -> new int[] {0, pteMax};
+                    case FRAME -> new int[] {0, Math.max(0, program.frames() - 1)};
+                    case PAGE -> new int[] {0, Math.max(0, pages - 1)};
+                    case TABLE -> new int[] {0, Math.max(0, program.tableNames().size() - 1)};
+                    default -> new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+                };
+            default:
+                return new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+        }
+    }
+
     private static StateWord of(StateWord.Kind kind, StateWord.Owner owner, int index, String name) {
         return new StateWord(kind, owner, index, null, name);
     }

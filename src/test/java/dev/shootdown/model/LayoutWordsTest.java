@@ -80,6 +80,46 @@ class LayoutWordsTest {
     }
 
     @Test
+    @DisplayName("in every state reached (up to 20,000 per catalog entry, and the model above), every word lies in its declared range")
+    void rangesHold() {
+        java.util.List<Program> programs = new java.util.ArrayList<>();
+        programs.add(Compiler.compile(Parser.parse(new SourceFile("m.sd", MODEL))));
+        for (dev.shootdown.check.Catalog.Entry e : dev.shootdown.check.Catalog.builtIn()) {
+            programs.add(Compiler.compile(Parser.parse(e.source())));
+        }
+        int bounded = 0;
+        for (Program program : programs) {
+            Machine m = new Machine(program);
+            Layout layout = m.layout();
+            int[][] ranges = new int[layout.size][];
+            for (int i = 0; i < layout.size; i++) {
+                ranges[i] = layout.range(i);
+                bounded += ranges[i][0] != Integer.MIN_VALUE || ranges[i][1] != Integer.MAX_VALUE ? 1 : 0;
+            }
+            java.util.Set<java.nio.IntBuffer> seen = new java.util.HashSet<>();
+            java.util.List<int[]> todo = new java.util.ArrayList<>();
+            int[] init = m.initialState();
+            seen.add(java.nio.IntBuffer.wrap(init));
+            todo.add(init);
+            int[] actions = new int[m.maxActions()];
+            for (int at = 0; at < todo.size() && at < 20_000; at++) {
+                int[] s = todo.get(at);
+                for (int i = 0; i < s.length; i++) {
+                    assertThat(s[i]).as("%s: %s", program.source().name(), layout.word(i).name()).isBetween(ranges[i][0], ranges[i][1]);
+                }
+                int n = m.enabled(s, actions);
+                for (int k = 0; k < n; k++) {
+                    int[] next = s.clone();
+                    if (m.apply(next, actions[k], null) < 0 && seen.add(java.nio.IntBuffer.wrap(next))) {
+                        todo.add(next);
+                    }
+                }
+            }
+        }
+        assertThat(bounded).as("most words have a bound").isGreaterThan(1000);
+    }
+
+    @Test
     @DisplayName("the compiler notes where a model tells CPUs apart")
     void cpuUses() {
         Program program = Compiler.compile(Parser.parse(new SourceFile("m.sd", MODEL)));
