@@ -109,7 +109,8 @@ public final class BfsExplorer {
         // Workers compute each state's successors ahead (Expansion); every decision below is taken here, in order.
         LevelGrowth levels = new LevelGrowth();
         levels.found(0);
-        Frontier frontier = new Frontier(program, queue, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init);
+        Frontier frontier = new Frontier(program, queue, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init,
+                seen instanceof OpenAddressingFingerprintSet plain ? plain : null);
         try (frontier) {
             search:
             while (stopReason == null) {
@@ -184,7 +185,8 @@ public final class BfsExplorer {
                         continue;
                     }
                     long fp = e.fps[i];
-                    int known = indexed != null ? indexed.put(fp) : seen.add(fp) ? -1 : 0;
+                    // A worker that found fp in the set already: seen.add would say "not new".
+                    int known = e.known[i] ? 0 : indexed != null ? indexed.put(fp) : seen.add(fp) ? -1 : 0;
                     if (known >= 0) {
                         if (recording) {
                             graph.edge(known);

@@ -25,6 +25,8 @@ final class Expansion {
     int[] verdict;
     String[] broken;
     long[] fps;
+    /** Per successor: already in the visited set when the worker looked (so surely not new). */
+    boolean[] known;
     boolean deadlocked;
     boolean finished;
 
@@ -42,6 +44,7 @@ final class Expansion {
             verdict = new int[cap];
             broken = new String[cap];
             fps = new long[cap];
+            known = new boolean[cap];
         }
     }
 
@@ -49,7 +52,8 @@ final class Expansion {
      * Expands {@link #state} with a worker's own machine and symmetry (neither is shared between
      * threads). {@code deadlocks}: whether to test for a deadlock, which costs a closure search.
      */
-    void compute(Machine machine, Symmetry symmetry, boolean invariants, boolean deadlocks, int[] scratch, int[] enabled) {
+    void compute(Machine machine, Symmetry symmetry, boolean invariants, boolean deadlocks, int[] scratch, int[] enabled,
+                 OpenAddressingFingerprintSet seen) {
         n = machine.enabled(state, enabled);
         room(n);
         System.arraycopy(enabled, 0, actions, 0, n);
@@ -75,6 +79,7 @@ final class Expansion {
             }
             outcome[i] = SUCCESSOR;
             fps[i] = Fingerprint.of(scratch);
+            known[i] = seen != null && seen.surelyContains(fps[i]);
         }
     }
 }

@@ -12,10 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The queue's states, expanded ahead: with {@code workers} threads in all, the search's own thread
- * and {@code workers - 1} that expand; the next batch is taken from the head of the queue and
- * expanded while the search consumes the current one (with one worker, the search's thread expands
- * each batch itself). Batches come off the
+ * The queue's states, expanded ahead: with {@code threads} threads in all, the search's own and
+ * {@code threads - 1} workers. The next batch is taken from the head of the queue and the workers
+ * expand it, a chunk at a time, while the search consumes the current one; once done with that, the
+ * search's thread takes chunks of the next batch too (with one thread, it expands every batch). Batches come off the
  * queue in its order, and the search pushes what it finds behind them, so the search still visits
  * states in breadth-first order and makes every decision in the order a single thread would: the
  * verdicts, state counts and counterexamples are the same for any number of workers.
@@ -25,8 +25,11 @@ final class Frontier implements AutoCloseable {
     private static final int BATCH_WORDS = 1 << 19;
     private static final int MAX_BATCH = 512;
 
+    /** States a thread claims at a time. */
+    private static final int CHUNK = 16;
+
     private final StateQueue queue;
-    private final int workers;
+    private final int pooled;
     private final ExecutorService pool;
     private final Machine[] machines;
     private final Symmetry[] symmetries;
@@ -34,6 +37,8 @@ final class Frontier implements AutoCloseable {
     private final int[][] enabled;
     private final boolean invariants;
     private final boolean deadlocks;
+    /** The visited set the workers look successors up in (read only), so the search skips those it surely has; null for none. */
+    private final OpenAddressingFingerprintSet seen;
     private Expansion[] ready;
     private int readyCount;
     private int readyAt;
@@ -42,9 +47,11 @@ final class Frontier implements AutoCloseable {
     private final List<Future<?>> running = new ArrayList<>();
 
     /** {@code symmetric}: whether successors are canonicalised (each worker builds its own {@link Symmetry}). */
-    Frontier(Program program, StateQueue queue, int threads, boolean symmetric, boolean deadlocks, int[] initial) {
+    Frontier(Program program, StateQueue queue, int threads, boolean symmetric, boolean deadlocks, int[] initial, OpenAddressingFingerprintSet seen) {
         this.queue = queue;
-        this.workers = Math.max(1, threads - 1);
+        this.seen = threads > 1 ? seen : null;
+        this.pooled = Math.max(0, threads - 1);
+        int workers = pooled + 1;
         this.invariants = !program.invariants().isEmpty();
         this.deadlocks = deadlocks;
         machines = new Machine[workers];
@@ -64,7 +71,7 @@ final class Frontier implements AutoCloseable {
             ready[i] = new Expansion(initial.length);
             next[i] = new Expansion(initial.length);
         }
-        pool = threads > 1 ? Executors.newFixedThreadPool(workers, r -> {
+        pool = pooled > 0 ? Executors.newFixedThreadPool(pooled, r -> {
             Thread t = new Thread(r, "shootdown-worker");
             t.setDaemon(true);
             return t;
@@ -97,7 +104,7 @@ final class Frontier implements AutoCloseable {
         return (readyCount - readyAt) + nextCount;
     }
 
-    /** Takes the next batch off the queue and starts expanding it. */
+    /** Takes the next batch off the queue and starts the workers on it. */
     private void launch() {
         int n = 0;
         while (n < next.length && !queue.isEmpty()) {
@@ -107,29 +114,35 @@ final class Frontier implements AutoCloseable {
             e.depth = (int) head;
         }
         nextCount = n;
-        if (n == 0) {
+        claimed.set(0);
+        expanded.set(0);
+        if (n == 0 || pool == null) {
             return;
         }
-        if (pool == null) {
-            expand(0, 0, n);
-            return;
-        }
-        int chunk = (n + workers - 1) / workers;
-        for (int w = 0; w < workers && w * chunk < n; w++) {
-            int from = w * chunk;
-            int to = Math.min(n, from + chunk);
+        for (int w = 1; w <= pooled; w++) {
             int worker = w;
-            running.add(pool.submit(() -> expand(worker, from, to)));
+            running.add(pool.submit(() -> expandChunks(worker)));
         }
     }
 
-    private void expand(int worker, int from, int to) {
-        for (int i = from; i < to; i++) {
-            next[i].compute(machines[worker], symmetries[worker], invariants, deadlocks, scratch[worker], enabled[worker]);
+    private final java.util.concurrent.atomic.AtomicInteger claimed = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger expanded = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Expands chunks of the next batch until none is left to claim. */
+    private void expandChunks(int worker) {
+        int n = nextCount;
+        for (int from = claimed.getAndAdd(CHUNK); from < n; from = claimed.getAndAdd(CHUNK)) {
+            int to = Math.min(n, from + CHUNK);
+            for (int i = from; i < to; i++) {
+                next[i].compute(machines[worker], symmetries[worker], invariants, deadlocks, scratch[worker], enabled[worker], seen);
+            }
+            expanded.addAndGet(to - from);
         }
     }
 
+    /** Helps expand the next batch, then waits until every chunk of it is done. */
     private void await() {
+        expandChunks(0);
         try {
             for (Future<?> f : running) {
                 f.get();
@@ -147,6 +160,9 @@ final class Frontier implements AutoCloseable {
             throw new IllegalStateException(e.getCause());
         } finally {
             running.clear();
+        }
+        if (expanded.get() != nextCount) {
+            throw new IllegalStateException("a batch was not expanded whole: " + expanded.get() + " of " + nextCount);
         }
     }
 

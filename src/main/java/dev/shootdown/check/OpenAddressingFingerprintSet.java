@@ -3,8 +3,14 @@ package dev.shootdown.check;
 /**
  * Fingerprints in one {@code long[]} with linear probing; 0 marks an empty slot, so a zero
  * fingerprint is stored as another constant. Grows by doubling at 3/4 load.
+ *
+ * <p>One thread adds; others may ask {@link #surelyContains} at the same time. Slots are written
+ * whole (opaque stores, never torn) and never change once filled, and a grown table is published
+ * only when full, so a fingerprint another thread finds was added: a reader may miss a fingerprint
+ * being added, never see one that was not.
  */
 public final class OpenAddressingFingerprintSet implements FingerprintSet {
+    private static final java.lang.invoke.VarHandle SLOTS = java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
     private static final long ZERO_STANDIN = 0x9E3779B97F4A7C15L;
     /** The longest table a Java array allows at a power of two. */
     private static final long MAX_CAPACITY = 1L << 30;
@@ -12,10 +18,13 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
     private int mask;
     private long size;
     private long growAt;
+    /** The table other threads read: the current one, set once it holds every fingerprint. */
+    private volatile long[] published;
 
     public OpenAddressingFingerprintSet(int initialCapacityPowerOfTwo) {
         int cap = Integer.highestOneBit(Math.max(16, initialCapacityPowerOfTwo));
         table = new long[cap];
+        published = table;
         mask = cap - 1;
         growAt = cap * 3L / 4;
     }
@@ -32,7 +41,7 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
         while (true) {
             long v = table[i];
             if (v == 0) {
-                table[i] = fp;
+                SLOTS.setOpaque(table, i, fp);
                 size++;
                 return true;
             }
@@ -40,6 +49,29 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
                 return false;
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /**
+     * Whether {@code fp} was surely added: safe to call from any thread while one thread adds. False
+     * means "not known here" (it may be being added), never "absent".
+     */
+    public boolean surelyContains(long fp) {
+        if (fp == 0) {
+            fp = ZERO_STANDIN;
+        }
+        long[] t = published;
+        int m = t.length - 1;
+        int i = (int) mix(fp) & m;
+        while (true) {
+            long v = (long) SLOTS.getOpaque(t, i);
+            if (v == fp) {
+                return true;
+            }
+            if (v == 0) {
+                return false;
+            }
+            i = (i + 1) & m;
         }
     }
 
@@ -70,6 +102,7 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
                 table[i] = v;
             }
         }
+        published = table;
     }
 
     @Override

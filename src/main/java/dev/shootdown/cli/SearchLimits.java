@@ -26,7 +26,7 @@ final class SearchLimits {
     @Option(names = "--no-reductions", description = "Explore every state: no symmetry reduction (for comparison; verdicts are the same).")
     boolean noReductions;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Threads that expand states, 1 to 256 (default: the processors available). The result is the same for any N.")
+    @Option(names = "--workers", paramLabel = "N", description = "Threads in the search, 1 to 256 (default: ${DEFAULT-VALUE}): N-1 expand states ahead of it. The result is the same for any N.")
     int workers = CheckOptions.defaultWorkers();
 
     /** Set by Ctrl-C ({@link Interrupts}): the search stops at its next look and reports what it has. */

@@ -69,4 +69,38 @@ class OpenAddressingFingerprintSetTest {
         assertThat(set.bytes()).isEqualTo(32 * 8);
         assertThat(set.size()).isEqualTo(13);
     }
+
+    @Test
+    @DisplayName("read from another thread while one adds (and grows): never a fingerprint not added, every one once added")
+    void readersWhileOneThreadAdds() throws Exception {
+        OpenAddressingFingerprintSet set = new OpenAddressingFingerprintSet(16);
+        int n = 300_000;
+        long[] added = new long[n];
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < n; i++) {
+            added[i] = random.nextLong() | 1; // odd: added
+        }
+        java.util.concurrent.atomic.AtomicBoolean wrong = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            SplittableRandom r = new SplittableRandom(12);
+            while (!stop.get()) {
+                if (set.surelyContains(r.nextLong() & ~1L)) { // even: never added
+                    wrong.set(true);
+                }
+                set.surelyContains(added[r.nextInt(n)]); // probing along with the adds
+            }
+        });
+        reader.start();
+        for (long fp : added) {
+            set.add(fp);
+        }
+        stop.set(true);
+        reader.join();
+        assertThat(wrong.get()).as("a fingerprint never added was reported").isFalse();
+        for (long fp : added) {
+            assertThat(set.surelyContains(fp)).isTrue();
+        }
+        assertThat(set.bytes()).as("the table grew while read").isGreaterThan(16 * 8);
+    }
 }
