@@ -1,26 +1,18 @@
 package dev.shootdown;
 
 import dev.shootdown.check.BfsExplorer;
-import dev.shootdown.check.Catalog;
 import dev.shootdown.check.CheckOptions;
 import dev.shootdown.check.CheckResult;
-import dev.shootdown.lang.CompileError;
-import dev.shootdown.lang.Parser;
-import dev.shootdown.lang.SourceFile;
-import dev.shootdown.lang.UserError;
 import dev.shootdown.model.Action;
-import dev.shootdown.model.Compiler;
 import dev.shootdown.model.Machine;
 import dev.shootdown.model.Program;
 import dev.shootdown.model.Verdict;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.IntBuffer;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -30,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,18 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProgressOracleTest {
 
-    static Stream<Arguments> models() {
-        Stream<Arguments> catalog = Catalog.builtIn().stream().map(e -> Arguments.of(e.name(), e.source().text()));
-        Stream<Arguments> docs = Stream.of(Path.of("README.md"), Path.of("docs/language.md"))
-                .flatMap(d -> DocExamplesTest.examples(d).stream()).map(e -> Arguments.of(e.name(), e.source()));
-        return Stream.concat(catalog, docs);
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("models")
+    @MethodSource("dev.shootdown.OracleModels#catalogAndDocs")
     @DisplayName("catalog and docs: no_deadlock is violated exactly when the oracle finds a state that cannot finish")
     void catalogAndDocs(String name, String source) {
-        Program program = compile(source);
+        Program program = OracleModels.compileOrNull(source);
         if (program == null || !program.properties().contains(Verdict.DEADLOCK)) {
             return;
         }
@@ -68,7 +52,7 @@ class ProgressOracleTest {
         int violated = 0;
         for (int i = 0; i < 400; i++) {
             String source = randomModel(random);
-            Program program = compile(source);
+            Program program = OracleModels.compileOrNull(source);
             if (program == null) {
                 continue;
             }
@@ -90,13 +74,6 @@ class ProgressOracleTest {
         return oracle;
     }
 
-    private static Program compile(String source) {
-        try {
-            return Compiler.compile(Parser.parse(new SourceFile("m.sd", source)));
-        } catch (CompileError | UserError e) {
-            return null;
-        }
-    }
 
     /**
      * Whether a reachable state is a deadlock (no action but background steps, and those cannot

@@ -1,16 +1,10 @@
 package dev.shootdown;
 
 import dev.shootdown.check.BfsExplorer;
-import dev.shootdown.check.Catalog;
 import dev.shootdown.check.CheckOptions;
 import dev.shootdown.check.CheckResult;
 import dev.shootdown.check.Counterexample;
 import dev.shootdown.check.Violation;
-import dev.shootdown.lang.CompileError;
-import dev.shootdown.lang.Parser;
-import dev.shootdown.lang.SourceFile;
-import dev.shootdown.lang.UserError;
-import dev.shootdown.model.Compiler;
 import dev.shootdown.model.Machine;
 import dev.shootdown.model.Program;
 import dev.shootdown.model.Symmetry;
@@ -18,17 +12,14 @@ import dev.shootdown.model.Verdict;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.IntBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,18 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SymmetryTest {
 
-    static Stream<Arguments> models() {
-        Stream<Arguments> catalog = Catalog.builtIn().stream().map(e -> Arguments.of(e.name(), e.source().text()));
-        Stream<Arguments> docs = Stream.of(Path.of("README.md"), Path.of("docs/language.md"))
-                .flatMap(d -> DocExamplesTest.examples(d).stream()).map(e -> Arguments.of(e.name(), e.source()));
-        return Stream.concat(catalog, docs);
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("models")
+    @MethodSource("dev.shootdown.OracleModels#catalogAndDocs")
     @DisplayName("catalog and docs: the same verdicts at the same depths with and without symmetry")
     void catalogAndDocs(String name, String source) {
-        Program program = compile(source);
+        Program program = OracleModels.compileOrNull(source);
         if (program != null) {
             agree(name, program);
         }
@@ -67,7 +51,7 @@ class SymmetryTest {
         int complete = 0;
         for (int i = 0; i < 150; i++) {
             String source = randomModel(random);
-            Program program = compile(source);
+            Program program = OracleModels.compileOrNull(source);
             if (program == null) {
                 continue;
             }
@@ -89,20 +73,20 @@ class SymmetryTest {
     @DisplayName("a model that names a CPU, orders CPUs or computes with one keeps those CPUs apart, and says so")
     void refusals() {
         String head = "hardware x86 { cpus 4 }\nmm A { page p -> frame f writable }\nshared x = 0\npercpu seen: bool\n";
-        CheckResult named = new BfsExplorer(compile(head + "cpu 0.. runs A: { if seen[2] { x = 1 } read(p) }\n"), CheckOptions.defaults()).run();
+        CheckResult named = new BfsExplorer(OracleModels.compile(head + "cpu 0.. runs A: { if seen[2] { x = 1 } read(p) }\n"), CheckOptions.defaults()).run();
         assertThat(named.symmetry()).hasSize(1);
         assertThat(named.symmetry().get(0)).containsExactly(0, 1, 3);
         assertThat(named.reductionNotes()).anySatisfy(n -> assertThat(n).contains("CPU 2 named in a CPU index"));
 
-        CheckResult ordered = new BfsExplorer(compile(head + "cpu 0.. runs A: { for c in all_cpus { x = 1 } }\n"), CheckOptions.defaults()).run();
+        CheckResult ordered = new BfsExplorer(OracleModels.compile(head + "cpu 0.. runs A: { for c in all_cpus { x = 1 } }\n"), CheckOptions.defaults()).run();
         assertThat(ordered.symmetry()).isEmpty();
         assertThat(ordered.reductionNotes()).singleElement().asString().contains("'for' visits CPUs from the lowest").contains("m.sd:5:");
 
-        CheckResult computed = new BfsExplorer(compile(head + "cpu 0.. runs A: { x = self + 1 }\n"), CheckOptions.defaults()).run();
+        CheckResult computed = new BfsExplorer(OracleModels.compile(head + "cpu 0.. runs A: { x = self + 1 }\n"), CheckOptions.defaults()).run();
         assertThat(computed.symmetry()).isEmpty();
         assertThat(computed.reductionNotes()).singleElement().asString().contains("a CPU used as a number in '+'");
 
-        CheckResult free = new BfsExplorer(compile(head + "cpu 0.. runs A: { seen[self] = true; if x == 0 { x = 1 } }\n"),
+        CheckResult free = new BfsExplorer(OracleModels.compile(head + "cpu 0.. runs A: { seen[self] = true; if x == 0 { x = 1 } }\n"),
                 CheckOptions.defaults()).run();
         assertThat(free.symmetry()).hasSize(1);
         assertThat(free.symmetry().get(0)).containsExactly(0, 1, 2, 3);
@@ -253,13 +237,6 @@ class SymmetryTest {
         return out;
     }
 
-    private static Program compile(String source) {
-        try {
-            return Compiler.compile(Parser.parse(new SourceFile("m.sd", source)));
-        } catch (CompileError | UserError e) {
-            return null;
-        }
-    }
 
     /** What the like CPUs run: statements that move CPU numbers and sets through every kind of word. */
     private static final String[] LIKE = {

@@ -1,25 +1,16 @@
 package dev.shootdown;
 
 import dev.shootdown.check.BfsExplorer;
-import dev.shootdown.check.Catalog;
 import dev.shootdown.check.CheckOptions;
 import dev.shootdown.check.CheckResult;
 import dev.shootdown.check.Counterexample;
-import dev.shootdown.lang.CompileError;
-import dev.shootdown.lang.Parser;
-import dev.shootdown.lang.SourceFile;
-import dev.shootdown.lang.UserError;
-import dev.shootdown.model.Compiler;
 import dev.shootdown.model.Program;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,18 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WorkersTest {
 
-    static Stream<Arguments> models() {
-        Stream<Arguments> catalog = Catalog.builtIn().stream().map(e -> Arguments.of(e.name(), e.source().text()));
-        Stream<Arguments> docs = Stream.of(Path.of("README.md"), Path.of("docs/language.md"))
-                .flatMap(d -> DocExamplesTest.examples(d).stream()).map(e -> Arguments.of(e.name(), e.source()));
-        return Stream.concat(catalog, docs);
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("models")
+    @MethodSource("dev.shootdown.OracleModels#catalogAndDocs")
     @DisplayName("catalog and docs: one thread and four give the same search")
     void catalogAndDocs(String name, String source) {
-        Program program = compile(source);
+        Program program = OracleModels.compileOrNull(source);
         if (program != null) {
             same(name, program, true);
             same(name, program, false);
@@ -56,7 +40,7 @@ class WorkersTest {
         int compared = 0;
         for (int i = 0; i < 100; i++) {
             String source = SymmetryTest.randomModel(random);
-            Program program = compile(source);
+            Program program = OracleModels.compileOrNull(source);
             if (program != null) {
                 same("random model " + i + ":\n" + source, program, i % 2 == 0);
                 compared++;
@@ -68,7 +52,7 @@ class WorkersTest {
     @Test
     @DisplayName("a search stopped by a state limit stops at the same state with any number of threads")
     void stateLimit() {
-        Program program = compile(SymmetryTest.randomModel(new SplittableRandom(7)));
+        Program program = OracleModels.compile(SymmetryTest.randomModel(new SplittableRandom(7)));
         CheckOptions limited = CheckOptions.defaults().withMaxStates(50);
         CheckResult one = new BfsExplorer(program, limited.withWorkers(1)).run();
         CheckResult four = new BfsExplorer(program, limited.withWorkers(4)).run();
@@ -100,11 +84,4 @@ class WorkersTest {
         }
     }
 
-    private static Program compile(String source) {
-        try {
-            return Compiler.compile(Parser.parse(new SourceFile("m.sd", source)));
-        } catch (CompileError | UserError e) {
-            return null;
-        }
-    }
 }
