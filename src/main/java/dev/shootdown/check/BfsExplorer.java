@@ -44,7 +44,7 @@ public final class BfsExplorer {
             throw new CompileError(program.cpusAt(), "the checker explores at most " + MaskCpuSets.MAX_CPUS + " CPUs; this model has " + program.cpus()
                     + " (exhaustive search wants 2-4; large machines are for the simulator)");
         }
-        Machine machine = new Machine(program);
+        Machine machine = machine(program, options.reductions());
         int size = machine.layout().size;
         long maxHeap = Runtime.getRuntime().maxMemory();
         try (StateQueue queue = recordsPerBlock > 0 ? new StateQueue(size, options.spillDirectory(), recordsPerBlock, blocksInMemory)
@@ -109,7 +109,7 @@ public final class BfsExplorer {
         // Workers compute each state's successors ahead (Expansion); every decision below is taken here, in order.
         LevelGrowth levels = new LevelGrowth();
         levels.found(0);
-        Frontier frontier = new Frontier(program, queue, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init,
+        Frontier frontier = new Frontier(program, options.reductions(), queue, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init,
                 seen instanceof OpenAddressingFingerprintSet plain ? plain : null);
         try (frontier) {
             search:
@@ -225,7 +225,15 @@ public final class BfsExplorer {
         this.trace = trace;
         List<int[]> groups = this.symmetry == null ? List.of() : List.of(this.symmetry.groups());
         List<String> notes = symmetry == null ? List.of() : List.copyOf(symmetry.notes());
-        return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason, groups, notes);
+        return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason, groups, notes, machine.accessedBitsUntracked());
+    }
+
+    /**
+     * The machine a search with or without reductions runs: the same in every part of one search (the
+     * workers, the trace's rebuild), since the states they exchange must agree bit for bit.
+     */
+    static Machine machine(Program program, boolean reductions) {
+        return reductions ? new Machine(program) : Machine.unreduced(program);
     }
 
     /**
@@ -302,6 +310,6 @@ public final class BfsExplorer {
 
     /** The trace of the last run, for rebuilding counterexamples. */
     public TraceRebuilder rebuilder() {
-        return new TraceRebuilder(program, trace, symmetry);
+        return new TraceRebuilder(program, options.reductions(), trace, symmetry);
     }
 }

@@ -47,7 +47,7 @@ final class Frontier implements AutoCloseable {
     private final List<Future<?>> running = new ArrayList<>();
 
     /** {@code symmetric}: whether successors are canonicalised (each worker builds its own {@link Symmetry}). */
-    Frontier(Program program, StateQueue queue, int threads, boolean symmetric, boolean deadlocks, int[] initial, OpenAddressingFingerprintSet seen) {
+    Frontier(Program program, boolean reductions, StateQueue queue, int threads, boolean symmetric, boolean deadlocks, int[] initial, OpenAddressingFingerprintSet seen) {
         this.queue = queue;
         this.seen = threads > 1 ? seen : null;
         this.pooled = Math.max(0, threads - 1);
@@ -59,7 +59,7 @@ final class Frontier implements AutoCloseable {
         scratch = new int[workers][];
         enabled = new int[workers][];
         for (int w = 0; w < workers; w++) {
-            machines[w] = new Machine(program);
+            machines[w] = BfsExplorer.machine(program, reductions);
             symmetries[w] = symmetric ? new Symmetry(program, machines[w].layout(), initial) : null;
             scratch[w] = new int[initial.length];
             enabled[w] = new int[machines[w].maxActions()];

@@ -23,9 +23,12 @@ public final class TraceRebuilder {
     private final TraceLog trace;
     /** The search's symmetry, or null: the log then holds each state's representative, and the walk matches representatives. */
     private final Symmetry symmetry;
+    /** Whether the search ran with reductions, so with the machine it ran ({@link BfsExplorer#machine}). */
+    private final boolean reductions;
 
-    TraceRebuilder(Program program, TraceLog trace, Symmetry symmetry) {
+    TraceRebuilder(Program program, boolean reductions, TraceLog trace, Symmetry symmetry) {
         this.program = program;
+        this.reductions = reductions;
         this.trace = trace;
         this.symmetry = symmetry;
     }
@@ -37,9 +40,13 @@ public final class TraceRebuilder {
         for (int i = violation.parent(); i >= 0; i = trace.parent(i)) {
             fps.push(trace.fingerprint(i));
         }
-        Machine m = new Machine(program);
+        Machine m = BfsExplorer.machine(program, reductions);
         int[] state = m.initialState();
-        Snapshot initial = m.snapshot(state);
+        // What the reader sees is the whole machine's: the same actions on a machine that keeps the
+        // bits the search left out (AccessedBitsTest: the two have the same runs and violations).
+        shownBy = m.accessedBitsUntracked() ? Machine.unreduced(program) : m;
+        shown = shownBy == m ? state : shownBy.initialState();
+        Snapshot initial = shownBy.snapshot(shown);
         fps.pop();
         // Under symmetry the log holds the representatives the search kept: walk those (rep), and
         // keep the concrete state with the renumbering that takes rep to it (sigma).
@@ -82,15 +89,17 @@ public final class TraceRebuilder {
                     : "livelock: CPUs keep moving, but " + (doomed == 0 ? "from the start" : "after step " + doomed)
                         + " the work left can never finish; steps " + loopStart + "-" + steps.size() + " repeat for ever (" + where + ")";
         } else if (violation.action() >= 0) {
-            List<String> notes = new ArrayList<>();
-            int[] before = state.clone();
             int[] next = rep.clone();
             int verdict = m.apply(next, violation.action(), null);
             int action = concreteAction(m, state, sigma, violation.action(), next, verdict);
-            int v = m.apply(state, action, notes::add);
-            String vnote = v >= 0 ? m.violationNote() : violation.note();
-            Counterexample.Step last = step(m, before, state, action, steps.size() + 1, notes, true);
-            steps.add(last);
+            List<String> notes = new ArrayList<>();
+            int[] before = shown.clone();
+            int v = shownBy.apply(shown, action, notes::add);
+            String vnote = v >= 0 ? shownBy.violationNote() : violation.note();
+            if (shown != state) {
+                m.apply(state, action, null);
+            }
+            steps.add(step(before, action, steps.size() + 1, notes, true));
             note = vnote != null ? vnote : note;
         } else if (violation.verdict() == Verdict.DEADLOCK) {
             note = deadlockNote(m, state);
@@ -200,18 +209,25 @@ public final class TraceRebuilder {
         return -1;
     }
 
-    /** Applies {@code action} to {@code state} in place, hearing what it does. */
+    /** The machine the reader sees the counterexample on, and its state: the search's, or one with every bit kept. */
+    private Machine shownBy;
+    private int[] shown;
+
+    /** Applies {@code action} to {@code state} in place, and to the state shown, hearing what it does there. */
     private Counterexample.Step narrate(Machine m, int[] state, int action, int number) {
         List<String> notes = new ArrayList<>();
-        int[] before = state.clone();
-        m.apply(state, action, notes::add);
-        return step(m, before, state, action, number, notes, false);
+        int[] before = shown.clone();
+        shownBy.apply(shown, action, notes::add);
+        if (shown != state) {
+            m.apply(state, action, null);
+        }
+        return step(before, action, number, notes, false);
     }
 
-    private Counterexample.Step step(Machine m, int[] before, int[] after, int action, int number, List<String> notes, boolean violating) {
-        var pos = m.position(before, action);
-        return new Counterexample.Step(number, Action.cpu(action), m.label(before, action), String.join("; ", notes),
-                pos == null ? 0 : pos.line(), violating, m.snapshot(after));
+    private Counterexample.Step step(int[] before, int action, int number, List<String> notes, boolean violating) {
+        var pos = shownBy.position(before, action);
+        return new Counterexample.Step(number, Action.cpu(action), shownBy.label(before, action), String.join("; ", notes),
+                pos == null ? 0 : pos.line(), violating, shownBy.snapshot(shown));
     }
 
     private String deadlockNote(Machine m, int[] s) {

@@ -346,6 +346,9 @@ final class BodyLowering {
             return;
         }
         TypeChecker.checkArity(c, b);
+        if (b == Builtin.PTEP_CMPXCHG || b == Builtin.PTEP_TEST_AND_CLEAR_YOUNG) {
+            symbols.accessedReads().add(new AccessedBitRead(c.pos(), "'" + b.word() + "'"));
+        }
         if (handler && (b == Builtin.READ || b == Builtin.WRITE || b == Builtin.EXEC)) {
             throw new CompileError(c.pos(), "'" + b.word() + "' is a user access; IRQ handlers run in the kernel");
         }

@@ -75,7 +75,8 @@ public final class Compiler {
                 List.copyOf(s.mms().keySet()), List.copyOf(s.pages().keySet()), m.pageMm(), m.pageTable(), m.initialPtes(),
                 List.copyOf(s.tables().keySet()), m.tableMm(), m.tableFrame(), m.initialPmds(),
                 List.copyOf(s.frames().keySet()), m.initialFrames(), s.shared(), s.perCpu(),
-                bodies.handlers(), bodies.programs(), placement.cpuMm(), properties, invariants, hw.cpusAt(), List.copyOf(s.cpuUses()));
+                bodies.handlers(), bodies.programs(), placement.cpuMm(), properties, invariants, hw.cpusAt(), List.copyOf(s.cpuUses()),
+                List.copyOf(s.accessedReads()));
     }
 
     /** The properties to check: those the check lines name, or by default freed frames, lost writes and deadlock. */

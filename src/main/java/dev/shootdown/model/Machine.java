@@ -50,6 +50,24 @@ public final class Machine {
     }
 
     public Machine(Program program, CpuSets sets) {
+        this(program, sets, false);
+    }
+
+    /**
+     * A machine that keeps every bit of state, including the PTEs' accessed bits in a model that
+     * never reads them (which other machines leave clear: see {@link AccessedBitRead}): for the
+     * checker's {@code --no-reductions}.
+     */
+    public static Machine unreduced(Program program) {
+        return new Machine(program, CpuSets.forCpus(program.cpus()), true);
+    }
+
+    /** Whether this machine leaves the accessed bits clear: the model never reads them and the machine is not {@link #unreduced}. */
+    public boolean accessedBitsUntracked() {
+        return walker.accessedBit() == 0;
+    }
+
+    private Machine(Program program, CpuSets sets, boolean everyBit) {
         this.sets = sets;
         this.tso = program.hardware().memory() == Hardware.MemoryModel.TSO;
         this.program = program;
@@ -78,7 +96,7 @@ public final class Machine {
         this.tlb = new Tlb(program, layout, names, x, walkCaches);
         Icache icache = new Icache(program, layout, sets, names, monitors, x, tlb);
         this.frames = new Frames(program, layout, names, monitors, x, icache);
-        this.walker = new PageWalker(program, layout, names, monitors, walkCaches, tlb, frames);
+        this.walker = new PageWalker(program, layout, names, monitors, walkCaches, tlb, frames, everyBit || !program.accessedReads().isEmpty());
         this.mmu = new Mmu(program, layout, names, monitors, x, tlb, walker, walkCaches, frames, icache);
         this.interrupts = new Interrupts(program, layout, sets, names, x, storeBuffer);
         this.broadcast = new BroadcastInvalidation(program, layout, sets, names, x, tlb);

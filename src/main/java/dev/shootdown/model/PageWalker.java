@@ -26,8 +26,16 @@ final class PageWalker extends Observed {
     private final int[] pageTable;
     private final int[] pageMm;
     private final int pages;
+    /**
+     * The bit a walk sets as accessed: {@link Pte#ACCESSED}, or 0 in a model that never reads it
+     * ({@link AccessedBitRead}). Nothing in the hardware reads A back, so leaving it clear changes no
+     * behaviour and no verdict, and it stops the checker telling apart states that differ in it only.
+     */
+    private final int accessed;
 
-    PageWalker(Program program, Layout layout, Names names, Monitors monitors, WalkCaches walkCaches, Tlb tlb, Frames frames) {
+    PageWalker(Program program, Layout layout, Names names, Monitors monitors, WalkCaches walkCaches, Tlb tlb, Frames frames,
+               boolean trackAccessed) {
+        this.accessed = trackAccessed ? Pte.ACCESSED : 0;
         this.layout = layout;
         this.hw = program.hardware();
         this.names = names;
@@ -65,6 +73,11 @@ final class PageWalker extends Observed {
         return s[layout.pteBase + page];
     }
 
+    /** The accessed bit walks set: {@link Pte#ACCESSED}, or 0 where it is not tracked. */
+    int accessedBit() {
+        return accessed;
+    }
+
     /** Whether a walk that found {@code pte} faults for this access (then no entry is filled). */
     boolean faults(int pte, boolean write) {
         return !Pte.present(pte) || (write && !Pte.writable(pte)) || (write && hw.softwareDirty() && !Pte.dirty(pte));
@@ -72,7 +85,7 @@ final class PageWalker extends Observed {
 
     /** Walk: A (and D for a write) set atomically in the PTE; the TLB caches the result (SDM 4.8). Returns the new PTE. */
     int setAccessed(int[] s, int page, int pte, boolean write) {
-        pte |= Pte.ACCESSED | (write ? Pte.DIRTY : 0);
+        pte |= accessed | (write ? Pte.DIRTY : 0);
         s[layout.pteBase + page] = pte;
         return pte;
     }
@@ -119,7 +132,7 @@ final class PageWalker extends Observed {
                 s[pteAt] = s[pteAt] | Pte.DIRTY;
                 how = narrator == null ? null : how + "; D set blindly in PTE (was " + names.pte(pte) + ")";
             } else if (Pte.present(pte) && Pte.writable(pte)) {
-                s[pteAt] = pte | Pte.DIRTY | Pte.ACCESSED;
+                s[pteAt] = pte | Pte.DIRTY | accessed;
                 how = narrator == null ? null : how + "; locked re-walk sets D";
             } else {
                 tlb.drop(s, b, page);
@@ -156,10 +169,10 @@ final class PageWalker extends Observed {
             return;
         }
         if (Pte.present(pte) && tlb.count(s, b) < hw.tlbCapacity()) {
-            s[layout.pteBase + page] = pte | Pte.ACCESSED;
-            tlb.put(s, b, page, pte | Pte.ACCESSED);
+            s[layout.pteBase + page] = pte | accessed;
+            tlb.put(s, b, page, pte | accessed);
             if (narrator != null) {
-                say("speculative walk fills " + names.page(page) + " -> " + names.pte(pte | Pte.ACCESSED));
+                say("speculative walk fills " + names.page(page) + " -> " + names.pte(pte | accessed));
             }
         } else if (narrator != null) {
             say("speculative walk of " + names.page(page) + " (PTE " + names.pte(pte) + ")");

@@ -12,6 +12,8 @@ import java.util.List;
  *
  * @param cpusAt where the CPU count comes from (the {@code cpus} knob's value, the {@code cpu} line
  *               naming the highest CPU, or the hardware declaration), for an engine that refuses it
+ * @param cpuUses where the model tells CPUs apart, for symmetry reduction
+ * @param accessedReads where the model reads PTEs' accessed bits; none lets the checker leave them untracked
  */
 public record Program(
         SourceFile source,
@@ -36,7 +38,8 @@ public record Program(
         EnumSet<Verdict> properties,
         List<Invariant> invariants,
         Position cpusAt,
-        List<CpuUse> cpuUses) {
+        List<CpuUse> cpuUses,
+        List<AccessedBitRead> accessedReads) {
 
     /** Catalog metadata: what the entry is, where it comes from, what it should give and why. */
     public record Meta(String title, String seed, Verdict expected, String explanation) {}

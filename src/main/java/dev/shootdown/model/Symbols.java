@@ -13,6 +13,7 @@ import java.util.Map;
  *
  * @param globals where each global name is declared (a local may not take one)
  * @param cpuUses where the model tells CPUs apart (see {@link CpuUse}); the passes add to it as they find them
+ * @param accessedReads where the model reads PTEs' accessed bits (see {@link AccessedBitRead}); the passes add to it too
  */
 record Symbols(
         Map<String, Position> globals,
@@ -26,5 +27,6 @@ record Symbols(
         List<Program.Var> perCpu,
         Map<String, Decl.Proc> procs,
         Map<String, Integer> handlers,
-        List<CpuUse> cpuUses) {
+        List<CpuUse> cpuUses,
+        List<AccessedBitRead> accessedReads) {
 }

@@ -165,7 +165,10 @@ final class TypeChecker {
                 case "present" -> new Typed(new IrExpr.PteField(Pte.Field.PRESENT, t.ir()), Type.BOOL);
                 case "writable" -> new Typed(new IrExpr.PteField(Pte.Field.WRITABLE, t.ir()), Type.BOOL);
                 case "dirty" -> new Typed(new IrExpr.PteField(Pte.Field.DIRTY, t.ir()), Type.BOOL);
-                case "accessed" -> new Typed(new IrExpr.PteField(Pte.Field.ACCESSED, t.ir()), Type.BOOL);
+                case "accessed" -> {
+                    symbols.accessedReads().add(new AccessedBitRead(f.pos(), "'.accessed'"));
+                    yield new Typed(new IrExpr.PteField(Pte.Field.ACCESSED, t.ir()), Type.BOOL);
+                }
                 default -> throw new CompileError(f.pos(), "unknown PTE field '" + f.field() + "': expected pfn, present, writable, dirty or accessed");
             };
         } else if (e instanceof Expr.Unary u) {
@@ -309,6 +312,9 @@ final class TypeChecker {
                 }
                 if (l.type() != r.type()) {
                     throw new CompileError(b.pos(), "cannot compare " + l.type().withArticle() + " with " + r.type().withArticle());
+                }
+                if (l.type() == Type.PTE) {
+                    symbols.accessedReads().add(new AccessedBitRead(b.pos(), "PTEs compared whole with '" + b.op() + "'"));
                 }
                 return new Typed(new IrExpr.Binary(b.op().equals("==") ? IrExpr.Op.EQ : IrExpr.Op.NE, l.ir(), r.ir()), Type.BOOL);
             }

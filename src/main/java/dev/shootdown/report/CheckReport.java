@@ -31,6 +31,9 @@ public final class CheckReport {
         if (reductions != null) {
             out.append("  ").append(reductions).append('\n');
         }
+        if (r.accessedBitsUntracked()) {
+            out.append("  accessed bits: not tracked, nothing in the model reads them (--no-reductions: tracked)\n");
+        }
         if (cx != null) {
             out.append('\n').append("Shortest counterexample (").append(cx.steps().size()).append(" steps):\n\n");
             out.append(new TimelineRenderer(columnWidth).render(cx));
@@ -94,6 +97,7 @@ public final class CheckReport {
         }
         reductions.put("symmetry", groups);
         reductions.put("notes", r.reductionNotes());
+        reductions.put("accessed_bits", r.accessedBitsUntracked() ? "untracked" : "tracked");
         m.put("reductions", reductions);
         Map<String, Object> props = new LinkedHashMap<>();
         for (Verdict v : r.program().properties()) {

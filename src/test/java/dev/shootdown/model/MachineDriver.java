@@ -25,7 +25,8 @@ final class MachineDriver {
 
     private MachineDriver(Program program) {
         this.program = program;
-        this.machine = new Machine(program);
+        // The whole hardware model, accessed bits included whether or not the model reads them.
+        this.machine = Machine.unreduced(program);
         this.layout = machine.layout();
         this.state = machine.initialState();
     }
