@@ -195,7 +195,8 @@ public final class Layout {
      * them (for packing states into bits): program counters below the longest body, counts below
      * their capacity, CR3 at most the number of address spaces, PTEs (in memory, in TLBs and walk
      * caches, in variables) within the frames' encoding, booleans 0 or 1, pages, frames and tables
-     * below their counts, CPU sets within the machine's CPUs. An int, and a cpu (an int converts to
+     * below their counts, CPU sets within the machine's CPUs, 0 in a program frame's slots past the
+     * CPU's own program's frame. An int, and a cpu (an int converts to
      * one), can hold any 32-bit value; so can words whose bound is not tracked.
      */
     public int[] range(int i) {
@@ -234,8 +235,13 @@ public final class Layout {
                 return new int[] {0, setMax};
             case RCU_FRAME:
                 return new int[] {0, program.frames()};
-            case VARIABLE:
             case PROGRAM_LOCAL:
+                if (i - cpu(w.index()) - locals >= program.cpuPrograms().get(w.index()).frameSize()) {
+                    // Past this CPU's own program's frame (the layout sizes frames for the largest): never written.
+                    return new int[] {0, 0};
+                }
+                // fall through: typed like a variable
+            case VARIABLE:
                 return w.type() == null ? new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE} : switch (w.type()) {
                     case BOOL -> new int[] {0, 1};
                     case CPUSET -> new int[] {0, setMax};
