@@ -245,12 +245,14 @@ class SymmetryTest {
             "send_ipi(cpumask(A) - self, h)", "wait until acked(cpumask(A) - self)", "local_irq_disable()", "local_irq_enable()",
             "cpumask_clear(A, self)", "cpumask_set(A, self)", "others = { c in all_cpus : c != self && !(c in seen) }",
             "if count(seen) == 2 { x = 2 }", "send_ipi(seen - self, h)", "smp_mb()",
+            "choose t in seen + self; last[self] = t", "either { read(q) } or { write(q) }",
     };
 
     /** What the initiator runs: the usual unmap, shootdown and free. */
     private static final String[] INITIATOR = {
             "old = ptep_get_and_clear(p)", "send_ipi(cpumask(A) - self, h)", "wait until acked(cpumask(A) - self)",
             "flush_tlb_page(p)", "free_frame(f)", "x = 1", "owner = self", "if owner != self { x = 0 }", "seen = {}",
+            "choose v in {p, q}; flush_tlb_page(v)", "either { x = 1 } or { send_ipi(cpumask(A) - self, h) }",
     };
 
     private static final String[] HANDLERS = {

@@ -301,7 +301,11 @@ public final class Parser {
         if (!t.is(TokenKind.IDENT)) {
             throw error(t, "expected a statement, found " + t.describe());
         }
-        switch (t.text()) {
+        // 'either' and 'choose' are statements only where they read as one, so older models that name a
+        // variable either or choose still parse.
+        String word = t.text().equals("either") && !peekAt(1).is(TokenKind.LBRACE)
+                || t.text().equals("choose") && !(peekAt(1).is(TokenKind.IDENT) && peekAt(2).isWord("in")) ? "" : t.text();
+        switch (word) {
             case "if" -> {
                 advance();
                 Expr cond = expr();
@@ -357,6 +361,29 @@ public final class Parser {
                     value = expr();
                 }
                 return new Stmt.Return(t.position(), value);
+            }
+            case "either" -> {
+                advance();
+                List<Stmt.Block> branches = new ArrayList<>();
+                branches.add(block());
+                while (peek().isWord("or")) {
+                    advance();
+                    branches.add(block());
+                }
+                if (branches.size() < 2) {
+                    throw error(peek(), "expected 'or { ... }' after 'either { ... }': a choice needs two branches or more");
+                }
+                return new Stmt.Either(t.position(), branches);
+            }
+            case "choose" -> {
+                advance();
+                Token var = expect(TokenKind.IDENT, "a variable after 'choose'");
+                Token in = peek();
+                if (!in.isWord("in")) {
+                    throw error(in, "expected 'in' after the chosen variable");
+                }
+                advance();
+                return new Stmt.Choose(t.position(), var.text(), expr());
             }
             case "assert" -> {
                 advance();

@@ -61,6 +61,10 @@ public final class Printer {
             return r.value() == null ? "return" : "return " + expr(r.value());
         } else if (s instanceof Stmt.Assert a) {
             return "assert " + expr(a.cond());
+        } else if (s instanceof Stmt.Either e) {
+            return "either (" + e.branches().size() + " branches)";
+        } else if (s instanceof Stmt.Choose c) {
+            return "choose " + c.var() + " in " + expr(c.domain());
         }
         return "{...}";
     }

@@ -34,4 +34,10 @@ public sealed interface Stmt {
     record Return(Position pos, Expr value) implements Stmt {}
 
     record Assert(Position pos, Expr cond, String message) implements Stmt {}
+
+    /** {@code either { ... } or { ... }}: the CPU runs one of the branches, each explored by the checker (Promela's {@code if}). */
+    record Either(Position pos, List<Block> branches) implements Stmt {}
+
+    /** {@code choose x in S}: {@code x} becomes one element of {@code S}, each explored by the checker. */
+    record Choose(Position pos, String var, Expr domain) implements Stmt {}
 }

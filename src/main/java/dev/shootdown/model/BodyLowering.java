@@ -238,10 +238,87 @@ final class BodyLowering {
             atomic(a);
         } else if (s instanceof Stmt.Return r) {
             ret(r);
+        } else if (s instanceof Stmt.Either e) {
+            either(e);
+        } else if (s instanceof Stmt.Choose ch) {
+            choose(ch);
         } else if (s instanceof Stmt.Assert a) {
             Typed c = types.expr(a.cond());
             TypeChecker.require(c, Type.BOOL, a.cond().pos(), "an assertion");
             emit(new Insn.Assert(c.ir(), a.message() != null ? a.message() : "assert " + Printer.expr(a.cond())));
+        }
+    }
+
+    /** {@code either}: a choice between the branches, then each branch, each ending with a jump past the last. */
+    private void either(Stmt.Either e) {
+        noChoiceInAtomic(e.pos(), "either");
+        int choice = emit(null);
+        int[] targets = new int[e.branches().size()];
+        List<Integer> ends = new ArrayList<>();
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = insns.size();
+            stmt(e.branches().get(i));
+            if (i < targets.length - 1) {
+                ends.add(emit(null));
+            }
+        }
+        for (int at : ends) {
+            insns.set(at, new Insn.Jump(insns.size()));
+        }
+        insns.set(choice, new Insn.Choose(targets));
+    }
+
+    /**
+     * {@code choose x in S}: over a set of CPUs, one instruction that picks a member at run time; over a
+     * list of pages, frames, tables, address spaces or booleans ({@code {p1, p2}}), a choice between
+     * assignments of each.
+     */
+    private void choose(Stmt.Choose ch) {
+        noChoiceInAtomic(ch.pos(), "choose");
+        if (ch.domain() instanceof Expr.SetLit list && !list.elements().isEmpty()) {
+            List<Typed> values = new ArrayList<>();
+            for (Expr x : list.elements()) {
+                values.add(types.expr(x));
+            }
+            Type t = values.get(0).type();
+            if (t != Type.INT && t != Type.CPU) {
+                for (int i = 1; i < values.size(); i++) {
+                    if (values.get(i).type() != t) {
+                        throw new CompileError(list.elements().get(i).pos(), "expected " + t.withArticle() + " like the first choice, found "
+                                + values.get(i).type().withArticle());
+                    }
+                }
+                int choice = emit(null);
+                int[] targets = new int[values.size()];
+                List<Integer> ends = new ArrayList<>();
+                for (int i = 0; i < targets.length; i++) {
+                    targets[i] = insns.size();
+                    store(new Expr.Name(ch.pos(), ch.var()), values.get(i));
+                    if (i < targets.length - 1) {
+                        ends.add(emit(null));
+                    }
+                }
+                for (int at : ends) {
+                    insns.set(at, new Insn.Jump(insns.size()));
+                }
+                insns.set(choice, new Insn.Choose(targets));
+                return;
+            }
+        }
+        Typed d = types.expr(ch.domain());
+        TypeChecker.require(d, Type.CPUSET, ch.domain().pos(), "a choice's domain (a set of CPUs, or a list such as {p1, p2})");
+        Scope.Local v = scope.lookup(ch.var());
+        if (v == null) {
+            v = scope.declare(ch.var(), Type.CPU, ch.pos());
+        } else if (v.type() != Type.CPU) {
+            throw new CompileError(ch.pos(), "'" + ch.var() + "' is " + v.type().withArticle() + ", not a CPU");
+        }
+        emit(new Insn.ChooseCpu(v.slot(), d.ir()));
+    }
+
+    private void noChoiceInAtomic(Position at, String what) {
+        if (inAtomic) {
+            throw new CompileError(at, "'" + what + "' is not allowed inside 'atomic' (an atomic block is one step; choose before it)");
         }
     }
 

@@ -32,6 +32,18 @@ public sealed interface Insn {
 
     record Assert(IrExpr cond, String message) implements Insn {}
 
+    /**
+     * Nondeterministic choice ({@code either}): the CPU goes on at one of {@code targets}; each is an
+     * action of its own (its argument says which), so the checker explores them all.
+     */
+    record Choose(int[] targets) implements Insn {}
+
+    /**
+     * {@code choose x in S}: frame slot {@code slot} gets one CPU of the set {@code set}, each an action
+     * of its own (its argument names the CPU); an empty set is an error of the model.
+     */
+    record ChooseCpu(int slot, IrExpr set) implements Insn {}
+
     /** End of an IRQ handler: back to the interrupted code with its interrupt flag. */
     record Iret() implements Insn {}
 

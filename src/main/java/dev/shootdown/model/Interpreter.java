@@ -19,6 +19,7 @@ final class Interpreter extends Observed {
     private final boolean[][] handlerPlain;
     private final boolean tso;
     private final Monitors monitors;
+    private final CpuSets sets;
     private final Expressions x;
     private final StoreBuffer storeBuffer;
     private final Interrupts interrupts;
@@ -34,13 +35,14 @@ final class Interpreter extends Observed {
     boolean canonicalFrames = true;
 
     /** Registers {@code compute} and {@code idle} in {@code table}, after the rooms have registered theirs and their guards. */
-    Interpreter(Program program, Layout layout, Monitors monitors, Expressions x, StoreBuffer storeBuffer, Interrupts interrupts, Tlb tlb,
+    Interpreter(Program program, Layout layout, CpuSets sets, Monitors monitors, Expressions x, StoreBuffer storeBuffer, Interrupts interrupts, Tlb tlb,
                 Mmu mmu, BuiltinTable table) {
         this.layout = layout;
         this.programs = program.cpuPrograms().toArray(Code[]::new);
         this.handlers = program.handlers().toArray(Code[]::new);
         this.tso = program.hardware().memory() == Hardware.MemoryModel.TSO;
         this.monitors = monitors;
+        this.sets = sets;
         this.x = x;
         this.storeBuffer = storeBuffer;
         this.interrupts = interrupts;
@@ -102,7 +104,9 @@ final class Interpreter extends Observed {
         boolean[] plain = new boolean[code.insns().length];
         for (int pc = 0; pc < plain.length; pc++) {
             Insn insn = code.insns()[pc];
-            boolean guarded = insn instanceof Insn.Halt || insn instanceof Insn.Wait || insn instanceof Insn.Atomic a && a.guard() != null;
+            // A choice is not plain either: the engine picks one of its alternatives (Machine.alternatives).
+            boolean guarded = insn instanceof Insn.Halt || insn instanceof Insn.Wait || insn instanceof Insn.Atomic a && a.guard() != null
+                    || insn instanceof Insn.Choose || insn instanceof Insn.ChooseCpu;
             if (insn instanceof Insn.Op o) {
                 guarded = guards[o.op().ordinal()] != null || Mmu.isAccess(o.op());
             }
@@ -243,6 +247,28 @@ final class Interpreter extends Observed {
             int result = operate(s, c, b, fr, o, victim);
             if (o.result() >= 0) {
                 s[fr + o.result()] = result;
+            }
+            return pc + 1;
+        } else if (insn instanceof Insn.Choose ch) {
+            if (victim < 0 || victim >= ch.targets().length) {
+                throw new IllegalArgumentException("choice " + victim + " of " + ch.targets().length + " at " + pc);
+            }
+            if (narrator != null) {
+                say("branch " + (victim + 1) + " of " + ch.targets().length);
+            }
+            return ch.targets()[victim];
+        } else if (insn instanceof Insn.ChooseCpu ch) {
+            int set = x.eval(ch.set(), s, c, fr);
+            if (sets.count(set) == 0) {
+                monitors.fail(Verdict.ASSERTION, "choose from an empty set of CPUs");
+                return pc + 1;
+            }
+            if (victim < 0 || !sets.contains(set, victim)) {
+                throw new IllegalArgumentException("cpu" + victim + " is not in the set chosen from at " + pc);
+            }
+            s[fr + ch.slot()] = victim;
+            if (narrator != null) {
+                say("chose cpu" + victim + " of " + sets.describe(set));
             }
             return pc + 1;
         } else if (insn instanceof Insn.Assert a) {

@@ -78,6 +78,8 @@ final class Liveness {
             return new int[] {j.target()};
         } else if (insn instanceof Insn.Branch b) {
             return new int[] {pc + 1, b.target()};
+        } else if (insn instanceof Insn.Choose ch) {
+            return ch.targets().clone();
         } else if (insn instanceof Insn.Halt || insn instanceof Insn.Iret) {
             return new int[0];
         }
@@ -89,6 +91,8 @@ final class Liveness {
             set(set, l.slot());
         } else if (insn instanceof Insn.Op o && o.result() >= 0) {
             set(set, o.result());
+        } else if (insn instanceof Insn.ChooseCpu ch) {
+            set(set, ch.slot());
         }
     }
 
@@ -100,6 +104,8 @@ final class Liveness {
             expr(b.cond(), set);
         } else if (insn instanceof Insn.Wait w) {
             expr(w.cond(), set);
+        } else if (insn instanceof Insn.ChooseCpu ch) {
+            expr(ch.set(), set);
         } else if (insn instanceof Insn.Atomic a && a.guard() != null) {
             expr(a.guard(), set);
         } else if (insn instanceof Insn.Op o) {

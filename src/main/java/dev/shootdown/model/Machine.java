@@ -42,6 +42,8 @@ public final class Machine {
     private final Frames frames;
     /** Every part that hears the narrator and the events sink. */
     private final Observed[] parts;
+    /** The most branches of any {@code either} (or list a {@code choose} picks from). */
+    private final int widestChoice;
     /** The narrator the parts hear now. */
     private Narrator narrator;
 
@@ -118,8 +120,19 @@ public final class Machine {
         pageTables.register(table);
         addressSpaces.register(table);
         spinLocks.register(table);
-        this.interpreter = new Interpreter(program, layout, monitors, x, storeBuffer, interrupts, tlb, mmu, table);
+        this.interpreter = new Interpreter(program, layout, sets, monitors, x, storeBuffer, interrupts, tlb, mmu, table);
         table.requireComplete();
+        int widest = 0;
+        for (java.util.List<Code> bodies : java.util.List.of(program.cpuPrograms(), program.handlers())) {
+            for (Code code : bodies) {
+                for (Insn insn : code.insns()) {
+                    if (insn instanceof Insn.Choose ch) {
+                        widest = Math.max(widest, ch.targets().length);
+                    }
+                }
+            }
+        }
+        this.widestChoice = widest;
         this.parts = new Observed[] {x, interpreter, storeBuffer, tlb, icache, frames, walker, mmu, interrupts, broadcast, rcu, xen, pageTables,
                 addressSpaces, spinLocks};
     }
@@ -196,7 +209,15 @@ public final class Machine {
         Code code = interpreter.code(s, c, b);
         int pc = s[b + Layout.PC];
         if (interpreter.stepEnabled(s, c, b, code, pc) && !(hw.ipiLatched() && (flags & Layout.IRQ_ON) != 0 && interrupts.pending(s, b))) {
-            if (!mmu.needsVictim(s, c, b, interpreter.frame(s, b), code.insns()[pc])) {
+            Insn insn = code.insns()[pc];
+            if (insn instanceof Insn.Choose || insn instanceof Insn.ChooseCpu) {
+                // One action per alternative, its argument the alternative + 1 (as a victim's is).
+                int first = n;
+                n = alternatives(s, c, out, n);
+                for (int i = first; i < n; i++) {
+                    out[i] = Action.of(Action.STEP, c, out[i] + 1);
+                }
+            } else if (!mmu.needsVictim(s, c, b, interpreter.frame(s, b), insn)) {
                 out[n++] = Action.of(Action.STEP, c, 0);
             } else {
                 for (int p = 0; p < pages; p++) {
@@ -214,6 +235,32 @@ public final class Machine {
         return tlb.actions(s, c, b, out, n);
     }
 
+    /**
+     * The alternatives of the choice CPU {@code c} runs next ({@code either} or {@code choose}),
+     * appended to {@code out} from {@code n}: branch numbers, or the CPUs of the set chosen from (an
+     * empty set has the one alternative 0, whose step reports the error). Returns the new count; for a
+     * timed engine, which passes the one it picks to {@link #step(int[], int, int)} as the victim.
+     */
+    public int alternatives(int[] s, int c, int[] out, int n) {
+        int b = cpu(c);
+        Code code = interpreter.code(s, c, b);
+        Insn insn = code.insns()[s[b + Layout.PC]];
+        if (insn instanceof Insn.Choose ch) {
+            for (int i = 0; i < ch.targets().length; i++) {
+                out[n++] = i;
+            }
+        } else if (insn instanceof Insn.ChooseCpu ch) {
+            int set = x.eval(ch.set(), s, c, interpreter.frame(s, b));
+            if (sets.count(set) == 0) {
+                out[n++] = 0;
+            }
+            for (int k = sets.next(set, 0); k >= 0; k = sets.next(set, k + 1)) {
+                out[n++] = k;
+            }
+        }
+        return n;
+    }
+
     /** Whether CPU {@code c} has finished its program (it may still take interrupts). */
     public boolean halted(int[] s, int c) {
         int b = cpu(c);
@@ -223,7 +270,8 @@ public final class Machine {
     /**
      * For timed engines, which pick one CPU at a time: -1 when CPU {@code c}'s next step is not
      * enabled (it waits, spins on a lock, or has halted), 1 when it is enabled but is a fill into a
-     * full TLB (the engine picks the victim among the valid entries), 0 otherwise. Evaluating the
+     * full TLB (the engine picks the victim among the valid entries), 2 when it is a choice (the
+     * engine picks one of the {@link #alternatives}), 0 otherwise. Evaluating the
      * guard reports its reads to the {@link Events} sink, so an engine learns what a blocked CPU
      * waits on.
      */
@@ -237,6 +285,9 @@ public final class Machine {
         int pc = s[b + Layout.PC];
         if (!interpreter.stepEnabled(s, c, b, code, pc)) {
             return -1;
+        }
+        if (code.insns()[pc] instanceof Insn.Choose || code.insns()[pc] instanceof Insn.ChooseCpu) {
+            return 2;
         }
         return mmu.needsVictim(s, c, b, interpreter.frame(s, b), code.insns()[pc]) ? 1 : 0;
     }
@@ -271,7 +322,7 @@ public final class Machine {
     }
 
     public int maxActionsPerCpu() {
-        return Math.max(1, pages) + layout.handlers * cpus + cpus * pages + 2 * pages + 3;
+        return Math.max(Math.max(1, pages), Math.max(cpus, widestChoice)) + layout.handlers * cpus + cpus * pages + 2 * pages + 3;
     }
 
     /** Where CPU {@code c}'s words start in the state (as {@link Layout#cpu}). */

@@ -34,6 +34,8 @@ public final class MemoryOrder {
             return IrExpr.isLocal(b.cond()) ? NONE : ACCESS;
         } else if (insn instanceof Insn.Wait w) {
             return IrExpr.isLocal(w.cond()) ? NONE : ACCESS;
+        } else if (insn instanceof Insn.ChooseCpu ch) {
+            return IrExpr.isLocal(ch.set()) ? NONE : ACCESS;
         } else if (insn instanceof Insn.Assert a) {
             return IrExpr.isLocal(a.cond()) ? NONE : ACCESS;
         } else if (insn instanceof Insn.Op o) {

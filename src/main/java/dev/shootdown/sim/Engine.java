@@ -64,8 +64,9 @@ import static dev.shootdown.sim.CpuRecords.RESIDUAL;
  *     after it (entries in order: {@link StoreDrains}).</li>
  * <li>Broadcast invalidations (tlbie, INVLPGB, TLBI IS) are performed at each other CPU by a timer
  *     after the profile's broadcast latency, costing that CPU nothing.</li>
- * <li>The only random choice left is the TLB victim of a fill into a full TLB, drawn from a seeded
- *     {@link SplittableRandom}: a run is a function of (program, profile, seed).</li>
+ * <li>The only random choices left are the TLB victim of a fill into a full TLB and the branch of
+ *     a choice ({@code either}, {@code choose}), drawn from a seeded {@link SplittableRandom}: a run
+ *     is a function of (program, profile, seed).</li>
  * </ul>
  */
 public final class Engine {
@@ -326,7 +327,7 @@ public final class Engine {
             if (cb[c * CB + BLOCKED]) {
                 stalls.unblocked(c, t, flags);
             }
-            int victim = status == 1 ? chooseVictim(b) : -1;
+            int victim = status == 1 ? chooseVictim(b) : status == 2 ? chooseAlternative(c) : -1;
             costs.chargeProbe(c);
             v = machine.step(s, c, victim);
             if (drains != null) {
@@ -383,6 +384,17 @@ public final class Engine {
             slices.keepForResume(c);
         }
     }
+
+    /** A choice's alternative, uniformly among those {@link Machine#alternatives} gives. */
+    private int chooseAlternative(int c) {
+        if (alternatives == null) {
+            alternatives = new int[machine.maxActionsPerCpu()];
+        }
+        int n = machine.alternatives(s, c, alternatives, 0);
+        return alternatives[random.nextInt(n)];
+    }
+
+    private int[] alternatives;
 
     private int chooseVictim(int b) {
         int valid = 0;
