@@ -35,7 +35,16 @@ public final class CatalogGrader {
 
     /** The entry's program, checked for what a catalog entry must declare: its expected verdict, explanation and seed. */
     public static Program compile(Catalog.Entry entry) {
-        Program program = Compiler.compile(Parser.parse(entry.source()));
+        return compile(entry, java.util.Map.of());
+    }
+
+    /** {@link #compile(Catalog.Entry)} with those of {@code defines} that name one of the entry's {@code param}s. */
+    public static Program compile(Catalog.Entry entry, java.util.Map<String, Integer> defines) {
+        java.util.Map<String, Integer> mine = new java.util.LinkedHashMap<>(defines);
+        if (!defines.isEmpty()) {
+            mine.keySet().retainAll(Parser.parse(entry.source()).params().keySet());
+        }
+        Program program = Compiler.compile(Parser.parse(entry.source(), mine));
         if (program.meta().expected() == null) {
             throw new CompileError(entry.source().position(0), "a catalog entry must declare 'expect VERDICT'");
         }

@@ -37,6 +37,10 @@ final class CatalogCommand implements Callable<Integer> {
     @Mixin
     SearchLimits limits = new SearchLimits();
 
+    /** Values for the entries' params: each entry takes those it declares; one no entry declares is an error. */
+    @Mixin
+    Defines defines = new Defines();
+
     @Override
     public Integer call() {
         List<Catalog.Entry> entries = dir == null ? Catalog.builtIn() : Catalog.directory(dir);
@@ -44,7 +48,13 @@ final class CatalogCommand implements Callable<Integer> {
         boolean terminal = main.stderrTerminal();
         long start = System.nanoTime();
         // Every entry is compiled before the first search: a mistake in one costs no search of the others.
-        List<Program> programs = entries.stream().map(CatalogGrader::compile).toList();
+        java.util.Map<String, Integer> values = defines.values();
+        for (String name : values.keySet()) {
+            if (entries.stream().noneMatch(e -> dev.shootdown.lang.Parser.parse(e.source()).params().containsKey(name))) {
+                throw new dev.shootdown.lang.UserError("-D " + name + "=" + values.get(name) + ": no entry declares param " + name);
+            }
+        }
+        List<Program> programs = entries.stream().map(e -> CatalogGrader.compile(e, values)).toList();
         return Interrupts.printBeforeExit(options.stop(), () -> {
             List<CatalogGrader.Grade> grades = new ArrayList<>();
             RuntimeException failure = null;

@@ -49,9 +49,20 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     SearchLimits limits = new SearchLimits();
 
+    @Mixin
+    Defines defines = new Defines();
+
+    /** " (N=6, K=1)": the params the file was checked with, after its name; nothing for a file without any. */
+    static String paramsSaid(dev.shootdown.lang.ModelFile model) {
+        java.util.List<String> said = new java.util.ArrayList<>();
+        model.params().forEach((k, v) -> said.add(k + "=" + v));
+        return said.isEmpty() ? "" : " (" + String.join(", ", said) + ")";
+    }
+
     @Override
     public Integer call() {
-        Program program = Compiler.compile(Parser.parse(Sources.read(file)));
+        dev.shootdown.lang.ModelFile model = Parser.parse(Sources.read(file), defines.values());
+        Program program = Compiler.compile(model);
         CheckOptions options = limits.options();
         ProgressLine progress = new ProgressLine(System.err, main.stderrTerminal(), file.getFileName().toString());
         CheckOptions search = options.withProgress(progress);
@@ -61,9 +72,11 @@ final class CheckCommand implements Callable<Integer> {
             progress.clear();
             Counterexample cx = result.violations().isEmpty() ? null : explorer.rebuilder().rebuild(result.violations().get(0));
             if (json) {
-                System.out.println(Json.write(CheckReport.json(file.toString(), result, cx)));
+                java.util.Map<String, Object> out = CheckReport.json(file.toString(), result, cx);
+                out.put("params", model.params());
+                System.out.println(Json.write(out));
             } else {
-                System.out.print(CheckReport.text(file.toString(), result, cx, width));
+                System.out.print(CheckReport.text(file.toString() + paramsSaid(model), result, cx, width));
             }
             System.out.flush();
             // The terminal output comes first, so a file that cannot be written loses nothing else.

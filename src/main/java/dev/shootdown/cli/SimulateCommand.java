@@ -108,6 +108,19 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     SimOutputs outputs = new SimOutputs();
 
+    @Mixin
+    Defines defines = new Defines();
+
+    /** The protocol's params (a sweep may name one as an axis), read once. */
+    private java.util.Set<String> protocolParams;
+
+    private java.util.Set<String> protocolParams() {
+        if (protocolParams == null) {
+            protocolParams = dev.shootdown.lang.Parser.parse(Protocols.load(file)).params().keySet();
+        }
+        return protocolParams;
+    }
+
     @Override
     public Integer call() {
         Workload w = Workloads.byName(workload);
@@ -162,12 +175,13 @@ final class SimulateCommand implements Callable<Integer> {
 
     private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace, SimOptions.Progress progress) {
         RunOptions o = options(point);
-        return Simulation.run(Protocols.load(file), Workloads.byName(workload), o.params(), o.cpus(), o.profile(),
+        return Simulation.run(Protocols.load(file), o.defines(), Workloads.byName(workload), o.params(), o.cpus(), o.profile(),
                 new SimOptions(o.seconds(), o.seed(), trace, o.tickHz(), o.tickSkew(), progress, stallAfter));
     }
 
     /** What one run uses: the command's options with a sweep point's values in their place. */
-    private record RunOptions(int cpus, long seed, double seconds, Profile profile, double tickHz, boolean tickSkew, Map<String, String> params) {}
+    private record RunOptions(int cpus, long seed, double seconds, Profile profile, double tickHz, boolean tickSkew, Map<String, String> params,
+                              Map<String, Integer> defines) {}
 
     /**
      * The options of the run at {@code point}: a sweep point's values checked against the bounds of the
@@ -181,12 +195,15 @@ final class SimulateCommand implements Callable<Integer> {
         double hz = point.containsKey("tick_hz") ? decimal("tick_hz", point.get("tick_hz")) : tickHz;
         boolean skew = point.containsKey("tick_skew") ? flag("tick_skew", point.get("tick_skew")) : tickSkew;
         Map<String, String> wp = new LinkedHashMap<>(params);
+        Map<String, Integer> d = new LinkedHashMap<>(defines.values());
         for (Map.Entry<String, String> e : point.entrySet()) {
-            if (!AXIS_OPTIONS.containsKey(e.getKey())) {
+            if (protocolParams().contains(e.getKey())) {
+                d.put(e.getKey(), paramValue(e.getKey(), e.getValue()));
+            } else if (!AXIS_OPTIONS.containsKey(e.getKey())) {
                 wp.put(e.getKey(), e.getValue());
             }
         }
-        return new RunOptions(n, s, t, profile(prof).profile(), hz, skew, wp);
+        return new RunOptions(n, s, t, profile(prof).profile(), hz, skew, wp, d);
     }
 
     private Profiles.Source profile(String nameOrPath) {
@@ -325,10 +342,22 @@ final class SimulateCommand implements Callable<Integer> {
     private void checkParameters(Workload w, Map<String, List<String>> axes) {
         boolean builtIn = Workloads.all().containsKey(workload);
         String has = "it has " + (w.defaults().isEmpty() ? "none" : String.join(", ", new TreeSet<>(w.defaults().keySet())));
+        for (String name : defines.given.keySet()) {
+            if (w.defaults().containsKey(name)) {
+                throw new UserError("-D " + name + ": workload " + w.name() + " has a parameter of that name too; rename the protocol's param");
+            }
+            if (axes.containsKey(name)) {
+                throw new UserError("-D " + name + " and --sweep " + name + "=... both set " + name + ": drop one");
+            }
+        }
         axes.forEach((axis, values) -> {
+            if (protocolParams().contains(axis)) {
+                values.forEach(v -> paramValue(axis, v));
+                return;
+            }
             if (!AXIS_OPTIONS.containsKey(axis) && builtIn && !w.defaults().containsKey(axis)) {
                 throw new UserError("--sweep " + axis + "=" + String.join(",", values) + ": unknown axis (expected "
-                        + String.join(", ", new TreeSet<>(AXIS_OPTIONS.keySet())) + ", or a parameter of workload " + w.name() + "; " + has + ")");
+                        + String.join(", ", new TreeSet<>(AXIS_OPTIONS.keySet())) + ", a param of the protocol, or a parameter of workload " + w.name() + "; " + has + ")");
             }
         });
         for (Map.Entry<String, String> p : params.entrySet()) {
@@ -338,7 +367,7 @@ final class SimulateCommand implements Callable<Integer> {
             parameter(p.getKey(), p.getValue());
         }
         axes.forEach((axis, values) -> {
-            if (!AXIS_OPTIONS.containsKey(axis)) {
+            if (!AXIS_OPTIONS.containsKey(axis) && !protocolParams().contains(axis)) {
                 values.forEach(v -> parameter(axis, v));
             }
         });
@@ -353,6 +382,15 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     /** A sweep axis's whole-number value, within the bounds of the option the axis stands for. */
+    /** A value of the protocol's param {@code name} on a sweep axis: a whole number (the compiler checks where it goes). */
+    private static int paramValue(String name, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UserError("--sweep " + name + "=" + v + ": expected a whole number for the protocol's param " + name);
+        }
+    }
+
     private static long whole(String axis, String v) {
         long n;
         try {

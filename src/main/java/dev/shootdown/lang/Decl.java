@@ -32,6 +32,14 @@ public sealed interface Decl {
 
     record Param(Position pos, String name, String type) {}
 
+    /**
+     * {@code param N = 3}: a whole number the parser puts wherever {@code N} is written after it (knob
+     * values, CPU numbers, expressions); {@code -D N=5} on the command line replaces the value.
+     *
+     * @param defined whether the value came from the command line
+     */
+    record ModelParam(Position pos, String name, int value, boolean defined) implements Decl {}
+
     /** {@code proc name(params) { ... }} or {@code irq name(from) { ... }}. */
     record Proc(Position pos, boolean irq, String name, List<Param> params, Stmt.Block body) implements Decl {}
 

@@ -24,18 +24,38 @@ public final class Parser {
     /** The height of the expression the last expression method returned (1 for a name or a number). */
     private int height;
 
-    private Parser(SourceFile source) {
+    /** Values from the command line ({@code -D NAME=VALUE}) for the file's params. */
+    private final java.util.Map<String, Integer> defines;
+    /** The params declared so far, with their values: a param is used after its declaration. */
+    private final java.util.Map<String, Integer> params = new java.util.LinkedHashMap<>();
+
+    private Parser(SourceFile source, java.util.Map<String, Integer> defines) {
         this.source = source;
         this.tokens = new Lexer(source).scan();
+        this.defines = defines;
     }
 
     public static ModelFile parse(SourceFile source) {
-        Parser p = new Parser(source);
+        return parse(source, java.util.Map.of());
+    }
+
+    /**
+     * Parses with values for the file's {@code param}s ({@code -D NAME=VALUE}); a value for a param the
+     * file does not declare is an error, so a misspelt name is not silently ignored.
+     */
+    public static ModelFile parse(SourceFile source, java.util.Map<String, Integer> defines) {
+        Parser p = new Parser(source, defines);
         List<Decl> decls = new ArrayList<>();
         while (!p.peek().is(TokenKind.EOF)) {
             decls.add(p.decl());
             decls.addAll(p.pending);
             p.pending.clear();
+        }
+        for (String name : defines.keySet()) {
+            if (!p.params.containsKey(name)) {
+                throw new UserError("-D " + name + "=" + defines.get(name) + ": " + source.name() + " declares no param " + name
+                        + (p.params.isEmpty() ? " (it declares none)" : " (it declares " + String.join(", ", p.params.keySet()) + ")"));
+            }
         }
         return new ModelFile(source, decls);
     }
@@ -45,7 +65,7 @@ public final class Parser {
     private Decl decl() {
         Token t = peek();
         if (!t.is(TokenKind.IDENT)) {
-            throw error(t, "expected a declaration (hardware, mm, frames, shared, percpu, proc, irq, cpu, check, invariant, title, seed, expect, explain)");
+            throw error(t, "expected a declaration (param, hardware, mm, frames, shared, percpu, proc, irq, cpu, check, invariant, title, seed, expect, explain)");
         }
         switch (t.text()) {
             case "title", "seed", "explain" -> {
@@ -93,8 +113,38 @@ public final class Parser {
                 advance();
                 return new Decl.Invariant(t.position(), expr());
             }
-            default -> throw error(t, "expected a declaration (hardware, mm, frames, shared, percpu, proc, irq, cpu, check, invariant, title, seed, expect, explain), found " + t.describe());
+            case "param" -> {
+                return param();
+            }
+            default -> throw error(t, "expected a declaration (param, hardware, mm, frames, shared, percpu, proc, irq, cpu, check, invariant, title, seed, expect, explain), found " + t.describe());
         }
+    }
+
+    /** {@code param N = 3} (or {@code = -3}): the value, or the command line's. */
+    private Decl param() {
+        advance();
+        Token name = expect(TokenKind.IDENT, "a param name after 'param'");
+        if (params.containsKey(name.text())) {
+            throw error(name, "param '" + name.text() + "' is declared twice");
+        }
+        expect(TokenKind.ASSIGN, "'=' and a whole number after the param's name (param N = 3)");
+        boolean negative = accept(TokenKind.MINUS);
+        Token value = expect(TokenKind.INT, "a whole number for param '" + name.text() + "'");
+        int v;
+        try {
+            v = Integer.parseInt((negative ? "-" : "") + value.text());
+        } catch (NumberFormatException e) {
+            throw error(value, "number too large");
+        }
+        Integer defined = defines.get(name.text());
+        params.put(name.text(), defined != null ? defined : v);
+        return new Decl.ModelParam(name.position(), name.text(), defined != null ? defined : v, defined != null);
+    }
+
+    /** A param's value as a number token at the place it is written (a knob's value, a CPU number), or {@code t} itself. */
+    private Token paramValue(Token t) {
+        Integer v = t.is(TokenKind.IDENT) ? params.get(t.text()) : null;
+        return v == null ? t : new Token(TokenKind.INT, Integer.toString(v), t.position());
     }
 
     private Decl hardware() {
@@ -115,7 +165,7 @@ public final class Parser {
             Token value = null;
             Token v = peek();
             if ((v.is(TokenKind.INT) || v.is(TokenKind.IDENT)) && v.position().line() == name.position().line()) {
-                value = advance();
+                value = paramValue(advance());
             }
             knobs.add(new Decl.Knob(name.position(), name.text(), value));
         }
@@ -225,11 +275,19 @@ public final class Parser {
         Token kw = advance();
         List<Decl.CpuRange> cpus = new ArrayList<>();
         do {
-            Token from = expect(TokenKind.INT, "a CPU number");
+            Token from = paramValue(peek());
+            if (!from.is(TokenKind.INT)) {
+                throw error(from, "expected a CPU number or a param, found " + from.describe());
+            }
+            advance();
             int lo = cpuNumber(from);
             int hi = lo;
             if (accept(TokenKind.DOTDOT)) {
-                hi = peek().is(TokenKind.INT) ? cpuNumber(advance()) : -1;
+                Token to = paramValue(peek());
+                hi = to.is(TokenKind.INT) ? cpuNumber(to) : -1;
+                if (hi >= 0) {
+                    advance();
+                }
                 if (hi >= 0 && hi < lo) {
                     throw error(from, "empty CPU range " + lo + ".." + hi);
                 }
@@ -257,7 +315,7 @@ public final class Parser {
     // ---- statements ----
 
     private static final java.util.Set<String> DECLARATION_WORDS = java.util.Set.of(
-            "hardware", "mm", "frames", "shared", "percpu", "proc", "irq", "check", "invariant", "title", "seed", "expect", "explain");
+            "param", "hardware", "mm", "frames", "shared", "percpu", "proc", "irq", "check", "invariant", "title", "seed", "expect", "explain");
 
     private Stmt.Block block() {
         Token open = expect(TokenKind.LBRACE, "'{'");
@@ -543,7 +601,8 @@ public final class Parser {
                     return new Expr.Index(t.position(), t.text(), index);
                 }
                 height = 1;
-                return new Expr.Name(t.position(), t.text());
+                Integer param = params.get(t.text());
+                return param != null ? new Expr.IntLit(t.position(), param) : new Expr.Name(t.position(), t.text());
             }
             default -> throw error(t, "expected an expression, found " + t.describe());
         }

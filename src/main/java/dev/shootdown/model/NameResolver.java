@@ -115,6 +115,9 @@ final class NameResolver {
                 checks.add(c);
             } else if (d instanceof Decl.Invariant i) {
                 invariantDecls.add(i);
+            } else if (d instanceof Decl.ModelParam p) {
+                // The parser put its value wherever it is used; its name stays taken.
+                declare(p.name(), p.pos());
             }
         }
         if (hw == null) {

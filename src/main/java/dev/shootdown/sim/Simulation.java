@@ -10,9 +10,16 @@ public final class Simulation {
     private Simulation() {}
 
     public static SimResult run(SourceFile protocol, Workload workload, Map<String, String> params, int cpus, Profile profile, SimOptions options) {
-        Program program = WorkloadComposer.compose(protocol, workload, params, cpus);
+        return run(protocol, Map.of(), workload, params, cpus, profile, options);
+    }
+
+    /** A run of {@code protocol} with its {@code param}s set by {@code defines} ({@code -D}); the inputs record both. */
+    public static SimResult run(SourceFile protocol, Map<String, Integer> defines, Workload workload, Map<String, String> params, int cpus, Profile profile,
+                                SimOptions options) {
+        Program program = WorkloadComposer.compose(protocol, defines, workload, params, cpus);
         Map<String, String> given = new java.util.LinkedHashMap<>(workload.defaults());
         given.putAll(params);
+        defines.forEach((k, v) -> given.put(k, Integer.toString(v)));
         return run(protocol.name(), program, workload, profile, options)
                 .withInputs(new SimResult.Inputs(options.seconds(), options.tickHz(), options.tickSkew(), Map.copyOf(given), options.stallSeconds()));
     }

@@ -53,10 +53,15 @@ public final class WorkloadComposer {
     }
 
     public static Program compose(SourceFile protocolSource, Workload w, Map<String, String> overrides, int cpus) {
+        return compose(protocolSource, Map.of(), w, overrides, cpus);
+    }
+
+    /** {@link #compose(SourceFile, Workload, Map, int)} with the protocol's {@code param}s set by {@code defines}. */
+    public static Program compose(SourceFile protocolSource, Map<String, Integer> defines, Workload w, Map<String, String> overrides, int cpus) {
         if (cpus < w.minCpus()) {
             throw new UserError("workload '" + w.name() + "' needs at least " + w.minCpus() + " CPUs");
         }
-        ModelFile protocol = Parser.parse(protocolSource);
+        ModelFile protocol = Parser.parse(protocolSource, defines);
         Map<String, String> params = parameters(protocol, w, overrides, cpus);
         String text = WorkloadTemplate.render("workload " + w.name(), Workloads.text(w), params);
         ModelFile workload = Parser.parse(new SourceFile("workload " + w.name(), text));
