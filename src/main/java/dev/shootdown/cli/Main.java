@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 @Command(name = "shootdown", mixinStandardHelpOptions = true, version = "shootdown 0.1",
         description = "Check TLB-shootdown protocols exhaustively on a precise hardware model.",
         subcommands = {CheckCommand.class, CatalogCommand.class, SimulateCommand.class, BenchCommand.class, MergeCommand.class, ReproduceCommand.class,
-                ProfileCommand.class, ReportCommand.class, ViewCommand.class, CommandLine.HelpCommand.class})
+                ProfileCommand.class, ReportCommand.class, ViewCommand.class, LspCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int VIOLATION = 1;

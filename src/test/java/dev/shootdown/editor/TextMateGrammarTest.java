@@ -270,6 +270,19 @@ class TextMateGrammarTest {
     }
 
     @Test
+    @DisplayName("the VS Code extension's manifest names the grammar, its scope and the .sd extension")
+    void extensionManifest() throws IOException {
+        JsonNode manifest = new ObjectMapper().readTree(Path.of("editors/vscode/package.json").toFile());
+        JsonNode grammar = new ObjectMapper().readTree(GRAMMAR.toFile());
+        JsonNode contributed = manifest.at("/contributes/grammars/0");
+
+        assertThat(Path.of("editors/vscode").resolve(contributed.get("path").asText()).normalize()).isEqualTo(GRAMMAR.normalize());
+        assertThat(contributed.get("scopeName").asText()).isEqualTo(grammar.get("scopeName").asText());
+        assertThat(manifest.at("/contributes/languages/0/extensions/0").asText()).isEqualTo(".sd");
+        assertThat(Files.exists(Path.of("editors/vscode").resolve(manifest.get("main").asText()))).isTrue();
+    }
+
+    @Test
     @DisplayName("the Sublime grammar (a property list) is the VS Code grammar (JSON) converted")
     void plistIsTheJsonGrammar() throws IOException {
         String expected = PlistWriter.plist(new ObjectMapper().readTree(GRAMMAR.toFile()));
