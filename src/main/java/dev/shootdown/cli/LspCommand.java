@@ -22,6 +22,6 @@ final class LspCommand implements Callable<Integer> {
         FileOutputStream protocol = new FileOutputStream(FileDescriptor.out);
         // Standard output carries the protocol alone: anything else printed goes to standard error.
         System.setOut(System.err);
-        return ModelServer.serve(new FileInputStream(FileDescriptor.in), protocol, null);
+        return ModelServer.serve(new FileInputStream(FileDescriptor.in), protocol, Version.oneLine());
     }
 }
