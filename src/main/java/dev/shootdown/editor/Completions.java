@@ -12,6 +12,7 @@ import org.eclipse.lsp4j.MarkupContent;
 import org.eclipse.lsp4j.MarkupKind;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +71,7 @@ final class Completions {
             return words(properties, CompletionItemKind.EnumMember, Reference.Kind.PROPERTY);
         }
         if (EXPECT.matcher(line).matches()) {
-            return words(java.util.Arrays.stream(Verdict.values()).map(Verdict::word).toList(), CompletionItemKind.EnumMember, null);
+            return words(Arrays.stream(Verdict.values()).map(Verdict::word).toList(), CompletionItemKind.EnumMember, null);
         }
         if (FIELD.matcher(line).find()) {
             return words(Keywords.PTE_FIELDS, CompletionItemKind.Field, Reference.Kind.FIELD);
@@ -80,7 +81,7 @@ final class Completions {
             return words(table ? Keywords.TABLE_FLAGS : Keywords.PAGE_FLAGS, CompletionItemKind.EnumMember, Reference.Kind.FLAG);
         }
         if (TYPE.matcher(line).find()) {
-            List<String> types = java.util.Arrays.stream(Type.values()).map(Type::word).filter(w -> Type.byWord(w) != null).toList();
+            List<String> types = Arrays.stream(Type.values()).map(Type::word).filter(w -> Type.byWord(w) != null).toList();
             return words(types, CompletionItemKind.TypeParameter, Reference.Kind.TYPE);
         }
         return everything(offset, names);
