@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The layer arrows of STYLE.md: lang -> model -> check | sim -> report -> cli, nothing pointing
- * right; check and sim are sibling engines that never see each other; nothing depends on cli.
+ * right; check and sim are sibling engines that never see each other; nothing depends on cli. The
+ * editor's language server reads only lang and model, and only cli starts it.
  * Inside model, the rooms of the hardware model keep to themselves: a room uses another only where
  * one of its rules crosses into that mechanism (the room's class comment says which).
  */
@@ -80,12 +81,14 @@ class ArchitectureTest {
                 .layer("check").definedBy(root + ".check..")
                 .optionalLayer("sim").definedBy(root + ".sim..")
                 .layer("report").definedBy(root + ".report..")
+                .optionalLayer("editor").definedBy(root + ".editor..")
                 .layer("cli").definedBy(root + ".cli..")
                 .whereLayer("lang").mayNotAccessAnyLayer()
                 .whereLayer("model").mayOnlyAccessLayers("lang")
                 .whereLayer("check").mayOnlyAccessLayers("model", "lang")
                 .whereLayer("sim").mayOnlyAccessLayers("model", "lang")
                 .whereLayer("report").mayOnlyAccessLayers("check", "sim", "model", "lang")
+                .whereLayer("editor").mayOnlyAccessLayers("model", "lang")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer();
     }
 

@@ -145,6 +145,11 @@ public enum Builtin {
         return params;
     }
 
+    /** Whether a model may call it: the second half of {@code gup_fast} is compiled from {@code gup_fast}, never written. */
+    public boolean callable() {
+        return this != GUP_FAST_PTE;
+    }
+
     public String signature() {
         return word + "(" + params.stream().map(Type::word).collect(Collectors.joining(", ")) + ")"
                 + (result == VOID ? "" : " -> " + result.word());

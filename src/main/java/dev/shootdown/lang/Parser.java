@@ -65,7 +65,7 @@ public final class Parser {
     private Decl decl() {
         Token t = peek();
         if (!t.is(TokenKind.IDENT)) {
-            throw error(t, "expected a declaration (param, hardware, mm, frames, shared, percpu, proc, irq, cpu, check, invariant, title, seed, expect, explain)");
+            throw error(t, "expected a declaration (" + String.join(", ", Keywords.DECLARATIONS) + ")");
         }
         switch (t.text()) {
             case "title", "seed", "explain" -> {
@@ -116,7 +116,7 @@ public final class Parser {
             case "param" -> {
                 return param();
             }
-            default -> throw error(t, "expected a declaration (param, hardware, mm, frames, shared, percpu, proc, irq, cpu, check, invariant, title, seed, expect, explain), found " + t.describe());
+            default -> throw error(t, "expected a declaration (" + String.join(", ", Keywords.DECLARATIONS) + "), found " + t.describe());
         }
     }
 
@@ -314,8 +314,9 @@ public final class Parser {
 
     // ---- statements ----
 
-    private static final java.util.Set<String> DECLARATION_WORDS = java.util.Set.of(
-            "param", "hardware", "mm", "frames", "shared", "percpu", "proc", "irq", "check", "invariant", "title", "seed", "expect", "explain");
+    /** Declaration words that, followed by a name, end a block left open ({@code cpu} is followed by a number instead). */
+    private static final java.util.Set<String> DECLARATION_WORDS = Keywords.DECLARATIONS.stream()
+            .filter(w -> !w.equals("cpu")).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private Stmt.Block block() {
         Token open = expect(TokenKind.LBRACE, "'{'");

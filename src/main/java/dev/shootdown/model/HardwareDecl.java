@@ -2,6 +2,7 @@ package dev.shootdown.model;
 
 import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.Decl;
+import dev.shootdown.lang.Keywords;
 import dev.shootdown.lang.Position;
 import dev.shootdown.lang.Token;
 import dev.shootdown.lang.TokenKind;
@@ -64,51 +65,33 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
             knobs.add(new Decl.Knob(hw.pos(), o.getKey(), value));
         }
         for (Decl.Knob k : knobs) {
-            switch (k.name()) {
-                case "cpus" -> {
-                    nCpus = intKnob(k, 1, Compiler.MAX_CPUS);
+            Knob knob = Knob.byWord(k.name());
+            if (knob == null) {
+                throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected " + Keywords.alternatives(Knob.words()));
+            }
+            switch (knob) {
+                case CPUS -> {
+                    nCpus = intKnob(k, knob);
                     cpusAt = k.value().position();
                 }
-                case "tlb_capacity" -> capacity = intKnob(k, 1, 64);
-                case "blind_set" -> blindSet = flagKnob(k);
-                case "evictions" -> evictions = flagKnob(k);
-                case "memory" -> {
-                    if (k.value() == null || !k.value().text().equals("sc") && !k.value().text().equals("tso")) {
-                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'memory sc' or 'memory tso'");
-                    }
-                    memory = k.value().text().equals("tso") ? Hardware.MemoryModel.TSO : Hardware.MemoryModel.SC;
-                }
-                case "store_buffer" -> storeBuffer = intKnob(k, 1, 8);
-                case "ipi_latched" -> ipiLatched = flagKnob(k);
-                case "speculative_walks" -> speculative = flagKnob(k);
-                case "pcid" -> pcid = flagKnob(k);
-                case "rcu_slots" -> rcuSlots = intKnob(k, 1, 8);
-                case "software_dirty" -> softwareDirty = flagKnob(k);
-                case "xen_queue" -> xenQueue = intKnob(k, 1, 8);
-                case "apic" -> {
-                    String v = k.value() == null ? "" : k.value().text();
-                    if (!v.equals("xapic") && !v.equals("x2apic")) {
-                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'apic xapic' or 'apic x2apic'");
-                    }
-                    xapic = v.equals("xapic");
-                }
-                case "icache" -> {
-                    String v = k.value() == null ? "" : k.value().text();
-                    if (!v.equals("coherent") && !v.equals("incoherent")) {
-                        throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'icache coherent' or 'icache incoherent'");
-                    }
-                    icacheIncoherent = v.equals("incoherent");
-                }
-                case "paging_cache" -> {
-                    String v = k.value() == null ? "" : k.value().text();
-                    pagingCache = switch (v) {
-                        case "off" -> Hardware.PagingCache.OFF;
-                        case "x86" -> Hardware.PagingCache.X86;
-                        case "lpae" -> Hardware.PagingCache.LPAE;
-                        default -> throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected 'paging_cache off', 'paging_cache x86' or 'paging_cache lpae'");
-                    };
-                }
-                default -> throw new CompileError(k.pos(), "unknown knob '" + k.name() + "': expected cpus, tlb_capacity, blind_set, software_dirty, evictions, memory, store_buffer, ipi_latched, speculative_walks, pcid, paging_cache, rcu_slots, icache, xen_queue or apic");
+                case TLB_CAPACITY -> capacity = intKnob(k, knob);
+                case BLIND_SET -> blindSet = flagKnob(k);
+                case EVICTIONS -> evictions = flagKnob(k);
+                case MEMORY -> memory = choiceKnob(k, knob).equals("tso") ? Hardware.MemoryModel.TSO : Hardware.MemoryModel.SC;
+                case STORE_BUFFER -> storeBuffer = intKnob(k, knob);
+                case IPI_LATCHED -> ipiLatched = flagKnob(k);
+                case SPECULATIVE_WALKS -> speculative = flagKnob(k);
+                case PCID -> pcid = flagKnob(k);
+                case RCU_SLOTS -> rcuSlots = intKnob(k, knob);
+                case SOFTWARE_DIRTY -> softwareDirty = flagKnob(k);
+                case XEN_QUEUE -> xenQueue = intKnob(k, knob);
+                case APIC -> xapic = choiceKnob(k, knob).equals("xapic");
+                case ICACHE -> icacheIncoherent = choiceKnob(k, knob).equals("incoherent");
+                case PAGING_CACHE -> pagingCache = switch (choiceKnob(k, knob)) {
+                    case "off" -> Hardware.PagingCache.OFF;
+                    case "x86" -> Hardware.PagingCache.X86;
+                    default -> Hardware.PagingCache.LPAE;
+                };
             }
         }
         if (nCpus < 0) {
@@ -131,7 +114,7 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
                 speculative, pcid, pagingCache, rcuSlots, softwareDirty, icacheIncoherent, xenQueue, xapic), cpusAt);
     }
 
-    private static int intKnob(Decl.Knob k, int min, int max) {
+    private static int intKnob(Decl.Knob k, Knob knob) {
         if (k.value() == null || k.value().kind() != TokenKind.INT) {
             throw new CompileError(k.pos(), "expected a number after '" + k.name() + "'");
         }
@@ -141,8 +124,18 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
         } catch (NumberFormatException e) {
             v = Integer.MAX_VALUE;
         }
-        if (v < min || v > max) {
-            throw new CompileError(k.value().position(), "'" + k.name() + "' must be between " + min + " and " + max);
+        if (v < knob.min() || v > knob.max()) {
+            throw new CompileError(k.value().position(), "'" + k.name() + "' must be between " + knob.min() + " and " + knob.max());
+        }
+        return v;
+    }
+
+    /** A knob that takes one word of a list: the word written. */
+    private static String choiceKnob(Decl.Knob k, Knob knob) {
+        String v = k.value() == null ? "" : k.value().text();
+        if (!knob.choices().contains(v)) {
+            List<String> written = knob.choices().stream().map(c -> "'" + knob.word() + " " + c + "'").toList();
+            throw new CompileError(k.value() == null ? k.pos() : k.value().position(), "expected " + Keywords.alternatives(written));
         }
         return v;
     }

@@ -4,6 +4,7 @@ import dev.shootdown.lang.Builtin;
 import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.Decl;
 import dev.shootdown.lang.Expr;
+import dev.shootdown.lang.Keywords;
 import dev.shootdown.lang.ModelFile;
 import dev.shootdown.lang.Position;
 import dev.shootdown.lang.Type;
@@ -142,7 +143,7 @@ final class NameResolver {
         if (prev != null) {
             throw new CompileError(pos, "'" + name + "' is already declared at " + prev);
         }
-        if (name.equals("self") || name.equals("all_cpus") || name.equals("nr_cpus")) {
+        if (Keywords.BUILTIN_NAMES.contains(name)) {
             throw new CompileError(pos, "'" + name + "' is a built-in name");
         }
     }
@@ -158,8 +159,8 @@ final class NameResolver {
             declare(t.name(), t.pos());
             boolean unhooked = false;
             for (var f : t.flags()) {
-                if (!f.text().equals("unhooked")) {
-                    throw new CompileError(f.position(), "unknown table flag '" + f.text() + "': expected unhooked");
+                if (!Keywords.TABLE_FLAGS.contains(f.text())) {
+                    throw new CompileError(f.position(), "unknown table flag '" + f.text() + "': expected " + Keywords.alternatives(Keywords.TABLE_FLAGS));
                 }
                 unhooked = true;
             }
@@ -191,7 +192,7 @@ final class NameResolver {
                     case "accessed" -> accessed = true;
                     case "saved" -> saved = true;
                     case "unmapped" -> unmapped = true;
-                    default -> throw new CompileError(f.position(), "unknown page flag '" + f.text() + "': expected writable, readonly, dirty, accessed, saved or unmapped");
+                    default -> throw new CompileError(f.position(), "unknown page flag '" + f.text() + "': expected " + Keywords.alternatives(Keywords.PAGE_FLAGS));
                 }
             }
             if (pages.size() == Compiler.MAX_PAGES) {

@@ -3,6 +3,7 @@ package dev.shootdown.model;
 import dev.shootdown.lang.Builtin;
 import dev.shootdown.lang.CompileError;
 import dev.shootdown.lang.Expr;
+import dev.shootdown.lang.Keywords;
 import dev.shootdown.lang.Position;
 import dev.shootdown.lang.Type;
 
@@ -47,7 +48,7 @@ final class TypeChecker {
             all.addAll(symbols.frames().keySet());
             all.addAll(symbols.tables().keySet());
             all.addAll(symbols.mms().keySet());
-            all.addAll(List.of("self", "all_cpus", "nr_cpus"));
+            all.addAll(Keywords.BUILTIN_NAMES);
         } else {
             all.addAll(symbols.procs().keySet());
             Arrays.stream(Builtin.values()).filter(b -> b.kind() == Builtin.Kind.OP).map(Builtin::word).forEach(all::add);
@@ -169,7 +170,7 @@ final class TypeChecker {
                     symbols.accessedReads().add(new AccessedBitRead(f.pos(), "'.accessed'"));
                     yield new Typed(new IrExpr.PteField(Pte.Field.ACCESSED, t.ir()), Type.BOOL);
                 }
-                default -> throw new CompileError(f.pos(), "unknown PTE field '" + f.field() + "': expected pfn, present, writable, dirty or accessed");
+                default -> throw new CompileError(f.pos(), "unknown PTE field '" + f.field() + "': expected " + Keywords.alternatives(Keywords.PTE_FIELDS));
             };
         } else if (e instanceof Expr.Unary u) {
             Typed t = expr(u.operand());

@@ -90,9 +90,9 @@ class OptionBoundsTest {
     @Test
     void anUnknownSweepAxisIsReportedBeforeTheMissingCpus() {
         // It said "--cpus must be between 1 and 4096 (got 0)" and never named the axis.
-        refused("--sweep bogus=1,2: unknown axis (expected cpus, profile, seconds, seed, tick_hz, tick_skew, or a parameter of workload munmap; it has user_cycles)",
+        refused("--sweep bogus=1,2: unknown axis (expected cpus, profile, seconds, seed, tick_hz, tick_skew, a param of the protocol, or a parameter of workload munmap; it has user_cycles)",
                 "simulate", "linux-ipi", "--workload", "munmap", "--sweep", "bogus=1,2");
-        refused("--sweep batch=1: unknown axis (expected cpus, profile, seconds, seed, tick_hz, tick_skew, or a parameter of workload tlb_flush2; it has lru_hold_cycles)",
+        refused("--sweep batch=1: unknown axis (expected cpus, profile, seconds, seed, tick_hz, tick_skew, a param of the protocol, or a parameter of workload tlb_flush2; it has lru_hold_cycles)",
                 "simulate", "linux-ipi", "--workload", "tlb_flush2", "--cpus", "2", "--sweep", "batch=1");
     }
 
