@@ -12,9 +12,11 @@ import java.util.List;
  * @param stopReason why an incomplete search stopped (null when complete)
  * @param symmetry   the groups of CPUs explored up to renumbering (empty: none), each ascending
  * @param reductionNotes why CPUs were kept apart, or why there was no symmetry, in words
+ * @param coverage   for a search with bit-state hashing ({@code --bitstate}), its array and the states it likely missed;
+ *                   null for the exact search
  */
 public record CheckResult(Program program, List<Violation> violations, Stats stats, boolean complete, String stopReason,
-                          List<int[]> symmetry, List<String> reductionNotes) {
+                          List<int[]> symmetry, List<String> reductionNotes, Coverage coverage) {
 
     /** The overall verdict: the shallowest violation's, or safe. */
     public Verdict verdict() {
