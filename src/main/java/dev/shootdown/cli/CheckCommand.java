@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
         description = {"Explore every interleaving of a model and report each property's verdict, with the shortest counterexample as a per-CPU timeline.",
                 "Ctrl-C stops the search and prints what it established: the violations found so far, or none found in the states explored (verdict unknown).",
                 "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage, 3 no violation found but the search was incomplete",
-                "(--max-states, memory), 130 interrupted (Ctrl-C)."})
+                "(--max-states, memory, --bitstate), 130 interrupted (Ctrl-C)."})
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -49,13 +49,21 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     SearchLimits limits = new SearchLimits();
 
+    @Mixin
+    LongRunOptions longRun = new LongRunOptions();
+
     @Override
     public Integer call() {
         Program program = Compiler.compile(Parser.parse(Sources.read(file)));
-        CheckOptions options = limits.options();
         ProgressLine progress = new ProgressLine(System.err, main.stderrTerminal(), file.getFileName().toString());
+        CheckOptions options = longRun.apply(limits.options(), event -> {
+            progress.clear();
+            System.err.println(event);
+        });
         CheckOptions search = options.withProgress(progress);
-        return Interrupts.printBeforeExit(options.stop(), () -> {
+        // Ctrl-C waits for the checkpoint to be on disk: a large one takes a while.
+        int waitSeconds = options.checkpoints() != null ? Interrupts.CHECKPOINT_WAIT_SECONDS : Interrupts.PRINT_WAIT_SECONDS;
+        return Interrupts.printBeforeExit(options.stop(), waitSeconds, () -> {
             BfsExplorer explorer = new BfsExplorer(program, search);
             CheckResult result = explorer.run();
             progress.clear();
