@@ -1,10 +1,8 @@
 package dev.shootdown.check;
 
-import dev.shootdown.lang.Parser;
 import dev.shootdown.lang.SourceFile;
 import dev.shootdown.lang.Sources;
 import dev.shootdown.lang.UserError;
-import dev.shootdown.model.Compiler;
 import dev.shootdown.model.Program;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -41,15 +39,13 @@ class CheckpointTest {
         assertThat(CHECKPOINTS.get()).isGreaterThan(80);
     }
 
+    /** Every catalog entry and shipped protocol. */
     static Stream<Arguments> models() {
-        Stream<Arguments> catalog = Catalog.builtIn().stream().map(e -> Arguments.of(e.name(), compile(e.source())));
-        Stream<Arguments> protocols = Stream.of("dfly-cpusync", "invlpgb", "linux-ipi")
-                .map(n -> Arguments.of(n, compile(Sources.read(Path.of("protocols", n + ".sd")))));
-        return Stream.concat(catalog, protocols);
+        return SpilledSearchTest.models();
     }
 
     private static Program compile(SourceFile source) {
-        return Compiler.compile(Parser.parse(source));
+        return SpilledSearchTest.compile(source);
     }
 
     @ParameterizedTest(name = "{0}")
