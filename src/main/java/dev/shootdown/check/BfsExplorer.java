@@ -62,6 +62,11 @@ public final class BfsExplorer {
                 : new StateQueue(size, options.spillDirectory());
              MemoryGuard guard = new MemoryGuard(maxHeap, options.memoryFraction(), queue)) {
             return search(machine, queue, guard, maxHeap);
+        } finally {
+            if (offHeap != null) {
+                offHeap.close();
+                offHeap = null;
+            }
         }
     }
 
@@ -79,12 +84,15 @@ public final class BfsExplorer {
         // no_deadlock's progress half needs the graph, and the graph needs each seen successor's number, which a bit array
         // does not keep: under --bitstate only deadlocked states are looked for.
         boolean withGraph = checkDeadlock && !bitstate;
+        long offHeapBudget = offHeapBudget(bitstate, withGraph);
+        guard.offHeapBudget(offHeapBudget);
         Checkpoint.Search restored = checkpoints != null && checkpoints.resume() != null
-                ? resume(checkpoints.resume(), model, budget, withGraph, size, queue, guard) : null;
+                ? resume(checkpoints.resume(), model, budget + offHeapBudget, withGraph, size, queue, guard) : null;
         TraceLog trace = restored != null ? restored.trace() : new TraceLog();
         ProgressGraph graph = restored != null ? restored.graph() : withGraph ? new ProgressGraph() : null;
         FingerprintSet seen = restored != null ? restored.seen() : bitstate ? bitstateSet(budget) : graph != null ? new IndexedFingerprintSet(1 << 16)
-                : new OpenAddressingFingerprintSet(1 << 16);
+                : offHeapBudget > 0 ? offHeapSet() : new OpenAddressingFingerprintSet(1 << 16);
+        offHeap = seen instanceof MappedFingerprintSet m ? m : null;
         IndexedFingerprintSet indexed = seen instanceof IndexedFingerprintSet i ? i : null;
         boolean invariants = !program.invariants().isEmpty();
         if (graph != null) {
@@ -280,6 +288,29 @@ public final class BfsExplorer {
         return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason, groups, notes, coverage);
     }
 
+    /** What the visited set may hold off the heap: 0 when it is on the heap. */
+    private long offHeapBudget(boolean bitstate, boolean withGraph) {
+        if (options.offHeapBytes() == 0) {
+            return 0;
+        }
+        if (bitstate) {
+            throw new UserError("--off-heap and --bitstate: the bit array is on the heap; give one or the other");
+        }
+        if (withGraph) {
+            throw new UserError("--off-heap: no_deadlock's progress half keeps the visited set on the heap, with each state's number for its graph; "
+                    + "check without --off-heap, or without no_deadlock");
+        }
+        return options.offHeapBytes() > 0 ? options.offHeapBytes() : options.defaultOffHeapBytes();
+    }
+
+    private MappedFingerprintSet offHeapSet() {
+        try {
+            return new MappedFingerprintSet(options.spillDirectory(), 1 << 16);
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserError("--off-heap: " + e.getMessage());
+        }
+    }
+
     /** The bit array of {@code --bitstate}: the size asked for, or a share of the search's memory. */
     private BitstateSet bitstateSet(long budget) {
         long bytes = options.bitstateBytes() > 0 ? options.bitstateBytes() : (long) (budget * CheckOptions.DEFAULT_BITSTATE_SHARE);
@@ -304,7 +335,8 @@ public final class BfsExplorer {
         try (Checkpoint.Reader r = Checkpoint.open(dir)) {
             r.expect(model, shape(options.bitstateBytes() < 0 ? -1 : options.bitstateBytes() > 0 ? 1L << BitstateSet.log2BitsFor(options.bitstateBytes()) : 0),
                     budget);
-            Checkpoint.Search s = r.search();
+            Checkpoint.Search s = r.search(options.offHeapBytes() != 0 ? options.spillDirectory() : null);
+            offHeap = s.seen() instanceof MappedFingerprintSet m ? m : null;
             if ((s.graph() != null) != withGraph) {
                 throw new UserError("--resume: " + dir + ": the checkpoint's progress graph does not match the properties checked");
             }
@@ -428,6 +460,8 @@ public final class BfsExplorer {
 
     private TraceLog trace;
     private Symmetry symmetry;
+    /** The visited set off the heap while a search runs, so that {@link #run} closes it (and its file goes) however the search ends. */
+    private MappedFingerprintSet offHeap;
 
     /** The trace of the last run, for rebuilding counterexamples. */
     public TraceRebuilder rebuilder() {

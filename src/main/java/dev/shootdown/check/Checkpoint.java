@@ -279,8 +279,8 @@ final class Checkpoint {
             }
         }
 
-        /** Everything but the frontier. */
-        Search search() {
+        /** Everything but the frontier; an exact visited set goes off the heap, into a file in {@code offHeap}, unless that is null. */
+        Search search(Path offHeap) {
             try {
                 Counters c = new Counters(in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readLong(), in.readInt());
                 int n = in.readInt();
@@ -303,7 +303,7 @@ final class Checkpoint {
                 LevelGrowth levels = LevelGrowth.readFrom(in);
                 byte kind = in.readByte();
                 FingerprintSet seen = switch (kind) {
-                    case EXACT_SET -> OpenAddressingFingerprintSet.readFrom(in);
+                    case EXACT_SET -> offHeap != null ? MappedFingerprintSet.readFrom(in, offHeap) : OpenAddressingFingerprintSet.readFrom(in);
                     case INDEXED_SET -> IndexedFingerprintSet.readFrom(in);
                     case BITSTATE_SET -> BitstateSet.readFrom(in);
                     default -> throw damaged("unknown visited set " + kind);
@@ -311,6 +311,8 @@ final class Checkpoint {
                 TraceLog trace = TraceLog.readFrom(in);
                 ProgressGraph graph = in.readBoolean() ? ProgressGraph.readFrom(in) : null;
                 return new Search(c, violations, open, levels, seen, trace, graph);
+            } catch (java.io.UncheckedIOException e) {
+                throw new UserError("--resume: the visited set off the heap: " + e.getMessage());
             } catch (IOException | IllegalArgumentException e) {
                 throw damaged(e);
             } catch (OutOfMemoryError e) {

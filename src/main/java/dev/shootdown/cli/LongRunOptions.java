@@ -43,7 +43,13 @@ final class LongRunOptions {
                     + "the result is never 'safe', it gives an estimated coverage; violations found are real.")
     String bitstate;
 
-    /** {@code --bitstate FILE} must not take the model file for a size: a size is given only as {@code --bitstate=SIZE}. */
+    @Option(names = "--off-heap", paramLabel = "SIZE", arity = "0..1", fallbackValue = DEFAULT_SIZE, preprocessor = AttachedOnly.class,
+            description = "Keep the visited set off the Java heap, in a file mapped into memory in --spill-dir, growing up to SIZE bytes (--off-heap=16G; "
+                    + "default: the machine's memory less the heap, times --memory), so that -Xmx holds only the trace and the frontier. "
+                    + "Not with no_deadlock (its graph needs the set on the heap) or --bitstate.")
+    String offHeap;
+
+    /** {@code --bitstate FILE} must not take the model file for a size: a size is given only as {@code --bitstate=SIZE} (and so for --off-heap). */
     static final class AttachedOnly implements IParameterPreprocessor {
         @Override
         public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec, Map<String, Object> info) {
@@ -56,7 +62,8 @@ final class LongRunOptions {
 
     /** {@code options} with these; {@code events} hears each checkpoint written. Checks the directories and values first. */
     CheckOptions apply(CheckOptions options, Consumer<String> events) {
-        CheckOptions o = options.withBitstate(bitstate == null ? 0 : bitstate.equals(DEFAULT_SIZE) ? -1 : bytes("--bitstate", bitstate));
+        CheckOptions o = options.withBitstate(bitstate == null ? 0 : bitstate.equals(DEFAULT_SIZE) ? -1 : bytes("--bitstate", bitstate, 1L << 10, 8L << 30))
+                .withOffHeap(offHeap == null ? 0 : offHeap.equals(DEFAULT_SIZE) ? -1 : bytes("--off-heap", offHeap, 1L << 20, 1L << 40));
         long everyNanos = nanos(every);
         if (checkpoint == null && resume == null) {
             return o;
@@ -97,8 +104,8 @@ final class LongRunOptions {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*([kmgt]?)(i?b)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)\\s*(ms|s|m|min|h)?", Pattern.CASE_INSENSITIVE);
 
-    /** A size in bytes: a number, with K, M, G or T for powers of 1024 (64M, 1G, 512KiB). */
-    static long bytes(String option, String value) {
+    /** A size in bytes from {@code min} to {@code max}: a number, with K, M, G or T for powers of 1024 (64M, 1G, 512KiB). */
+    static long bytes(String option, String value, long min, long max) {
         Matcher m = SIZE.matcher(value.trim());
         if (!m.matches()) {
             throw new UserError(option + " must be a size such as 512M or 2G (got " + value + ")");
@@ -116,12 +123,20 @@ final class LongRunOptions {
         } catch (NumberFormatException e) {
             n = Long.MAX_VALUE;
         }
-        long min = 1 << 10;
-        long max = 8L << 30;
         if (n > max >> shift || n << shift < min) {
-            throw new UserError(option + " must be between 1K and 8G (got " + value + ")");
+            throw new UserError(option + " must be between " + size(min) + " and " + size(max) + " (got " + value + ")");
         }
         return n << shift;
+    }
+
+    private static String size(long bytes) {
+        String[] units = {"", "K", "M", "G", "T"};
+        int u = 0;
+        while (u < units.length - 1 && bytes >= 1024 && bytes % 1024 == 0) {
+            bytes /= 1024;
+            u++;
+        }
+        return bytes + units[u];
     }
 
     /** A duration in nanoseconds: 500ms, 90s, 10m, 2h, or a number of seconds. */
