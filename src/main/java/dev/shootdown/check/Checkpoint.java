@@ -107,11 +107,6 @@ final class Checkpoint {
         }
     }
 
-    /** Whether {@code dir} holds a checkpoint. */
-    static boolean exists(Path dir) {
-        return Files.isRegularFile(dir.resolve(FILE));
-    }
-
     /**
      * Writes the checkpoint into {@code dir} (created if missing) and returns its size in bytes. On failure the
      * previous checkpoint is left as it was and the partial file removed.
@@ -230,7 +225,6 @@ final class Checkpoint {
         private final DataInputStream in;
         private String identity;
         private Shape shape;
-        private long states;
         private long tableBytes;
 
         private Reader(Path path, InputStream raw) {
@@ -247,17 +241,12 @@ final class Checkpoint {
                 }
                 identity = in.readUTF();
                 shape = new Shape(in.readBoolean(), in.readBoolean(), in.readLong());
-                states = in.readLong();
+                in.readLong(); // the states found, for a reader of the file
                 tableBytes = in.readLong();
             } catch (IOException e) {
                 close();
                 throw damaged(e);
             }
-        }
-
-        /** The states the checkpointed search had found. */
-        long states() {
-            return states;
         }
 
         /**
