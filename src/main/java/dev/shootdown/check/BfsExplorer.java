@@ -1,6 +1,7 @@
 package dev.shootdown.check;
 
 import dev.shootdown.lang.CompileError;
+import dev.shootdown.lang.UserError;
 import dev.shootdown.model.Action;
 import dev.shootdown.model.Machine;
 import dev.shootdown.model.MaskCpuSets;
@@ -8,6 +9,8 @@ import dev.shootdown.model.Program;
 import dev.shootdown.model.Symmetry;
 import dev.shootdown.model.Verdict;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -26,6 +29,8 @@ public final class BfsExplorer {
     /** The frontier's blocks: records each, and how many stay in memory before it spills; 0 for the defaults. */
     private final int recordsPerBlock;
     private final int blocksInMemory;
+    /** For tests: stop (as Ctrl-C does) when this many states have been taken off the frontier. */
+    private long stopAfter = Long.MAX_VALUE;
 
     public BfsExplorer(Program program, CheckOptions options) {
         this(program, options, 0, 0);
@@ -37,6 +42,12 @@ public final class BfsExplorer {
         this.options = options;
         this.recordsPerBlock = recordsPerBlock;
         this.blocksInMemory = blocksInMemory;
+    }
+
+    /** For tests: stops the search, as Ctrl-C would, at its {@code expansions}-th state taken off the frontier. */
+    BfsExplorer stopAfter(long expansions) {
+        this.stopAfter = expansions;
+        return this;
     }
 
     public CheckResult run() {
@@ -51,20 +62,38 @@ public final class BfsExplorer {
                 : new StateQueue(size, options.spillDirectory());
              MemoryGuard guard = new MemoryGuard(maxHeap, options.memoryFraction(), queue)) {
             return search(machine, queue, guard, maxHeap);
+        } finally {
+            if (offHeap != null) {
+                offHeap.close();
+                offHeap = null;
+            }
         }
     }
 
     private CheckResult search(Machine machine, StateQueue queue, MemoryGuard guard, long maxHeap) {
         long start = System.nanoTime();
         int size = machine.layout().size;
-        TraceLog trace = new TraceLog();
+        int[] init = machine.initialState();
+        CheckOptions.Checkpoints checkpoints = options.checkpoints();
+        String model = checkpoints != null ? Checkpoint.identity(program, init) : null;
         List<Violation> violations = new ArrayList<>();
         EnumSet<Verdict> open = EnumSet.copyOf(program.properties());
         boolean checkDeadlock = open.contains(Verdict.DEADLOCK);
-        // no_deadlock's progress half needs the graph, and the graph needs each seen successor's number.
-        ProgressGraph graph = checkDeadlock ? new ProgressGraph() : null;
-        IndexedFingerprintSet indexed = graph != null ? new IndexedFingerprintSet(1 << 16) : null;
-        FingerprintSet seen = indexed != null ? indexed : new OpenAddressingFingerprintSet(1 << 16);
+        boolean bitstate = options.bitstateBytes() != 0;
+        long budget = (long) (maxHeap * options.memoryFraction());
+        // no_deadlock's progress half needs the graph, and the graph needs each seen successor's number, which a bit array
+        // does not keep: under --bitstate only deadlocked states are looked for.
+        boolean withGraph = checkDeadlock && !bitstate;
+        long offHeapBudget = offHeapBudget(bitstate, withGraph);
+        guard.offHeapBudget(offHeapBudget);
+        Checkpoint.Search restored = checkpoints != null && checkpoints.resume() != null
+                ? resume(checkpoints.resume(), model, budget + offHeapBudget, withGraph, size, queue, guard) : null;
+        TraceLog trace = restored != null ? restored.trace() : new TraceLog();
+        ProgressGraph graph = restored != null ? restored.graph() : withGraph ? new ProgressGraph() : null;
+        FingerprintSet seen = restored != null ? restored.seen() : bitstate ? bitstateSet(budget) : graph != null ? new IndexedFingerprintSet(1 << 16)
+                : offHeapBudget > 0 ? offHeapSet() : new OpenAddressingFingerprintSet(1 << 16);
+        offHeap = seen instanceof MappedFingerprintSet m ? m : null;
+        IndexedFingerprintSet indexed = seen instanceof IndexedFingerprintSet i ? i : null;
         boolean invariants = !program.invariants().isEmpty();
         if (graph != null) {
             guard.watch(seen, trace, graph);
@@ -72,49 +101,61 @@ public final class BfsExplorer {
             guard.watch(seen, trace);
         }
 
-        int[] init = machine.initialState();
         Symmetry symmetry = options.reductions() ? new Symmetry(program, machine.layout(), init) : null;
         this.symmetry = symmetry != null && symmetry.active() ? symmetry : null;
         if (this.symmetry != null) {
             this.symmetry.canonicalize(init);
         }
-        long fp0 = Fingerprint.of(init);
-        seen.add(fp0);
-        int root = trace.add(-1, fp0);
-        String brokenAtStart = invariants ? machine.brokenInvariant(init) : null;
         String stopReason = null;
-        if (machine.initialViolation() >= 0) {
-            violations.add(new Violation(Verdict.values()[machine.initialViolation()], root, -1, 0, machine.violationNote() + " (before any step)"));
-            stopReason = "the initial state is already a violation";
-        } else if (brokenAtStart != null) {
-            violations.add(new Violation(Verdict.ASSERTION, root, -1, 0, "invariant " + brokenAtStart + " is false in the initial state"));
-            stopReason = "the initial state is already a violation";
+        LevelGrowth levels = restored != null ? restored.levels() : new LevelGrowth();
+        if (restored == null) {
+            long fp0 = Fingerprint.of(init);
+            seen.add(fp0);
+            int root = trace.add(-1, fp0);
+            String brokenAtStart = invariants ? machine.brokenInvariant(init) : null;
+            if (machine.initialViolation() >= 0) {
+                violations.add(new Violation(Verdict.values()[machine.initialViolation()], root, -1, 0, machine.violationNote() + " (before any step)"));
+                stopReason = "the initial state is already a violation";
+            } else if (brokenAtStart != null) {
+                violations.add(new Violation(Verdict.ASSERTION, root, -1, 0, "invariant " + brokenAtStart + " is false in the initial state"));
+                stopReason = "the initial state is already a violation";
+            } else {
+                queue.push(root, 0, init);
+            }
+            levels.found(0);
         } else {
-            queue.push(root, 0, init);
+            violations.addAll(restored.violations());
+            open = restored.open();
         }
 
         int[] cur;
         int[] next = new int[size];
-        long transitions = 0;
-        int maxDepth = 0;
-        long lastProgress = start;
+        Checkpoint.Counters counted = restored != null ? restored.counters() : new Checkpoint.Counters(0, 0, 0, -1, 0, 0, 0);
+        long transitions = counted.transitions();
+        int maxDepth = counted.maxDepth();
+        start -= counted.nanos();
+        long lastProgress = System.nanoTime();
+        long lastCheckpoint = lastProgress;
 
-        long expanded = 0;
+        long expanded = counted.expanded();
         if (seen.size() >= options.maxStates() && !queue.isEmpty()) {
             stopReason = "state limit (" + options.maxStates() + ")";
         }
         // The deepest level all of whose states were expanded: BFS expands in order of depth, so every level above the
         // state being expanded when the search stops.
-        int finished = -1;
+        int finished = counted.finished();
+        // The successors of the state being expanded already dealt with: only after a checkpoint taken in the middle of them.
+        int resumeAt = counted.resumeAt();
+        // Where a stop a checkpoint can carry on left the state being expanded (its successors dealt with); -1 for none.
+        int stoppedAt = -1;
+        Expansion e = null;
         // Workers compute each state's successors ahead (Expansion); every decision below is taken here, in order.
-        LevelGrowth levels = new LevelGrowth();
-        levels.found(0);
         Frontier frontier = new Frontier(program, options.reductions(), queue, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init,
                 seen instanceof OpenAddressingFingerprintSet plain ? plain : null);
         try (frontier) {
             search:
             while (stopReason == null) {
-                Expansion e = frontier.next();
+                e = frontier.next();
                 if (e == null) {
                     finished = maxDepth;
                     break;
@@ -123,9 +164,10 @@ public final class BfsExplorer {
                 int index = e.index;
                 int depth = e.depth;
                 finished = depth - 1;
-                if ((++expanded & 0x3ff) == 0) {
-                    if (options.stop().get()) {
+                if ((++expanded & 0x3ff) == 0 || expanded >= stopAfter) {
+                    if (options.stop().get() || expanded >= stopAfter) {
                         stopReason = "interrupted";
+                        stoppedAt = resumeAt;
                         break;
                     }
                     long now = System.nanoTime();
@@ -133,16 +175,23 @@ public final class BfsExplorer {
                         lastProgress = now;
                         double elapsed = (now - start) / 1e9;
                         options.progress().accept(new Stats(seen.size(), transitions, maxDepth, queue.size() + frontier.pending(), elapsed,
-                                finished, queue.spilled(), levels.secondsLeft(finished, seen.size(), expanded, elapsed)));
+                                finished, counted.spilled() + queue.spilled(), levels.secondsLeft(finished, seen.size(), expanded, elapsed)));
+                    }
+                    if (checkpoints != null && checkpoints.dir() != null && now - lastCheckpoint >= checkpoints.everyNanos()) {
+                        Checkpoint.Counters c = new Checkpoint.Counters(transitions, maxDepth, expanded - 1, finished, now - start,
+                                counted.spilled() + queue.spilled(), resumeAt);
+                        checkpoint(model, size, new Checkpoint.Search(c, violations, open, levels, seen, trace, graph), e, frontier, queue, false);
+                        lastCheckpoint = System.nanoTime();
                     }
                 }
                 maxDepth = Math.max(maxDepth, depth);
                 int n = e.n;
                 if (!guard.roomFor(n)) {
                     stopReason = guard.refusal();
+                    stoppedAt = resumeAt;
                     break;
                 }
-                if (checkDeadlock && open.contains(Verdict.DEADLOCK) && e.deadlocked) {
+                if (resumeAt == 0 && checkDeadlock && open.contains(Verdict.DEADLOCK) && e.deadlocked) {
                     violations.add(new Violation(Verdict.DEADLOCK, index, -1, depth, "no CPU can move, and work is left"));
                     open.remove(Verdict.DEADLOCK);
                     if (done(open)) {
@@ -152,10 +201,10 @@ public final class BfsExplorer {
                     continue;
                 }
                 boolean recording = graph != null && open.contains(Verdict.DEADLOCK);
-                if (recording) {
+                if (recording && resumeAt == 0) {
                     graph.expand(index, e.finished);
                 }
-                for (int i = 0; i < n; i++) {
+                for (int i = resumeAt; i < n; i++) {
                     transitions++;
                     if (e.outcome[i] == Expansion.VIOLATION) {
                         Verdict verdict = Verdict.values()[e.verdict[i]];
@@ -209,23 +258,34 @@ public final class BfsExplorer {
                         levels.found(depth + 1);
                         if (seen.size() >= options.maxStates()) {
                             stopReason = "state limit (" + options.maxStates() + ")";
+                            stoppedAt = i + 1;
                             break search;
                         }
                     }
                 }
+                resumeAt = 0;
+            }
+            if (stoppedAt >= 0 && checkpoints != null && checkpoints.dir() != null) {
+                Checkpoint.Counters c = new Checkpoint.Counters(transitions, maxDepth, expanded - 1, finished, System.nanoTime() - start,
+                        counted.spilled() + queue.spilled(), stoppedAt);
+                checkpoint(model, size, new Checkpoint.Search(c, violations, open, levels, seen, trace, graph), e, frontier, queue, true);
             }
         }
         long unexpanded = frontier.pending();
         if (stopReason == null && graph != null && open.contains(Verdict.DEADLOCK)) {
             stopReason = progress(graph, trace, violations, maxHeap);
         }
+        Coverage coverage = seen instanceof BitstateSet bits ? bits.coverage() : null;
+        if (stopReason == null && coverage != null && !open.isEmpty()) {
+            stopReason = String.format(java.util.Locale.ROOT, "bitstate hashing, estimated coverage %s", Coverage.percent(coverage.estimate()));
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Stats stats = new Stats(seen.size(), transitions, maxDepth, queue.size() + unexpanded, seconds, finished, queue.spilled());
+        Stats stats = new Stats(seen.size(), transitions, maxDepth, queue.size() + unexpanded, seconds, finished, counted.spilled() + queue.spilled());
         boolean complete = stopReason == null;
         this.trace = trace;
         List<int[]> groups = this.symmetry == null ? List.of() : List.of(this.symmetry.groups());
         List<String> notes = symmetry == null ? List.of() : List.copyOf(symmetry.notes());
-        return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason, groups, notes, machine.accessedBitsUntracked());
+        return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason, groups, notes, machine.accessedBitsUntracked(), coverage);
     }
 
     /**
@@ -234,6 +294,107 @@ public final class BfsExplorer {
      */
     static Machine machine(Program program, boolean reductions) {
         return reductions ? new Machine(program) : Machine.unreduced(program);
+    }
+
+    /** What the visited set may hold off the heap: 0 when it is on the heap. */
+    private long offHeapBudget(boolean bitstate, boolean withGraph) {
+        if (options.offHeapBytes() == 0) {
+            return 0;
+        }
+        if (bitstate) {
+            throw new UserError("--off-heap and --bitstate: the bit array is on the heap; give one or the other");
+        }
+        if (withGraph) {
+            throw new UserError("--off-heap: no_deadlock's progress half keeps the visited set on the heap, with each state's number for its graph; "
+                    + "check without --off-heap, or without no_deadlock");
+        }
+        return options.offHeapBytes() > 0 ? options.offHeapBytes() : options.defaultOffHeapBytes();
+    }
+
+    private MappedFingerprintSet offHeapSet() {
+        try {
+            return new MappedFingerprintSet(options.spillDirectory(), 1 << 16);
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserError("--off-heap: " + e.getMessage());
+        }
+    }
+
+    /** The bit array of {@code --bitstate}: the size asked for, or a share of the search's memory. */
+    private BitstateSet bitstateSet(long budget) {
+        long bytes = options.bitstateBytes() > 0 ? options.bitstateBytes() : (long) (budget * CheckOptions.DEFAULT_BITSTATE_SHARE);
+        int log2 = BitstateSet.log2BitsFor(bytes);
+        long actual = 1L << (log2 - 3);
+        if (actual > budget / 2) {
+            throw new UserError("--bitstate=" + BitstateSet.size(1L << log2) + ": more than half of what the search may use of this heap ("
+                    + (budget >> 20) + " MiB, --memory of -Xmx); the trace and the frontier need the rest: give a smaller size or a larger -Xmx");
+        }
+        try {
+            return new BitstateSet(log2);
+        } catch (OutOfMemoryError oom) {
+            throw new UserError("--bitstate=" + BitstateSet.size(1L << log2) + ": no room for the bit array in this heap: give a smaller size or a larger -Xmx");
+        }
+    }
+
+    /**
+     * Reads the checkpoint in {@code dir} back: refuses one of another model or shape, restores the tables and puts the
+     * frontier back in the queue, under the guard (the tables first: the frontier goes to disk if it must).
+     */
+    private Checkpoint.Search resume(Path dir, String model, long budget, boolean withGraph, int width, StateQueue queue, MemoryGuard guard) {
+        try (Checkpoint.Reader r = Checkpoint.open(dir)) {
+            r.expect(model, shape(options.bitstateBytes() < 0 ? -1 : options.bitstateBytes() > 0 ? 1L << BitstateSet.log2BitsFor(options.bitstateBytes()) : 0),
+                    budget);
+            Checkpoint.Search s = r.search(options.offHeapBytes() != 0 ? options.spillDirectory() : null);
+            offHeap = s.seen() instanceof MappedFingerprintSet m ? m : null;
+            if ((s.graph() != null) != withGraph) {
+                throw new UserError("--resume: " + dir + ": the checkpoint's progress graph does not match the properties checked");
+            }
+            if (s.graph() != null) {
+                guard.watch(s.seen(), s.trace(), s.graph());
+            } else {
+                guard.watch(s.seen(), s.trace());
+            }
+            r.frontier(width, (index, depth, state) -> {
+                if (!guard.roomFor(1)) {
+                    throw new UserError("--resume: the checkpoint's frontier does not fit this heap: " + guard.refusal());
+                }
+                queue.push(index, depth, state);
+            });
+            r.verify();
+            return s;
+        }
+    }
+
+    private Checkpoint.Shape shape(long bitstateBits) {
+        return new Checkpoint.Shape(options.reductions(), options.allProperties(), bitstateBits);
+    }
+
+    /**
+     * Writes a checkpoint: the search as it is, with {@code head} (the state being expanded, its successors from the
+     * counters' {@code resumeAt} on still to deal with) first in the frontier. A failure is told and the search goes on.
+     */
+    private void checkpoint(String model, int width, Checkpoint.Search s, Expansion head, Frontier frontier, StateQueue queue, boolean atStop) {
+        CheckOptions.Checkpoints c = options.checkpoints();
+        long t0 = System.nanoTime();
+        long frontierSize = 1 + frontier.pending() + queue.size();
+        long bits = s.seen() instanceof BitstateSet b ? b.bits() : 0;
+        try {
+            long bytes = Checkpoint.write(c.dir(), model, shape(bits), width, s, frontierSize, sink -> {
+                sink.record(head.index, head.depth, head.state);
+                frontier.forEachPending(sink);
+                queue.forEach(sink);
+            });
+            tell(String.format(java.util.Locale.ROOT, "checkpoint: %,d states written to %s (%,d MiB, %.1f s)%s", s.seen().size(), c.dir(), bytes >> 20,
+                    (System.nanoTime() - t0) / 1e9, atStop ? "; --resume " + c.dir() + " carries the search on" : ""));
+        } catch (IOException | RuntimeException ex) {
+            tell("checkpoint: could not write to " + c.dir() + " (" + (ex.getMessage() == null ? ex.toString() : ex.getMessage())
+                    + "); the previous checkpoint, if any, is as it was");
+        }
+    }
+
+    private void tell(String event) {
+        if (options.checkpoints().events() != null) {
+            options.checkpoints().events().accept(event);
+        }
     }
 
     /**
@@ -307,6 +468,8 @@ public final class BfsExplorer {
 
     private TraceLog trace;
     private Symmetry symmetry;
+    /** The visited set off the heap while a search runs, so that {@link #run} closes it (and its file goes) however the search ends. */
+    private MappedFingerprintSet offHeap;
 
     /** The trace of the last run, for rebuilding counterexamples. */
     public TraceRebuilder rebuilder() {

@@ -14,9 +14,11 @@ import java.util.List;
  * @param reductionNotes why CPUs were kept apart, or why there was no symmetry, in words
  * @param accessedBitsUntracked whether walks left the PTEs' accessed bits clear, the model never reading them
  *                   ({@link dev.shootdown.model.AccessedBitRead})
+ * @param coverage   for a search with bit-state hashing ({@code --bitstate}), its array and the states it likely missed;
+ *                   null for the exact search
  */
 public record CheckResult(Program program, List<Violation> violations, Stats stats, boolean complete, String stopReason,
-                          List<int[]> symmetry, List<String> reductionNotes, boolean accessedBitsUntracked) {
+                          List<int[]> symmetry, List<String> reductionNotes, boolean accessedBitsUntracked, Coverage coverage) {
 
     /** The overall verdict: the shallowest violation's, or safe. */
     public Verdict verdict() {

@@ -9,4 +9,7 @@ public interface FingerprintSet extends GrowingTable {
     boolean add(long fp);
 
     long size();
+
+    /** Writes the set as it is, for a checkpoint (each kind has a {@code readFrom} that reads it back). */
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException;
 }

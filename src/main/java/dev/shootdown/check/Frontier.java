@@ -104,6 +104,16 @@ final class Frontier implements AutoCloseable {
         return (readyCount - readyAt) + nextCount;
     }
 
+    /** Hands the states of {@link #pending} to {@code sink} in the order the search would reach them: for a checkpoint. */
+    void forEachPending(StateQueue.Records sink) throws java.io.IOException {
+        for (int i = readyAt; i < readyCount; i++) {
+            sink.record(ready[i].index, ready[i].depth, ready[i].state);
+        }
+        for (int i = 0; i < nextCount; i++) {
+            sink.record(next[i].index, next[i].depth, next[i].state);
+        }
+    }
+
     /** Takes the next batch off the queue and starts the workers on it. */
     private void launch() {
         int n = 0;

@@ -17,4 +17,9 @@ public interface GrowingTable {
 
     /** Makes room for {@code adds} more entries, allocating {@link #bytesToGrow bytesToGrow(adds)} bytes. */
     void grow(int adds);
+
+    /** Whether its bytes are outside the Java heap ({@link MappedFingerprintSet}): the guard counts them on their own budget. */
+    default boolean offHeap() {
+        return false;
+    }
 }

@@ -88,6 +88,26 @@ final class IndexedFingerprintSet implements FingerprintSet {
     }
 
     @Override
+    public void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(slots.length / 2);
+        out.writeInt(size);
+        Checkpoint.writeLongs(out, slots, 0, slots.length);
+    }
+
+    /** The set {@link #writeTo} wrote. */
+    static IndexedFingerprintSet readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        int cap = (int) Checkpoint.checked(in.readInt(), 16, MAX_CAPACITY, "indexed table of");
+        int size = (int) Checkpoint.checked(in.readInt(), 0, cap * 3L / 4, "fingerprints:");
+        if (Integer.bitCount(cap) != 1) {
+            throw new IllegalArgumentException("indexed table of " + cap + " slots");
+        }
+        IndexedFingerprintSet s = new IndexedFingerprintSet(cap);
+        Checkpoint.readLongs(in, s.slots, 0, 2 * cap);
+        s.size = size;
+        return s;
+    }
+
+    @Override
     public long size() {
         return size;
     }

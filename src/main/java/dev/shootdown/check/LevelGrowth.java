@@ -21,6 +21,21 @@ final class LevelGrowth {
         deepest = Math.max(deepest, depth);
     }
 
+    /** Writes the level sizes, for a checkpoint. */
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(deepest);
+        Checkpoint.writeLongs(out, sizes, 0, deepest + 1);
+    }
+
+    /** The sizes {@link #writeTo} wrote. */
+    static LevelGrowth readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        LevelGrowth g = new LevelGrowth();
+        g.deepest = (int) Checkpoint.checked(in.readInt(), -1, 1 << 24, "levels:");
+        g.sizes = new long[Math.max(64, g.deepest + 1)];
+        Checkpoint.readLongs(in, g.sizes, 0, g.deepest + 1);
+        return g;
+    }
+
     /**
      * Seconds left, or NaN: {@code finished} is the deepest level all of whose states were expanded
      * (so the level after it is fully found), {@code expanded} the states expanded in {@code seconds}.

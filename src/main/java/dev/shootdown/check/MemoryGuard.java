@@ -29,6 +29,8 @@ final class MemoryGuard implements AutoCloseable {
     /** Bytes the guard has let the tables allocate; the same when it last collected (-1: never). */
     private long allocated;
     private long collectedAt = -1;
+    /** What the tables off the heap may hold ({@link GrowingTable#offHeap}); 0 while there are none. */
+    private long offHeapBudget;
 
     /** A guard that keeps the search within {@code fraction} of {@code maxHeap}, measuring the heap of this JVM. */
     MemoryGuard(long maxHeap, double fraction, StateQueue queue) {
@@ -64,6 +66,11 @@ final class MemoryGuard implements AutoCloseable {
         return grow == 0 || makeRoom(adds);
     }
 
+    /** Lets the tables off the Java heap hold up to {@code bytes} between them. */
+    void offHeapBudget(long bytes) {
+        offHeapBudget = bytes;
+    }
+
     /** Why the search must stop, once {@link #roomFor} has said so. */
     String refusal() {
         return refusal;
@@ -71,14 +78,25 @@ final class MemoryGuard implements AutoCloseable {
 
     private boolean makeRoom(int adds) {
         long grow = 0;
+        long growOff = 0;
+        long heldOff = 0;
         for (GrowingTable t : tables) {
-            grow += t.bytesToGrow(adds);
+            if (t.offHeap()) {
+                growOff += t.bytesToGrow(adds);
+                heldOff += t.bytes();
+            } else {
+                grow += t.bytesToGrow(adds);
+            }
         }
-        if (grow >= GrowingTable.CANNOT_GROW) {
+        if (grow >= GrowingTable.CANNOT_GROW || growOff >= GrowingTable.CANNOT_GROW) {
             return refuse("memory limit (a table of the search is as large as a Java array can be)");
         }
-        if (grow > 0) {
-            if (!fits(grow, 0, true)) {
+        if (heldOff + growOff > offHeapBudget && growOff > 0) {
+            // The old table and the new one are both there while the fingerprints move.
+            return refuse("memory limit (the visited set off the heap would pass " + (offHeapBudget >> 20) + " MiB)");
+        }
+        if (grow > 0 || growOff > 0) {
+            if (grow > 0 && !fits(grow, 0, true)) {
                 // The frontier can wait on disk; the tables cannot.
                 queue.release(held() + gauge.other() + grow - budget);
                 if (!fits(grow, 0, true)) {
@@ -93,6 +111,8 @@ final class MemoryGuard implements AutoCloseable {
                 // What no count sees: a heap with room, but not in one stretch for one array. Each table allocates its new
                 // arrays before it lets the old ones go, so a refused allocation leaves it as it was.
                 return refuse(limit() + "; no room for a " + (grow >> 20) + " MiB table");
+            } catch (java.io.UncheckedIOException e) {
+                return refuse("memory limit (the visited set off the heap could not grow: " + e.getCause().getMessage() + ")");
             }
             allocated += grow;
         }
@@ -136,7 +156,7 @@ final class MemoryGuard implements AutoCloseable {
     private long held() {
         long held = queue.bytes();
         for (GrowingTable t : tables) {
-            held += t.bytes();
+            held += t.offHeap() ? 0 : t.bytes();
         }
         return held;
     }

@@ -106,6 +106,26 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
     }
 
     @Override
+    public void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(table.length);
+        out.writeLong(size);
+        Checkpoint.writeLongs(out, table, 0, table.length);
+    }
+
+    /** The set {@link #writeTo} wrote. */
+    static OpenAddressingFingerprintSet readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        int cap = (int) Checkpoint.checked(in.readInt(), 16, MAX_CAPACITY, "fingerprint table of");
+        long size = Checkpoint.checked(in.readLong(), 0, cap * 3L / 4, "fingerprints:");
+        if (Integer.bitCount(cap) != 1) {
+            throw new IllegalArgumentException("fingerprint table of " + cap + " slots");
+        }
+        OpenAddressingFingerprintSet s = new OpenAddressingFingerprintSet(cap);
+        Checkpoint.readLongs(in, s.table, 0, cap);
+        s.size = size;
+        return s;
+    }
+
+    @Override
     public long size() {
         return size;
     }

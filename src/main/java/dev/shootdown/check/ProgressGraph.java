@@ -61,6 +61,32 @@ final class ProgressGraph implements GrowingTable {
         return expanded;
     }
 
+    /** Writes the graph, for a checkpoint. */
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(expanded);
+        out.writeInt(edges);
+        Checkpoint.writeInts(out, starts, 0, expanded + 1);
+        Checkpoint.writeInts(out, targets, 0, edges);
+        long[] g = goal.toLongArray();
+        out.writeInt(g.length);
+        Checkpoint.writeLongs(out, g, 0, g.length);
+    }
+
+    /** The graph {@link #writeTo} wrote. */
+    static ProgressGraph readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        ProgressGraph p = new ProgressGraph();
+        p.expanded = (int) Checkpoint.checked(in.readInt(), 0, MAX_CAPACITY - 2, "expanded states:");
+        p.edges = (int) Checkpoint.checked(in.readInt(), 0, MAX_CAPACITY, "edges:");
+        p.starts = new int[(int) capacity(p.starts.length, p.expanded + 2L)];
+        p.targets = new int[(int) capacity(p.targets.length, p.edges)];
+        Checkpoint.readInts(in, p.starts, 0, p.expanded + 1);
+        Checkpoint.readInts(in, p.targets, 0, p.edges);
+        long[] g = new long[(int) Checkpoint.checked(in.readInt(), 0, MAX_CAPACITY / 64 + 1, "goal words:")];
+        Checkpoint.readLongs(in, g, 0, g.length);
+        p.goal.or(BitSet.valueOf(g));
+        return p;
+    }
+
     @Override
     public long bytes() {
         return starts.length * 4L + targets.length * 4L + goal.size() / 8;

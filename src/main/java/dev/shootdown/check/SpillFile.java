@@ -60,6 +60,15 @@ final class SpillFile implements AutoCloseable {
 
     /** Reads {@code ints} ints from {@code slot} into {@code into}, and frees the slot. */
     void read(long slot, int[] into, int ints) throws IOException {
+        peek(slot, into, ints);
+        if (freeCount == free.length) {
+            free = java.util.Arrays.copyOf(free, free.length * 2);
+        }
+        free[freeCount++] = slot;
+    }
+
+    /** Reads {@code ints} ints from {@code slot} into {@code into}, leaving the slot as it is (for a checkpoint). */
+    void peek(long slot, int[] into, int ints) throws IOException {
         buffer.clear();
         buffer.limit(ints * 4);
         long at = slot * slotBytes;
@@ -73,10 +82,6 @@ final class SpillFile implements AutoCloseable {
         buffer.flip();
         IntBuffer ints32 = buffer.asIntBuffer();
         ints32.get(into, 0, ints);
-        if (freeCount == free.length) {
-            free = java.util.Arrays.copyOf(free, free.length * 2);
-        }
-        free[freeCount++] = slot;
     }
 
     Path path() {

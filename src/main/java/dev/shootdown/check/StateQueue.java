@@ -105,6 +105,35 @@ final class StateQueue implements GrowingTable, AutoCloseable {
         return r;
     }
 
+    /** What a record of the queue is handed to, in order ({@link #forEach}). */
+    interface Records {
+        void record(int index, int depth, int[] state) throws IOException;
+    }
+
+    /**
+     * Hands every record to {@code sink} in queue order, oldest first, without taking any off: the blocks on disk are read
+     * into one array of their own, and stay where they are. For a checkpoint.
+     */
+    void forEach(Records sink) throws IOException {
+        int[] state = new int[width - 2];
+        int[] read = null;
+        boolean first = true;
+        for (Block b : blocks) {
+            int[] data = b.data;
+            if (data == null) {
+                read = read != null ? read : new int[recordsPerBlock * width];
+                file.peek(b.slot, read, b.count * width);
+                data = read;
+            }
+            for (int r = first ? headRead : 0; r < b.count; r++) {
+                int at = r * width;
+                System.arraycopy(data, at + 2, state, 0, width - 2);
+                sink.record(data[at], data[at + 1], state);
+            }
+            first = false;
+        }
+    }
+
     boolean isEmpty() {
         return size == 0;
     }

@@ -44,6 +44,30 @@ final class TraceLog implements GrowingTable {
         return size;
     }
 
+    /** Writes the entries, for a checkpoint. */
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(size);
+        for (int from = 0; from < size; from += CHUNK) {
+            int n = Math.min(CHUNK, size - from);
+            Checkpoint.writeLongs(out, fps[from >>> SHIFT], 0, n);
+            Checkpoint.writeInts(out, parents[from >>> SHIFT], 0, n);
+        }
+    }
+
+    /** The log {@link #writeTo} wrote. */
+    static TraceLog readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        int size = (int) Checkpoint.checked(in.readInt(), 0, MAX_STATES, "trace entries:");
+        TraceLog t = new TraceLog();
+        t.grow(size);
+        for (int from = 0; from < size; from += CHUNK) {
+            int n = Math.min(CHUNK, size - from);
+            Checkpoint.readLongs(in, t.fps[from >>> SHIFT], 0, n);
+            Checkpoint.readInts(in, t.parents[from >>> SHIFT], 0, n);
+        }
+        t.size = size;
+        return t;
+    }
+
     @Override
     public long bytes() {
         return capacity * 12;

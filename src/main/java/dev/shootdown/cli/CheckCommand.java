@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
         description = {"Explore every interleaving of a model and report each property's verdict, with the shortest counterexample as a per-CPU timeline.",
                 "Ctrl-C stops the search and prints what it established: the violations found so far, or none found in the states explored (verdict unknown).",
                 "Exit codes: 0 all properties hold, 1 a violation was found, 2 bad input or usage, 3 no violation found but the search was incomplete",
-                "(--max-states, memory), 130 interrupted (Ctrl-C)."})
+                "(--max-states, memory, --bitstate), 130 interrupted (Ctrl-C)."})
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -52,6 +52,9 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     Defines defines = new Defines();
 
+    @Mixin
+    LongRunOptions longRun = new LongRunOptions();
+
     /** " (N=6, K=1)": the params the file was checked with, after its name; nothing for a file without any. */
     static String paramsSaid(dev.shootdown.lang.ModelFile model) {
         java.util.List<String> said = new java.util.ArrayList<>();
@@ -63,10 +66,15 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         dev.shootdown.lang.ModelFile model = Parser.parse(Sources.read(file), defines.values());
         Program program = Compiler.compile(model);
-        CheckOptions options = limits.options();
         ProgressLine progress = new ProgressLine(System.err, main.stderrTerminal(), file.getFileName().toString());
+        CheckOptions options = longRun.apply(limits.options(), event -> {
+            progress.clear();
+            System.err.println(event);
+        });
         CheckOptions search = options.withProgress(progress);
-        return Interrupts.printBeforeExit(options.stop(), () -> {
+        // Ctrl-C waits for the checkpoint to be on disk: a large one takes a while.
+        int waitSeconds = options.checkpoints() != null ? Interrupts.CHECKPOINT_WAIT_SECONDS : Interrupts.PRINT_WAIT_SECONDS;
+        return Interrupts.printBeforeExit(options.stop(), waitSeconds, () -> {
             BfsExplorer explorer = new BfsExplorer(program, search);
             CheckResult result = explorer.run();
             progress.clear();

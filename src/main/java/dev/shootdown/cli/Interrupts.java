@@ -12,6 +12,10 @@ import java.util.function.Supplier;
  */
 final class Interrupts {
     private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+    /** How long Ctrl-C waits for a command to print what it found. */
+    static final int PRINT_WAIT_SECONDS = 30;
+    /** How long it waits for a search that writes a checkpoint as it stops: a large one takes minutes to write. */
+    static final int CHECKPOINT_WAIT_SECONDS = 1800;
 
     private Interrupts() {}
 
@@ -24,8 +28,13 @@ final class Interrupts {
      * has: Ctrl-C sets {@code stop}, and the JVM waits for the command to return before it goes.
      */
     static <T> T printBeforeExit(AtomicBoolean stop, Supplier<T> command) {
+        return printBeforeExit(stop, PRINT_WAIT_SECONDS, command);
+    }
+
+    /** {@link #printBeforeExit(AtomicBoolean, Supplier)}, waiting at most {@code waitSeconds} for the command after Ctrl-C. */
+    static <T> T printBeforeExit(AtomicBoolean stop, int waitSeconds, Supplier<T> command) {
         CountDownLatch printed = new CountDownLatch(1);
-        Thread hook = install(stop, printed);
+        Thread hook = install(stop, printed, waitSeconds);
         try {
             return command.get();
         } finally {
@@ -35,12 +44,12 @@ final class Interrupts {
     }
 
     /** Installs a hook that sets {@code stop} and waits until {@code printed} is counted down. */
-    private static Thread install(AtomicBoolean stop, CountDownLatch printed) {
+    private static Thread install(AtomicBoolean stop, CountDownLatch printed, int waitSeconds) {
         Thread hook = new Thread(() -> {
             SHUTTING_DOWN.set(true);
             stop.set(true);
             try {
-                printed.await(30, TimeUnit.SECONDS);
+                printed.await(waitSeconds, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

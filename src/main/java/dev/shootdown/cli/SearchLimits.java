@@ -37,6 +37,6 @@ final class SearchLimits {
         if (spillDir != null && !(Files.isDirectory(spillDir) && Files.isWritable(spillDir))) {
             throw new UserError("--spill-dir " + spillDir + ": not a writable directory");
         }
-        return new CheckOptions(maxStates, memoryFraction, stop, null, !first, spillDir, !noReductions, workers);
+        return new CheckOptions(maxStates, memoryFraction, stop, null, !first, spillDir, !noReductions, workers, null, 0, 0);
     }
 }

@@ -76,7 +76,7 @@ public final class Compiler {
                 List.copyOf(s.tables().keySet()), m.tableMm(), m.tableFrame(), m.initialPmds(),
                 List.copyOf(s.frames().keySet()), m.initialFrames(), s.shared(), s.perCpu(),
                 bodies.handlers(), bodies.programs(), placement.cpuMm(), properties, invariants, hw.cpusAt(), List.copyOf(s.cpuUses()),
-                List.copyOf(s.accessedReads()));
+                List.copyOf(s.accessedReads()), java.util.Collections.unmodifiableMap(file.params()));
     }
 
     /** The properties to check: those the check lines name, or by default freed frames, lost writes and deadlock. */

@@ -14,6 +14,7 @@ import java.util.List;
  *               naming the highest CPU, or the hardware declaration), for an engine that refuses it
  * @param cpuUses where the model tells CPUs apart, for symmetry reduction
  * @param accessedReads where the model reads PTEs' accessed bits; none lets the checker leave them untracked
+ * @param params   the values of the file's {@code param}s (after {@code -D}), in declaration order
  */
 public record Program(
         SourceFile source,
@@ -39,7 +40,8 @@ public record Program(
         List<Invariant> invariants,
         Position cpusAt,
         List<CpuUse> cpuUses,
-        List<AccessedBitRead> accessedReads) {
+        List<AccessedBitRead> accessedReads,
+        java.util.Map<String, Integer> params) {
 
     /** Catalog metadata: what the entry is, where it comes from, what it should give and why. */
     public record Meta(String title, String seed, Verdict expected, String explanation) {}

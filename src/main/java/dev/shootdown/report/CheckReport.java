@@ -1,6 +1,7 @@
 package dev.shootdown.report;
 
 import dev.shootdown.check.CheckResult;
+import dev.shootdown.check.Coverage;
 import dev.shootdown.check.Counterexample;
 import dev.shootdown.check.Stats;
 import dev.shootdown.check.Violation;
@@ -33,6 +34,9 @@ public final class CheckReport {
         }
         if (r.accessedBitsUntracked()) {
             out.append("  accessed bits: not tracked, nothing in the model reads them (--no-reductions: tracked)\n");
+        }
+        if (r.coverage() != null) {
+            out.append("  ").append(bitstate(r)).append('\n');
         }
         if (cx != null) {
             out.append('\n').append("Shortest counterexample (").append(cx.steps().size()).append(" steps):\n\n");
@@ -67,6 +71,19 @@ public final class CheckReport {
         return r.reductionNotes().isEmpty() ? null : "symmetry: none (" + String.join("; ", r.reductionNotes()) + ")";
     }
 
+    /** The bit-state line: the array, how full, SPIN's hash factor and the coverage estimated from them. */
+    static String bitstate(CheckResult r) {
+        Coverage c = r.coverage();
+        return String.format(Locale.ROOT, "bitstate: %s bits (%s), %d a state, %.2g%% set, hash factor %.3g; about %.3g states taken for seen when new: "
+                        + "estimated coverage %s%s", Long.toString(c.bits()).length() > 6 ? "2^" + Long.numberOfTrailingZeros(c.bits()) : Long.toString(c.bits()),
+                size(c.bits() / 8), c.hashes(), 100 * c.fill(), c.hashFactor(), c.missed(), Coverage.percent(c.estimate()),
+                r.program().properties().contains(Verdict.DEADLOCK) ? " (no_deadlock: deadlocked states only, busy-waits that never end need the exact search)" : "");
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1 << 30 ? (bytes >> 30) + " GiB" : bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
+    }
+
     /** The search's statistics in a line: the deepest level finished when the search stopped before it finished the last one. */
     public static String stats(Stats s) {
         return String.format(Locale.ROOT, "  %d distinct states, %d transitions, depth %d%s, %.2f s (%.0f states/s)%s",
@@ -78,7 +95,8 @@ public final class CheckReport {
     public static Map<String, Object> json(String file, CheckResult r, Counterexample cx) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", file);
-        m.put("verdict", r.verdict().word());
+        // A bit-state search that found nothing proves nothing: its verdict is not "safe".
+        m.put("verdict", r.coverage() != null && r.violations().isEmpty() ? "unknown" : r.verdict().word());
         m.put("states", r.stats().states());
         m.put("transitions", r.stats().transitions());
         m.put("depth", r.stats().depth());
@@ -99,6 +117,17 @@ public final class CheckReport {
         reductions.put("notes", r.reductionNotes());
         reductions.put("accessed_bits", r.accessedBitsUntracked() ? "untracked" : "tracked");
         m.put("reductions", reductions);
+        if (r.coverage() != null) {
+            Coverage c = r.coverage();
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("bits", c.bits());
+            b.put("hashes", c.hashes());
+            b.put("bits_set", c.bitsSet());
+            b.put("hash_factor", c.hashFactor());
+            b.put("missed_estimate", c.missed());
+            b.put("coverage_estimate", c.estimate());
+            m.put("bitstate", b);
+        }
         Map<String, Object> props = new LinkedHashMap<>();
         for (Verdict v : r.program().properties()) {
             props.put(v.property(), propertyStatus(r, v));

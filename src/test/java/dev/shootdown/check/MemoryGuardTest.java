@@ -25,6 +25,7 @@ class MemoryGuardTest {
         long bytes;
         long growth;
         int grown;
+        boolean offHeap;
 
         Table(long bytes, long growth) {
             this.bytes = bytes;
@@ -46,6 +47,11 @@ class MemoryGuardTest {
             bytes += growth;
             growth = 0;
             grown++;
+        }
+
+        @Override
+        public boolean offHeap() {
+            return offHeap;
         }
     }
 
@@ -109,6 +115,28 @@ class MemoryGuardTest {
             assertThat(guard.roomFor(1)).isFalse();
             assertThat(t.grown).as("the refused growth is not made").isOne();
             assertThat(guard.refusal()).isEqualTo("memory limit (1024 MiB heap)");
+        }
+    }
+
+    @Test
+    @DisplayName("a table off the heap grows within its own budget, and its bytes leave the heap's budget to the others")
+    void tablesOffTheHeapHaveTheirOwnBudget() {
+        Gauge gauge = new Gauge();
+        try (StateQueue q = queue(dir); MemoryGuard guard = new MemoryGuard(HEAP, FRACTION, q, gauge)) {
+            q.grow(1);
+            Table off = new Table(4000, 8000);
+            off.offHeap = true;
+            Table on = new Table(300, 600);
+            guard.offHeapBudget(12_000);
+            guard.watch(off, on);
+            assertThat(guard.roomFor(1)).as("4,000 + 8,000 off the heap; 900 on it").isTrue();
+            assertThat(off.grown).isOne();
+            assertThat(on.grown).isOne();
+
+            off.growth = 1;
+            assertThat(guard.roomFor(1)).isFalse();
+            assertThat(off.grown).as("the refused growth is not made").isOne();
+            assertThat(guard.refusal()).isEqualTo("memory limit (the visited set off the heap would pass 0 MiB)");
         }
     }
 

@@ -41,7 +41,7 @@ class SpilledSearchTest {
         return Stream.concat(catalog, protocols);
     }
 
-    private static Program compile(SourceFile source) {
+    static Program compile(SourceFile source) {
         return Compiler.compile(Parser.parse(source));
     }
 

@@ -86,6 +86,24 @@ class ParamsTest {
     }
 
     @Test
+    @DisplayName("a checkpoint taken with one -D is not carried on with another: same text, another model")
+    void resumeWithAnotherValue() {
+        // R is first read after a visible step: the text, the hardware and the initial state are the same for both values.
+        Path file = write("param R = 2\nhardware x86 { cpus 3 }\nmm A { page p -> frame f writable }\n"
+                + "irq flush_one(from) { flush_tlb_page(p); ack(from) }\n"
+                + "cpu 0 runs A: { old = ptep_get_and_clear(p); send_ipi(cpumask(A) - self, flush_one); flush_tlb_page(p);"
+                + " wait until acked(cpumask(A) - self); free_frame(old.pfn) }\ncpu 1.. runs A: { read(p); repeat R { read(p) } }\ncheck no_use_after_free\n");
+        Path ck = dir.resolve("ck");
+        MainTest.Run part = MainTest.run("check", file.toString(), "-D", "R=2", "--max-states", "20", "--checkpoint", ck.toString());
+        assertThat(part.exit()).as(part.err()).isEqualTo(Main.INCOMPLETE);
+        MainTest.Run other = MainTest.run("check", file.toString(), "-D", "R=3", "--resume", ck.toString());
+        assertThat(other.exit()).isEqualTo(Main.BAD_INPUT);
+        assertThat(other.err()).contains("checkpoint of another model");
+        MainTest.Run same = MainTest.run("check", file.toString(), "-D", "R=2", "--resume", ck.toString());
+        assertThat(same.exit()).as(same.err()).isEqualTo(Main.OK);
+    }
+
+    @Test
     @DisplayName("a param declared twice, or named like another global, is an error at its position")
     void badParams() {
         assertThatThrownBy(() -> compile("param N = 1\nparam N = 2\n", Map.of())).isInstanceOf(CompileError.class)
