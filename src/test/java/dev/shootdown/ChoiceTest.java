@@ -112,7 +112,7 @@ class ChoiceTest {
     @CsvSource(delimiter = '|', value = {
             "cpu 0 runs A: { either { read(p) } }|m.sd:3:36: expected 'or { ... }'",
             "cpu 0 runs A: atomic { either { read(p) } or { read(q) } }|m.sd:3:24: 'either' is not allowed inside 'atomic'",
-            "cpu 0 runs A: { choose v in {p, 1} }|m.sd:3:33: expected a page like the first choice, found an int",
+            "cpu 0 runs A: { choose v in {p, 1} }|m.sd:3:33: expected a page like the first of the list, found an int",
             "cpu 0 runs A: { choose v in 3 }|m.sd:3:29: expected a cpuset for a choice's domain",
             "cpu 0 runs A: { x = true; choose x in all_cpus }|m.sd:3:27: 'x' is a bool, not a CPU"})
     @DisplayName("choices written wrong are errors at their position")

@@ -195,6 +195,12 @@ final class BodyLowering {
             int top = insns.size();
             stmt(l.body());
             emit(new Insn.Jump(top));
+        } else if (s instanceof Stmt.For f && listValues(f.domain()) != null) {
+            // A loop over a list of pages (or frames, tables, booleans) is unrolled: the body once per value.
+            for (Typed value : listValues(f.domain())) {
+                store(new Expr.Name(f.pos(), f.var()), value);
+                stmt(f.body());
+            }
         } else if (s instanceof Stmt.For f) {
             Typed d = types.expr(f.domain());
             TypeChecker.require(d, Type.CPUSET, f.domain().pos(), "a for loop's domain");
@@ -275,19 +281,9 @@ final class BodyLowering {
      */
     private void choose(Stmt.Choose ch) {
         noChoiceInAtomic(ch.pos(), "choose");
-        if (ch.domain() instanceof Expr.SetLit list && !list.elements().isEmpty()) {
-            List<Typed> values = new ArrayList<>();
-            for (Expr x : list.elements()) {
-                values.add(types.expr(x));
-            }
-            Type t = values.get(0).type();
-            if (t != Type.INT && t != Type.CPU) {
-                for (int i = 1; i < values.size(); i++) {
-                    if (values.get(i).type() != t) {
-                        throw new CompileError(list.elements().get(i).pos(), "expected " + t.withArticle() + " like the first choice, found "
-                                + values.get(i).type().withArticle());
-                    }
-                }
+        List<Typed> values = listValues(ch.domain());
+        if (values != null) {
+            {
                 int choice = emit(null);
                 int[] targets = new int[values.size()];
                 List<Integer> ends = new ArrayList<>();
@@ -314,6 +310,49 @@ final class BodyLowering {
             throw new CompileError(ch.pos(), "'" + ch.var() + "' is " + v.type().withArticle() + ", not a CPU");
         }
         emit(new Insn.ChooseCpu(v.slot(), d.ir()));
+    }
+
+    /**
+     * The values of a list that is not a set of CPUs, or null: {@code {p1, p2}} of pages, frames, tables or
+     * booleans (all of one type), or {@code pages(A)}, the pages of address space {@code A} in the order
+     * declared. A loop over one is unrolled and a choice from one is an {@code either}.
+     */
+    private List<Typed> listValues(Expr domain) {
+        if (domain instanceof Expr.Call c && c.name().equals("pages") && !symbols.procs().containsKey("pages")) {
+            if (c.args().size() != 1 || !(c.args().get(0) instanceof Expr.Name mn) || !symbols.mms().containsKey(mn.name())) {
+                throw new CompileError(c.pos(), "'pages' takes the name of an address space: pages(A)"
+                        + Suggestions.known("address spaces", symbols.mms().keySet()));
+            }
+            int mm = symbols.mms().get(mn.name());
+            List<Typed> out = new ArrayList<>();
+            for (int p = 0; p < symbols.pageMm().size(); p++) {
+                if (symbols.pageMm().get(p) == mm) {
+                    out.add(new Typed(new IrExpr.Const(p), Type.PAGE));
+                }
+            }
+            if (out.isEmpty()) {
+                throw new CompileError(c.pos(), "address space '" + mn.name() + "' has no pages");
+            }
+            return out;
+        }
+        if (!(domain instanceof Expr.SetLit list) || list.elements().isEmpty()) {
+            return null;
+        }
+        List<Typed> values = new ArrayList<>();
+        for (Expr x : list.elements()) {
+            values.add(types.expr(x));
+        }
+        Type t = values.get(0).type();
+        if (t == Type.INT || t == Type.CPU) {
+            return null;
+        }
+        for (int i = 1; i < values.size(); i++) {
+            if (values.get(i).type() != t) {
+                throw new CompileError(list.elements().get(i).pos(), "expected " + t.withArticle() + " like the first of the list, found "
+                        + values.get(i).type().withArticle());
+            }
+        }
+        return values;
     }
 
     private void noChoiceInAtomic(Position at, String what) {

@@ -127,7 +127,7 @@ final class NameResolver {
         Symbols symbols = new Symbols(Collections.unmodifiableMap(globalNames), Collections.unmodifiableMap(mms), Collections.unmodifiableMap(pages),
                 Collections.unmodifiableMap(frames), Collections.unmodifiableMap(tables), Collections.unmodifiableMap(sharedIndex), List.copyOf(shared),
                 Collections.unmodifiableMap(perCpuIndex), List.copyOf(perCpu), Collections.unmodifiableMap(procs), Collections.unmodifiableMap(handlerIndex), cpuUses,
-                new ArrayList<>());
+                new ArrayList<>(), Collections.unmodifiableList(pageMm));
         Declarations.InitialMemory memory = new Declarations.InitialMemory(ints(pageMm), ints(pageTable), ints(initialPtes), ints(tableMm), ints(tableFrame),
                 ints(initialPmds), ints(initialFrames));
         return new Declarations(new Program.Meta(title, seed, expected, explanation), hw, List.copyOf(cpuDecls), List.copyOf(checks),

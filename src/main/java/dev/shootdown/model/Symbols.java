@@ -14,6 +14,7 @@ import java.util.Map;
  * @param globals where each global name is declared (a local may not take one)
  * @param cpuUses where the model tells CPUs apart (see {@link CpuUse}); the passes add to it as they find them
  * @param accessedReads where the model reads PTEs' accessed bits (see {@link AccessedBitRead}); the passes add to it too
+ * @param pageMm  each page's address space, by page index
  */
 record Symbols(
         Map<String, Position> globals,
@@ -28,5 +29,6 @@ record Symbols(
         Map<String, Decl.Proc> procs,
         Map<String, Integer> handlers,
         List<CpuUse> cpuUses,
-        List<AccessedBitRead> accessedReads) {
+        List<AccessedBitRead> accessedReads,
+        List<Integer> pageMm) {
 }
