@@ -249,6 +249,7 @@ public final class Layout {
                     case FRAME -> new int[] {0, Math.max(0, program.frames() - 1)};
                     case PAGE -> new int[] {0, Math.max(0, pages - 1)};
                     case TABLE -> new int[] {0, Math.max(0, program.tableNames().size() - 1)};
+                    case MM -> new int[] {0, Math.max(0, program.mmNames().size() - 1)};
                     default -> new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
                 };
             default:

@@ -229,8 +229,8 @@ final class NameResolver {
         Type type = null;
         if (v.type() != null) {
             type = Type.byWord(v.type());
-            if (type == null || type == Type.MM) {
-                throw new CompileError(v.pos(), "unknown type '" + v.type() + "': expected int, cpu, bool, cpuset, pte, frame or page");
+            if (type == null) {
+                throw new CompileError(v.pos(), "unknown type '" + v.type() + "': expected int, cpu, bool, cpuset, pte, frame, page, table or mm");
             }
         }
         int initial = 0;
@@ -286,7 +286,9 @@ final class NameResolver {
             return new Typed(new IrExpr.Const(pages.get(n.name())), Type.PAGE);
         } else if (e instanceof Expr.Name n && tables.containsKey(n.name())) {
             return new Typed(new IrExpr.Const(tables.get(n.name())), Type.TABLE);
+        } else if (e instanceof Expr.Name n && mms.containsKey(n.name())) {
+            return new Typed(new IrExpr.Const(mms.get(n.name())), Type.MM);
         }
-        throw new CompileError(e.pos(), "expected a constant initial value (a number, true/false, a set of CPU numbers, a frame or page name)");
+        throw new CompileError(e.pos(), "expected a constant initial value (a number, true/false, a set of CPU numbers, a frame, page, table or address-space name)");
     }
 }

@@ -74,6 +74,8 @@ final class Names {
                 return frame(raw);
             case PAGE:
                 return page(raw);
+            case MM:
+                return mm(raw);
             default:
                 return Integer.toString(raw);
         }

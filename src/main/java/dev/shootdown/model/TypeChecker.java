@@ -280,11 +280,13 @@ final class TypeChecker {
         }
         if (b == Builtin.CPUMASK) {
             Expr a = c.args().get(0);
-            if (!(a instanceof Expr.Name mn) || !symbols.mms().containsKey(mn.name())) {
-                throw new CompileError(a.pos(), "expected an address-space name" + Suggestions.known("address spaces", symbols.mms().keySet()));
+            Typed mm = a instanceof Expr.Name mn && symbols.mms().containsKey(mn.name()) ? null : expr(a);
+            if (mm != null && mm.type() != Type.MM) {
+                throw new CompileError(a.pos(), "expected an address space (its name, or an mm variable)" + Suggestions.known("address spaces", symbols.mms().keySet()));
             }
             // mm_cpumask: kernel state, initially the CPUs whose program runs this mm (cpumask_set/clear change it).
-            return new Typed(new IrExpr.Call(Builtin.CPUMASK, new IrExpr[] {new IrExpr.Const(symbols.mms().get(mn.name()))}), Type.CPUSET);
+            IrExpr which = mm != null ? mm.ir() : new IrExpr.Const(symbols.mms().get(((Expr.Name) a).name()));
+            return new Typed(new IrExpr.Call(Builtin.CPUMASK, new IrExpr[] {which}), Type.CPUSET);
         }
         IrExpr[] args = new IrExpr[b.params().size()];
         for (int i = 0; i < args.length; i++) {
