@@ -88,8 +88,50 @@ final class BodyLowering {
         } else {
             scope.newSlot(Type.CPU); // slot 0, where a handler's sender would be
         }
+        if (p.params().size() == 2) {
+            // Slot 1: the value the sender passed to send_ipi, copied in when the handler starts.
+            scope.declare(p.params().get(1).name(), argType(p), p.params().get(1).pos());
+        }
         stmt(p.body());
         return finish("return from interrupt", new Insn.Iret());
+    }
+
+    /** The type of an IRQ handler's second parameter (the value send_ipi passes; an int unless declared), or null for none. */
+    static Type argType(Decl.Proc handler) {
+        if (handler.params().size() < 2) {
+            return null;
+        }
+        Decl.Param arg = handler.params().get(1);
+        if (arg.type() == null) {
+            return Type.INT;
+        }
+        Type t = Type.byWord(arg.type());
+        if (t == null) {
+            throw new CompileError(arg.pos(), "unknown type '" + arg.type() + "': expected int, cpu, bool, cpuset, pte, frame, page, table or mm");
+        }
+        return t;
+    }
+
+    /**
+     * {@code send_ipi(targets, h)} or {@code send_ipi(targets, h, value)}: the value is required by a handler
+     * that takes one and refused by one that does not; it becomes the op's third argument.
+     */
+    private IrExpr[] ipiArgument(Expr.Call c, IrExpr[] args) {
+        String handlerName = ((Expr.Name) c.args().get(1)).name();
+        Type want = argType(symbols.procs().get(handlerName));
+        if (want == null) {
+            if (c.args().size() == 3) {
+                throw new CompileError(c.args().get(2).pos(), "handler '" + handlerName + "' takes no value: declare it irq " + handlerName + "(from, NAME: TYPE)");
+            }
+            return args;
+        }
+        if (c.args().size() != 3) {
+            throw new CompileError(c.pos(), "handler '" + handlerName + "' takes " + want.withArticle() + ": send_ipi(targets, " + handlerName + ", value)");
+        }
+        Typed v = types.coerce(types.expr(c.args().get(2)), want, c.args().get(2).pos(), "the value sent to '" + handlerName + "'");
+        IrExpr[] out = java.util.Arrays.copyOf(args, 3);
+        out[2] = v.ir();
+        return out;
     }
 
     Code program() {
@@ -500,6 +542,9 @@ final class BodyLowering {
             Typed t = types.expr(a);
             t = types.coerce(t, want, a.pos(), "argument " + (i + 1) + " of " + b.word());
             args[i] = t.ir();
+        }
+        if (b == Builtin.SEND_IPI) {
+            args = ipiArgument(c, args);
         }
         int result = -1;
         if (target != null) {

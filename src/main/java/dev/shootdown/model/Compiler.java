@@ -76,7 +76,9 @@ public final class Compiler {
                 List.copyOf(s.tables().keySet()), m.tableMm(), m.tableFrame(), m.initialPmds(),
                 List.copyOf(s.frames().keySet()), m.initialFrames(), s.shared(), s.perCpu(),
                 bodies.handlers(), bodies.programs(), placement.cpuMm(), properties, invariants, hw.cpusAt(), List.copyOf(s.cpuUses()),
-                List.copyOf(s.accessedReads()), java.util.Collections.unmodifiableMap(file.params()));
+                List.copyOf(s.accessedReads()), java.util.Collections.unmodifiableMap(file.params()),
+                java.util.Collections.unmodifiableList(s.handlers().keySet().stream().map(h -> BodyLowering.argType(s.procs().get(h))).collect(
+                        java.util.ArrayList<dev.shootdown.lang.Type>::new, java.util.ArrayList::add, java.util.ArrayList::addAll)));
     }
 
     /** The properties to check: those the check lines name, or by default freed frames, lost writes and deadlock. */

@@ -20,8 +20,11 @@ final class Interrupts extends Observed {
     private final StoreBuffer sb;
     private final boolean tso;
     private final boolean xapic;
+    /** Per handler, the type of the value send_ipi passes it, or null. */
+    private final java.util.List<dev.shootdown.lang.Type> args;
 
     Interrupts(Program program, Layout layout, CpuSets sets, Names names, Expressions x, StoreBuffer sb) {
+        this.args = program.handlerArgs();
         this.layout = layout;
         this.sets = sets;
         this.names = names;
@@ -38,6 +41,11 @@ final class Interrupts extends Observed {
                 int targets = sets.diff(x.eval(o.args()[0], s, c, fr), sets.single(c));
                 int h = x.eval(o.args()[1], s, c, fr);
                 int me = sets.single(c);
+                if (o.args().length == 3) {
+                    // The value travels with the IPI, as Linux's csd: queued on the target (kernel/smp.c,
+                    // llist_add, a locked operation) before the IPI is sent, so never overtaken by it.
+                    s[b + layout.ipiArgs + h] = x.eval(o.args()[2], s, c, fr);
+                }
                 for (int t = sets.next(targets, 0); t >= 0; t = sets.next(targets, t + 1)) {
                     int at = layout.cpu(t) + Layout.PENDING + h;
                     s[at] = sets.union(s[at], me);
@@ -47,16 +55,30 @@ final class Interrupts extends Observed {
                 }
                 s[b + Layout.ACK_WAIT] = sets.union(s[b + Layout.ACK_WAIT], targets);
                 if (narrator != null) {
-                    say("IPI " + names.handler(h) + " sent to " + names.cpuSet(targets));
+                    say("IPI " + names.handler(h) + " sent to " + names.cpuSet(targets)
+                            + (o.args().length == 3 ? " with " + names.value(args.get(h), s[b + layout.ipiArgs + h]) : ""));
                 }
                 return 0;
             }
         });
-        // An xAPIC ICR write is a store: it cannot leave before the stores buffered ahead of it.
+        // An xAPIC ICR write is a store: it cannot leave before the stores buffered ahead of it. A handler's
+        // value waits until no earlier IPI of that handler from this CPU is still pending anywhere, as Linux's
+        // csd_lock_wait waits for the csd to be free (kernel/smp.c): the value it carries is never overwritten.
         table.guard(Builtin.SEND_IPI, new BuiltinTable.Guard() {
             @Override
             boolean allows(int[] s, int c, int b, int fr, Insn.Op o) {
-                return !(tso && xapic && s[b + Layout.SB_COUNT] > 0);
+                if (tso && xapic && s[b + Layout.SB_COUNT] > 0) {
+                    return false;
+                }
+                if (o.args().length == 3) {
+                    int h = x.eval(o.args()[1], s, c, fr);
+                    for (int t = 0; t < layout.cpus; t++) {
+                        if (sets.contains(s[layout.cpu(t) + Layout.PENDING + h], c)) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
             }
         });
         table.op(Builtin.ACK, new BuiltinTable.Operation() {
@@ -146,6 +168,9 @@ final class Interrupts extends Observed {
                 | (flags & Layout.FENCE);
         s[b + Layout.PC] = 0;
         s[b + layout.handlerLocals] = from;
+        if (args.get(h) != null) {
+            s[b + layout.handlerLocals + 1] = s[layout.cpu(from) + layout.ipiArgs + h];
+        }
         if (narrator != null) {
             say("interrupt: " + names.handler(h) + " from cpu" + from);
         }

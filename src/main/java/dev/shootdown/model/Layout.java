@@ -37,6 +37,8 @@ public final class Layout {
     public final int cpuBase;
     public final int stride;
     public final int tlb;
+    /** Per handler, the value this CPU last sent with it (send_ipi's third argument): a word per handler if any handler takes one, else none. */
+    public final int ipiArgs;
     /** Per page: the set of CPUs whose broadcast invalidation (tlbie) of it is not yet performed here. */
     public final int bcast;
     /** Pages with a broadcast-invalidation slot: all of them if the program broadcasts, else none. */
@@ -77,7 +79,8 @@ public final class Layout {
         int nShared = p.shared().size();
         mainFrame = p.cpuPrograms().stream().mapToInt(Code::frameSize).max().orElse(1);
         handlerFrame = p.handlers().stream().mapToInt(Code::frameSize).max().orElse(0);
-        tlb = PENDING + handlers;
+        ipiArgs = PENDING + handlers;
+        tlb = ipiArgs + (p.handlerArgs().stream().anyMatch(java.util.Objects::nonNull) ? handlers : 0);
         boolean broadcast = p.uses(Builtin.TLBIE) || p.uses(Builtin.TLBI_IS) || p.uses(Builtin.INVLPGB);
         bcastPages = broadcast ? pages : 0;
         bcast = tlb + pages;
@@ -157,8 +160,13 @@ public final class Layout {
             default:
                 break;
         }
-        if (off < tlb) {
+        if (off < ipiArgs) {
             return of(StateWord.Kind.PENDING_SENDERS, StateWord.Owner.CPU, c, cpu + "pending[" + program.handlers().get(off - PENDING).name() + "]");
+        }
+        if (off < tlb) {
+            int h = off - ipiArgs;
+            return new StateWord(StateWord.Kind.IPI_ARG, StateWord.Owner.CPU, c, program.handlerArgs().get(h),
+                    cpu + "ipi_arg[" + program.handlers().get(h).name() + "]");
         }
         if (off < bcast) {
             return of(StateWord.Kind.TLB_ENTRY, StateWord.Owner.CPU, c, cpu + "tlb[" + program.pageNames().get(off - tlb) + "]");
@@ -242,7 +250,12 @@ public final class Layout {
                 }
                 // fall through: typed like a variable
             case VARIABLE:
-                return w.type() == null ? new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE} : switch (w.type()) {
+            case IPI_ARG:
+                if (w.type() == null) {
+                    // A handler that takes no value: its word is never written.
+                    return w.kind() == StateWord.Kind.IPI_ARG ? new int[] {0, 0} : new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+                }
+                return switch (w.type()) {
                     case BOOL -> new int[] {0, 1};
                     case CPUSET -> new int[] {0, setMax};
                     case PTE -> new int[] {0, pteMax};

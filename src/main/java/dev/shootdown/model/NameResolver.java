@@ -101,8 +101,8 @@ final class NameResolver {
                     throw new CompileError(p.pos(), "'" + p.name() + "' is a built-in; choose another name");
                 }
                 if (p.irq()) {
-                    if (p.params().size() > 1) {
-                        throw new CompileError(p.pos(), "an IRQ handler takes at most one parameter: the sending CPU");
+                    if (p.params().size() > 2) {
+                        throw new CompileError(p.pos(), "an IRQ handler takes at most two parameters: the sending CPU, and the value send_ipi passes");
                     }
                     if (handlerIndex.size() == Compiler.MAX_HANDLERS) {
                         throw new CompileError(p.pos(), "too many IRQ handlers: a model has at most " + Compiler.MAX_HANDLERS);

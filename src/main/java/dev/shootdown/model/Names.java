@@ -63,7 +63,12 @@ final class Names {
 
     /** A variable's value as the language writes it. */
     String value(Program.Var v, int raw) {
-        switch (v.type()) {
+        return value(v.type(), raw);
+    }
+
+    /** A value of type {@code type} in words: a page's or frame's name, a set of CPUs, true or false. */
+    String value(dev.shootdown.lang.Type type, int raw) {
+        switch (type) {
             case BOOL:
                 return raw != 0 ? "true" : "false";
             case CPUSET:

@@ -15,6 +15,7 @@ import java.util.List;
  * @param cpuUses where the model tells CPUs apart, for symmetry reduction
  * @param accessedReads where the model reads PTEs' accessed bits; none lets the checker leave them untracked
  * @param params   the values of the file's {@code param}s (after {@code -D}), in declaration order
+ * @param handlerArgs per IRQ handler, the type of the value {@code send_ipi} passes it, or null for a handler that takes none
  */
 public record Program(
         SourceFile source,
@@ -41,7 +42,8 @@ public record Program(
         Position cpusAt,
         List<CpuUse> cpuUses,
         List<AccessedBitRead> accessedReads,
-        java.util.Map<String, Integer> params) {
+        java.util.Map<String, Integer> params,
+        List<dev.shootdown.lang.Type> handlerArgs) {
 
     /** Catalog metadata: what the entry is, where it comes from, what it should give and why. */
     public record Meta(String title, String seed, Verdict expected, String explanation) {}

@@ -39,6 +39,8 @@ public record StateWord(Kind kind, Owner owner, int index, Type type, String nam
         RCU_NEST(Holds.NOTHING_OF_CPUS),
         /** One handler's pending IPIs: the set of CPUs that sent it. */
         PENDING_SENDERS(Holds.CPU_SET),
+        /** The value this CPU last passed to {@code send_ipi} for a handler that takes one; its {@link #type} is the handler's. */
+        IPI_ARG(Holds.BY_TYPE),
         /** The cached PTE of one page (0: no entry). */
         TLB_ENTRY(Holds.NOTHING_OF_CPUS),
         /** For one page: the CPUs whose broadcast invalidation of it is not yet performed at this CPU. */
