@@ -561,10 +561,48 @@ final class BodyLowering {
             emit(new Insn.Op(Builtin.GUP_FAST_PTE, new IrExpr[] {args[0], new IrExpr.Local(pmd)}, -1, null));
             return;
         }
+        Decl.Proc fault = symbols.procs().get(PAGE_FAULT);
+        if (fault != null && !fault.irq() && Mmu.isAccess(b)) {
+            faultingAccess(c, b, args, result, fault);
+            return;
+        }
         emit(new Insn.Op(b, args, result, lock));
         if (target != null) {
             store(target, new Typed(new IrExpr.Local(result), b.result()));
         }
+    }
+
+    /** The procedure a faulting user access runs, when a model declares it: {@code proc page_fault(va, write)}. */
+    static final String PAGE_FAULT = "page_fault";
+
+    /**
+     * A user access in a model with a {@code page_fault} procedure: the access, a jump past the handler, then
+     * {@code page_fault(va, write)} inlined and a jump back to retry the access (Linux's do_user_addr_fault and
+     * handle_mm_fault run on the faulting CPU, in the faulting task's context, with interrupts enabled as they
+     * were; the faulting instruction runs again on return). So the handler is code of the CPU's own program:
+     * IPIs can arrive while it runs, as they can in the kernel.
+     */
+    private void faultingAccess(Expr.Call c, Builtin b, IrExpr[] args, int result, Decl.Proc fault) {
+        if (inAtomic) {
+            throw new CompileError(c.pos(), "a user access inside 'atomic' cannot fault to page_fault (an atomic block is one step): "
+                    + "make the access outside the block");
+        }
+        for (Inline in : inlineStack) {
+            if (in.name.equals(PAGE_FAULT)) {
+                throw new CompileError(c.pos(), "'" + b.word() + "' is a user access; page_fault runs in the kernel");
+            }
+        }
+        if (fault.params().size() != 2) {
+            throw new CompileError(fault.pos(), "page_fault takes the faulting page and whether the access was a write: proc page_fault(va, write)");
+        }
+        int access = emit(null);
+        int past = emit(null);
+        int handler = insns.size();
+        Expr page = c.args().get(0);
+        inline(new Expr.Call(c.pos(), PAGE_FAULT, List.of(page, new Expr.BoolLit(c.pos(), b == Builtin.WRITE))), fault, null);
+        emit(new Insn.Jump(access));
+        insns.set(access, new Insn.Op(b, args, result, null, handler));
+        insns.set(past, new Insn.Jump(insns.size()));
     }
 
     private void inline(Expr.Call c, Decl.Proc proc, Expr target) {

@@ -27,8 +27,16 @@ public sealed interface Insn {
     /** Runs the instructions up to {@code end} (exclusive) as one step, enabled when {@code guard} holds. */
     record Atomic(IrExpr guard, int end) implements Insn {}
 
-    /** A built-in operation; {@code result} is a frame slot or -1. {@code lock} is the lock target for spin locks. */
-    record Op(Builtin op, IrExpr[] args, int result, Target lock) implements Insn {}
+    /**
+     * A built-in operation; {@code result} is a frame slot or -1. {@code lock} is the lock target for spin locks.
+     * {@code onFault}: for a user access in a model with a {@code page_fault} procedure, where the code goes when
+     * the access faults (the inlined handler, which jumps back to retry the access); -1 otherwise.
+     */
+    record Op(Builtin op, IrExpr[] args, int result, Target lock, int onFault) implements Insn {
+        public Op(Builtin op, IrExpr[] args, int result, Target lock) {
+            this(op, args, result, lock, -1);
+        }
+    }
 
     record Assert(IrExpr cond, String message) implements Insn {}
 

@@ -248,7 +248,8 @@ final class Interpreter extends Observed {
             if (o.result() >= 0) {
                 s[fr + o.result()] = result;
             }
-            return pc + 1;
+            // A user access that faulted goes to the model's page_fault, inlined after it, which retries the access.
+            return o.onFault() >= 0 && mmu.faulted ? o.onFault() : pc + 1;
         } else if (insn instanceof Insn.Choose ch) {
             if (victim < 0 || victim >= ch.targets().length) {
                 throw new IllegalArgumentException("choice " + victim + " of " + ch.targets().length + " at " + pc);

@@ -80,6 +80,8 @@ final class Liveness {
             return new int[] {pc + 1, b.target()};
         } else if (insn instanceof Insn.Choose ch) {
             return ch.targets().clone();
+        } else if (insn instanceof Insn.Op o && o.onFault() >= 0) {
+            return new int[] {pc + 1, o.onFault()};
         } else if (insn instanceof Insn.Halt || insn instanceof Insn.Iret) {
             return new int[0];
         }

@@ -26,6 +26,8 @@ final class Mmu extends Observed {
     private final Icache icache;
     private final int[] pageMm;
     private final int pages;
+    /** Whether the model has a page_fault procedure, which a faulting access runs. */
+    private final boolean faultHandler;
 
     Mmu(Program program, Layout layout, Names names, Monitors monitors, Expressions x, Tlb tlb, PageWalker walker,
         WalkCaches walkCaches, Frames frames, Icache icache) {
@@ -42,6 +44,8 @@ final class Mmu extends Observed {
         this.icache = icache;
         this.pageMm = program.pageMm();
         this.pages = program.pages();
+        this.faultHandler = program.cpuPrograms().stream().anyMatch(code -> java.util.Arrays.stream(code.insns())
+                .anyMatch(i -> i instanceof Insn.Op o && o.onFault() >= 0));
     }
 
     void register(BuiltinTable table) {
@@ -95,8 +99,12 @@ final class Mmu extends Observed {
         return tlb.full(s, b);
     }
 
+    /** Whether the last user access faulted (a page fault, not a violation): set by every access. */
+    boolean faulted;
+
     /** A user load or store of {@code page} through the MMU of CPU {@code c}. */
     private void access(int[] s, int c, int b, int page, boolean write, boolean fetch, int victim) {
+        faulted = false;
         int pteAt = layout.pteBase + page;
         int entry = tlb.entry(s, b, page);
         String how;
@@ -118,8 +126,10 @@ final class Mmu extends Observed {
                 if (narrator != null) {
                     int t = program.pageTable()[page];
                     boolean unhooked = t >= 0 && !Pte.present(s[layout.pmdBase + t]) && !Pte.present(walkCaches.slot(s, b, t));
-                    say("page fault on " + names.page(page) + (unhooked ? " (its table " + names.table(t) + " is not hooked)" : " (PTE " + names.pte(pte) + ")") + ": no access");
+                    say("page fault on " + names.page(page) + (unhooked ? " (its table " + names.table(t) + " is not hooked)" : " (PTE " + names.pte(pte) + ")")
+                            + (faultHandler ? ": page_fault runs" : ": no access"));
                 }
+                faulted = true;
                 return;
             }
             if (events != null) {
@@ -140,6 +150,7 @@ final class Mmu extends Observed {
         if (write) {
             how = walker.write(s, c, b, page, entry, how);
             if (how == PageWalker.NO_ACCESS) {
+                faulted = !monitors.failed();
                 return;
             }
         }
