@@ -195,8 +195,11 @@ public final class Layout {
      * them (for packing states into bits): program counters below the longest body, counts below
      * their capacity, CR3 at most the number of address spaces, PTEs (in memory, in TLBs and walk
      * caches, in variables) within the frames' encoding, booleans 0 or 1, pages, frames and tables
-     * below their counts, CPU sets within the machine's CPUs. An int, and a cpu (an int converts to
-     * one), can hold any 32-bit value; so can words whose bound is not tracked.
+     * below their counts, CPU sets within the machine's CPUs, the flags word's four bits and handler
+     * number, a frame's owner and its two content bits ({@link FrameState}), store-buffer addresses
+     * within the state or naming a CPU's ack. A frame slot past the CPU's own program's frame, or
+     * past every handler's, is always 0. An int, and a cpu (an int converts to one), can hold any
+     * 32-bit value; so can words whose bound is not tracked.
      */
     public int[] range(int i) {
         StateWord w = word(i);
@@ -210,6 +213,14 @@ public final class Layout {
         int pteMax = (Math.max(1, program.frames()) - 1) << 8 | 0xff;
         int setMax = cpus >= 31 ? Integer.MAX_VALUE : (1 << cpus) - 1;
         switch (w.kind()) {
+            case FLAGS:
+                return new int[] {0, (Math.max(1, handlers) - 1) << HANDLER_SHIFT | IRQ_ON | IN_HANDLER | SAVED_IRQ | FENCE};
+            case FRAME_STATE:
+                return new int[] {0, FrameState.MODIFIED | FrameState.SAVED | FrameState.KERNEL};
+            case STORE_ADDRESS:
+                return new int[] {-cpus, size - 1};
+            case HANDLER_LOCAL:
+                return handlerSlotRange((i - cpuBase) % stride - handlerLocals);
             case PC:
             case SAVED_PC:
                 return new int[] {0, codes - 1};
@@ -234,20 +245,47 @@ public final class Layout {
                 return new int[] {0, setMax};
             case RCU_FRAME:
                 return new int[] {0, program.frames()};
-            case VARIABLE:
             case PROGRAM_LOCAL:
-                return w.type() == null ? new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE} : switch (w.type()) {
-                    case BOOL -> new int[] {0, 1};
-                    case CPUSET -> new int[] {0, setMax};
-                    case PTE -> new int[] {0, pteMax};
-                    case FRAME -> new int[] {0, Math.max(0, program.frames() - 1)};
-                    case PAGE -> new int[] {0, Math.max(0, pages - 1)};
-                    case TABLE -> new int[] {0, Math.max(0, program.tableNames().size() - 1)};
-                    default -> new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-                };
+                // Past the program's own frame (a CPU whose program needs fewer slots than the largest): always 0.
+                return w.type() == null ? new int[] {0, 0} : typeRange(w.type());
+            case VARIABLE:
+                return w.type() == null ? new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE} : typeRange(w.type());
             default:
                 return new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
         }
+    }
+
+    /** The values of a word of language type {@code t}: bounded for the types that name a finite set of things. */
+    private int[] typeRange(dev.shootdown.lang.Type t) {
+        int pteMax = (Math.max(1, program.frames()) - 1) << 8 | 0xff;
+        int setMax = cpus >= 31 ? Integer.MAX_VALUE : (1 << cpus) - 1;
+        return switch (t) {
+            case BOOL -> new int[] {0, 1};
+            case CPUSET -> new int[] {0, setMax};
+            case PTE -> new int[] {0, pteMax};
+            case FRAME -> new int[] {0, Math.max(0, program.frames() - 1)};
+            case PAGE -> new int[] {0, Math.max(0, pages - 1)};
+            case TABLE -> new int[] {0, Math.max(0, program.tableNames().size() - 1)};
+            default -> new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+        };
+    }
+
+    /**
+     * Slot {@code slot} of the handler frame holds, at any time, a value of that slot's type in the handler running, or 0
+     * (outside handlers, and past the running handler's frame): the union of those ranges and 0.
+     */
+    private int[] handlerSlotRange(int slot) {
+        long lo = 0;
+        long hi = 0;
+        for (int h = 0; h < handlers; h++) {
+            dev.shootdown.lang.Type t = handlerSlotType(h, slot);
+            if (t != null) {
+                int[] r = typeRange(t);
+                lo = Math.min(lo, r[0]);
+                hi = Math.max(hi, r[1]);
+            }
+        }
+        return new int[] {(int) lo, (int) hi};
     }
 
     private static StateWord of(StateWord.Kind kind, StateWord.Owner owner, int index, String name) {
