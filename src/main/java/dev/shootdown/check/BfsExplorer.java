@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Exhaustive breadth-first search of a program's state space, so every counterexample is a
- * shortest one. Visited states are fingerprints; the trace keeps (predecessor, fingerprint) per
+ * shortest one. States are packed into bits ({@link StatePacker}) to be hashed and queued; visited
+ * states are fingerprints of the packed states; the trace keeps (predecessor, action taken) per
  * state and counterexamples are rebuilt by re-execution ({@link TraceRebuilder}). After a violation
  * the search goes on (without expanding the violating step) until every property has a verdict.
  */
@@ -45,19 +46,18 @@ public final class BfsExplorer {
                     + " (exhaustive search wants 2-4; large machines are for the simulator)");
         }
         Machine machine = new Machine(program);
-        int size = machine.layout().size;
+        StatePacker packer = StatePacker.of(machine.layout());
         long maxHeap = Runtime.getRuntime().maxMemory();
-        try (StateQueue queue = recordsPerBlock > 0 ? new StateQueue(size, options.spillDirectory(), recordsPerBlock, blocksInMemory)
-                : new StateQueue(size, options.spillDirectory());
+        try (StateQueue queue = recordsPerBlock > 0 ? new StateQueue(packer, options.spillDirectory(), recordsPerBlock, blocksInMemory)
+                : new StateQueue(packer, options.spillDirectory());
              MemoryGuard guard = new MemoryGuard(maxHeap, options.memoryFraction(), queue)) {
-            return search(machine, queue, guard, maxHeap);
+            return search(machine, packer, queue, guard, maxHeap);
         }
     }
 
-    private CheckResult search(Machine machine, StateQueue queue, MemoryGuard guard, long maxHeap) {
+    private CheckResult search(Machine machine, StatePacker packer, StateQueue queue, MemoryGuard guard, long maxHeap) {
         long start = System.nanoTime();
-        int size = machine.layout().size;
-        TraceLog trace = new TraceLog();
+        TraceLog trace = new TraceLog(machine.maxActions());
         List<Violation> violations = new ArrayList<>();
         EnumSet<Verdict> open = EnumSet.copyOf(program.properties());
         boolean checkDeadlock = open.contains(Verdict.DEADLOCK);
@@ -78,9 +78,10 @@ public final class BfsExplorer {
         if (this.symmetry != null) {
             this.symmetry.canonicalize(init);
         }
-        long fp0 = Fingerprint.of(init);
-        seen.add(fp0);
-        int root = trace.add(-1, fp0);
+        long[] packed = new long[packer.maxLongs()];
+        int bits0 = packer.pack(init, packed, 0);
+        seen.add(Fingerprint.of(packed, 0, StatePacker.longs(bits0)));
+        int root = trace.add(-1, 0);
         String brokenAtStart = invariants ? machine.brokenInvariant(init) : null;
         String stopReason = null;
         if (machine.initialViolation() >= 0) {
@@ -90,11 +91,10 @@ public final class BfsExplorer {
             violations.add(new Violation(Verdict.ASSERTION, root, -1, 0, "invariant " + brokenAtStart + " is false in the initial state"));
             stopReason = "the initial state is already a violation";
         } else {
-            queue.push(root, 0, init);
+            queue.push(root, 0, packed, 0, bits0);
         }
 
-        int[] cur;
-        int[] next = new int[size];
+        int[] next = new int[init.length];
         long transitions = 0;
         int maxDepth = 0;
         long lastProgress = start;
@@ -109,7 +109,7 @@ public final class BfsExplorer {
         // Workers compute each state's successors ahead (Expansion); every decision below is taken here, in order.
         LevelGrowth levels = new LevelGrowth();
         levels.found(0);
-        Frontier frontier = new Frontier(program, queue, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init,
+        Frontier frontier = new Frontier(program, queue, packer, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init,
                 seen instanceof OpenAddressingFingerprintSet plain ? plain : null);
         try (frontier) {
             search:
@@ -119,7 +119,6 @@ public final class BfsExplorer {
                     finished = maxDepth;
                     break;
                 }
-                cur = e.state;
                 int index = e.index;
                 int depth = e.depth;
                 finished = depth - 1;
@@ -193,19 +192,20 @@ public final class BfsExplorer {
                         }
                     } else {
                         // A new state: computed again here (the worker kept only its fingerprint), and checked against it.
-                        System.arraycopy(cur, 0, next, 0, size);
+                        System.arraycopy(e.state, 0, next, 0, next.length);
                         machine.apply(next, e.actions[i], null);
                         if (this.symmetry != null) {
                             this.symmetry.canonicalize(next);
                         }
-                        if (Fingerprint.of(next) != fp) {
+                        int bits = packer.pack(next, packed, 0);
+                        if (Fingerprint.of(packed, 0, StatePacker.longs(bits)) != fp) {
                             throw new IllegalStateException("a state's successor differs between two computations of it");
                         }
-                        int added = trace.add(index, fp);
+                        int added = trace.add(index, i);
                         if (recording) {
                             graph.edge(added);
                         }
-                        queue.push(added, depth + 1, next);
+                        queue.push(added, depth + 1, packed, 0, bits);
                         levels.found(depth + 1);
                         if (seen.size() >= options.maxStates()) {
                             stopReason = "state limit (" + options.maxStates() + ")";

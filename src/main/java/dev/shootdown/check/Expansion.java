@@ -52,8 +52,8 @@ final class Expansion {
      * Expands {@link #state} with a worker's own machine and symmetry (neither is shared between
      * threads). {@code deadlocks}: whether to test for a deadlock, which costs a closure search.
      */
-    void compute(Machine machine, Symmetry symmetry, boolean invariants, boolean deadlocks, int[] scratch, int[] enabled,
-                 OpenAddressingFingerprintSet seen) {
+    void compute(Machine machine, Symmetry symmetry, StatePacker packer, boolean invariants, boolean deadlocks, int[] scratch, int[] enabled,
+                 long[] packed, OpenAddressingFingerprintSet seen) {
         n = machine.enabled(state, enabled);
         room(n);
         System.arraycopy(enabled, 0, actions, 0, n);
@@ -78,7 +78,7 @@ final class Expansion {
                 symmetry.canonicalize(scratch);
             }
             outcome[i] = SUCCESSOR;
-            fps[i] = Fingerprint.of(scratch);
+            fps[i] = Fingerprint.of(packed, 0, StatePacker.longs(packer.pack(scratch, packed, 0)));
             known[i] = seen != null && seen.surelyContains(fps[i]);
         }
     }

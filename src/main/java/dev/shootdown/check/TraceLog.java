@@ -3,37 +3,63 @@ package dev.shootdown.check;
 import java.util.Arrays;
 
 /**
- * For every distinct state, its predecessor's index and its own fingerprint (TLC's TLCTrace):
- * enough to rebuild a counterexample by re-executing from the initial state.
+ * For every distinct state, its predecessor's number and which of the predecessor's enabled
+ * actions led to it (its place in {@code Machine.enabled}'s list): enough to rebuild a
+ * counterexample by re-executing from the initial state, applying each action as it was taken
+ * ({@link TraceRebuilder}). TLC's TLCTrace keeps a fingerprint beside the predecessor and looks for
+ * it among the successors; the action's place makes that second fingerprint unnecessary, and takes
+ * a byte (two for models with more than 256 actions) instead of eight.
  *
  * <p>Kept in chunks of {@link #CHUNK} entries (the first grows to that size by doubling): the log
  * grows a chunk at a time, with no copy, and needs no stretch of heap as long as itself, which a
  * heap that has held other large arrays may not have.
  */
 final class TraceLog implements GrowingTable {
-    /** 256 KiB of fingerprints: less than half the collector's smallest region (G1, 1 MiB), so no chunk is a humongous object. */
+    /** 128 KiB of predecessors: less than half the collector's smallest region (G1, 1 MiB), so no chunk is a humongous object. */
     private static final int SHIFT = 15;
     private static final int CHUNK = 1 << SHIFT;
     private static final int MASK = CHUNK - 1;
     /** States are numbered by int. */
     private static final long MAX_STATES = Integer.MAX_VALUE;
-    private long[][] fps = {new long[1 << 12]};
+    /** Bytes of one action's place: 1 or 2 (or 4 past 65,536 actions), little-endian. */
+    private final int choiceBytes;
+    private final int entryBytes;
     private int[][] parents = {new int[1 << 12]};
+    private byte[][] choices;
     /** Entries the chunks can hold. */
     private long capacity = 1 << 12;
     private int size;
 
-    int add(int parent, long fp) {
+    /** A log for a machine whose states have at most {@code maxActions} enabled actions. */
+    TraceLog(int maxActions) {
+        choiceBytes = maxActions <= 1 << 8 ? 1 : maxActions <= 1 << 16 ? 2 : 4;
+        entryBytes = 4 + choiceBytes;
+        choices = new byte[][] {new byte[(1 << 12) * choiceBytes]};
+    }
+
+    /** Adds a state reached from state {@code parent} (-1 for the initial state) by its enabled action number {@code choice}. */
+    int add(int parent, int choice) {
         if (size == capacity) {
             grow(1);
         }
-        fps[size >>> SHIFT][size & MASK] = fp;
         parents[size >>> SHIFT][size & MASK] = parent;
+        byte[] c = choices[size >>> SHIFT];
+        int at = (size & MASK) * choiceBytes;
+        for (int k = 0; k < choiceBytes; k++) {
+            c[at + k] = (byte) (choice >>> (8 * k));
+        }
         return size++;
     }
 
-    long fingerprint(int index) {
-        return fps[index >>> SHIFT][index & MASK];
+    /** Which of its predecessor's enabled actions led to state {@code index}. */
+    int choice(int index) {
+        byte[] c = choices[index >>> SHIFT];
+        int at = (index & MASK) * choiceBytes;
+        int v = 0;
+        for (int k = 0; k < choiceBytes; k++) {
+            v |= (c[at + k] & 0xff) << (8 * k);
+        }
+        return v;
     }
 
     int parent(int index) {
@@ -44,9 +70,14 @@ final class TraceLog implements GrowingTable {
         return size;
     }
 
+    /** Bytes one entry takes. */
+    int entryBytes() {
+        return entryBytes;
+    }
+
     @Override
     public long bytes() {
-        return capacity * 12;
+        return capacity * entryBytes;
     }
 
     @Override
@@ -58,7 +89,7 @@ final class TraceLog implements GrowingTable {
         if (needed > MAX_STATES) {
             return CANNOT_GROW;
         }
-        return (capacityFor(needed) - (capacity < CHUNK ? 0 : capacity)) * 12;
+        return (capacityFor(needed) - (capacity < CHUNK ? 0 : capacity)) * entryBytes;
     }
 
     @Override
@@ -74,22 +105,23 @@ final class TraceLog implements GrowingTable {
         if (capacity < CHUNK) {
             // The first chunk, still doubling: both copies made before either is replaced, so a refused allocation
             // leaves the log as it was.
-            long[] f = Arrays.copyOf(fps[0], (int) Math.min(cap, CHUNK));
-            int[] p = Arrays.copyOf(parents[0], f.length);
-            fps[0] = f;
+            int n = (int) Math.min(cap, CHUNK);
+            int[] p = Arrays.copyOf(parents[0], n);
+            byte[] c = Arrays.copyOf(choices[0], n * choiceBytes);
             parents[0] = p;
-            capacity = f.length;
+            choices[0] = c;
+            capacity = n;
         }
         int chunks = (int) (cap >>> SHIFT);
-        if (chunks > fps.length) {
-            long[][] f = Arrays.copyOf(fps, chunks);
+        if (chunks > parents.length) {
             int[][] p = Arrays.copyOf(parents, chunks);
-            for (int c = fps.length; c < chunks; c++) {
-                f[c] = new long[CHUNK];
-                p[c] = new int[CHUNK];
+            byte[][] c = Arrays.copyOf(choices, chunks);
+            for (int k = parents.length; k < chunks; k++) {
+                p[k] = new int[CHUNK];
+                c[k] = new byte[CHUNK * choiceBytes];
             }
-            fps = f;
             parents = p;
+            choices = c;
             capacity = cap;
         }
     }

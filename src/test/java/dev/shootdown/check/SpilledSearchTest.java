@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A frontier that goes to disk changes nothing a search reports: every catalog entry and shipped
- * protocol, searched with a frontier of two records a block and two blocks in memory (so nearly
- * every state is written to disk and read back), gives the verdicts, statistics, violations and
- * counterexamples of the search that keeps its frontier in memory.
+ * protocol, searched with a frontier of blocks with room for one packed state at its longest (a few
+ * states as they are) and two blocks in memory (so nearly every state is written to disk and read
+ * back), gives the verdicts, statistics, violations and counterexamples of the search that keeps its
+ * frontier in memory.
  */
 class SpilledSearchTest {
     /** Records spilled over all the models: the comparison means nothing if nothing went to disk. */
@@ -50,7 +51,7 @@ class SpilledSearchTest {
     void aSpilledFrontierGivesTheSameSearch(String name, Program program) throws IOException {
         CheckOptions options = CheckOptions.defaults().withSpillDir(spillDir);
         BfsExplorer inMemory = new BfsExplorer(program, options);
-        BfsExplorer onDisk = new BfsExplorer(program, options, 2, 2);
+        BfsExplorer onDisk = new BfsExplorer(program, options, 1, 2);
         CheckResult a = inMemory.run();
         CheckResult b = onDisk.run();
 

@@ -11,7 +11,7 @@ class TraceLogTest {
     @Test
     @DisplayName("entries read back across the chunks, and each growth is what bytesToGrow announced")
     void entriesSurviveGrowth() {
-        TraceLog log = new TraceLog();
+        TraceLog log = new TraceLog(1000);
         int n = 3 * CHUNK + 5;
         for (int i = 0; i < n; i++) {
             long announced = log.bytesToGrow(1);
@@ -19,28 +19,45 @@ class TraceLogTest {
             if (announced > 0) {
                 log.grow(1);
                 // The first chunk doubles (the old arrays are let go); later chunks are added whole.
-                assertThat(log.bytes()).isEqualTo(before < CHUNK * 12L ? announced : before + announced);
+                assertThat(log.bytes()).isEqualTo(before < CHUNK * 6L ? announced : before + announced);
             }
-            assertThat(log.add(i - 1, i * 0x9E3779B97F4A7C15L)).isEqualTo(i);
+            assertThat(log.add(i - 1, i % 1000)).isEqualTo(i);
         }
         assertThat(log.size()).isEqualTo(n);
-        assertThat(log.bytes()).isEqualTo(4L * CHUNK * 12);
+        assertThat(log.bytes()).as("a parent and two bytes of choice each").isEqualTo(4L * CHUNK * 6);
         for (int i = 0; i < n; i++) {
             assertThat(log.parent(i)).isEqualTo(i - 1);
-            assertThat(log.fingerprint(i)).isEqualTo(i * 0x9E3779B97F4A7C15L);
+            assertThat(log.choice(i)).isEqualTo(i % 1000);
         }
     }
 
     @Test
     @DisplayName("past the first chunk the log grows a chunk at a time, however many entries are asked for at once")
     void growsByChunks() {
-        TraceLog log = new TraceLog();
+        TraceLog log = new TraceLog(256);
+        assertThat(log.entryBytes()).as("a parent and a byte of choice").isEqualTo(5);
         assertThat(log.bytesToGrow(4096)).isZero();
-        assertThat(log.bytesToGrow(4097)).isEqualTo(8192 * 12L);
-        assertThat(log.bytesToGrow(CHUNK + 1)).isEqualTo(2L * CHUNK * 12);
+        assertThat(log.bytesToGrow(4097)).isEqualTo(8192 * 5L);
+        assertThat(log.bytesToGrow(CHUNK + 1)).isEqualTo(2L * CHUNK * 5);
         log.grow(CHUNK + 1);
-        assertThat(log.bytes()).isEqualTo(2L * CHUNK * 12);
+        assertThat(log.bytes()).isEqualTo(2L * CHUNK * 5);
         assertThat(log.bytesToGrow(2 * CHUNK)).isZero();
-        assertThat(log.bytesToGrow(2 * CHUNK + 1)).isEqualTo(CHUNK * 12L);
+        assertThat(log.bytesToGrow(2 * CHUNK + 1)).isEqualTo(CHUNK * 5L);
+    }
+
+    @Test
+    @DisplayName("a choice takes the bytes the most actions need: 1 up to 256, 2 up to 65,536, else 4, and reads back whole")
+    void choiceWidths() {
+        for (int max : new int[] {1, 256, 257, 65_536, 65_537, Integer.MAX_VALUE}) {
+            TraceLog log = new TraceLog(max);
+            assertThat(log.entryBytes()).isEqualTo(4 + (max <= 256 ? 1 : max <= 65_536 ? 2 : 4));
+            int[] choices = {0, 1, max / 2, max - 1};
+            for (int c : choices) {
+                log.add(log.size() - 1, c);
+            }
+            for (int i = 0; i < choices.length; i++) {
+                assertThat(log.choice(i)).isEqualTo(choices[i]);
+            }
+        }
     }
 }
