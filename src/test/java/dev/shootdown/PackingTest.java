@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Packed states against whole ones: every state reached (up to 20,000 per model, and their
  * representatives under symmetry) packs and unpacks to itself, alone and packed one after another
- * at any bit as the frontier keeps them, on every catalog entry, docs model and seeded random model;
- * and the search over packed states finds exactly the states a search over whole states finds.
+ * at any bit as the frontier keeps them, and a successor packed from its parent's packing is packed
+ * as it would be whole, on every catalog entry, docs model and seeded random model; and the search
+ * over packed states finds exactly the states a search over whole states finds.
  */
 class PackingTest {
     private static final int STATES = 20_000;
@@ -134,6 +135,34 @@ class PackingTest {
             at += bits;
         }
         readBack(name, packer, stream, starts, inStream);
+        successorsPackAlike(name, m, packer, symmetry, states);
+    }
+
+    /** A successor packed from its parent's packing writes what packing it whole writes (with and without its canonicalisation). */
+    private static void successorsPackAlike(String name, Machine m, StatePacker packer, Symmetry symmetry, List<int[]> states) {
+        int max = packer.maxLongs();
+        long[] parent = new long[max];
+        long[] whole = new long[max];
+        long[] changed = new long[max + 2];
+        int[] actions = new int[m.maxActions()];
+        for (int[] s : states.subList(0, Math.min(states.size(), 2_000))) {
+            int parentBits = packer.pack(s, parent, 0);
+            int n = m.enabled(s, actions);
+            for (int i = 0; i < n; i++) {
+                int[] next = s.clone();
+                m.apply(next, actions[i], null);
+                for (int round = 0; round < (symmetry.active() ? 2 : 1); round++) {
+                    if (round == 1) {
+                        symmetry.canonicalize(next);
+                    }
+                    int bits = packer.pack(next, whole, 0);
+                    java.util.Arrays.fill(changed, -1L);
+                    assertThat(packer.packSuccessor(s, parent, parentBits, next, changed, 2)).as(name).isEqualTo(bits);
+                    assertThat(java.util.Arrays.copyOfRange(changed, 2, 2 + StatePacker.longs(bits)))
+                            .as(name).containsExactly(java.util.Arrays.copyOf(whole, StatePacker.longs(bits)));
+                }
+            }
+        }
     }
 
     private static void readBack(String name, StatePacker packer, long[] stream, List<Long> starts, List<int[]> states) {

@@ -53,12 +53,13 @@ final class Expansion {
      * threads). {@code deadlocks}: whether to test for a deadlock, which costs a closure search.
      */
     void compute(Machine machine, Symmetry symmetry, StatePacker packer, boolean invariants, boolean deadlocks, int[] scratch, int[] enabled,
-                 long[] packed, OpenAddressingFingerprintSet seen) {
+                 long[] packed, long[] parentPacked, OpenAddressingFingerprintSet seen) {
         n = machine.enabled(state, enabled);
         room(n);
         System.arraycopy(enabled, 0, actions, 0, n);
         deadlocked = deadlocks && machine.deadlocked(state, actions, n) && BfsExplorer.stuck(machine, state);
         finished = deadlocks && machine.finished(state);
+        int parentBits = packer.pack(state, parentPacked, 0);
         for (int i = 0; i < n; i++) {
             System.arraycopy(state, 0, scratch, 0, state.length);
             int v = machine.apply(scratch, actions[i], null);
@@ -78,7 +79,7 @@ final class Expansion {
                 symmetry.canonicalize(scratch);
             }
             outcome[i] = SUCCESSOR;
-            fps[i] = Fingerprint.of(packed, 0, StatePacker.longs(packer.pack(scratch, packed, 0)));
+            fps[i] = Fingerprint.of(packed, 0, StatePacker.longs(packer.packSuccessor(state, parentPacked, parentBits, scratch, packed, 0)));
             known[i] = seen != null && seen.surelyContains(fps[i]);
         }
     }

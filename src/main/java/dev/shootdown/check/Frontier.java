@@ -36,6 +36,7 @@ final class Frontier implements AutoCloseable {
     private final Symmetry[] symmetries;
     private final int[][] scratch;
     private final long[][] packed;
+    private final long[][] parentPacked;
     private final int[][] enabled;
     private final boolean invariants;
     private final boolean deadlocks;
@@ -62,12 +63,14 @@ final class Frontier implements AutoCloseable {
         symmetries = new Symmetry[workers];
         scratch = new int[workers][];
         packed = new long[workers][];
+        parentPacked = new long[workers][];
         enabled = new int[workers][];
         for (int w = 0; w < workers; w++) {
             machines[w] = new Machine(program);
             symmetries[w] = symmetric ? new Symmetry(program, machines[w].layout(), initial) : null;
             scratch[w] = new int[initial.length];
             packed[w] = new long[packer.maxLongs()];
+            parentPacked[w] = new long[packer.maxLongs()];
             enabled[w] = new int[machines[w].maxActions()];
         }
         int batch = Math.max(1, Math.min(MAX_BATCH, BATCH_WORDS / (initial.length + 64)));
@@ -140,7 +143,7 @@ final class Frontier implements AutoCloseable {
         for (int from = claimed.getAndAdd(CHUNK); from < n; from = claimed.getAndAdd(CHUNK)) {
             int to = Math.min(n, from + CHUNK);
             for (int i = from; i < to; i++) {
-                next[i].compute(machines[worker], symmetries[worker], packer, invariants, deadlocks, scratch[worker], enabled[worker], packed[worker], seen);
+                next[i].compute(machines[worker], symmetries[worker], packer, invariants, deadlocks, scratch[worker], enabled[worker], packed[worker], parentPacked[worker], seen);
             }
             expanded.addAndGet(to - from);
         }

@@ -42,6 +42,15 @@ public final class StatePacker {
     /** Constant words and their one value. */
     private final int[] constant;
     private final int[] constantValue;
+    /**
+     * Per word (constant or not), for the fast check: its least value and the most its offset can be as a direct code
+     * (at most Integer.MAX_VALUE: a word with a wider range always takes the careful path).
+     */
+    private final int[] checkMin;
+    private final int[] checkSpan;
+    /** Per word: its field, or -1 for a constant word; per field: its lane. */
+    private final int[] fieldOf;
+    private final int[] laneOf;
     private final int maxBits;
 
     /**
@@ -72,6 +81,10 @@ public final class StatePacker {
         open = new int[opens];
         constant = new int[size - fields];
         constantValue = new int[size - fields];
+        checkMin = new int[size];
+        checkSpan = new int[size];
+        fieldOf = new int[size];
+        laneOf = new int[fields];
         int[] ends = new int[fields + 1];
         int lanes = 0;
         int used = 0;
@@ -82,6 +95,9 @@ public final class StatePacker {
             int lo = ranges[i][0];
             int hi = ranges[i][1];
             boolean unbounded = lo == Integer.MIN_VALUE && hi == Integer.MAX_VALUE;
+            checkMin[i] = unbounded ? 0 : lo;
+            checkSpan[i] = unbounded ? (1 << shortBits) - 2 : (int) Math.min(Integer.MAX_VALUE, (long) hi - lo);
+            fieldOf[i] = -1;
             if (!unbounded && lo == hi) {
                 constant[c] = i;
                 constantValue[c++] = lo;
@@ -105,6 +121,8 @@ public final class StatePacker {
                 used = 0;
             }
             word[f] = i;
+            fieldOf[i] = f;
+            laneOf[f] = lanes - 1;
             mask[f] = (1L << bits) - 1;
             shift[f] = used;
             used += bits;
@@ -160,24 +178,54 @@ public final class StatePacker {
 
     /** Packs {@code state} into {@code out} from long {@code from} (room for {@link #maxLongs} longs); returns the bits written. */
     public int pack(int[] state, long[] out, int from) {
-        // Every field as a direct code; a value outside its field makes its span - offset negative, and bad with it.
-        long bad = 0;
+        // Every word within its direct codes? An offset below 0 or above its span makes the check negative. One pass over
+        // the words in order, which the compiler can vectorise.
+        int bad = 0;
+        for (int i = 0; i < size; i++) {
+            int d = state[i] - checkMin[i];
+            bad |= (checkSpan[i] - d) | d;
+        }
+        if (bad < 0) {
+            return packEscaping(state, out, from);
+        }
         int f = 0;
         for (int l = 0; l < laneEnd.length; l++) {
             long lane = 0;
             for (int end = laneEnd[l]; f < end; f++) {
-                long d = (state[word[f]] - min[f]) & 0xffffffffL;
-                bad |= span[f] - d;
-                lane |= d << shift[f];
+                lane |= ((state[word[f]] - min[f]) & 0xffffffffL) << shift[f];
             }
             out[from + l] = lane;
         }
-        int wrong = 0;
-        for (int c = 0; c < constant.length; c++) {
-            wrong |= state[constant[c]] ^ constantValue[c];
+        return fixedBits;
+    }
+
+    /**
+     * Packs {@code state}, a successor of {@code parent}, into {@code out} from long {@code from}, given the parent packed
+     * ({@code parentBits} bits of {@code parentPacked} from long 0); returns the bits written, as {@link #pack} does, and
+     * writes the same bits. A step changes few words: when the parent has no escape, its lanes are copied and only the
+     * fields of the words that differ (found by a vectorised comparison) are rewritten; anything else packs whole.
+     */
+    public int packSuccessor(int[] parent, long[] parentPacked, int parentBits, int[] state, long[] out, int from) {
+        if (parentBits != fixedBits) {
+            return pack(state, out, from);
         }
-        if (bad < 0 || wrong != 0) {
-            return packEscaping(state, out, from);
+        System.arraycopy(parentPacked, 0, out, from, laneEnd.length);
+        int at = 0;
+        while (at < size) {
+            int k = Arrays.mismatch(parent, at, size, state, at, size);
+            if (k < 0) {
+                break;
+            }
+            int i = at + k;
+            int f = fieldOf[i];
+            int d = state[i] - checkMin[i];
+            if (f < 0 || ((checkSpan[i] - d) | d) < 0) {
+                // A constant word that changed, or a value that escapes or is out of range: the careful path says which.
+                return pack(state, out, from);
+            }
+            int l = from + laneOf[f];
+            out[l] = (out[l] & ~(mask[f] << shift[f])) | ((long) d << shift[f]);
+            at = i + 1;
         }
         return fixedBits;
     }
