@@ -64,7 +64,8 @@ public final class BfsExplorer {
         // no_deadlock's progress half needs the graph, and the graph needs each seen successor's number.
         ProgressGraph graph = checkDeadlock ? new ProgressGraph() : null;
         IndexedFingerprintSet indexed = graph != null ? new IndexedFingerprintSet(1 << 16) : null;
-        FingerprintSet seen = indexed != null ? indexed : new OpenAddressingFingerprintSet(1 << 16);
+        OpenAddressingFingerprintSet plain = indexed != null ? null : new OpenAddressingFingerprintSet(1 << 16);
+        FingerprintSet seen = indexed != null ? indexed : plain;
         boolean invariants = !program.invariants().isEmpty();
         if (graph != null) {
             guard.watch(seen, trace, graph);
@@ -110,7 +111,7 @@ public final class BfsExplorer {
         LevelGrowth levels = new LevelGrowth();
         levels.found(0);
         Frontier frontier = new Frontier(program, queue, packer, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init,
-                seen instanceof OpenAddressingFingerprintSet plain ? plain : null);
+                plain);
         try (frontier) {
             search:
             while (stopReason == null) {
@@ -149,6 +150,9 @@ public final class BfsExplorer {
                         break;
                     }
                     continue;
+                }
+                if (plain != null) {
+                    plain.warm(e.fps, n);
                 }
                 boolean recording = graph != null && open.contains(Verdict.DEADLOCK);
                 if (recording) {

@@ -53,6 +53,24 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
     }
 
     /**
+     * Reads the slot where each of {@code fps[0..n)} starts its probe, so that the adds that follow find those slots in
+     * cache: these loads do not wait for each other, so their cache misses overlap, where the adds' would come one after
+     * the other (a probe must see its slot before the next add starts). Changes nothing in the set.
+     */
+    public void warm(long[] fps, int n) {
+        long[] t = table;
+        long x = 0;
+        for (int j = 0; j < n; j++) {
+            x ^= t[(int) mix(fps[j]) & mask];
+        }
+        warmed = x;
+    }
+
+    /** What {@link #warm} read, kept so that its loads are not optimised away. */
+    @SuppressWarnings("unused")
+    private long warmed;
+
+    /**
      * Whether {@code fp} was surely added: safe to call from any thread while one thread adds. False
      * means "not known here" (it may be being added), never "absent".
      */
