@@ -64,8 +64,10 @@ public final class BfsExplorer {
         // no_deadlock's progress half needs the graph, and the graph needs each seen successor's number.
         ProgressGraph graph = checkDeadlock ? new ProgressGraph() : null;
         IndexedFingerprintSet indexed = graph != null ? new IndexedFingerprintSet(1 << 16) : null;
-        // 1024 segments: at 100M states each is a table of about 1 MiB, the most a growth adds to the heap at once.
-        OpenAddressingFingerprintSet plain = indexed != null ? null : new OpenAddressingFingerprintSet(1024, 64, true);
+        // 64 segments: at 100M states each is a table of about 20 MiB, the most a growth adds to the heap at once. Large
+        // enough that G1 allocates a grown segment outside the young generation (a humongous object) and frees the old
+        // one at the next collection, instead of copying it from generation to generation.
+        OpenAddressingFingerprintSet plain = indexed != null ? null : new OpenAddressingFingerprintSet(64, 1024, true);
         FingerprintSet seen = indexed != null ? indexed : plain;
         boolean invariants = !program.invariants().isEmpty();
         if (graph != null) {

@@ -9,8 +9,8 @@ import java.lang.invoke.VarHandle;
  * number of segments, each a table of its own that doubles at 3/4 load: a growth copies one
  * segment, not the whole set, so the set never needs its old and new selves at once (a single
  * table of 1 GiB needs 1.5 GiB while it doubles). Fingerprints fill the segments evenly, so
- * segments of one length would all double at once; their lengths start spread between 64 and 128
- * slots (any length: a slot is found by multiplying, not masking), so their doublings are spread
+ * segments of one length would all double at once; their lengths start spread over a factor of 2
+ * (any length: a slot is found by multiplying, not masking), so their doublings are spread
  * evenly too, and the set's bytes per fingerprint stay near their average (about 15) instead of
  * swinging between 10.7 and 21.3.
  *
