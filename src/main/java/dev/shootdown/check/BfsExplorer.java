@@ -204,7 +204,7 @@ public final class BfsExplorer {
                         if (this.symmetry != null) {
                             this.symmetry.canonicalize(next);
                         }
-                        int bits = packer.pack(next, packed, 0);
+                        int bits = packer.packSuccessor(e.state, e.packed, e.packedBits, next, packed, 0);
                         if (Fingerprint.of(packed, 0, StatePacker.longs(bits)) != fp) {
                             throw new IllegalStateException("a state's successor differs between two computations of it");
                         }

@@ -36,7 +36,6 @@ final class Frontier implements AutoCloseable {
     private final Symmetry[] symmetries;
     private final int[][] scratch;
     private final long[][] packed;
-    private final long[][] parentPacked;
     private final int[][] enabled;
     private final boolean invariants;
     private final boolean deadlocks;
@@ -63,22 +62,20 @@ final class Frontier implements AutoCloseable {
         symmetries = new Symmetry[workers];
         scratch = new int[workers][];
         packed = new long[workers][];
-        parentPacked = new long[workers][];
         enabled = new int[workers][];
         for (int w = 0; w < workers; w++) {
             machines[w] = new Machine(program);
             symmetries[w] = symmetric ? new Symmetry(program, machines[w].layout(), initial) : null;
             scratch[w] = new int[initial.length];
             packed[w] = new long[packer.maxLongs()];
-            parentPacked[w] = new long[packer.maxLongs()];
             enabled[w] = new int[machines[w].maxActions()];
         }
-        int batch = Math.max(1, Math.min(MAX_BATCH, BATCH_WORDS / (initial.length + 64)));
+        int batch = Math.max(1, Math.min(MAX_BATCH, BATCH_WORDS / (initial.length + 2 * packer.maxLongs() + 64)));
         ready = new Expansion[batch];
         next = new Expansion[batch];
         for (int i = 0; i < batch; i++) {
-            ready[i] = new Expansion(initial.length);
-            next[i] = new Expansion(initial.length);
+            ready[i] = new Expansion(initial.length, packer.maxLongs());
+            next[i] = new Expansion(initial.length, packer.maxLongs());
         }
         pool = pooled > 0 ? Executors.newFixedThreadPool(pooled, r -> {
             Thread t = new Thread(r, "shootdown-worker");
@@ -118,7 +115,8 @@ final class Frontier implements AutoCloseable {
         int n = 0;
         while (n < next.length && !queue.isEmpty()) {
             Expansion e = next[n++];
-            long head = queue.pop(e.state);
+            long head = queue.pop(e.state, e.packed);
+            e.packedBits = queue.poppedBits();
             e.index = (int) (head >>> 32);
             e.depth = (int) head;
         }
@@ -143,7 +141,7 @@ final class Frontier implements AutoCloseable {
         for (int from = claimed.getAndAdd(CHUNK); from < n; from = claimed.getAndAdd(CHUNK)) {
             int to = Math.min(n, from + CHUNK);
             for (int i = from; i < to; i++) {
-                next[i].compute(machines[worker], symmetries[worker], packer, invariants, deadlocks, scratch[worker], enabled[worker], packed[worker], parentPacked[worker], seen);
+                next[i].compute(machines[worker], symmetries[worker], packer, invariants, deadlocks, scratch[worker], enabled[worker], packed[worker], seen);
             }
             expanded.addAndGet(to - from);
         }

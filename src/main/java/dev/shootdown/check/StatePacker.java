@@ -306,6 +306,18 @@ public final class StatePacker {
         return v;
     }
 
+    /** Copies the {@code bits} bits of {@code src} at bit {@code at} into {@code dst} from bit 0, with 0s past them. */
+    public static void extractBits(long[] src, long at, int bits, long[] dst) {
+        int n = longs(bits);
+        for (int j = 0; j < n; j++) {
+            dst[j] = read64(src, at + 64L * j);
+        }
+        int rest = bits & 63;
+        if (rest != 0) {
+            dst[n - 1] &= (1L << rest) - 1;
+        }
+    }
+
     /**
      * ORs the {@code bits} bits of {@code src} from long {@code from} (a packed state, 0 past its end) into {@code dst} at
      * bit {@code at}: {@code dst} must be 0 there, and have a long beyond the last one the bits reach.

@@ -124,12 +124,24 @@ final class StateQueue implements GrowingTable, AutoCloseable {
 
     /** Unpacks the oldest state into {@code state} and returns its number and depth packed as number << 32 | depth. */
     long pop(int[] state) {
+        return pop(state, null);
+    }
+
+    /**
+     * Unpacks the oldest state into {@code state}, and if {@code packed} is not null copies its packed bits there (from
+     * bit 0; {@link #poppedBits} says how many); returns its number and depth packed as number << 32 | depth.
+     */
+    long pop(int[] state, long[] packed) {
         Block head = blocks.peekFirst();
         if (head.data == null) {
             load(head);
         }
         long[] data = head.data;
-        headBit += packer.unpack(data, headBit, state);
+        poppedBits = packer.unpack(data, headBit, state);
+        if (packed != null) {
+            StatePacker.extractBits(data, headBit, poppedBits, packed);
+        }
+        headBit += poppedBits;
         long number = nextOut++;
         while (readLevel < levels && levelStart[readLevel] <= number) {
             readDepth = levelDepth[readLevel++];
@@ -147,6 +159,13 @@ final class StateQueue implements GrowingTable, AutoCloseable {
         }
         return number << 32 | (readDepth & 0xffffffffL);
     }
+
+    /** The bits of the state the last {@link #pop} took. */
+    int poppedBits() {
+        return poppedBits;
+    }
+
+    private int poppedBits;
 
     boolean isEmpty() {
         return size == 0;

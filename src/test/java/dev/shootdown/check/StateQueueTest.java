@@ -40,7 +40,12 @@ class StateQueueTest {
                     next++;
                 } else if (op < 8) {
                     int[] state = expected.poll();
-                    long head = q.pop(out);
+                    long[] packed = new long[PACKER.maxLongs()];
+                    long head = q.pop(out, packed);
+                    long[] alone = new long[PACKER.maxLongs()];
+                    int bits = PACKER.pack(state, alone, 0);
+                    assertThat(q.poppedBits()).isEqualTo(bits);
+                    assertThat(packed).as("the record's bits, as packed alone").containsExactly(alone);
                     assertThat((int) (head >>> 32)).isEqualTo(state[0]);
                     assertThat((int) head).isEqualTo(state[0] / 97);
                     assertThat(out).containsExactly(state);
