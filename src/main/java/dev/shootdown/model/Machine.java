@@ -40,6 +40,8 @@ public final class Machine {
     private final BroadcastInvalidation broadcast;
     private final Rcu rcu;
     private final Frames frames;
+    /** The reader's view of a state, made on first use: engines that never show a state never build it. */
+    private StateView view;
     /** Every part that hears the narrator and the events sink. */
     private final Observed[] parts;
     /** The most branches of any {@code either} (or list a {@code choose} picks from). */
@@ -559,7 +561,14 @@ public final class Machine {
             views.add(new Snapshot.CpuView(c, where, (flags & Layout.IRQ_ON) != 0, tlb.describe(s, b), vars, storeBuffer.describe(s, b),
                     interrupts.describe(s, b)));
         }
-        return new Snapshot(ptes, frames.describe(s), shared, views);
+        return new Snapshot(ptes, frames.describe(s), shared, views, view().parts(s));
+    }
+
+    StateView view() {
+        if (view == null) {
+            view = new StateView(program, layout, names, storeBuffer, interrupts);
+        }
+        return view;
     }
 
     /** Returns the text of the first invariant {@code s} breaks, or null. */
