@@ -116,6 +116,17 @@ final class Interpreter extends Observed {
     }
 
 
+    /**
+     * Whether instruction {@code pc} of {@code code} waits on the state (a {@code wait until}, a guarded
+     * {@code atomic} block, a built-in with a guard such as {@code spin_lock} or {@code tlbsync}) or
+     * chooses ({@code either}, {@code choose}): what the CPU runs after it depends on it.
+     */
+    boolean waitsOrChooses(Code code, int pc) {
+        Insn insn = code.insns()[pc];
+        return insn instanceof Insn.Wait || insn instanceof Insn.Atomic a && a.guard() != null || insn instanceof Insn.Choose
+                || insn instanceof Insn.ChooseCpu || insn instanceof Insn.Op o && guards[o.op().ordinal()] != null;
+    }
+
     int frame(int[] s, int b) {
         return (s[b + Layout.FLAGS] & Layout.IN_HANDLER) != 0 ? b + layout.handlerLocals : b + layout.locals;
     }
