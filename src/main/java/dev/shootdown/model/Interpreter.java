@@ -183,6 +183,10 @@ final class Interpreter extends Observed {
         } else {
             int next = exec(s, c, b, fr, insn, pc, victim);
             s[b + Layout.PC] = next;
+            if (narrator != null && insn instanceof Insn.Branch) {
+                // The way an if or a loop went, which the timeline otherwise shows only by the statements that follow.
+                say(next == pc + 1 ? "condition true" : "condition false");
+            }
             if (monitors.violation < 0 && !(insn instanceof Insn.Iret) && !code.local()[next]) {
                 // Still in the same code (only iret leaves it) and the next instruction is visible: nothing
                 // for runLocals to run, and no second look-up of the CPU's code to find that out.
