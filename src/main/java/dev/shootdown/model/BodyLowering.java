@@ -251,6 +251,7 @@ final class BodyLowering {
             // 'for' visits the set from its lowest CPU: an order over CPUs, which renumbering changes.
             symbols.cpuUses().add(CpuUse.ordering(f.pos(), "'for' visits CPUs from the lowest"));
             int rest = scope.newSlot(Type.CPUSET);
+            scope.name(rest, f.var() + ".left");
             emit(new Insn.Assign(new Insn.Target.Local(rest), d.ir()));
             Scope.Local v = scope.lookup(f.var());
             if (v == null) {
@@ -270,6 +271,7 @@ final class BodyLowering {
             Typed n = types.expr(r.count());
             n = types.coerce(n, Type.INT, r.count().pos(), "a repeat count");
             int counter = scope.newSlot(Type.INT);
+            scope.name(counter, "repeat.left");
             emit(new Insn.Assign(new Insn.Target.Local(counter), n.ir()));
             int top = insns.size();
             int branch = emit(null);

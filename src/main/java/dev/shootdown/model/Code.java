@@ -11,8 +11,8 @@ import dev.shootdown.lang.Type;
  * touch only the code's own frame, which the engines run in the same step as the instruction before;
  * {@code slotTypes} is the type of each frame slot (a slot holds one variable or temporary for the
  * whole body); {@code slotNames} the name a reader knows it by (a local, a parameter, a handler's
- * sender, or what a temporary holds where that helps, such as the PMD {@code gup_fast} read), null
- * for the compiler's other temporaries.
+ * sender, or what a temporary holds where that helps: the PMD {@code gup_fast} read, the CPUs a
+ * {@code for} has still to visit as {@code c.left}), null for the compiler's other temporaries.
  */
 public record Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize,
                    Type[] slotTypes, String[] slotNames, long[][] liveIn, byte[] memoryOrder) {

@@ -12,7 +12,7 @@ import java.util.Map;
  *                what, changed, would have changed what the action did, whether it could run, or
  *                whether it broke a property
  * @param changed the paths whose value the action changed, appeared or went away, in layout order
- * @param role    what ran: a CPU's program, an IRQ handler, the entry into one, or the hardware on its own
+ * @param role    what ran: a CPU's program, an IRQ handler, the entry into one, a store-buffer drain, or the hardware on its own
  * @param decides whether what the CPU runs after this step depends on it: a branch whose way depends
  *                on what it read, a wait or another guarded step, a nondeterministic choice
  */
@@ -26,7 +26,9 @@ public record Footprint(Map<String, String> reads, List<String> changed, Role ro
         HANDLER,
         /** The CPU took an IPI: the handler's first statements run from here. */
         ENTERS_HANDLER,
-        /** The hardware on its own: a drain, a broadcast invalidation performed, an eviction, a speculative walk, a quiescent state. */
+        /** The oldest store of the CPU's store buffer became visible (TSO). */
+        DRAIN,
+        /** The hardware on its own otherwise: a broadcast invalidation performed, an eviction, a speculative walk, a quiescent state. */
         HARDWARE
     }
 }

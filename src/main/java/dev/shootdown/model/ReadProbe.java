@@ -77,6 +77,7 @@ final class ReadProbe {
         Footprint.Role role = switch (Action.kind(action)) {
             case Action.STEP -> inHandler ? Footprint.Role.HANDLER : Footprint.Role.PROGRAM;
             case Action.IPI -> Footprint.Role.ENTERS_HANDLER;
+            case Action.DRAIN -> Footprint.Role.DRAIN;
             default -> Footprint.Role.HARDWARE;
         };
         boolean decides = Action.kind(action) == Action.STEP && (branches || m.waitsOrChooses(before, c));

@@ -22,17 +22,17 @@ class SlotNamesTest {
               wait until acked(targets)
               return old
             }
-            cpu 0 runs A: { pte = shoot(p); free_frame(pte.pfn) }
+            cpu 0 runs A: { pte = shoot(p); for c in cpumask(A) { n = c }; free_frame(pte.pfn) }
             cpu 1 runs A: { local_irq_disable(); gup_fast(p); local_irq_enable() }
             check no_use_after_free
             """;
 
     @Test
-    @DisplayName("locals, parameters, a procedure's result, a handler's sender and gup_fast's PMD are named; the compiler's temporaries are not")
+    @DisplayName("locals, parameters, a procedure's result, a handler's sender, a for loop's CPUs left and gup_fast's PMD are named; the compiler's other temporaries are not")
     void slotsAreNamed() {
         Program program = Compiler.compile(Parser.parse(new SourceFile("m.sd", MODEL)));
         Code cpu0 = program.cpuPrograms().get(0);
-        assertThat(names(cpu0)).contains("va", "old", "targets", "shoot()", "pte").doesNotHaveDuplicates();
+        assertThat(names(cpu0)).contains("va", "old", "targets", "shoot()", "pte", "c", "c.left", "n").doesNotHaveDuplicates();
         // ptep_get_and_clear's result goes through a temporary before 'old'.
         assertThat(Arrays.asList(cpu0.slotNames())).containsNull();
         assertThat(cpu0.slotNames()).hasSameSizeAs(cpu0.slotTypes());
