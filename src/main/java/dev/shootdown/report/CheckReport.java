@@ -3,6 +3,7 @@ package dev.shootdown.report;
 import dev.shootdown.check.CheckResult;
 import dev.shootdown.check.Coverage;
 import dev.shootdown.check.Counterexample;
+import dev.shootdown.check.Slice;
 import dev.shootdown.check.Stats;
 import dev.shootdown.check.Violation;
 import dev.shootdown.model.Verdict;
@@ -135,6 +136,7 @@ public final class CheckReport {
         m.put("properties", props);
         List<Map<String, Object>> steps = new ArrayList<>();
         if (cx != null) {
+            Slice slice = Slice.of(cx);
             for (Counterexample.Step s : cx.steps()) {
                 Map<String, Object> st = new LinkedHashMap<>();
                 st.put("step", s.number());
@@ -150,12 +152,22 @@ public final class CheckReport {
                 if (cx.repeats(s.number())) {
                     st.put("repeats", true);
                 }
+                st.put("relevant", slice.relevant(s.number()));
+                st.put("reads", s.footprint().reads());
+                st.put("changed", s.footprint().changed());
+                st.put("state", StateJson.of(s.after()));
                 steps.add(st);
             }
             m.put("violation_note", cx.note());
             if (cx.loopStart() > 0) {
                 m.put("loop_start", cx.loopStart());
             }
+            m.put("relevant_steps", slice.steps());
+            m.put("relevant_cpus", slice.cpus());
+            if (!cx.endReads().isEmpty()) {
+                m.put("end_reads", cx.endReads());
+            }
+            m.put("initial_state", StateJson.of(cx.initial()));
         }
         m.put("counterexample", steps);
         return m;
