@@ -20,6 +20,11 @@ public final class CheckReport {
 
     /** Per-property lines, the statistics, and the counterexample timeline of the shallowest violation. */
     public static String text(String file, CheckResult r, Counterexample cx, int columnWidth) {
+        return text(file, r, cx, TimelineRenderer.Options.plain(columnWidth));
+    }
+
+    /** The same, with the timeline drawn as {@code timeline} asks (the state at each step, folds, only the steps that matter). */
+    public static String text(String file, CheckResult r, Counterexample cx, TimelineRenderer.Options timeline) {
         StringBuilder out = new StringBuilder();
         out.append(file).append(": ").append(headline(r)).append('\n');
         for (Verdict v : r.program().properties()) {
@@ -41,7 +46,7 @@ public final class CheckReport {
         }
         if (cx != null) {
             out.append('\n').append("Shortest counterexample (").append(cx.steps().size()).append(" steps):\n\n");
-            out.append(new TimelineRenderer(columnWidth).render(cx));
+            out.append(new TimelineRenderer(timeline).render(cx));
         }
         return out.toString();
     }
