@@ -167,6 +167,10 @@ public final class CheckReport {
             if (cx.loopStart() > 0) {
                 m.put("loop_start", cx.loopStart());
             }
+        }
+        m.put("counterexample", steps);
+        if (cx != null) {
+            Slice slice = Slice.of(cx);
             m.put("relevant_steps", slice.steps());
             m.put("relevant_cpus", slice.cpus());
             if (!cx.endReads().isEmpty()) {
@@ -174,7 +178,6 @@ public final class CheckReport {
             }
             m.put("initial_state", StateJson.of(cx.initial()));
         }
-        m.put("counterexample", steps);
         return m;
     }
 }
