@@ -577,7 +577,7 @@ public final class Machine {
 
     private ReadProbe probe() {
         if (probe == null) {
-            probe = new ReadProbe(() -> new Machine(program, sets, everyBit), program, layout, view());
+            probe = new ReadProbe(() -> new Machine(program, sets, everyBit), layout, view());
         }
         return probe;
     }

@@ -30,14 +30,12 @@ import java.util.function.Supplier;
 final class ReadProbe {
     private final Supplier<Machine> fresh;
     private final Layout layout;
-    private final Program program;
     private final StateView view;
     private Machine m;
     private final int[] actions;
 
-    ReadProbe(Supplier<Machine> fresh, Program program, Layout layout, StateView view) {
+    ReadProbe(Supplier<Machine> fresh, Layout layout, StateView view) {
         this.fresh = fresh;
-        this.program = program;
         this.layout = layout;
         this.view = view;
         this.m = fresh.get();
@@ -50,16 +48,56 @@ final class ReadProbe {
         int verdict = m.apply(after, action, said::add);
         int c = Action.cpu(action);
         int b = layout.cpu(c);
+        Found found = partsRead(before, (w, mask, value) -> differs(before, action, after, verdict, said, w, mask, value, b + Layout.PC));
+        boolean inHandler = (before[b + Layout.FLAGS] & Layout.IN_HANDLER) != 0;
+        Footprint.Role role = switch (Action.kind(action)) {
+            case Action.STEP -> inHandler ? Footprint.Role.HANDLER : Footprint.Role.PROGRAM;
+            case Action.IPI -> Footprint.Role.ENTERS_HANDLER;
+            case Action.DRAIN -> Footprint.Role.DRAIN;
+            default -> Footprint.Role.HARDWARE;
+        };
+        boolean decides = Action.kind(action) == Action.STEP && (found.branched() || m.waitsOrChooses(before, c));
+        return new Footprint(found.parts(), changed(before, after), role, decides);
+    }
+
+    /**
+     * The things of {@code s} whose value decides {@code observation}: for each, whether some other value
+     * changes what the observation says. For the end of a counterexample, where no step is left to run.
+     */
+    Map<String, String> readsOf(int[] s, Function<Machine, Function<int[], Object>> observation) {
+        Object base = observation.apply(m).apply(s);
+        return partsRead(s, (w, mask, value) -> {
+            int[] t = s.clone();
+            t[w] = value;
+            try {
+                return Objects.equals(base, observation.apply(m).apply(t)) ? NOT_READ : READ;
+            } catch (RuntimeException e) {
+                m = fresh.get();
+                return READ;
+            }
+        }).parts();
+    }
+
+    /** What one other value of a word did: {@link #NOT_READ}, {@link #READ} or {@link #READ_AND_BRANCHED}. */
+    private interface Trial {
+        int of(int word, int mask, int value);
+    }
+
+    /** The parts read, with the values in the state probed, and whether some other value sent the CPU another way. */
+    private record Found(Map<String, String> parts, boolean branched) {}
+
+    /** Tries {@code trial} on the other values of each word of each part that is not control, up to the first that sends the CPU another way. */
+    private Found partsRead(int[] s, Trial trial) {
         Map<String, String> reads = new LinkedHashMap<>();
-        boolean branches = false;
+        boolean branched = false;
         for (StateView.Item it : view.items()) {
             if (it.control()) {
                 continue;
             }
             int found = NOT_READ;
             for (int w : it.words()) {
-                for (int value : candidates(w, it.mask(), before[w])) {
-                    found = Math.max(found, differs(before, action, after, verdict, said, w, it.mask(), value, b + Layout.PC));
+                for (int value : candidates(w, it.mask(), s[w])) {
+                    found = Math.max(found, trial.of(w, it.mask(), value));
                     if (found == READ_AND_BRANCHED) {
                         break;
                     }
@@ -69,50 +107,11 @@ final class ReadProbe {
                 }
             }
             if (found != NOT_READ) {
-                reads.put(it.path().apply(before), text(it, before));
-            }
-            branches |= found == READ_AND_BRANCHED;
-        }
-        boolean inHandler = (before[b + Layout.FLAGS] & Layout.IN_HANDLER) != 0;
-        Footprint.Role role = switch (Action.kind(action)) {
-            case Action.STEP -> inHandler ? Footprint.Role.HANDLER : Footprint.Role.PROGRAM;
-            case Action.IPI -> Footprint.Role.ENTERS_HANDLER;
-            case Action.DRAIN -> Footprint.Role.DRAIN;
-            default -> Footprint.Role.HARDWARE;
-        };
-        boolean decides = Action.kind(action) == Action.STEP && (branches || m.waitsOrChooses(before, c));
-        return new Footprint(reads, changed(before, after), role, decides);
-    }
-
-    /**
-     * The things of {@code s} whose value decides {@code observation}: for each, whether some other value
-     * changes what the observation says. For the end of a counterexample, where no step is left to run.
-     */
-    Map<String, String> readsOf(int[] s, Function<Machine, Function<int[], Object>> observation) {
-        Object base = observation.apply(m).apply(s);
-        Map<String, String> reads = new LinkedHashMap<>();
-        for (StateView.Item it : view.items()) {
-            if (it.control()) {
-                continue;
-            }
-            boolean read = false;
-            for (int w : it.words()) {
-                for (int value : candidates(w, it.mask(), s[w])) {
-                    int[] t = s.clone();
-                    t[w] = value;
-                    try {
-                        read |= !Objects.equals(base, observation.apply(m).apply(t));
-                    } catch (RuntimeException e) {
-                        m = fresh.get();
-                        read = true;
-                    }
-                }
-            }
-            if (read) {
                 reads.put(it.path().apply(s), text(it, s));
             }
+            branched |= found == READ_AND_BRANCHED;
         }
-        return reads;
+        return new Found(reads, branched);
     }
 
     private static final int NOT_READ = 0;
