@@ -109,6 +109,11 @@ final class StateView {
                     items.add(new Item(range(i, layout.handlers), -1, false, s -> cpu + "pending_ipis", s -> interrupts.describe(s, b)));
                 }
             }
+            case IPI_ARG -> {
+                // The value the CPU last sent with this handler's IPI; a handler that takes none has a word never written.
+                String handler = program.handlers().get(i - b - layout.ipiArgs).name();
+                item(i, cpu + "ipi_arg." + handler, s -> w.type() == null ? null : value(w.type(), s[i]));
+            }
             case TLB_ENTRY -> item(i, cpu + "tlb." + names.page(i - b - layout.tlb), s -> s[i] == 0 ? null : names.pte(s[i]));
             case BROADCAST_PENDING -> item(i, cpu + "broadcast." + names.page(i - b - layout.bcast),
                     s -> s[i] == 0 ? null : "from " + names.cpuSet(s[i]));
@@ -205,19 +210,15 @@ final class StateView {
         return n;
     }
 
+    /** A value of a language type in words, as the timeline writes it; a CPU as cpuN. */
     private String value(Type t, int raw) {
         if (t == null) {
             return Integer.toString(raw);
         }
         return switch (t) {
-            case BOOL -> raw != 0 ? "true" : "false";
-            case CPUSET -> names.cpuSet(raw);
-            case PTE -> names.pte(raw);
-            case FRAME -> names.frame(raw);
-            case PAGE -> names.page(raw);
             case TABLE -> raw >= 0 && raw < program.tableNames().size() ? names.table(raw) : "#" + raw;
             case CPU -> "cpu" + raw;
-            default -> Integer.toString(raw);
+            default -> names.value(t, raw);
         };
     }
 

@@ -21,9 +21,9 @@ class StateViewTest {
             hardware x86 { cpus 2; memory tso; store_buffer 2; speculative_walks; paging_cache x86; rcu_slots 1; xen_queue 2; icache incoherent }
             mm A { table t -> frame ft { page p -> frame f writable; page q -> frame g } }
             shared n = 0
-            percpu seen = false
-            irq h(from) { seen = true; ack(from) }
-            cpu 0 runs A: { n = 1; targets = cpumask(A) - self; send_ipi(targets, h); tlbie(p); tlbsync(); wait until acked(targets); rcu_free(g) }
+            percpu seen = false, loaded: mm = A
+            irq h(from, va: page) { seen = true; flush_tlb_page(va); ack(from) }
+            cpu 0 runs A: { n = 1; targets = cpumask(A) - self; send_ipi(targets, h, q); tlbie(p); tlbsync(); wait until acked(targets); rcu_free(g) }
             cpu 1 runs A: { read(p); rcu_read_lock(); write(q); rcu_read_unlock(); xen_flush_queue() }
             check no_use_after_free
             """;
@@ -127,6 +127,9 @@ class StateViewTest {
         parts = m.snapshot(s).byPath();
         assertThat(parts.get("cpus[1].handler").value()).isEqualTo("h");
         assertThat(parts.get("cpus[1].handler_locals.from").value()).isEqualTo("cpu0");
+        assertThat(parts.get("cpus[1].handler_locals.va").value()).isEqualTo("q");
+        assertThat(parts.get("cpus[0].ipi_arg.h").value()).isEqualTo("q");
+        assertThat(parts.get("cpus[1].vars.loaded").value()).isEqualTo("A");
         assertThat(parts.get("cpus[1].irq").value()).isEqualTo("off");
         assertThat(parts.get("cpus[1].irq_on_return").value()).isEqualTo("on");
         assertThat(parts.get("cpus[1].returns_to").value()).isEqualTo("read(p)");
