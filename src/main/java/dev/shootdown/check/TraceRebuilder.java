@@ -96,7 +96,7 @@ public final class TraceRebuilder {
         } else if (violation.verdict() == Verdict.DEADLOCK) {
             note = deadlockNote(m, state);
         }
-        return new Counterexample(violation.verdict(), note, steps, program.cpus(), initial, loopStart);
+        return new Counterexample(violation.verdict(), note, steps, program.cpus(), initial, loopStart, endReads(violation, steps, loopStart));
     }
 
     /**
@@ -219,7 +219,25 @@ public final class TraceRebuilder {
     private Counterexample.Step step(int[] before, int action, int number, List<String> notes, boolean violating) {
         var pos = shownBy.position(before, action);
         return new Counterexample.Step(number, Action.cpu(action), shownBy.label(before, action), String.join("; ", notes),
-                pos == null ? 0 : pos.line(), violating, shownBy.snapshot(shown));
+                pos == null ? 0 : pos.line(), violating, shownBy.snapshot(shown), shownBy.footprint(before, action));
+    }
+
+    /**
+     * What the end of the path depends on besides its steps (the slice starts there too): where no
+     * step broke the property, a deadlock's stuck CPUs or a broken invariant; a lasso's cycle is its steps.
+     */
+    private java.util.Map<String, String> endReads(Violation violation, List<Counterexample.Step> steps, int loopStart) {
+        boolean stepViolates = !steps.isEmpty() && steps.get(steps.size() - 1).violating();
+        if (loopStart > 0) {
+            return java.util.Map.of();
+        }
+        if (violation.verdict() == Verdict.DEADLOCK && !stepViolates) {
+            return shownBy.stuckReads(shown);
+        }
+        if (shownBy.brokenInvariant(shown) != null) {
+            return shownBy.invariantReads(shown);
+        }
+        return java.util.Map.of();
     }
 
     private String deadlockNote(Machine m, int[] s) {

@@ -10,7 +10,9 @@ import dev.shootdown.model.Compiler;
 import dev.shootdown.model.Program;
 import dev.shootdown.report.CheckReport;
 import dev.shootdown.report.HtmlCounterexample;
+import dev.shootdown.report.MailReport;
 import dev.shootdown.report.MermaidCounterexample;
+import dev.shootdown.report.TimelineRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,8 +34,25 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The model file (.sd).")
     Path file;
 
-    @Option(names = "--json", description = "Print the result as one JSON object.")
+    @Option(names = "--json", description = "Print the result as one JSON object (the same as --format json).")
     boolean json;
+
+    /** What the result is printed as. */
+    enum Format { text, json, mail }
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "text (default): the verdicts, statistics and timeline; json: one JSON object; mail: the timeline of only the steps the violation depends on, "
+                    + "handler runs and drains folded, in 80 columns, ready to paste into a mail.")
+    Format format = Format.text;
+
+    @Option(names = "--show-state", description = "Under each step of the timeline, what it read (with the values read) and what it changed.")
+    boolean showState;
+
+    @Option(names = "--fold", description = "Fold each IPI handler's run, and a CPU's store-buffer drains one after another, into one row of the timeline.")
+    boolean fold;
+
+    @Option(names = "--relevant", description = "Show only the steps the violation depends on (a backwards slice over what each step read and changed), and only their CPUs.")
+    boolean relevant;
 
     @Option(names = "--html", paramLabel = "OUT",
             description = "Also write the result as one self-contained HTML page: the counterexample's per-CPU timeline with PTE and TLB state at each step, or which properties hold.")
@@ -79,12 +98,15 @@ final class CheckCommand implements Callable<Integer> {
             CheckResult result = explorer.run();
             progress.clear();
             Counterexample cx = result.violations().isEmpty() ? null : explorer.rebuilder().rebuild(result.violations().get(0));
-            if (json) {
+            if (json || format == Format.json) {
                 java.util.Map<String, Object> out = CheckReport.json(file.toString(), result, cx);
                 out.put("params", model.params());
                 System.out.println(Json.write(out));
+            } else if (format == Format.mail) {
+                System.out.print(MailReport.text(file.toString() + paramsSaid(model), result, cx, showState));
             } else {
-                System.out.print(CheckReport.text(file.toString() + paramsSaid(model), result, cx, width));
+                System.out.print(CheckReport.text(file.toString() + paramsSaid(model), result, cx,
+                        new TimelineRenderer.Options(width, showState, showState, fold, relevant, 0)));
             }
             System.out.flush();
             // The terminal output comes first, so a file that cannot be written loses nothing else.

@@ -50,6 +50,9 @@ final class AddressSpaces extends Observed {
                 int at = layout.mmMaskBase + x.eval(o.args()[0], s, c, fr);
                 int cpu = sets.single(x.checkedCpu(x.eval(o.args()[1], s, c, fr)));
                 s[at] = o.op() == Builtin.CPUMASK_SET ? sets.union(s[at], cpu) : sets.diff(s[at], cpu);
+                if (narrator != null) {
+                    say("mm_cpumask(" + names.mm(at - layout.mmMaskBase) + ") = " + names.cpuSet(s[at]));
+                }
                 return 0;
             }
         };

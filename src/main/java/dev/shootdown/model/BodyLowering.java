@@ -168,7 +168,9 @@ final class BodyLowering {
             local[i] = isLocal(code[i]);
         }
         Type[] slotTypes = scope.frameSize() == 0 ? new Type[] {Type.INT} : scope.slotTypes();
-        return new Code(name, code, labels.toArray(String[]::new), positions.toArray(Position[]::new), bg, local, Math.max(1, scope.frameSize()), slotTypes);
+        String[] slotNames = scope.frameSize() == 0 ? new String[1] : scope.slotNames();
+        return new Code(name, code, labels.toArray(String[]::new), positions.toArray(Position[]::new), bg, local, Math.max(1, scope.frameSize()), slotTypes,
+                slotNames);
     }
 
     private int emit(Insn insn) {
@@ -249,6 +251,7 @@ final class BodyLowering {
             // 'for' visits the set from its lowest CPU: an order over CPUs, which renumbering changes.
             symbols.cpuUses().add(CpuUse.ordering(f.pos(), "'for' visits CPUs from the lowest"));
             int rest = scope.newSlot(Type.CPUSET);
+            scope.name(rest, f.var() + ".left");
             emit(new Insn.Assign(new Insn.Target.Local(rest), d.ir()));
             Scope.Local v = scope.lookup(f.var());
             if (v == null) {
@@ -268,6 +271,7 @@ final class BodyLowering {
             Typed n = types.expr(r.count());
             n = types.coerce(n, Type.INT, r.count().pos(), "a repeat count");
             int counter = scope.newSlot(Type.INT);
+            scope.name(counter, "repeat.left");
             emit(new Insn.Assign(new Insn.Target.Local(counter), n.ir()));
             int top = insns.size();
             int branch = emit(null);
@@ -557,6 +561,7 @@ final class BodyLowering {
             // Two steps, as in mm/gup.c: the PMD is read, then the table it points to; a table
             // freed in between is exactly the race IRQs-off (or RCU) protects against (seed 004).
             int pmd = scope.newSlot(Type.PTE);
+            scope.name(pmd, "gup_fast.pmd");
             emit(new Insn.Op(b, args, pmd, null));
             emit(new Insn.Op(Builtin.GUP_FAST_PTE, new IrExpr[] {args[0], new IrExpr.Local(pmd)}, -1, null));
             return;
@@ -636,10 +641,12 @@ final class BodyLowering {
                 throw new CompileError(p.pos(), "parameter '" + p.name() + "' hides the declaration at " + symbols.globals().get(p.name()));
             }
             int slot = scope.newSlot(a.type());
+            scope.name(slot, p.name());
             emit(new Insn.Assign(new Insn.Target.Local(slot), a.ir()));
             params.put(p.name(), new Scope.Local(slot, a.type()));
         }
         Inline in = new Inline(proc.name(), c.pos(), scope.newSlot(Type.INT));
+        scope.name(in.resultSlot, proc.name() + "()");
         inlineStack.add(in);
         scope.push(params);
         try {

@@ -10,13 +10,25 @@ import dev.shootdown.lang.Type;
  * so does not count as unfinished work for {@code no_deadlock}); {@code local} marks instructions that
  * touch only the code's own frame, which the engines run in the same step as the instruction before;
  * {@code slotTypes} is the type of each frame slot (a slot holds one variable or temporary for the
- * whole body).
+ * whole body); {@code slotNames} the name a reader knows it by (a local, a parameter, a handler's
+ * sender, or what a temporary holds where that helps: the PMD {@code gup_fast} read, the CPUs a
+ * {@code for} has still to visit as {@code c.left}), null for the compiler's other temporaries.
  */
 public record Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize,
-                   Type[] slotTypes, long[][] liveIn, byte[] memoryOrder) {
+                   Type[] slotTypes, String[] slotNames, long[][] liveIn, byte[] memoryOrder) {
 
     public Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize, Type[] slotTypes) {
-        this(name, insns, labels, positions, background, local, frameSize, slotTypes, Liveness.liveIn(insns, frameSize), memoryOrders(insns));
+        this(name, insns, labels, positions, background, local, frameSize, slotTypes, new String[slotTypes.length]);
+    }
+
+    public Code(String name, Insn[] insns, String[] labels, Position[] positions, boolean[] background, boolean[] local, int frameSize, Type[] slotTypes,
+                String[] slotNames) {
+        this(name, insns, labels, positions, background, local, frameSize, slotTypes, slotNames, Liveness.liveIn(insns, frameSize), memoryOrders(insns));
+    }
+
+    /** The reader's name of frame slot {@code slot}, or null for a temporary with none (and past the frame). */
+    public String slotName(int slot) {
+        return slot < slotNames.length ? slotNames[slot] : null;
     }
 
     private static byte[] memoryOrders(Insn[] insns) {

@@ -116,6 +116,17 @@ final class Interpreter extends Observed {
     }
 
 
+    /**
+     * Whether instruction {@code pc} of {@code code} waits on the state (a {@code wait until}, a guarded
+     * {@code atomic} block, a built-in with a guard such as {@code spin_lock} or {@code tlbsync}) or
+     * chooses ({@code either}, {@code choose}): what the CPU runs after it depends on it.
+     */
+    boolean waitsOrChooses(Code code, int pc) {
+        Insn insn = code.insns()[pc];
+        return insn instanceof Insn.Wait || insn instanceof Insn.Atomic a && a.guard() != null || insn instanceof Insn.Choose
+                || insn instanceof Insn.ChooseCpu || insn instanceof Insn.Op o && guards[o.op().ordinal()] != null;
+    }
+
     int frame(int[] s, int b) {
         return (s[b + Layout.FLAGS] & Layout.IN_HANDLER) != 0 ? b + layout.handlerLocals : b + layout.locals;
     }
@@ -172,6 +183,10 @@ final class Interpreter extends Observed {
         } else {
             int next = exec(s, c, b, fr, insn, pc, victim);
             s[b + Layout.PC] = next;
+            if (narrator != null && insn instanceof Insn.Branch) {
+                // The way an if or a loop went, which the timeline otherwise shows only by the statements that follow.
+                say(next == pc + 1 ? "condition true" : "condition false");
+            }
             if (monitors.violation < 0 && !(insn instanceof Insn.Iret) && !code.local()[next]) {
                 // Still in the same code (only iret leaves it) and the next instruction is visible: nothing
                 // for runLocals to run, and no second look-up of the CPU's code to find that out.

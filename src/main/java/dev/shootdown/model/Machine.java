@@ -40,6 +40,11 @@ public final class Machine {
     private final BroadcastInvalidation broadcast;
     private final Rcu rcu;
     private final Frames frames;
+    private final boolean everyBit;
+    /** Runs steps again on altered states to find what they read (counterexamples only); made on first use. */
+    private ReadProbe probe;
+    /** The reader's view of a state, made on first use: engines that never show a state never build it. */
+    private StateView view;
     /** Every part that hears the narrator and the events sink. */
     private final Observed[] parts;
     /** The most branches of any {@code either} (or list a {@code choose} picks from). */
@@ -70,6 +75,7 @@ public final class Machine {
     }
 
     private Machine(Program program, CpuSets sets, boolean everyBit) {
+        this.everyBit = everyBit;
         this.sets = sets;
         this.tso = program.hardware().memory() == Hardware.MemoryModel.TSO;
         this.program = program;
@@ -559,7 +565,68 @@ public final class Machine {
             views.add(new Snapshot.CpuView(c, where, (flags & Layout.IRQ_ON) != 0, tlb.describe(s, b), vars, storeBuffer.describe(s, b),
                     interrupts.describe(s, b)));
         }
-        return new Snapshot(ptes, frames.describe(s), shared, views);
+        return new Snapshot(ptes, frames.describe(s), shared, views, view().parts(s));
+    }
+
+    StateView view() {
+        if (view == null) {
+            view = new StateView(program, layout, names, storeBuffer, interrupts);
+        }
+        return view;
+    }
+
+    private ReadProbe probe() {
+        if (probe == null) {
+            probe = new ReadProbe(() -> new Machine(program, sets, everyBit), layout, view());
+        }
+        return probe;
+    }
+
+    /**
+     * What {@code action} reads and changes in {@code s} (which it leaves as it is), for the reader of
+     * a counterexample: found by running it again on altered copies of {@code s} (see {@link ReadProbe}).
+     * Slow: hundreds of steps per call.
+     */
+    public Footprint footprint(int[] s, int action) {
+        return probe().footprint(s, action);
+    }
+
+    /**
+     * What keeps the CPUs of a deadlocked state {@code s} from moving: the things of the state whose
+     * other values would let a CPU with work left take a step or an interrupt.
+     */
+    public java.util.Map<String, String> stuckReads(int[] s) {
+        return probe().readsOf(s, m -> t -> m.movable(t));
+    }
+
+    /** What the broken invariant of {@code s} reads: the things whose other values would change whether one is broken. */
+    public java.util.Map<String, String> invariantReads(int[] s) {
+        return probe().readsOf(s, m -> t -> m.brokenInvariant(t) != null);
+    }
+
+    /** The CPUs with work left that can take a step or an interrupt in {@code s}. */
+    private java.util.Set<Integer> movable(int[] s) {
+        java.util.Set<Integer> can = new java.util.TreeSet<>();
+        int[] out = new int[maxActions()];
+        for (int c = 0; c < cpus; c++) {
+            if (halted(s, c) || inBackground(s, c)) {
+                continue;
+            }
+            int n = enabledFor(s, c, out, 0);
+            for (int i = 0; i < n; i++) {
+                int k = Action.kind(out[i]);
+                if (k == Action.STEP || k == Action.IPI) {
+                    can.add(c);
+                }
+            }
+        }
+        return can;
+    }
+
+    /** Whether CPU {@code c}'s next instruction waits on the state or chooses (see {@link Interpreter#waitsOrChooses}). */
+    boolean waitsOrChooses(int[] s, int c) {
+        int b = cpu(c);
+        return interpreter.waitsOrChooses(interpreter.code(s, c, b), s[b + Layout.PC]);
     }
 
     /** Returns the text of the first invariant {@code s} breaks, or null. */

@@ -68,7 +68,12 @@ final class PageWalker extends Observed {
                         + names.frame(tf) + ", which is free" + (cached != 0 ? " (PMD from its paging-structure cache)" : ""));
                 return 0;
             }
+            int had = walkCaches.slot(s, b, t);
             walkCaches.walked(s, b, t, pmd, !Pte.present(s[layout.pteBase + page]) && !speculative);
+            if (narrator != null && walkCaches.slot(s, b, t) != had && walkCaches.slot(s, b, t) != 0) {
+                // A cached PMD changes nothing a statement sees, yet a later walk may go through it (seed 004).
+                say("PMD of " + names.table(t) + " cached (" + names.pte(pmd) + ")");
+            }
         }
         return s[layout.pteBase + page];
     }

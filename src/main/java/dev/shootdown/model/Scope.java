@@ -24,6 +24,8 @@ final class Scope {
     private final List<Map<String, Local>> scopes = new ArrayList<>();
     private int frameSize;
     private final List<Type> types = new ArrayList<>();
+    /** Each slot's source name, or null for a temporary the compiler made (a call's result, a loop's rest). */
+    private final List<String> names = new ArrayList<>();
 
     /** {@code full} is the error for one slot too many. */
     Scope(Map<String, Position> globals, Supplier<CompileError> full) {
@@ -38,7 +40,17 @@ final class Scope {
             throw full.get();
         }
         types.add(t);
+        names.add(null);
         return frameSize++;
+    }
+
+    /** Names slot {@code slot} for the reader: counterexamples show a frame's slots by these names. */
+    void name(int slot, String n) {
+        names.set(slot, n);
+    }
+
+    String[] slotNames() {
+        return names.toArray(String[]::new);
     }
 
     /** Sets the type of a slot made before its values' type was known (a procedure's result). */
@@ -56,6 +68,7 @@ final class Scope {
             throw new CompileError(at, "'" + n + "' is already declared at " + globals.get(n) + "; choose another local name");
         }
         Local v = new Local(newSlot(t), t);
+        name(v.slot(), n);
         innermost().put(n, v);
         return v;
     }

@@ -3,6 +3,7 @@ package dev.shootdown.report;
 import dev.shootdown.check.CheckResult;
 import dev.shootdown.check.Coverage;
 import dev.shootdown.check.Counterexample;
+import dev.shootdown.check.Slice;
 import dev.shootdown.check.Stats;
 import dev.shootdown.check.Violation;
 import dev.shootdown.model.Verdict;
@@ -19,6 +20,11 @@ public final class CheckReport {
 
     /** Per-property lines, the statistics, and the counterexample timeline of the shallowest violation. */
     public static String text(String file, CheckResult r, Counterexample cx, int columnWidth) {
+        return text(file, r, cx, TimelineRenderer.Options.plain(columnWidth));
+    }
+
+    /** The same, with the timeline drawn as {@code timeline} asks (the state at each step, folds, only the steps that matter). */
+    public static String text(String file, CheckResult r, Counterexample cx, TimelineRenderer.Options timeline) {
         StringBuilder out = new StringBuilder();
         out.append(file).append(": ").append(headline(r)).append('\n');
         for (Verdict v : r.program().properties()) {
@@ -40,7 +46,7 @@ public final class CheckReport {
         }
         if (cx != null) {
             out.append('\n').append("Shortest counterexample (").append(cx.steps().size()).append(" steps):\n\n");
-            out.append(new TimelineRenderer(columnWidth).render(cx));
+            out.append(new TimelineRenderer(timeline).render(cx));
         }
         return out.toString();
     }
@@ -135,6 +141,7 @@ public final class CheckReport {
         m.put("properties", props);
         List<Map<String, Object>> steps = new ArrayList<>();
         if (cx != null) {
+            Slice slice = Slice.of(cx);
             for (Counterexample.Step s : cx.steps()) {
                 Map<String, Object> st = new LinkedHashMap<>();
                 st.put("step", s.number());
@@ -150,6 +157,10 @@ public final class CheckReport {
                 if (cx.repeats(s.number())) {
                     st.put("repeats", true);
                 }
+                st.put("relevant", slice.relevant(s.number()));
+                st.put("reads", s.footprint().reads());
+                st.put("changed", s.footprint().changed());
+                st.put("state", StateJson.of(s.after()));
                 steps.add(st);
             }
             m.put("violation_note", cx.note());
@@ -158,6 +169,15 @@ public final class CheckReport {
             }
         }
         m.put("counterexample", steps);
+        if (cx != null) {
+            Slice slice = Slice.of(cx);
+            m.put("relevant_steps", slice.steps());
+            m.put("relevant_cpus", slice.cpus());
+            if (!cx.endReads().isEmpty()) {
+                m.put("end_reads", cx.endReads());
+            }
+            m.put("initial_state", StateJson.of(cx.initial()));
+        }
         return m;
     }
 }

@@ -2,6 +2,7 @@ package dev.shootdown.report;
 
 import dev.shootdown.check.CheckResult;
 import dev.shootdown.check.Counterexample;
+import dev.shootdown.check.Slice;
 import dev.shootdown.model.Program;
 import dev.shootdown.model.Snapshot;
 import dev.shootdown.model.Verdict;
@@ -15,9 +16,12 @@ import java.util.TreeMap;
 
 /**
  * The result of {@code check FILE --html OUT}: one self-contained page (inline CSS, no script, no
- * network) with the verdict, a per-CPU timeline whose rows also show every PTE and every CPU's TLB
- * after the step (changes marked), the violating step highlighted, and the model's source with each
- * step linked to its line. Without a counterexample the page says which properties hold.
+ * network) with the verdict, a per-CPU timeline whose rows also show every PTE, PMD and mm_cpumask
+ * and every CPU's TLB and paging-structure cache after the step, what else the step changed and what
+ * it read (changes marked), the violating step highlighted, the steps the violation depends on
+ * marked ({@link Slice}), and the model's source with each step linked to its line. Checkboxes the
+ * stylesheet reads hide the other steps and the CPUs that take none, and open the folded handler
+ * runs and drains ({@link Folds}). Without a counterexample the page says which properties hold.
  *
  * <p>The markup is well-formed XML as well as HTML (every element closed, only the five XML entities)
  * so that tests can read it with an XML parser; the rest of a CPU's state after a step (where it is,
@@ -30,12 +34,28 @@ public final class HtmlCounterexample {
     private final CheckResult result;
     private final Counterexample cx;
     private final Program program;
+    /** The steps the violation depends on; null without a counterexample. */
+    private final Slice slice;
+    /** The folds shown folded, by first step: a handler's run or drains, unless the violating step is in it. */
+    private final Map<Integer, Folds.Fold> folds = new LinkedHashMap<>();
+    /** For each step in a fold, the fold's first step. */
+    private final Map<Integer, Integer> inFold;
     private final StringBuilder out = new StringBuilder();
 
     private HtmlCounterexample(CheckResult result, Counterexample cx) {
         this.result = result;
         this.cx = cx;
         this.program = result.program();
+        this.slice = cx == null ? null : Slice.of(cx);
+        if (cx != null) {
+            Folds.of(cx).forEach((first, f) -> {
+                if (f.steps().stream().noneMatch(k -> cx.steps().get(k - 1).violating())) {
+                    folds.put(first, f);
+                }
+            });
+        }
+        this.inFold = new LinkedHashMap<>();
+        folds.values().forEach(f -> f.steps().forEach(k -> inFold.put(k, f.first())));
     }
 
     /** The page for {@code result}; {@code cx} is the shallowest violation's counterexample, or null. */
@@ -49,7 +69,7 @@ public final class HtmlCounterexample {
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
                 .append("<title>").append(esc(title + " - " + result.verdict().word())).append("</title>\n")
-                .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n");
+                .append("<style>").append(CSS).append(toggles()).append("</style>\n</head>\n<body>\n");
         header(file, title);
         if (cx != null) {
             timeline();
@@ -102,7 +122,10 @@ public final class HtmlCounterexample {
                     .append("<span class=\"chg\">changed by this step</span>, <del class=\"gone\">removed by this step</del>, ")
                     .append("<span class=\"same\">unchanged</span>, <span class=\"v stale\">stale <span class=\"flag\">stale</span></span> (TLB entry the PTE no longer allows). ")
                     .append("<span class=\"swatch\">Highlighted</span>: the violating step. ")
-                    .append("Open \"more\" in a cell for the rest of that CPU's state.</p>\n");
+                    .append("&#9679; marks the steps the violation depends on (a backwards slice over what each step read and changed; hover the number for why), ")
+                    .append("grey rows the others. Each acting cell says what its step read, with the value read; ")
+                    .append("a handler's run and drains one after another are folded into one row (tick it to open). ")
+                    .append("Open \"more\" in a cell for the whole of that CPU's state.</p>\n");
         }
         out.append("</header>\n");
     }
@@ -111,20 +134,21 @@ public final class HtmlCounterexample {
 
     private void timeline() {
         int cpus = cx.cpus();
+        controls();
         out.append("<table class=\"timeline\" id=\"timeline\">\n<thead><tr><th class=\"num\">step</th>");
         for (int c = 0; c < cpus; c++) {
-            out.append("<th class=\"cpu\">cpu").append(c).append("</th>");
+            out.append("<th class=\"cpu\" data-col=\"").append(c).append("\">cpu").append(c).append("</th>");
         }
         out.append("<th class=\"mem\">memory</th></tr></thead>\n<tbody>\n");
         Snapshot prev = cx.initial();
         out.append("<tr class=\"initial\" id=\"step-0\"><td class=\"num\" title=\"initial state\">init</td>");
         for (int c = 0; c < cpus; c++) {
-            out.append("<td class=\"cpu\">");
-            cpuState(prev.cpus().get(c), prev.cpus().get(c), prev.ptes());
-            cpuDetails(prev.cpus().get(c));
+            out.append("<td class=\"cpu\" data-col=\"").append(c).append("\">");
+            cpuState(c, prev, prev, List.of());
+            cpuDetails(c, prev);
             out.append("</td>");
         }
-        memoryCell(prev, prev);
+        memoryCell(prev, prev, List.of());
         out.append("</tr>\n");
         for (Counterexample.Step step : cx.steps()) {
             Snapshot now = step.after();
@@ -133,19 +157,30 @@ public final class HtmlCounterexample {
                         .append("\">from here, steps ").append(cx.loopStart()).append('-').append(cx.steps().size())
                         .append(" repeat for ever: the state after the last is the state before the first</td></tr>\n");
             }
-            out.append("<tr class=\"step").append(step.violating() ? " " + VIOLATING : "").append(cx.repeats(step.number()) ? " repeats" : "").append("\" id=\"step-").append(step.number())
-                    .append("\" data-cpu=\"").append(step.cpu()).append("\">");
-            out.append("<td class=\"num\"><a href=\"#step-").append(step.number()).append("\">").append(step.number()).append("</a></td>");
+            Folds.Fold fold = folds.get(step.number());
+            if (fold != null) {
+                foldRow(fold);
+            }
+            boolean kept = slice.relevant(step.number());
+            out.append("<tr class=\"step").append(step.violating() ? " " + VIOLATING : "").append(cx.repeats(step.number()) ? " repeats" : "")
+                    .append(kept ? " kept" : " aside").append(inFold.containsKey(step.number()) ? " in-fold" : "")
+                    .append("\" id=\"step-").append(step.number()).append("\" data-cpu=\"").append(step.cpu()).append("\"");
+            if (inFold.containsKey(step.number())) {
+                out.append(" data-fold=\"").append(inFold.get(step.number())).append("\"");
+            }
+            out.append(">");
+            out.append("<td class=\"num\"").append(kept ? " title=\"" + esc("kept: " + slice.why(step.number())) + "\"" : " title=\"the violation does not depend on this step\"")
+                    .append("><a href=\"#step-").append(step.number()).append("\">").append(step.number()).append("</a></td>");
             for (int c = 0; c < cpus; c++) {
-                out.append("<td class=\"cpu").append(c == step.cpu() ? " act" : "").append("\">");
+                out.append("<td class=\"cpu").append(c == step.cpu() ? " act" : "").append("\" data-col=\"").append(c).append("\">");
                 if (c == step.cpu()) {
                     action(step);
                 }
-                cpuState(prev.cpus().get(c), now.cpus().get(c), now.ptes());
-                cpuDetails(now.cpus().get(c));
+                cpuState(c, prev, now, step.footprint().changed());
+                cpuDetails(c, now);
                 out.append("</td>");
             }
-            memoryCell(prev, now);
+            memoryCell(prev, now, step.footprint().changed());
             out.append("</tr>\n");
             prev = now;
         }
@@ -157,14 +192,83 @@ public final class HtmlCounterexample {
                     .append(lasso ? "back to step " + cx.loopStart() + ", for ever" : "no CPU can make progress").append("\">")
                     .append(lasso ? "&#8635;" : "&#8734;").append("</td>");
             for (Snapshot.CpuView v : prev.cpus()) {
-                out.append("<td class=\"cpu\"><div class=\"stmt\">")
+                out.append("<td class=\"cpu\" data-col=\"").append(v.cpu()).append("\"><div class=\"stmt\">")
                         .append(v.where().equals("done") ? "done" : (lasso ? "at: <code>" : "stuck: <code>") + esc(v.where()) + "</code>")
                         .append("</div></td>");
             }
             out.append("<td class=\"mem\"><div class=\"why\">").append(esc(cx.verdict().word())).append("</div>")
-                    .append(cx.note() != null ? "<div class=\"note\">" + esc(cx.note()) + "</div>" : "").append("</td></tr>\n");
+                    .append(cx.note() != null ? "<div class=\"note\">" + esc(cx.note()) + "</div>" : "");
+            if (!cx.endReads().isEmpty()) {
+                out.append("<div class=\"reads\"><span class=\"k\">depends on</span><span class=\"vs\">");
+                cx.endReads().forEach((path, value) -> out.append("<span class=\"v\">").append(esc(StateJson.shown(path) + " = " + value)).append("</span>"));
+                out.append("</span></div>");
+            }
+            out.append("</td></tr>\n");
         }
         out.append("</tbody>\n</table>\n");
+    }
+
+    /**
+     * The reader's switches, checkboxes the stylesheet reads (no script): only the steps the violation
+     * depends on, only the CPUs that take them, every fold open.
+     */
+    private void controls() {
+        int kept = slice.steps().size();
+        List<String> aside = new ArrayList<>();
+        for (int c = 0; c < cx.cpus(); c++) {
+            if (!slice.cpus().contains(c)) {
+                aside.add("cpu" + c);
+            }
+        }
+        out.append("<div class=\"controls\">")
+                .append("<label><input type=\"checkbox\" id=\"only-kept\"/> only the ").append(kept).append(" of ").append(cx.steps().size())
+                .append(" steps the violation depends on</label>")
+                .append("<label><input type=\"checkbox\" id=\"only-cpus\"/> only their CPUs")
+                .append(aside.isEmpty() ? " (all CPUs take some)" : " (hides " + String.join(", ", aside) + ")").append("</label>");
+        if (!folds.isEmpty()) {
+            out.append("<label><input type=\"checkbox\" id=\"open-folds\"/> open every folded handler run and drain</label>");
+        }
+        out.append("</div>\n");
+    }
+
+    /** The row that stands for a fold's steps while it is closed; its checkbox opens it. */
+    private void foldRow(Folds.Fold fold) {
+        boolean kept = fold.steps().stream().anyMatch(slice::relevant);
+        out.append("<tr class=\"fold").append(kept ? " kept" : " aside").append("\" id=\"fold-").append(fold.first()).append("\" data-cpu=\"")
+                .append(fold.cpu()).append("\"><td class=\"num\">").append(fold.first()).append("&#8230;</td>");
+        for (int c = 0; c < cx.cpus(); c++) {
+            out.append("<td class=\"cpu").append(c == fold.cpu() ? " act" : "").append("\" data-col=\"").append(c).append("\">");
+            if (c == fold.cpu()) {
+                out.append("<label class=\"opener\"><input type=\"checkbox\" id=\"open-").append(fold.first()).append("\"/> <code>")
+                        .append(esc(fold.action())).append("</code> <span class=\"steps\">steps ").append(esc(fold.numbers())).append("</span></label>");
+                if (!fold.note().isEmpty()) {
+                    out.append("<ul class=\"narr\">");
+                    for (String part : fold.note().split("; ")) {
+                        out.append("<li>").append(esc(part)).append("</li>");
+                    }
+                    out.append("</ul>");
+                }
+            }
+            out.append("</td>");
+        }
+        out.append("<td class=\"mem\"></td></tr>\n");
+    }
+
+    /** Generated rules for the switches: a fold's rows show when its box (or the open-all box) is checked; CPUs none of whose steps matter hide. */
+    private String toggles() {
+        if (cx == null) {
+            return "";
+        }
+        StringBuilder css = new StringBuilder("\n");
+        for (int first : folds.keySet()) {
+            css.append("body:has(#open-").append(first).append(":checked) tr.in-fold[data-fold=\"").append(first).append("\"] { display: table-row; }\n");
+        }
+        for (int c = 0; c < cx.cpus(); c++) {
+            if (!slice.cpus().contains(c)) {
+                css.append("body:has(#only-cpus:checked) [data-col=\"").append(c).append("\"] { display: none; }\n");
+            }
+        }
+        return css.toString();
     }
 
     private void action(Counterexample.Step step) {
@@ -180,16 +284,34 @@ public final class HtmlCounterexample {
             }
             out.append("</ul>");
         }
+        if (!step.footprint().reads().isEmpty()) {
+            out.append("<div class=\"reads\"><span class=\"k\">read</span><span class=\"vs\">");
+            // The acting CPU's own things by their name within it (tlb.p), others' and memory's by their whole path.
+            step.footprint().reads().forEach((path, value) -> out.append("<span class=\"v\" data-key=\"").append(esc(path)).append("\">")
+                    .append(esc((path.startsWith(cpu(step.cpu())) ? path.substring(cpu(step.cpu()).length()) : StateJson.shown(path)) + " = " + value))
+                    .append("</span>"));
+            out.append("</span></div>");
+        }
         if (step.violating()) {
             out.append("<div class=\"why\">").append(esc(cx.verdict().word())).append(cx.note() != null ? ": " + esc(cx.note()) : "")
                     .append("</div>");
         }
     }
 
-    /** A CPU's TLB, store buffer, pending IPIs, interrupt flag and changed per-CPU variables, after the step. */
-    private void cpuState(Snapshot.CpuView before, Snapshot.CpuView after, Map<String, String> ptes) {
+    /**
+     * CPU {@code c}'s state after the step: its TLB and paging-structure cache, store buffer, pending
+     * IPIs and interrupt flag (as before), then whatever else of it this step changed, each part by its
+     * path (CR3, locals, variables, the handler, acks awaited...), read off the snapshot's parts.
+     */
+    private void cpuState(int c, Snapshot beforeAll, Snapshot afterAll, List<String> changed) {
+        Snapshot.CpuView before = beforeAll.cpus().get(c);
+        Snapshot.CpuView after = afterAll.cpus().get(c);
+        Map<String, String> ptes = afterAll.ptes();
         out.append("<div class=\"state\">");
         tlb(before.tlb(), after.tlb(), ptes);
+        if (!program.tableNames().isEmpty()) {
+            entries("pwc", "walk cache", section(beforeAll, cpu(c) + "pwc."), section(afterAll, cpu(c) + "pwc."), " &#8594; ");
+        }
         if (!after.storeBuffer().isEmpty() || !before.storeBuffer().isEmpty()) {
             out.append("<div class=\"sb\"><span class=\"k\">store buffer</span><span class=\"vs\">");
             if (after.storeBuffer().isEmpty()) {
@@ -227,19 +349,89 @@ public final class HtmlCounterexample {
             }
             out.append("</span></div>");
         }
+        // The rest of the CPU that this step changed, whatever mechanism it belongs to.
+        Map<String, Snapshot.Part> now = afterAll.byPath();
+        Map<String, Snapshot.Part> was = beforeAll.byPath();
+        List<String> rest = new ArrayList<>();
+        for (String path : changed) {
+            if (path.startsWith(cpu(c)) && !SHOWN_ABOVE.contains(section(path.substring(cpu(c).length())))) {
+                rest.add(path);
+            }
+        }
+        // A local whose life ended: nothing happened to it.
+        rest.removeIf(path -> !now.containsKey(path) && path.contains("locals."));
+        if (!rest.isEmpty()) {
+            out.append("<div class=\"changed\"><span class=\"k\">changed</span><span class=\"vs\">");
+            for (String path : rest) {
+                String key = path.substring(cpu(c).length());
+                Snapshot.Part p = now.get(path);
+                if (p == null) {
+                    out.append("<del class=\"v gone\" data-key=\"").append(esc(key)).append("\">").append(esc(key + " = " + was.get(path).text())).append("</del>");
+                } else {
+                    entry(key, " = ", p.text(), "chg", was.containsKey(path) ? was.get(path).text() : null, null);
+                }
+            }
+            out.append("</span></div>");
+        }
         out.append("</div>");
     }
 
-    /** PTEs, frames and shared variables after the step, then the whole snapshot behind a disclosure. */
-    private void memoryCell(Snapshot before, Snapshot after) {
+    /** Sections of a CPU the cell shows whether or not they changed (or, for "at", as the statement). */
+    private static final java.util.Set<String> SHOWN_ABOVE = java.util.Set.of("at", "tlb", "pwc", "store_buffer", "pending_ipis", "irq", "vars");
+
+    private static String cpu(int c) {
+        return "cpus[" + c + "].";
+    }
+
+    /** The section of a path below its owner: "tlb" of "tlb.p", "cr3" of "cr3". */
+    private static String section(String path) {
+        int dot = path.indexOf('.');
+        return dot < 0 ? path : path.substring(0, dot);
+    }
+
+    /** The parts whose path starts with {@code prefix}, by the rest of the path, as text. */
+    private static Map<String, String> section(Snapshot snap, String prefix) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Snapshot.Part p : snap.parts()) {
+            if (p.path().startsWith(prefix)) {
+                m.put(p.path().substring(prefix.length()), p.text());
+            }
+        }
+        return m;
+    }
+
+    /** Memory after the step: PTEs, PMDs, mm_cpumasks, frames and shared variables, then any other part of the machine outside the CPUs. */
+    private void memoryCell(Snapshot before, Snapshot after, List<String> changed) {
         out.append("<td class=\"mem\"><div class=\"state\">");
         entries("pte", "PTE", before.ptes(), after.ptes(), ": ");
+        if (!program.tableNames().isEmpty()) {
+            entries("pmd", "PMD", section(before, "pmds."), section(after, "pmds."), ": ");
+        }
+        entries("cpumask", "cpumask", section(before, "mm_cpumask."), section(after, "mm_cpumask."), ": ");
         entries("frames", "frame", before.frames(), after.frames(), ": ");
         if (!after.shared().isEmpty()) {
             entries("shared", "shared", before.shared(), after.shared(), " = ");
         }
+        Map<String, String> was = new LinkedHashMap<>();
+        Map<String, String> now = new LinkedHashMap<>();
+        for (Snapshot.Part p : before.parts()) {
+            if (!p.path().startsWith("cpus[") && !MEMORY_SHOWN.contains(section(p.path()))) {
+                was.put(p.path(), p.text());
+            }
+        }
+        for (Snapshot.Part p : after.parts()) {
+            if (!p.path().startsWith("cpus[") && !MEMORY_SHOWN.contains(section(p.path()))) {
+                now.put(p.path(), p.text());
+            }
+        }
+        if (!now.isEmpty() || !was.isEmpty()) {
+            entries("other", "other", was, now, " = ");
+        }
         out.append("</div></td>");
     }
+
+    /** Sections of the memory column that have their own rows. */
+    private static final java.util.Set<String> MEMORY_SHOWN = java.util.Set.of("ptes", "pmds", "mm_cpumask", "frames", "vars");
 
     /** One labelled list of name/value entries, each marked changed or unchanged against {@code before}. */
     private void entries(String cls, String label, Map<String, String> before, Map<String, String> after, String sep) {
@@ -306,27 +498,15 @@ public final class HtmlCounterexample {
         return c.length < 2 || !c[0].equals(p[0]) || c[1].equals("RW") && p[1].equals("RO");
     }
 
-    /** Everything else about a CPU after the step, behind a disclosure: where it is, its interrupt flag, every variable. */
-    private void cpuDetails(Snapshot.CpuView v) {
+    /** Everything about a CPU after the step, behind a disclosure: every part of it the machine has, by path. */
+    private void cpuDetails(int c, Snapshot snap) {
         out.append("<details class=\"full\"><summary>more</summary><table class=\"snap\">");
-        Map<String, String> rows = new LinkedHashMap<>();
-        rows.put("at", v.where());
-        rows.put("interrupts", v.interruptsOn() ? "on" : "off");
-        rows.put("TLB", join(v.tlb(), " -> "));
-        rows.put("store buffer", v.storeBuffer().isEmpty() ? "empty" : String.join(", ", v.storeBuffer()));
-        rows.put("pending IPIs", v.pendingIpis().isEmpty() ? "none" : String.join(", ", v.pendingIpis()));
-        v.vars().forEach(rows::put);
-        rows.forEach((k, val) -> out.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(val)).append("</td></tr>"));
-        out.append("</table></details>");
-    }
-
-    private static String join(Map<String, String> m, String sep) {
-        if (m.isEmpty()) {
-            return "empty";
+        for (Snapshot.Part p : snap.parts()) {
+            if (p.path().startsWith(cpu(c))) {
+                out.append("<tr><th>").append(esc(p.path().substring(cpu(c).length()))).append("</th><td>").append(esc(p.text())).append("</td></tr>");
+            }
         }
-        List<String> parts = new ArrayList<>();
-        m.forEach((k, v) -> parts.add(k + sep + v));
-        return String.join(", ", parts);
+        out.append("</table></details>");
     }
 
     // ---------------------------------------------------------------- source
@@ -450,6 +630,19 @@ public final class HtmlCounterexample {
             table.src tr.hit td.code { background: var(--act); }
             table.src tr.bad td.code { background: var(--bad); }
             table.src tr:target td { background: #fff8c5; }
+            .controls { margin: 10px 0 0; display: flex; flex-wrap: wrap; gap: 6px 18px; font-size: 13px; }
+            .controls label { cursor: pointer; }
+            table.timeline tr.kept td.num a::before { content: "\\25CF  "; color: #0969da; font-size: 9px; vertical-align: middle; }
+            table.timeline tr.aside td { color: var(--dim); }
+            table.timeline tr.aside td .stmt code { font-weight: 400; }
+            table.timeline tr.in-fold { display: none; }
+            body:has(#open-folds:checked) table.timeline tr.in-fold { display: table-row; }
+            body:has(#only-kept:checked) table.timeline tr.aside { display: none; }
+            table.timeline tr.fold td { border-top: 1px dashed var(--line); background: #fafbfc; }
+            table.timeline tr.fold td.act { background: #f3f8ff; }
+            table.timeline tr.fold label.opener { cursor: pointer; font-weight: 600; }
+            table.timeline tr.fold .steps { font-weight: 400; font-size: 11px; color: var(--dim); }
+            .reads .v { color: #57606a; }
             @media print { table.timeline th { position: static; } details.full { display: none; } }
             """;
 }

@@ -49,6 +49,33 @@ class CheckCommandReportsTest {
     }
 
     @Test
+    void formatMailPrintsTheRelevantStepsIn80ColumnsAndKeepsTheExitCode() throws Exception {
+        int code = Main.run(new String[] {"check", "catalog/004-gup-fast-tlbie-free.sd", "--format", "mail"});
+        assertThat(code).isEqualTo(Main.VIOLATION);
+        String mail = out.toString(StandardCharsets.UTF_8);
+        assertThat(mail).startsWith("gup_fast against broadcast invalidation").contains("catalog/004-gup-fast-tlbie-free.sd: walk_of_freed_table",
+                "now cpu1.locals.gup_fast.pmd", "Shown: the 7 of 10 steps").doesNotContain("distinct states", "local_irq_disable()");
+        assertThat(mail.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+    }
+
+    @Test
+    void timelineOptionsAndFormatJson() throws Exception {
+        int code = Main.run(new String[] {"check", "catalog/003-lazy-2016-cpumask-clear.sd", "--show-state", "--fold", "--relevant"});
+        assertThat(code).isEqualTo(Main.VIOLATION);
+        String text = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+\\|\\s+", " ").replaceAll("\\s+", " ");
+        assertThat(text).contains("Shortest counterexample (14 steps)", "now cpu1.pwc.t0 = pt0 RW", "Shown: the ").doesNotContain("flush_tlb_all()");
+        out.reset();
+        assertThat(Main.run(new String[] {"check", "catalog/003-lazy-2016-cpumask-clear.sd", "--format", "json"})).isEqualTo(Main.VIOLATION);
+        String json = out.toString(StandardCharsets.UTF_8);
+        assertThat(json).contains("\"relevant_steps\"", "\"state\"", "\"changed\"", "\"reads\"", "\"pwc\"");
+        out.reset();
+        assertThat(Main.run(new String[] {"check", "catalog/003-lazy-2016-cpumask-clear.sd", "--json"})).isEqualTo(Main.VIOLATION);
+        assertThat(out.toString(StandardCharsets.UTF_8).replaceAll("\"seconds\" : [0-9.E-]+", "")).isEqualTo(json.replaceAll("\"seconds\" : [0-9.E-]+", ""));
+        out.reset();
+        assertThat(Main.run(new String[] {"check", "catalog/003-lazy-2016-cpumask-clear.sd", "--format", "html"})).isEqualTo(Main.BAD_INPUT);
+    }
+
+    @Test
     void aSafeModelStillGetsAPageAndExitsZero() throws Exception {
         Path html = dir.resolve("safe.html");
         int code = Main.run(new String[] {"check", "catalog/000-pte-first-wait.sd", "--json", "--html", html.toString()});

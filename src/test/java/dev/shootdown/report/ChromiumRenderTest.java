@@ -48,7 +48,11 @@ class ChromiumRenderTest {
         // The full snapshot of each step is a table of its own inside the row; leave it out to count the timeline's rows.
         dom = dom.replaceAll("(?s)<table class=\"snap\">.*?</table>", "");
         String body = dom.substring(dom.indexOf("<tbody>", dom.indexOf("id=\"timeline\"")), dom.indexOf("</tbody>", dom.indexOf("id=\"timeline\"")));
-        List<String> rows = rows(body);
+        List<String> all = rows(body);
+        // A folded handler run or run of drains has a row of its own before its steps' rows, which stay (hidden until opened).
+        List<String> folds = all.stream().filter(r -> r.startsWith("<tr class=\"fold")).toList();
+        assertThat(folds).as("cpu2 takes interrupts: its handler runs are folded").isNotEmpty();
+        List<String> rows = all.stream().filter(r -> !r.startsWith("<tr class=\"fold")).toList();
         // The initial-state row, one row per step, nothing else.
         assertThat(rows).hasSize(m.cx().steps().size() + 1);
         for (int i = 1; i < rows.size(); i++) {
@@ -59,7 +63,7 @@ class ChromiumRenderTest {
             String action = m.cx().steps().get(i - 1).action().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
             assertThat(row).as("row %d", i).contains("<div class=\"stmt\"><code>" + action + "</code>");
         }
-        assertThat(rows.get(rows.size() - 1)).startsWith("<tr class=\"step violating\"");
+        assertThat(rows.get(rows.size() - 1)).startsWith("<tr class=\"step violating kept\"");
         assertThat(dom).contains("id=\"L93\"");
     }
 
@@ -83,6 +87,35 @@ class ChromiumRenderTest {
         // The violating row spans the table (about 1240 x 100 px, less its text); acting cells fill six more.
         assertThat(violation).as("pixels in the violation colour").isGreaterThan(40_000);
         assertThat(acting).as("pixels in the acting-cell colour").isGreaterThan(40_000);
+    }
+
+    @Test
+    void tickingOnlyTheKeptStepsHidesTheOthersWithoutScript() throws Exception {
+        String html = CheckedModel.catalog("003-lazy-2016-cpumask-clear").html();
+        int open = lastRowOf(html, VIOLATION_RGB);
+        int sliced = lastRowOf(html.replace("id=\"only-kept\"/>", "id=\"only-kept\" checked=\"checked\"/>"), VIOLATION_RGB);
+        assertThat(open).as("the source's violating line is on the page").isPositive();
+        // Three of the 14 steps are not kept (cpu1's faulting read, cpu0's flush_tlb_all and free of f): what follows the timeline moves up by their height.
+        assertThat(sliced).as("the source's violating line with the other steps hidden").isPositive().isLessThan(open - 150);
+    }
+
+    /** The last pixel row of a screenshot of {@code html} with many pixels near {@code rgb} (the source's violating line), or -1. */
+    private int lastRowOf(String html, int rgb) throws Exception {
+        Path page = write(html);
+        Path png = dir.resolve("rows.png");
+        Files.deleteIfExists(png);
+        chromium("--hide-scrollbars", "--window-size=1280,4000", "--screenshot=" + png, page.toUri().toString());
+        BufferedImage img = ImageIO.read(png.toFile());
+        for (int y = img.getHeight() - 1; y >= 0; y--) {
+            int hits = 0;
+            for (int x = 0; x < img.getWidth(); x++) {
+                hits += near(img.getRGB(x, y) & 0xffffff, rgb) ? 1 : 0;
+            }
+            if (hits > 600) {
+                return y;
+            }
+        }
+        return -1;
     }
 
     private Path write(String html) throws IOException {

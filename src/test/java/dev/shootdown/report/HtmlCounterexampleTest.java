@@ -177,6 +177,73 @@ class HtmlCounterexampleTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("seed 003's page: the PMD, the walk cache and mm_cpumask at the steps that matter, what each step read, the slice marked")
+    void pageTableStateAndTheSlice() {
+        CheckedModel m = CheckedModel.catalog("003-lazy-2016-cpumask-clear");
+        Counterexample cx = m.cx();
+        Document page = parse(m.html());
+        dev.shootdown.check.Slice slice = dev.shootdown.check.Slice.of(cx);
+        for (Counterexample.Step step : cx.steps()) {
+            String cls = row(page, step.number()).getAttribute("class");
+            assertThat(cls).as("step %d", step.number()).contains(slice.relevant(step.number()) ? "kept" : "aside");
+        }
+        int clear = stepNumber(cx, 1, "cpumask_clear(A, self)");
+        assertThat(cell(page, clear, "cpumask", "A")).isEqualTo("chg|A: {cpu0} (was {cpu0,cpu1})");
+        int cached = cx.steps().stream().filter(s -> s.footprint().changed().contains("cpus[1].pwc.t0")).findFirst().orElseThrow().number();
+        Element walkCache = (Element) nodes(row(page, cached), "td[3]//div[@class='pwc']//span[@data-key='t0']").get(0);
+        assertThat(walkCache.getAttribute("class")).isEqualTo("v chg");
+        assertThat(walkCache.getTextContent()).isEqualTo("t0 \u2192 pt0 RW");
+        int unhook = stepNumber(cx, 0, "pmd = pmdp_get_and_clear(t0)");
+        assertThat(cell(page, unhook, "pmd", "t0")).isEqualTo("chg|t0: none (was pt0 RW)");
+        int targets = stepNumber(cx, 0, "targets = cpumask(A) - self");
+        assertThat(texts(row(page, targets), "td[2]//div[@class='reads']//span[@data-key]")).containsExactly("mm_cpumask.A = {cpu0}");
+        assertThat(texts(row(page, targets), "td[2]//div[@class='changed']//span[@data-key='locals.targets']")).containsExactly("locals.targets = {}");
+        // The whole CPU behind "more": CR3 among it.
+        assertThat(texts(row(page, targets), "td[3]//table[@class='snap']/tr[th='cr3']/td")).containsExactly("A");
+        assertThat(attr(row(page, cached), "td[@class='num']", "title")).startsWith("kept: changed cpus[1].pwc.t0");
+        assertThat(m.html()).contains("id=\"only-kept\"", "id=\"only-cpus\"", "body:has(#only-kept:checked) table.timeline tr.aside { display: none; }");
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("a handler's run is folded: a row of its own with a checkbox opens it, its steps' rows stay, hidden until then; a CPU none of whose steps matter can be hidden")
+    void foldsAndHiddenCpus() {
+        CheckedModel m = CheckedModel.catalog("001-mach-paper-order");
+        Counterexample cx = m.cx();
+        String html = m.html();
+        Document page = parse(html);
+        List<Node> folds = nodes(page, "//tr[starts-with(@class,'fold')]");
+        assertThat(folds).isNotEmpty();
+        for (Node n : folds) {
+            Element fold = (Element) n;
+            int first = Integer.parseInt(fold.getAttribute("id").substring("fold-".length()));
+            assertThat(cx.steps().get(first - 1).footprint().role()).isIn(dev.shootdown.model.Footprint.Role.ENTERS_HANDLER, dev.shootdown.model.Footprint.Role.DRAIN);
+            assertThat(nodes(fold, ".//input[@id='open-" + first + "']")).hasSize(1);
+            List<Node> inside = nodes(page, "//tr[@data-fold='" + first + "']");
+            assertThat(inside.size()).as("fold %d's steps", first).isGreaterThanOrEqualTo(2);
+            inside.forEach(r -> assertThat(((Element) r).getAttribute("class")).contains("in-fold"));
+            assertThat(html).contains("body:has(#open-" + first + ":checked) tr.in-fold[data-fold=\"" + first + "\"] { display: table-row; }");
+        }
+        assertThat(nodes(page, "//tr[contains(@class,'step')]")).hasSize(cx.steps().size());
+
+        CheckedModel bystander = CheckedModel.text("bystander.sd", """
+                hardware x86 { cpus 3 }
+                mm A { page p -> frame f writable }
+                mm B { page r -> frame g writable }
+                irq h(from) { ack(from) }
+                proc initiate() { local_irq_disable(); targets = cpumask(A) - self; send_ipi(targets, h); wait until acked(targets); local_irq_enable() }
+                cpu 0 runs A: initiate()
+                cpu 1 runs A: initiate()
+                cpu 2 runs B: { read(r); write(r) }
+                check no_deadlock
+                """);
+        String b = bystander.html();
+        assertThat(b).contains("body:has(#only-cpus:checked) [data-col=\"2\"] { display: none; }").doesNotContain("[data-col=\"0\"] { display: none; }");
+        Document bp = parse(b);
+        assertThat(nodes(bp, "//*[@data-col='2']").size()).as("every cell of cpu2's column says so").isEqualTo(nodes(bp, "//table[@id='timeline']/*/tr").size());
+        assertThat(texts(bp, "//tr[@id='stuck']//div[@class='reads']//span")).contains("cpu0.irq = off", "cpu1.irq = off");
+    }
+
+    @Test
     void staleMeansAnotherFrameOrMoreRightsThanThePte() {
         assertThat(HtmlCounterexample.isStale("f RW A", "none")).isTrue();
         assertThat(HtmlCounterexample.isStale("f RW A", "not present (D set)")).isTrue();
