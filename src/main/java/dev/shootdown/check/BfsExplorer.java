@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * Exhaustive breadth-first search of a program's state space, so every counterexample is a
- * shortest one. Visited states are fingerprints; the trace keeps (predecessor, fingerprint) per
+ * shortest one. States are packed into bits ({@link StatePacker}) to be hashed and queued; visited
+ * states are fingerprints of the packed states; the trace keeps (predecessor, action taken) per
  * state and counterexamples are rebuilt by re-execution ({@link TraceRebuilder}). After a violation
  * the search goes on (without expanding the violating step) until every property has a verdict.
  */
@@ -56,12 +57,12 @@ public final class BfsExplorer {
                     + " (exhaustive search wants 2-4; large machines are for the simulator)");
         }
         Machine machine = machine(program, options.reductions());
-        int size = machine.layout().size;
+        StatePacker packer = StatePacker.of(machine.layout());
         long maxHeap = Runtime.getRuntime().maxMemory();
-        try (StateQueue queue = recordsPerBlock > 0 ? new StateQueue(size, options.spillDirectory(), recordsPerBlock, blocksInMemory)
-                : new StateQueue(size, options.spillDirectory());
+        try (StateQueue queue = recordsPerBlock > 0 ? new StateQueue(packer, options.spillDirectory(), recordsPerBlock, blocksInMemory)
+                : new StateQueue(packer, options.spillDirectory());
              MemoryGuard guard = new MemoryGuard(maxHeap, options.memoryFraction(), queue)) {
-            return search(machine, queue, guard, maxHeap);
+            return search(machine, packer, queue, guard, maxHeap);
         } finally {
             if (offHeap != null) {
                 offHeap.close();
@@ -70,12 +71,12 @@ public final class BfsExplorer {
         }
     }
 
-    private CheckResult search(Machine machine, StateQueue queue, MemoryGuard guard, long maxHeap) {
+    private CheckResult search(Machine machine, StatePacker packer, StateQueue queue, MemoryGuard guard, long maxHeap) {
         long start = System.nanoTime();
         int size = machine.layout().size;
         int[] init = machine.initialState();
         CheckOptions.Checkpoints checkpoints = options.checkpoints();
-        String model = checkpoints != null ? Checkpoint.identity(program, init) : null;
+        String model = checkpoints != null ? Checkpoint.identity(program, packer, init) : null;
         List<Violation> violations = new ArrayList<>();
         EnumSet<Verdict> open = EnumSet.copyOf(program.properties());
         boolean checkDeadlock = open.contains(Verdict.DEADLOCK);
@@ -87,13 +88,14 @@ public final class BfsExplorer {
         long offHeapBudget = offHeapBudget(bitstate, withGraph);
         guard.offHeapBudget(offHeapBudget);
         Checkpoint.Search restored = checkpoints != null && checkpoints.resume() != null
-                ? resume(checkpoints.resume(), model, budget + offHeapBudget, withGraph, size, queue, guard) : null;
-        TraceLog trace = restored != null ? restored.trace() : new TraceLog();
+                ? resume(checkpoints.resume(), model, budget + offHeapBudget, withGraph, size, packer, queue, guard) : null;
+        TraceLog trace = restored != null ? restored.trace() : new TraceLog(machine.maxActions());
         ProgressGraph graph = restored != null ? restored.graph() : withGraph ? new ProgressGraph() : null;
         FingerprintSet seen = restored != null ? restored.seen() : bitstate ? bitstateSet(budget) : graph != null ? new IndexedFingerprintSet(1 << 16)
-                : offHeapBudget > 0 ? offHeapSet() : new OpenAddressingFingerprintSet(1 << 16);
+                : offHeapBudget > 0 ? offHeapSet() : OpenAddressingFingerprintSet.forSearch();
         offHeap = seen instanceof MappedFingerprintSet m ? m : null;
         IndexedFingerprintSet indexed = seen instanceof IndexedFingerprintSet i ? i : null;
+        OpenAddressingFingerprintSet plain = seen instanceof OpenAddressingFingerprintSet p ? p : null;
         boolean invariants = !program.invariants().isEmpty();
         if (graph != null) {
             guard.watch(seen, trace, graph);
@@ -108,10 +110,11 @@ public final class BfsExplorer {
         }
         String stopReason = null;
         LevelGrowth levels = restored != null ? restored.levels() : new LevelGrowth();
+        long[] packed = new long[packer.maxLongs()];
         if (restored == null) {
-            long fp0 = Fingerprint.of(init);
-            seen.add(fp0);
-            int root = trace.add(-1, fp0);
+            int bits0 = packer.pack(init, packed, 0);
+            seen.add(Fingerprint.of(packed, 0, StatePacker.longs(bits0)));
+            int root = trace.add(-1, 0);
             String brokenAtStart = invariants ? machine.brokenInvariant(init) : null;
             if (machine.initialViolation() >= 0) {
                 violations.add(new Violation(Verdict.values()[machine.initialViolation()], root, -1, 0, machine.violationNote() + " (before any step)"));
@@ -120,7 +123,7 @@ public final class BfsExplorer {
                 violations.add(new Violation(Verdict.ASSERTION, root, -1, 0, "invariant " + brokenAtStart + " is false in the initial state"));
                 stopReason = "the initial state is already a violation";
             } else {
-                queue.push(root, 0, init);
+                queue.push(root, 0, packed, 0, bits0);
             }
             levels.found(0);
         } else {
@@ -128,7 +131,6 @@ public final class BfsExplorer {
             open = restored.open();
         }
 
-        int[] cur;
         int[] next = new int[size];
         Checkpoint.Counters counted = restored != null ? restored.counters() : new Checkpoint.Counters(0, 0, 0, -1, 0, 0, 0);
         long transitions = counted.transitions();
@@ -150,8 +152,8 @@ public final class BfsExplorer {
         int stoppedAt = -1;
         Expansion e = null;
         // Workers compute each state's successors ahead (Expansion); every decision below is taken here, in order.
-        Frontier frontier = new Frontier(program, options.reductions(), queue, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock, init,
-                seen instanceof OpenAddressingFingerprintSet plain ? plain : null);
+        Frontier frontier = new Frontier(program, options.reductions(), queue, packer, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock,
+                init, plain);
         try (frontier) {
             search:
             while (stopReason == null) {
@@ -160,7 +162,6 @@ public final class BfsExplorer {
                     finished = maxDepth;
                     break;
                 }
-                cur = e.state;
                 int index = e.index;
                 int depth = e.depth;
                 finished = depth - 1;
@@ -199,6 +200,9 @@ public final class BfsExplorer {
                         break;
                     }
                     continue;
+                }
+                if (plain != null) {
+                    plain.warm(e.fps, n);
                 }
                 boolean recording = graph != null && open.contains(Verdict.DEADLOCK);
                 if (recording && resumeAt == 0) {
@@ -242,19 +246,20 @@ public final class BfsExplorer {
                         }
                     } else {
                         // A new state: computed again here (the worker kept only its fingerprint), and checked against it.
-                        System.arraycopy(cur, 0, next, 0, size);
+                        System.arraycopy(e.state, 0, next, 0, size);
                         machine.apply(next, e.actions[i], null);
                         if (this.symmetry != null) {
                             this.symmetry.canonicalize(next);
                         }
-                        if (Fingerprint.of(next) != fp) {
+                        int bits = packer.packSuccessor(e.state, e.packed, e.packedBits, next, packed, 0);
+                        if (Fingerprint.of(packed, 0, StatePacker.longs(bits)) != fp) {
                             throw new IllegalStateException("a state's successor differs between two computations of it");
                         }
-                        int added = trace.add(index, fp);
+                        int added = trace.add(index, i);
                         if (recording) {
                             graph.edge(added);
                         }
-                        queue.push(added, depth + 1, next);
+                        queue.push(added, depth + 1, packed, 0, bits);
                         levels.found(depth + 1);
                         if (seen.size() >= options.maxStates()) {
                             stopReason = "state limit (" + options.maxStates() + ")";
@@ -339,7 +344,8 @@ public final class BfsExplorer {
      * Reads the checkpoint in {@code dir} back: refuses one of another model or shape, restores the tables and puts the
      * frontier back in the queue, under the guard (the tables first: the frontier goes to disk if it must).
      */
-    private Checkpoint.Search resume(Path dir, String model, long budget, boolean withGraph, int width, StateQueue queue, MemoryGuard guard) {
+    private Checkpoint.Search resume(Path dir, String model, long budget, boolean withGraph, int width, StatePacker packer, StateQueue queue,
+                                     MemoryGuard guard) {
         try (Checkpoint.Reader r = Checkpoint.open(dir)) {
             r.expect(model, shape(options.bitstateBytes() < 0 ? -1 : options.bitstateBytes() > 0 ? 1L << BitstateSet.log2BitsFor(options.bitstateBytes()) : 0),
                     budget);
@@ -353,11 +359,13 @@ public final class BfsExplorer {
             } else {
                 guard.watch(s.seen(), s.trace());
             }
+            // The checkpoint holds the frontier unpacked: packed again here, as the search packs it.
+            long[] packed = new long[packer.maxLongs()];
             r.frontier(width, (index, depth, state) -> {
                 if (!guard.roomFor(1)) {
                     throw new UserError("--resume: the checkpoint's frontier does not fit this heap: " + guard.refusal());
                 }
-                queue.push(index, depth, state);
+                queue.push(index, depth, packed, 0, packer.pack(state, packed, 0));
             });
             r.verify();
             return s;

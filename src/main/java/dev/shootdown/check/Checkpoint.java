@@ -48,8 +48,8 @@ final class Checkpoint {
     static final String PARTIAL = FILE + ".partial";
     /** "SHDNCKPT". */
     private static final long MAGIC = 0x5348444e434b5054L;
-    /** Raised whenever the layout of the file changes. */
-    private static final int FORMAT = 1;
+    /** Raised whenever the layout of the file changes (2: fingerprints of packed states, the segmented visited set, the trace as predecessor bits and action places). */
+    private static final int FORMAT = 2;
     private static final int BUFFER = 1 << 16;
 
     private static final byte EXACT_SET = 0;
@@ -96,15 +96,18 @@ final class Checkpoint {
 
     /**
      * What names the model: a hash of its source text, its params' values (a {@code -D} changes the model, not its
-     * text) and hardware, with its state layout's size and initial state's fingerprint.
+     * text) and hardware, with its state layout's size and initial state's fingerprint (of its packing, as the search
+     * fingerprints states: a change to the packing is a change to the visited set).
      */
-    static String identity(Program program, int[] initialState) {
+    static String identity(Program program, StatePacker packer, int[] initialState) {
+        long[] packed = new long[packer.maxLongs()];
+        int bits = packer.pack(initialState, packed, 0);
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(("shootdown checkpoint " + FORMAT + "\n").getBytes(StandardCharsets.UTF_8));
             d.update(program.source().text().getBytes(StandardCharsets.UTF_8));
             d.update(("\nparams " + program.params()).getBytes(StandardCharsets.UTF_8));
-            d.update(("\n" + program.hardware() + "\n" + initialState.length + " " + Fingerprint.of(initialState)).getBytes(StandardCharsets.UTF_8));
+            d.update(("\n" + program.hardware() + "\n" + initialState.length + " " + Fingerprint.of(packed, 0, StatePacker.longs(bits))).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);

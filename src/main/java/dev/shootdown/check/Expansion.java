@@ -17,6 +17,9 @@ final class Expansion {
     static final byte INVARIANT = 2;
 
     final int[] state;
+    /** The state packed, from bit 0, and its bits. */
+    final long[] packed;
+    int packedBits;
     int index;
     int depth;
     int n;
@@ -30,8 +33,9 @@ final class Expansion {
     boolean deadlocked;
     boolean finished;
 
-    Expansion(int size) {
+    Expansion(int size, int packedLongs) {
         state = new int[size];
+        packed = new long[packedLongs];
         room(8);
     }
 
@@ -52,8 +56,8 @@ final class Expansion {
      * Expands {@link #state} with a worker's own machine and symmetry (neither is shared between
      * threads). {@code deadlocks}: whether to test for a deadlock, which costs a closure search.
      */
-    void compute(Machine machine, Symmetry symmetry, boolean invariants, boolean deadlocks, int[] scratch, int[] enabled,
-                 OpenAddressingFingerprintSet seen) {
+    void compute(Machine machine, Symmetry symmetry, StatePacker packer, boolean invariants, boolean deadlocks, int[] scratch, int[] enabled,
+                 long[] successor, OpenAddressingFingerprintSet seen) {
         n = machine.enabled(state, enabled);
         room(n);
         System.arraycopy(enabled, 0, actions, 0, n);
@@ -78,7 +82,7 @@ final class Expansion {
                 symmetry.canonicalize(scratch);
             }
             outcome[i] = SUCCESSOR;
-            fps[i] = Fingerprint.of(scratch);
+            fps[i] = Fingerprint.of(successor, 0, StatePacker.longs(packer.packSuccessor(state, packed, packedBits, scratch, successor, 0)));
             known[i] = seen != null && seen.surelyContains(fps[i]);
         }
     }

@@ -29,11 +29,13 @@ final class Frontier implements AutoCloseable {
     private static final int CHUNK = 16;
 
     private final StateQueue queue;
+    private final StatePacker packer;
     private final int pooled;
     private final ExecutorService pool;
     private final Machine[] machines;
     private final Symmetry[] symmetries;
     private final int[][] scratch;
+    private final long[][] packed;
     private final int[][] enabled;
     private final boolean invariants;
     private final boolean deadlocks;
@@ -47,8 +49,10 @@ final class Frontier implements AutoCloseable {
     private final List<Future<?>> running = new ArrayList<>();
 
     /** {@code symmetric}: whether successors are canonicalised (each worker builds its own {@link Symmetry}). */
-    Frontier(Program program, boolean reductions, StateQueue queue, int threads, boolean symmetric, boolean deadlocks, int[] initial, OpenAddressingFingerprintSet seen) {
+    Frontier(Program program, boolean reductions, StateQueue queue, StatePacker packer, int threads, boolean symmetric, boolean deadlocks, int[] initial,
+             OpenAddressingFingerprintSet seen) {
         this.queue = queue;
+        this.packer = packer;
         this.seen = threads > 1 ? seen : null;
         this.pooled = Math.max(0, threads - 1);
         int workers = pooled + 1;
@@ -57,19 +61,21 @@ final class Frontier implements AutoCloseable {
         machines = new Machine[workers];
         symmetries = new Symmetry[workers];
         scratch = new int[workers][];
+        packed = new long[workers][];
         enabled = new int[workers][];
         for (int w = 0; w < workers; w++) {
             machines[w] = BfsExplorer.machine(program, reductions);
             symmetries[w] = symmetric ? new Symmetry(program, machines[w].layout(), initial) : null;
             scratch[w] = new int[initial.length];
+            packed[w] = new long[packer.maxLongs()];
             enabled[w] = new int[machines[w].maxActions()];
         }
-        int batch = Math.max(1, Math.min(MAX_BATCH, BATCH_WORDS / (initial.length + 64)));
+        int batch = Math.max(1, Math.min(MAX_BATCH, BATCH_WORDS / (initial.length + 2 * packer.maxLongs() + 64)));
         ready = new Expansion[batch];
         next = new Expansion[batch];
         for (int i = 0; i < batch; i++) {
-            ready[i] = new Expansion(initial.length);
-            next[i] = new Expansion(initial.length);
+            ready[i] = new Expansion(initial.length, packer.maxLongs());
+            next[i] = new Expansion(initial.length, packer.maxLongs());
         }
         pool = pooled > 0 ? Executors.newFixedThreadPool(pooled, r -> {
             Thread t = new Thread(r, "shootdown-worker");
@@ -119,7 +125,8 @@ final class Frontier implements AutoCloseable {
         int n = 0;
         while (n < next.length && !queue.isEmpty()) {
             Expansion e = next[n++];
-            long head = queue.pop(e.state);
+            long head = queue.pop(e.state, e.packed);
+            e.packedBits = queue.poppedBits();
             e.index = (int) (head >>> 32);
             e.depth = (int) head;
         }
@@ -144,7 +151,7 @@ final class Frontier implements AutoCloseable {
         for (int from = claimed.getAndAdd(CHUNK); from < n; from = claimed.getAndAdd(CHUNK)) {
             int to = Math.min(n, from + CHUNK);
             for (int i = from; i < to; i++) {
-                next[i].compute(machines[worker], symmetries[worker], invariants, deadlocks, scratch[worker], enabled[worker], seen);
+                next[i].compute(machines[worker], symmetries[worker], packer, invariants, deadlocks, scratch[worker], enabled[worker], packed[worker], seen);
             }
             expanded.addAndGet(to - from);
         }

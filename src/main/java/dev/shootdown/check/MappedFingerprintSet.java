@@ -188,43 +188,62 @@ final class MappedFingerprintSet implements FingerprintSet, AutoCloseable {
         return cap;
     }
 
-    /** Written as {@link OpenAddressingFingerprintSet#writeTo} writes, so a checkpoint carries on in either. */
+    /** Written as {@link OpenAddressingFingerprintSet#writeTo} writes, as one segment, so a checkpoint carries on in either. */
     @Override
     public void writeTo(DataOutputStream out) throws IOException {
         long cap = table.capacity();
-        if (cap > Integer.MAX_VALUE) {
-            throw new IOException("a visited set of " + cap + " slots is larger than a checkpoint holds");
-        }
-        out.writeInt((int) cap);
+        out.writeInt(1);
         out.writeLong(size);
-        long[] chunk = new long[(int) Math.min(cap, 1 << 13)];
-        for (long from = 0; from < cap; from += chunk.length) {
-            int n = (int) Math.min(chunk.length, cap - from);
-            for (int k = 0; k < n; k++) {
-                chunk[k] = table.get(from + k);
+        out.writeLong(cap);
+        out.writeLong(size);
+        long[] chunk = new long[1 << 13];
+        int k = 0;
+        for (long j = 0; j < cap; j++) {
+            long v = table.get(j);
+            if (v != 0) {
+                chunk[k++] = v;
+                if (k == chunk.length) {
+                    Checkpoint.writeLongs(out, chunk, 0, k);
+                    k = 0;
+                }
             }
-            Checkpoint.writeLongs(out, chunk, 0, n);
         }
+        Checkpoint.writeLongs(out, chunk, 0, k);
     }
 
-    /** The set {@link OpenAddressingFingerprintSet#writeTo} or {@link #writeTo} wrote, in a file in {@code dir}. */
+    /** The set {@link OpenAddressingFingerprintSet#writeTo} or {@link #writeTo} wrote, in a file in {@code dir}: a table that holds them all. */
     static MappedFingerprintSet readFrom(DataInputStream in, Path dir) throws IOException {
-        int cap = (int) Checkpoint.checked(in.readInt(), 16, 1 << 30, "fingerprint table of");
-        long size = Checkpoint.checked(in.readLong(), 0, cap * 3L / 4, "fingerprints:");
-        if (Integer.bitCount(cap) != 1) {
-            throw new IllegalArgumentException("fingerprint table of " + cap + " slots");
+        int segments = (int) Checkpoint.checked(in.readInt(), 1, 1 << 16, "fingerprint segments:");
+        long size = Checkpoint.checked(in.readLong(), 0, MAX_CAPACITY * 3 / 4, "fingerprints:");
+        long cap = 16;
+        while (size > cap * 3 / 4) {
+            cap *= 2;
         }
         MappedFingerprintSet s = new MappedFingerprintSet(dir, cap);
-        long[] chunk = new long[Math.min(cap, 1 << 13)];
-        for (long from = 0; from < cap; from += chunk.length) {
-            int n = (int) Math.min(chunk.length, cap - from);
-            Checkpoint.readLongs(in, chunk, 0, n);
-            for (int k = 0; k < n; k++) {
-                s.table.put(from + k, chunk[k]);
+        try {
+            long[] chunk = new long[1 << 13];
+            for (int g = 0; g < segments; g++) {
+                long length = Checkpoint.checked(in.readLong(), 16, MAX_CAPACITY, "fingerprint segment of");
+                long count = Checkpoint.checked(in.readLong(), 0, length * 3 / 4, "fingerprints in a segment:");
+                for (long done = 0; done < count; ) {
+                    int n = (int) Math.min(chunk.length, count - done);
+                    Checkpoint.readLongs(in, chunk, 0, n);
+                    for (int k = 0; k < n; k++) {
+                        if (chunk[k] == 0 || !s.add(chunk[k])) {
+                            throw new IllegalArgumentException("a fingerprint written twice, or empty");
+                        }
+                    }
+                    done += n;
+                }
             }
+            if (s.size != size) {
+                throw new IllegalArgumentException("fingerprint segments of " + s.size + " fingerprints, not " + size);
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
         }
-        s.size = size;
-        return s;
     }
 
     @Override

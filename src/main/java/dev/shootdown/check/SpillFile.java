@@ -3,7 +3,7 @@ package dev.shootdown.check;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,30 +27,30 @@ final class SpillFile implements AutoCloseable {
     private long[] free = new long[16];
     private int freeCount;
 
-    private SpillFile(Path path, FileChannel channel, int slotInts) {
+    private SpillFile(Path path, FileChannel channel, int slotLongs) {
         this.path = path;
         this.channel = channel;
-        this.slotBytes = slotInts * 4L;
-        this.buffer = ByteBuffer.allocateDirect(slotInts * 4).order(ByteOrder.nativeOrder());
+        this.slotBytes = slotLongs * 8L;
+        this.buffer = ByteBuffer.allocateDirect(Math.multiplyExact(slotLongs, 8)).order(ByteOrder.nativeOrder());
     }
 
-    /** A new spill file in {@code dir} for blocks of up to {@code slotInts} ints. */
-    static SpillFile create(Path dir, int slotInts) throws IOException {
+    /** A new spill file in {@code dir} for blocks of up to {@code slotLongs} longs. */
+    static SpillFile create(Path dir, int slotLongs) throws IOException {
         Path path = Files.createTempFile(dir, "shootdown-frontier-", ".spill");
         try {
-            return new SpillFile(path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE), slotInts);
+            return new SpillFile(path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE), slotLongs);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(path);
             throw e;
         }
     }
 
-    /** Writes the first {@code ints} ints of {@code data} to a free slot and returns the slot. */
-    long write(int[] data, int ints) throws IOException {
+    /** Writes the first {@code longs} longs of {@code data} to a free slot and returns the slot. */
+    long write(long[] data, int longs) throws IOException {
         long slot = freeCount > 0 ? free[--freeCount] : slots++;
         buffer.clear();
-        buffer.asIntBuffer().put(data, 0, ints);
-        buffer.limit(ints * 4);
+        buffer.asLongBuffer().put(data, 0, longs);
+        buffer.limit(longs * 8);
         long at = slot * slotBytes;
         while (buffer.hasRemaining()) {
             at += channel.write(buffer, at);
@@ -58,19 +58,19 @@ final class SpillFile implements AutoCloseable {
         return slot;
     }
 
-    /** Reads {@code ints} ints from {@code slot} into {@code into}, and frees the slot. */
-    void read(long slot, int[] into, int ints) throws IOException {
-        peek(slot, into, ints);
+    /** Reads {@code longs} longs from {@code slot} into {@code into}, and frees the slot. */
+    void read(long slot, long[] into, int longs) throws IOException {
+        peek(slot, into, longs);
         if (freeCount == free.length) {
             free = java.util.Arrays.copyOf(free, free.length * 2);
         }
         free[freeCount++] = slot;
     }
 
-    /** Reads {@code ints} ints from {@code slot} into {@code into}, leaving the slot as it is (for a checkpoint). */
-    void peek(long slot, int[] into, int ints) throws IOException {
+    /** Reads {@code longs} longs from {@code slot} into {@code into}, leaving the slot as it is (for a checkpoint). */
+    void peek(long slot, long[] into, int longs) throws IOException {
         buffer.clear();
-        buffer.limit(ints * 4);
+        buffer.limit(longs * 8);
         long at = slot * slotBytes;
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, at);
@@ -80,8 +80,8 @@ final class SpillFile implements AutoCloseable {
             at += n;
         }
         buffer.flip();
-        IntBuffer ints32 = buffer.asIntBuffer();
-        ints32.get(into, 0, ints);
+        LongBuffer words = buffer.asLongBuffer();
+        words.get(into, 0, longs);
     }
 
     Path path() {

@@ -7,8 +7,11 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 
 /**
- * The BFS frontier: fixed-width records (state index, depth, packed state) in int blocks, so that
- * a million queued states cost their ints and not a million objects.
+ * The BFS frontier: packed states ({@link StatePacker}), one after another in the bits of
+ * {@code long} blocks, so that a million queued states cost their bits and not a million objects.
+ * A record is the packed state alone: the queue holds states in the order of their numbers, each
+ * number one more than the last, and their depths never decrease, so the number of a record is the
+ * first one's plus its place, and its depth is kept once per level.
  *
  * <p>When the heap is short, blocks go to a {@link SpillFile} (TLC's DiskStateQueue) and come back
  * when the search reaches them: the order of the records never changes, so neither do the order
@@ -18,7 +21,7 @@ import java.util.Iterator;
  * that finds no room the guard made allocates a block on its own.
  */
 final class StateQueue implements GrowingTable, AutoCloseable {
-    /** Records in a block, unless that makes the block larger than {@link #MAX_BLOCK_BYTES}. */
+    /** Records a block holds at least (each as long as a state can be), unless that makes it larger than {@link #MAX_BLOCK_BYTES}. */
     static final int RECORDS_PER_BLOCK = 4096;
     /** A wide state must not make one block a large share of a small heap. */
     static final int MAX_BLOCK_BYTES = 256 << 10;
@@ -26,84 +29,143 @@ final class StateQueue implements GrowingTable, AutoCloseable {
     private static final int SPARES = 2;
 
     private static final class Block {
-        /** The records, or null while the block is on disk. */
-        int[] data;
+        /** The records' bits, or null while the block is on disk. */
+        long[] data;
         /** Where the block is in the spill file, while it is there. */
         long slot;
-        /** Records written to the block. */
+        /** Records written to the block, and their bits. */
         int count;
+        long bits;
     }
 
-    private final int width;
-    private final int recordsPerBlock;
+    private final StatePacker packer;
+    /** A block's room for records, in bits: a long more is allocated, for {@link StatePacker#copyBits}. */
+    private final long blockBits;
+    private final int blockLongs;
+    /** The most bits one record can take. */
+    private final int recordBits;
     /** Blocks kept in memory before the queue spills on its own: unbounded but for tests. */
     private final int blocksInMemory;
     private final Path spillDir;
     private final ArrayDeque<Block> blocks = new ArrayDeque<>();
-    private final ArrayDeque<int[]> spare = new ArrayDeque<>();
+    private final ArrayDeque<long[]> spare = new ArrayDeque<>();
     /** Blocks whose records are in memory. */
     private int inMemory;
-    /** Records of the first block already read. */
+    /** Records of the first block already read, and the bit where the next one starts. */
     private int headRead;
+    private long headBit;
     private long size;
     private long spilled;
     private SpillFile file;
     private String spillFailure;
+    /** The number of the next record pushed and of the next popped (-1 before the first push). */
+    private long nextIn = -1;
+    private long nextOut = -1;
+    /** Where the depth changes: the number of the first record of each new depth, and that depth; oldest first. */
+    private long[] levelStart = new long[16];
+    private int[] levelDepth = new int[16];
+    private int levels;
+    /** The next level whose start the reader has not reached, and the depth of the records it reads. */
+    private int readLevel;
+    private int readDepth;
 
-    StateQueue(int stateSize, Path spillDir) {
-        this(stateSize, spillDir, recordsPerBlock(stateSize), Integer.MAX_VALUE);
+    StateQueue(StatePacker packer, Path spillDir) {
+        this(packer, spillDir, recordsPerBlock(packer.maxBits()), Integer.MAX_VALUE);
     }
 
-    /** A queue of blocks of {@code recordsPerBlock} records that keeps at most {@code blocksInMemory} of them in memory. */
-    StateQueue(int stateSize, Path spillDir, int recordsPerBlock, int blocksInMemory) {
-        this.width = stateSize + 2;
+    /** A queue of blocks that hold at least {@code recordsPerBlock} records each and keeps at most {@code blocksInMemory} of them in memory. */
+    StateQueue(StatePacker packer, Path spillDir, int recordsPerBlock, int blocksInMemory) {
+        this.packer = packer;
         this.spillDir = spillDir;
-        this.recordsPerBlock = recordsPerBlock;
+        this.recordBits = Math.max(1, packer.maxBits());
+        this.blockLongs = StatePacker.longs((long) recordsPerBlock * recordBits);
+        this.blockBits = blockLongs * 64L;
         this.blocksInMemory = Math.max(2, blocksInMemory);
     }
 
     /** {@link #RECORDS_PER_BLOCK}, or fewer for a state so wide that a block would pass {@link #MAX_BLOCK_BYTES}. */
-    static int recordsPerBlock(int stateSize) {
-        long record = (stateSize + 2L) * 4;
-        return (int) Math.max(1, Math.min(RECORDS_PER_BLOCK, MAX_BLOCK_BYTES / record));
+    static int recordsPerBlock(int maxBits) {
+        long record = Math.max(1, maxBits);
+        return (int) Math.max(1, Math.min(RECORDS_PER_BLOCK, MAX_BLOCK_BYTES * 8L / record));
     }
 
-    void push(int index, int depth, int[] state) {
+    /**
+     * Queues the packed state ({@code bits} bits of {@code packed} from long {@code from}) numbered {@code index} at
+     * {@code depth}: the number one more than the last pushed, the depth no less.
+     */
+    void push(int index, int depth, long[] packed, int from, int bits) {
+        if (nextIn < 0) {
+            nextIn = index;
+            nextOut = index;
+        } else if (index != nextIn) {
+            throw new IllegalArgumentException("state " + index + " queued after state " + (nextIn - 1) + ": the queue holds consecutive numbers");
+        }
+        if (levels == 0 || depth != levelDepth[levels - 1]) {
+            if (levels > 0 && depth < levelDepth[levels - 1]) {
+                throw new IllegalArgumentException("depth " + depth + " queued after depth " + levelDepth[levels - 1]);
+            }
+            if (levels == levelStart.length) {
+                levelStart = java.util.Arrays.copyOf(levelStart, 2 * levels);
+                levelDepth = java.util.Arrays.copyOf(levelDepth, 2 * levels);
+            }
+            levelStart[levels] = nextIn;
+            levelDepth[levels++] = depth;
+        }
         Block tail = blocks.peekLast();
-        if (tail == null || tail.data == null || tail.count == recordsPerBlock) {
+        if (tail == null || tail.data == null || tail.bits + bits > blockBits) {
             tail = newTail();
         }
-        int[] data = tail.data;
-        int at = tail.count * width;
-        data[at] = index;
-        data[at + 1] = depth;
-        System.arraycopy(state, 0, data, at + 2, width - 2);
+        StatePacker.copyBits(packed, from, bits, tail.data, tail.bits);
+        tail.bits += bits;
         tail.count++;
+        nextIn++;
         size++;
     }
 
-    /** Copies the oldest state into {@code state} and returns its index and depth packed as index << 32 | depth. */
+    /** Unpacks the oldest state into {@code state} and returns its number and depth packed as number << 32 | depth. */
     long pop(int[] state) {
+        return pop(state, null);
+    }
+
+    /**
+     * Unpacks the oldest state into {@code state}, and if {@code packed} is not null copies its packed bits there (from
+     * bit 0; {@link #poppedBits} says how many); returns its number and depth packed as number << 32 | depth.
+     */
+    long pop(int[] state, long[] packed) {
         Block head = blocks.peekFirst();
         if (head.data == null) {
             load(head);
         }
-        int[] data = head.data;
-        int at = headRead * width;
-        long r = ((long) data[at] << 32) | (data[at + 1] & 0xffffffffL);
-        System.arraycopy(data, at + 2, state, 0, width - 2);
+        long[] data = head.data;
+        poppedBits = packer.unpack(data, headBit, state);
+        if (packed != null) {
+            StatePacker.extractBits(data, headBit, poppedBits, packed);
+        }
+        headBit += poppedBits;
+        long number = nextOut++;
+        while (readLevel < levels && levelStart[readLevel] <= number) {
+            readDepth = levelDepth[readLevel++];
+        }
         headRead++;
         size--;
         if (headRead == head.count) {
             blocks.pollFirst();
             headRead = 0;
+            headBit = 0;
             inMemory--;
             if (spare.size() < SPARES) {
                 spare.push(data);
             }
         }
-        return r;
+        return number << 32 | (readDepth & 0xffffffffL);
     }
+
+    /** The bits of the state the last {@link #pop} took. */
+    int poppedBits() {
+        return poppedBits;
+    }
+
+    private int poppedBits;
 
     /** What a record of the queue is handed to, in order ({@link #forEach}). */
     interface Records {
@@ -111,24 +173,31 @@ final class StateQueue implements GrowingTable, AutoCloseable {
     }
 
     /**
-     * Hands every record to {@code sink} in queue order, oldest first, without taking any off: the blocks on disk are read
-     * into one array of their own, and stay where they are. For a checkpoint.
+     * Hands every record to {@code sink} in queue order, oldest first, unpacked ({@code state} is reused from one record
+     * to the next), without taking any off: the blocks on disk are read into one array of their own, and stay where they
+     * are. For a checkpoint.
      */
     void forEach(Records sink) throws IOException {
-        int[] state = new int[width - 2];
-        int[] read = null;
+        int[] state = new int[packer.size()];
+        long[] read = null;
+        long number = nextOut;
+        int level = readLevel;
+        int depth = readDepth;
         boolean first = true;
         for (Block b : blocks) {
-            int[] data = b.data;
+            long[] data = b.data;
             if (data == null) {
-                read = read != null ? read : new int[recordsPerBlock * width];
-                file.peek(b.slot, read, b.count * width);
+                read = read != null ? read : newBlockArray();
+                file.peek(b.slot, read, StatePacker.longs(b.bits));
                 data = read;
             }
+            long bit = first ? headBit : 0;
             for (int r = first ? headRead : 0; r < b.count; r++) {
-                int at = r * width;
-                System.arraycopy(data, at + 2, state, 0, width - 2);
-                sink.record(data[at], data[at + 1], state);
+                bit += packer.unpack(data, bit, state);
+                while (level < levels && levelStart[level] <= number) {
+                    depth = levelDepth[level++];
+                }
+                sink.record((int) number++, depth, state);
             }
             first = false;
         }
@@ -154,7 +223,7 @@ final class StateQueue implements GrowingTable, AutoCloseable {
 
     /** The bytes of one block. */
     long blockBytes() {
-        return (long) recordsPerBlock * width * 4;
+        return (blockLongs + 1L) * 8;
     }
 
     /** Blocks held in memory: those with records, and the spare ones. */
@@ -173,8 +242,8 @@ final class StateQueue implements GrowingTable, AutoCloseable {
     @Override
     public void grow(int adds) {
         for (int missing = arraysNeeded(adds) - spare.size(); missing > 0; missing--) {
-            int[] a = inMemory + spare.size() >= blocksInMemory ? spillOne() : null;
-            spare.push(a != null ? a : new int[recordsPerBlock * width]);
+            long[] a = inMemory + spare.size() >= blocksInMemory ? spillOne() : null;
+            spare.push(a != null ? a : newBlockArray());
         }
     }
 
@@ -184,8 +253,8 @@ final class StateQueue implements GrowingTable, AutoCloseable {
      */
     void spill(int adds) {
         for (int missing = arraysNeeded(adds) - spare.size(); missing > 0; missing--) {
-            int[] a = spillOne();
-            spare.push(a != null ? a : new int[recordsPerBlock * width]);
+            long[] a = spillOne();
+            spare.push(a != null ? a : newBlockArray());
         }
     }
 
@@ -204,20 +273,30 @@ final class StateQueue implements GrowingTable, AutoCloseable {
 
     private int arraysNeeded(int adds) {
         Block tail = blocks.peekLast();
-        int room = tail == null || tail.data == null ? 0 : recordsPerBlock - tail.count;
-        int tails = adds <= room ? 0 : (adds - room + recordsPerBlock - 1) / recordsPerBlock;
+        // Records that surely fit: each as long as a record can be.
+        long room = tail == null || tail.data == null ? 0 : (blockBits - tail.bits) / recordBits;
+        long perBlock = blockBits / recordBits;
+        long tails = adds <= room ? 0 : (adds - room + perBlock - 1) / perBlock;
         // The next pop reads the first block back from disk.
         Block head = blocks.peekFirst();
-        return tails + (head != null && head.data == null ? 1 : 0);
+        return (int) tails + (head != null && head.data == null ? 1 : 0);
+    }
+
+    private long[] newBlockArray() {
+        return new long[blockLongs + 1];
     }
 
     private Block newTail() {
-        int[] a = spare.poll();
+        long[] a = spare.poll();
         if (a == null && inMemory >= blocksInMemory) {
             a = spillOne();
         }
+        if (a != null) {
+            // A block read or spilled before: records are ORed in.
+            java.util.Arrays.fill(a, 0L);
+        }
         Block b = new Block();
-        b.data = a != null ? a : new int[recordsPerBlock * width];
+        b.data = a != null ? a : newBlockArray();
         blocks.addLast(b);
         inMemory++;
         return b;
@@ -227,7 +306,7 @@ final class StateQueue implements GrowingTable, AutoCloseable {
      * Writes the newest block in memory to disk, other than the one being read and the one being written (a last block
      * with room left); returns its array, or null if none could go.
      */
-    private int[] spillOne() {
+    private long[] spillOne() {
         Block head = blocks.peekFirst();
         Iterator<Block> it = blocks.descendingIterator();
         while (it.hasNext()) {
@@ -235,27 +314,27 @@ final class StateQueue implements GrowingTable, AutoCloseable {
             if (b == head) {
                 return null;
             }
-            if (b.data != null && (b.count == recordsPerBlock || b != blocks.peekLast())) {
+            if (b.data != null && (b.bits + recordBits > blockBits || b != blocks.peekLast())) {
                 return toDisk(b);
             }
         }
         return null;
     }
 
-    private int[] toDisk(Block b) {
+    private long[] toDisk(Block b) {
         if (spillFailure != null) {
             return null;
         }
         try {
             if (file == null) {
-                file = SpillFile.create(spillDir, recordsPerBlock * width);
+                file = SpillFile.create(spillDir, blockLongs);
             }
-            b.slot = file.write(b.data, b.count * width);
+            b.slot = file.write(b.data, StatePacker.longs(b.bits));
         } catch (IOException | RuntimeException e) {
             spillFailure = e.getMessage() == null ? e.toString() : e.getMessage();
             return null;
         }
-        int[] a = b.data;
+        long[] a = b.data;
         b.data = null;
         inMemory--;
         spilled += b.count;
@@ -263,10 +342,10 @@ final class StateQueue implements GrowingTable, AutoCloseable {
     }
 
     private void load(Block b) {
-        int[] a = spare.poll();
-        b.data = a != null ? a : new int[recordsPerBlock * width];
+        long[] a = spare.poll();
+        b.data = a != null ? a : newBlockArray();
         try {
-            file.read(b.slot, b.data, b.count * width);
+            file.read(b.slot, b.data, StatePacker.longs(b.bits));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the frontier back from " + file.path(), e);
         }

@@ -15,13 +15,13 @@ import java.util.List;
 
 /**
  * Rebuilds a counterexample from the trace log: walks the predecessor chain back to the initial
- * state, then re-executes forward, at each step finding the action whose successor has the next
- * fingerprint, and narrates every step.
+ * state, then re-executes forward, at each step applying the action the search took (its place
+ * among the state's enabled actions, as the log keeps it), and narrates every step.
  */
 public final class TraceRebuilder {
     private final Program program;
     private final TraceLog trace;
-    /** The search's symmetry, or null: the log then holds each state's representative, and the walk matches representatives. */
+    /** The search's symmetry, or null: the log then holds the steps between representatives, and the walk follows those. */
     private final Symmetry symmetry;
     /** Whether the search ran with reductions, so with the machine it ran ({@link BfsExplorer#machine}). */
     private final boolean reductions;
@@ -33,12 +33,10 @@ public final class TraceRebuilder {
         this.symmetry = symmetry;
     }
 
-
-
     public Counterexample rebuild(Violation violation) {
-        Deque<Long> fps = new ArrayDeque<>();
-        for (int i = violation.parent(); i >= 0; i = trace.parent(i)) {
-            fps.push(trace.fingerprint(i));
+        Deque<Integer> choices = new ArrayDeque<>();
+        for (int i = violation.parent(); trace.parent(i) >= 0; i = trace.parent(i)) {
+            choices.push(trace.choice(i));
         }
         Machine m = BfsExplorer.machine(program, reductions);
         int[] state = m.initialState();
@@ -47,8 +45,8 @@ public final class TraceRebuilder {
         shownBy = m.accessedBitsUntracked() ? Machine.unreduced(program) : m;
         shown = shownBy == m ? state : shownBy.initialState();
         Snapshot initial = shownBy.snapshot(shown);
-        fps.pop();
-        // Under symmetry the log holds the representatives the search kept: walk those (rep), and
+        // The recorded places index the enabled actions of the search's machine (m), not the shown one's.
+        // Under symmetry the search stepped from representative to representative: walk those (rep), and
         // keep the concrete state with the renumbering that takes rep to it (sigma).
         int[] rep = state.clone();
         int[] sigma = identity(program.cpus());
@@ -57,27 +55,21 @@ public final class TraceRebuilder {
         }
         List<Counterexample.Step> steps = new ArrayList<>();
         int[] actions = new int[m.maxActions()];
-        while (!fps.isEmpty()) {
-            long want = fps.pop();
+        while (!choices.isEmpty()) {
+            int choice = choices.pop();
             int n = m.enabled(rep, actions);
-            boolean found = false;
-            for (int i = 0; i < n && !found; i++) {
-                int[] next = rep.clone();
-                m.apply(next, actions[i], null);
-                int[] nextRep = next.clone();
-                int[] moved = symmetry != null && symmetry.canonicalize(nextRep) ? symmetry.lastPermutation() : null;
-                if (Fingerprint.of(nextRep) == want) {
-                    steps.add(narrate(m, state, concreteAction(m, state, sigma, actions[i], next, -1), steps.size() + 1));
-                    if (moved != null) {
-                        sigma = compose(sigma, inverse(moved));
-                    }
-                    rep = nextRep;
-                    found = true;
-                }
+            if (choice >= n) {
+                throw new IllegalStateException("trace does not replay: action " + choice + " of " + n + " enabled");
             }
-            if (!found) {
-                throw new IllegalStateException("trace does not replay: fingerprint not reached");
+            int[] next = rep.clone();
+            m.apply(next, actions[choice], null);
+            int[] nextRep = next.clone();
+            int[] moved = symmetry != null && symmetry.canonicalize(nextRep) ? symmetry.lastPermutation() : null;
+            steps.add(narrate(m, state, concreteAction(m, state, sigma, actions[choice], next, -1), steps.size() + 1));
+            if (moved != null) {
+                sigma = compose(sigma, inverse(moved));
             }
+            rep = nextRep;
         }
         String note = violation.note();
         int loopStart = 0;

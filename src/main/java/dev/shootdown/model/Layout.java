@@ -203,9 +203,12 @@ public final class Layout {
      * them (for packing states into bits): program counters below the longest body, counts below
      * their capacity, CR3 at most the number of address spaces, PTEs (in memory, in TLBs and walk
      * caches, in variables) within the frames' encoding, booleans 0 or 1, pages, frames and tables
-     * below their counts, CPU sets within the machine's CPUs, 0 in a program frame's slots past the
-     * CPU's own program's frame. An int, and a cpu (an int converts to
-     * one), can hold any 32-bit value; so can words whose bound is not tracked.
+     * below their counts, CPU sets within the machine's CPUs, the flags word's four bits and handler
+     * number, a frame's owner and its two content bits ({@link FrameState}), store-buffer addresses
+     * within the state or naming a CPU's ack, an IPI's value within its handler's parameter type. A
+     * frame slot past the CPU's own program's frame, or past every handler's, is always 0, and so is
+     * the value word of a handler that takes none. An int, and a cpu (an int converts to one), can hold
+     * any 32-bit value; so can words whose bound is not tracked.
      */
     public int[] range(int i) {
         StateWord w = word(i);
@@ -219,6 +222,14 @@ public final class Layout {
         int pteMax = (Math.max(1, program.frames()) - 1) << 8 | 0xff;
         int setMax = cpus >= 31 ? Integer.MAX_VALUE : (1 << cpus) - 1;
         switch (w.kind()) {
+            case FLAGS:
+                return new int[] {0, (Math.max(1, handlers) - 1) << HANDLER_SHIFT | IRQ_ON | IN_HANDLER | SAVED_IRQ | FENCE};
+            case FRAME_STATE:
+                return new int[] {0, FrameState.MODIFIED | FrameState.SAVED | FrameState.KERNEL};
+            case STORE_ADDRESS:
+                return new int[] {-cpus, size - 1};
+            case HANDLER_LOCAL:
+                return handlerSlotRange((i - cpuBase) % stride - handlerLocals);
             case PC:
             case SAVED_PC:
                 return new int[] {0, codes - 1};
@@ -248,26 +259,49 @@ public final class Layout {
                     // Past this CPU's own program's frame (the layout sizes frames for the largest): never written.
                     return new int[] {0, 0};
                 }
-                // fall through: typed like a variable
+                return w.type() == null ? new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE} : typeRange(w.type());
             case VARIABLE:
+                return w.type() == null ? new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE} : typeRange(w.type());
             case IPI_ARG:
-                if (w.type() == null) {
-                    // A handler that takes no value: its word is never written.
-                    return w.kind() == StateWord.Kind.IPI_ARG ? new int[] {0, 0} : new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-                }
-                return switch (w.type()) {
-                    case BOOL -> new int[] {0, 1};
-                    case CPUSET -> new int[] {0, setMax};
-                    case PTE -> new int[] {0, pteMax};
-                    case FRAME -> new int[] {0, Math.max(0, program.frames() - 1)};
-                    case PAGE -> new int[] {0, Math.max(0, pages - 1)};
-                    case TABLE -> new int[] {0, Math.max(0, program.tableNames().size() - 1)};
-                    case MM -> new int[] {0, Math.max(0, program.mmNames().size() - 1)};
-                    default -> new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-                };
+                // A handler that takes no value: its word is never written.
+                return w.type() == null ? new int[] {0, 0} : typeRange(w.type());
             default:
                 return new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
         }
+    }
+
+    /** The values of a word of language type {@code t}: bounded for the types that name a finite set of things. */
+    private int[] typeRange(dev.shootdown.lang.Type t) {
+        int pteMax = (Math.max(1, program.frames()) - 1) << 8 | 0xff;
+        int setMax = cpus >= 31 ? Integer.MAX_VALUE : (1 << cpus) - 1;
+        return switch (t) {
+            case BOOL -> new int[] {0, 1};
+            case CPUSET -> new int[] {0, setMax};
+            case PTE -> new int[] {0, pteMax};
+            case FRAME -> new int[] {0, Math.max(0, program.frames() - 1)};
+            case PAGE -> new int[] {0, Math.max(0, pages - 1)};
+            case TABLE -> new int[] {0, Math.max(0, program.tableNames().size() - 1)};
+            case MM -> new int[] {0, Math.max(0, program.mmNames().size() - 1)};
+            default -> new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+        };
+    }
+
+    /**
+     * Slot {@code slot} of the handler frame holds, at any time, a value of that slot's type in the handler running, or 0
+     * (outside handlers, and past the running handler's frame): the union of those ranges and 0.
+     */
+    private int[] handlerSlotRange(int slot) {
+        long lo = 0;
+        long hi = 0;
+        for (int h = 0; h < handlers; h++) {
+            dev.shootdown.lang.Type t = handlerSlotType(h, slot);
+            if (t != null) {
+                int[] r = typeRange(t);
+                lo = Math.min(lo, r[0]);
+                hi = Math.max(hi, r[1]);
+            }
+        }
+        return new int[] {(int) lo, (int) hi};
     }
 
     private static StateWord of(StateWord.Kind kind, StateWord.Owner owner, int index, String name) {

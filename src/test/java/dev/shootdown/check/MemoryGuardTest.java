@@ -12,7 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The guard's decisions, on tables and a heap gauge whose figures the test sets: a budget of 1,000 bytes. */
 class MemoryGuardTest {
-    /** 1 GiB, of which the guard may use a millionth and a bit: 1,000 bytes, with a queue block of 84 (3 records of 7 ints). */
+    /**
+     * 1 GiB, of which the guard may use a millionth and a bit: 1,000 bytes, with a queue block of 72 (3 records of 5 words
+     * that escape their short fields, 170 bits each: 8 longs, and the one more every block has).
+     */
     private static final long HEAP = 1L << 30;
     private static final double FRACTION = 1000.0 / HEAP;
     private static final int SIZE = 5;
@@ -83,7 +86,7 @@ class MemoryGuardTest {
     }
 
     private StateQueue queue(Path spillDir) {
-        return new StateQueue(SIZE, spillDir, 3, Integer.MAX_VALUE);
+        return new StateQueue(StateQueueTest.packer(SIZE), spillDir, 3, Integer.MAX_VALUE);
     }
 
     @Test
@@ -167,10 +170,11 @@ class MemoryGuardTest {
             guard.watch(t);
             for (int i = 0; i < 24; i++) {
                 assertThat(guard.roomFor(1)).isTrue();
-                q.push(i, 0, new int[SIZE]);
+                StateQueueTest.push(q, i, 0, new int[] {-1, -1, -1, -1, -1});
             }
-            assertThat(q.spilled()).as("8 blocks of 84 bytes fit beside the table and its next doubling").isZero();
-            assertThat(q.bytes()).isGreaterThan(600);
+            assertThat(q.blockBytes()).isEqualTo(72);
+            assertThat(q.spilled()).as("8 blocks of 72 bytes fit beside the table and its next doubling").isZero();
+            assertThat(q.bytes()).isGreaterThan(500);
             t.growth = 500;
             assertThat(guard.roomFor(1)).isTrue();
             assertThat(t.grown).isOne();
@@ -191,7 +195,7 @@ class MemoryGuardTest {
             guard.watch(new Table(300, 0));
             for (int i = 0; i < 300; i++) {
                 assertThat(guard.roomFor(1)).isTrue();
-                q.push(i, 0, new int[SIZE]);
+                StateQueueTest.push(q, i, 0, new int[] {-1, -1, -1, -1, -1});
             }
             assertThat(q.bytes()).as("the block being read and the block being written").isLessThanOrEqualTo(2 * q.blockBytes());
             assertThat(q.spilled()).isGreaterThan(250);
@@ -207,7 +211,7 @@ class MemoryGuardTest {
             boolean room = true;
             for (int i = 0; i < 300 && room; i++) {
                 room = guard.roomFor(1);
-                q.push(i, 0, new int[SIZE]);
+                StateQueueTest.push(q, i, 0, new int[] {-1, -1, -1, -1, -1});
             }
             assertThat(room).isFalse();
             assertThat(guard.refusal()).startsWith("memory limit (1024 MiB heap); the frontier could not be written to disk: ");

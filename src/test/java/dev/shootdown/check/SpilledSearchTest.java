@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A frontier that goes to disk changes nothing a search reports: every catalog entry and shipped
- * protocol, searched with a frontier of two records a block and two blocks in memory (so nearly
- * every state is written to disk and read back), gives the verdicts, statistics, violations and
- * counterexamples of the search that keeps its frontier in memory.
+ * protocol, searched with a frontier of blocks with room for one packed state at its longest (a few
+ * states as they are) and two blocks in memory (so nearly every state is written to disk and read
+ * back), gives the verdicts, statistics, violations and counterexamples of the search that keeps its
+ * frontier in memory.
  */
 class SpilledSearchTest {
     /** Records spilled over all the models: the comparison means nothing if nothing went to disk. */
@@ -50,7 +51,7 @@ class SpilledSearchTest {
     void aSpilledFrontierGivesTheSameSearch(String name, Program program) throws IOException {
         CheckOptions options = CheckOptions.defaults().withSpillDir(spillDir);
         BfsExplorer inMemory = new BfsExplorer(program, options);
-        BfsExplorer onDisk = new BfsExplorer(program, options, 2, 2);
+        BfsExplorer onDisk = new BfsExplorer(program, options, 1, 2);
         CheckResult a = inMemory.run();
         CheckResult b = onDisk.run();
 
@@ -63,7 +64,8 @@ class SpilledSearchTest {
             assertThat(onDisk.rebuilder().rebuild(v)).isEqualTo(inMemory.rebuilder().rebuild(v));
         }
         assertThat(a.stats().spilled()).isZero();
-        if (a.stats().states() > 20) {
+        // A block holds a few packed states (000-pte-first-no-wait: 22 states, 3 a block, a frontier that never passes two blocks).
+        if (a.stats().states() > 50) {
             assertThat(b.stats().spilled()).as("states written to disk").isPositive();
         }
         SPILLED.addAndGet(b.stats().spilled());
