@@ -8,6 +8,12 @@ import dev.shootdown.lang.Builtin;
  * BCAST action), and the issuer's {@code tlbsync} / {@code DSB ISH} / {@code TLBSYNC} waits until
  * all of them have (Power ISA 3.0 Book III 6.10; ARM ARM D8.13.4; AMD APM vol. 3 INVLPGB).
  *
+ * <p>A broadcast names the address space it invalidates in its operand, so every CPU drops the
+ * page's entry whatever the CPU itself runs: {@code tlbie}'s PID or VSID, {@code TLBI VAE1IS}'s
+ * ASID, {@code INVLPGB}'s PCID (AMD APM vol. 3, INVLPGB: rAX and EDX give the address and the PCID).
+ * With {@code pcid} that differs from a local {@code flush_tlb_page}, which is INVLPG and acts on
+ * the current address space only.
+ *
  * <p>Crosses into {@link Tlb}: performing an invalidation drops the TLB entry and the
  * paging-structure entries it covers.
  */

@@ -45,17 +45,24 @@ final class Tlb extends Observed {
         });
     }
 
-    /** {@code flush_tlb_page(va)}: INVLPG. */
+    /**
+     * {@code flush_tlb_page(va)}: INVLPG, which names no address space and acts on the current one:
+     * with PCIDs the current address space's entry (SDM vol. 3A 4.10.4.1).
+     */
     int flushTlbPage(int[] s, int c, int b, int fr, Insn.Op o) {
         int page = x.eval(o.args()[0], s, c, fr);
         if (events != null) {
             events.on(Event.INVLPG, c, page, 0);
         }
-        // With PCIDs, INVLPG acts on the current PCID only (SDM vol. 3A 4.10.4.1).
+        invalidateCurrent(s, b, page);
+        return 0;
+    }
+
+    /** What INVLPG of {@code page} drops on the CPU at {@code b}: with PCIDs, only an entry of the address space it runs. */
+    void invalidateCurrent(int[] s, int b, int page) {
         if (!hw.pcid() || s[b + Layout.CR3] == pageMm[page] + 1) {
             invalidate(s, b, page);
         }
-        return 0;
     }
 
     /** {@code flush_tlb_all()}: a CR3 reload. */
@@ -139,7 +146,11 @@ final class Tlb extends Observed {
         }
     }
 
-    /** An invalidation of {@code page} in the TLB at {@code b}, with the paging-structure entries it covers. */
+    /**
+     * An invalidation of {@code page} naming its address space, in the TLB at {@code b}, with the
+     * paging-structure entries it covers: the page's entry goes whatever the CPU runs (a broadcast's
+     * operand names the address space: INVLPGB's PCID, TLBI VAE1IS's ASID, tlbie's PID).
+     */
     void invalidate(int[] s, int b, int page) {
         s[b + layout.tlb + page] = 0;
         walkCaches.invalidate(s, b, page);
