@@ -49,7 +49,7 @@ final class XenQueue extends Observed {
         table.op(Builtin.XEN_INVLPG_ALL, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                // Xen runs INVLPG on every vCPU: each drops the page's entry of the address space it runs.
+                // Xen runs INVLPG on every vCPU: each drops the page's entry of the address space (or ASID) it runs.
                 int page = x.eval(o.args()[0], s, c, fr);
                 for (int t = 0; t < layout.cpus; t++) {
                     tlb.invalidateCurrent(s, layout.cpu(t), page);
