@@ -27,6 +27,12 @@ public enum Builtin {
     PTE_WRPROTECT("pte_wrprotect", Kind.PURE, PTE, PTE),
     PTE_MKOLD("pte_mkold", Kind.PURE, PTE, PTE),
     FRAME_FREE("frame_is_free", Kind.READ, BOOL, FRAME),
+    // Bitmaps in an int (bits 0 to 31), as Linux's test_bit, __set_bit, __clear_bit and find_next_zero_bit
+    // work on an unsigned long: pure, so set_bit and clear_bit return the new map.
+    TEST_BIT("test_bit", Kind.PURE, BOOL, INT, INT),
+    SET_BIT("set_bit", Kind.PURE, INT, INT, INT),
+    CLEAR_BIT("clear_bit", Kind.PURE, INT, INT, INT),
+    FIND_NEXT_ZERO_BIT("find_next_zero_bit", Kind.PURE, INT, INT, INT, INT),
 
     // Kernel operations on page tables (one indivisible access each; the ptep_* ones are locked RMWs).
     SET_PTE("set_pte", Kind.OP, VOID, PAGE, PTE),
@@ -50,6 +56,10 @@ public enum Builtin {
     // CR3 of a table and a PCID, with or without the no-flush bit 63.
     CPU_SWITCH_MM("cpu_switch_mm", Kind.OP, VOID, MM, INT),
     WRITE_CR3("write_cr3", Kind.OP, VOID, MM, INT, BOOL),
+    // The kernel's per-mm context word (arm64 mm->context.id, x86 mm->context.ctx_id): where an ASID
+    // allocator keeps an mm's ASID and generation.
+    MM_CONTEXT_ID("mm_context_id", Kind.READ, INT, MM),
+    SET_MM_CONTEXT_ID("set_mm_context_id", Kind.OP, VOID, MM, INT),
 
     // RCU: deferred frees wait until every CPU has passed a quiescent state.
     RCU_FREE("rcu_free", Kind.OP, VOID, FRAME),

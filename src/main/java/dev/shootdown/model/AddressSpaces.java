@@ -4,12 +4,13 @@ import dev.shootdown.lang.Builtin;
 
 /**
  * Address spaces on CPUs: the CR3 (TTBR) word {@code switch_mm} writes, with ASIDs the ASID beside
- * it ({@code cpu_switch_mm}, {@code write_cr3}); and each mm's {@code mm_cpumask}, which the kernel
- * maintains ({@code cpumask_set}, {@code cpumask_clear}) and reads ({@code cpumask}).
+ * it ({@code cpu_switch_mm}, {@code write_cr3}); each mm's {@code mm_cpumask}, which the kernel
+ * maintains ({@code cpumask_set}, {@code cpumask_clear}) and reads ({@code cpumask}); and each mm's
+ * context word, where an ASID allocator keeps the mm's ASID and generation ({@code mm_context_id}).
  *
  * <p>Crosses into {@link Tlb} (a CR3 write flushes the TLB unless PCIDs tag the entries, or flushes
  * the loaded PCID's entries unless its no-flush bit is set, SDM vol. 3A 4.10.4.1) and
- * {@link StoreBuffer} (reading a mask is a kernel load).
+ * {@link StoreBuffer} (reading a mask or a context word is a kernel load, setting one a store).
  */
 final class AddressSpaces extends Observed {
     private final Layout layout;
@@ -79,6 +80,21 @@ final class AddressSpaces extends Observed {
                 if (narrator != null) {
                     say("CR3 := " + names.mm(mm) + ", PCID " + tag + (noflush ? " (no-flush bit: TLB kept)" : " (PCID " + tag + "'s entries flushed)"));
                 }
+                return 0;
+            }
+        });
+        table.function(Builtin.MM_CONTEXT_ID, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                // Never set in this model: every context word stays 0, and no word of the state holds it.
+                return !layout.hasMmContexts() ? 0 : sb.load(s, c, layout.mmContextBase + x.eval(a[0], s, c, fr));
+            }
+        });
+        table.op(Builtin.SET_MM_CONTEXT_ID, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int mm = x.eval(o.args()[0], s, c, fr);
+                sb.store(s, c, b, layout.mmContextBase + mm, x.eval(o.args()[1], s, c, fr));
                 return 0;
             }
         });

@@ -6,8 +6,9 @@ import dev.shootdown.lang.Builtin;
  * Where each part of the machine lives in a packed state ({@code int[]}): shared variables (from
  * index 0, in declaration order); one block per CPU (control words, pending IPIs, TLB, pending
  * broadcast invalidations, paging-structure cache, i-cache lines, Xen queue, per-CPU variables,
- * store buffer, the frames of its program and of its handler); then PTEs, PMDs, mm_cpumasks, RCU
- * slots, frames and protect marks. Regions of features a program does not use have size 0.
+ * store buffer, the frames of its program and of its handler); then PTEs, PMDs, mm_cpumasks, the
+ * mms' context words, RCU slots, frames and protect marks. Regions of features a program does not
+ * use have size 0.
  *
  * <p>With {@code asids N} a CPU block also holds the CPU's current ASID, and the TLB and the
  * paging-structure cache hold one slot per (page or table, ASID): {@link #tlbSlot}, {@link #pwcSlot}.
@@ -76,6 +77,8 @@ public final class Layout {
     public final int pmdBase;
     /** Per mm: mm_cpumask, a CPU set. */
     public final int mmMaskBase;
+    /** Per mm: the kernel's context word (set_mm_context_id), if the program sets one. */
+    public final int mmContextBase;
     /** RCU: per slot, the frame to free + 1 (0: empty) and the set of CPUs still to pass a quiescent state. */
     public final int rcuBase;
     public final int rcuSlots;
@@ -115,7 +118,8 @@ public final class Layout {
         pteBase = cpuBase + cpus * stride;
         pmdBase = pteBase + pages;
         mmMaskBase = pmdBase + p.tableNames().size();
-        rcuBase = mmMaskBase + p.mmNames().size();
+        mmContextBase = mmMaskBase + p.mmNames().size();
+        rcuBase = mmContextBase + (p.uses(Builtin.SET_MM_CONTEXT_ID) ? p.mmNames().size() : 0);
         rcuSlots = p.uses(Builtin.RCU_FREE) ? p.hardware().rcuSlots() : 0;
         frameBase = rcuBase + 2 * rcuSlots;
         protectedPages = frameBase + p.frames();
@@ -124,6 +128,11 @@ public final class Layout {
 
     public int cpu(int c) {
         return cpuBase + c * stride;
+    }
+
+    /** Whether the mms have context words: the program sets one ({@code set_mm_context_id}). */
+    public boolean hasMmContexts() {
+        return rcuBase > mmContextBase;
     }
 
     /** The TLB slot (from {@link #tlb}) of {@code page}'s entry filled under ASID {@code tag} (0 without ASIDs). */
@@ -174,8 +183,11 @@ public final class Layout {
         if (i < mmMaskBase) {
             return of(StateWord.Kind.PMD, StateWord.Owner.TABLE, i - pmdBase, "pmd[" + program.tableNames().get(i - pmdBase) + "]");
         }
-        if (i < rcuBase) {
+        if (i < mmContextBase) {
             return of(StateWord.Kind.MM_CPUMASK, StateWord.Owner.MM, i - mmMaskBase, "cpumask(" + program.mmNames().get(i - mmMaskBase) + ")");
+        }
+        if (i < rcuBase) {
+            return of(StateWord.Kind.MM_CONTEXT, StateWord.Owner.MM, i - mmContextBase, "context_id(" + program.mmNames().get(i - mmContextBase) + ")");
         }
         if (i < frameBase) {
             int slot = (i - rcuBase) / 2;

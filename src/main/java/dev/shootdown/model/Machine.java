@@ -113,6 +113,7 @@ public final class Machine {
         PageTables pageTables = new PageTables(program, layout, names, monitors, x, storeBuffer, xen, frames);
         AddressSpaces addressSpaces = new AddressSpaces(program, layout, sets, names, x, storeBuffer, tlb);
         SpinLocks spinLocks = new SpinLocks(x, storeBuffer);
+        new Bitmaps(monitors, x).register(table);
         monitors.register(table, x);
         storeBuffer.register(table);
         tlb.register(table);

@@ -61,6 +61,7 @@ public final class MemoryOrder {
             case PMD_POPULATE:
             case ACK:
             case SPIN_UNLOCK:
+            case SET_MM_CONTEXT_ID:
                 return STORE;
             case PTEP_GET_AND_CLEAR:
             case PTEP_CMPXCHG:

@@ -75,6 +75,9 @@ final class Names {
         if (addr >= layout.pteBase && addr < layout.pteBase + layout.pages) {
             return "PTE " + page(addr - layout.pteBase);
         }
+        if (addr >= layout.mmContextBase && addr < layout.rcuBase) {
+            return "context_id(" + mm(addr - layout.mmContextBase) + ")";
+        }
         int c = (addr - layout.cpuBase) / layout.stride;
         int off = (addr - layout.cpuBase) % layout.stride - layout.perCpu;
         if (c >= 0 && c < layout.cpus && off >= 0 && off < program.perCpu().size()) {

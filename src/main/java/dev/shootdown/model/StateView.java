@@ -150,6 +150,7 @@ final class StateView {
             case PTE -> item(i, "ptes." + names.page(w.index()), s -> names.pte(s[i]));
             case PMD -> item(i, "pmds." + names.table(w.index()), s -> names.pte(s[i]));
             case MM_CPUMASK -> item(i, "mm_cpumask." + names.mm(w.index()), s -> names.cpuSet(s[i]));
+            case MM_CONTEXT -> item(i, "mm_context." + names.mm(w.index()), s -> Integer.toString(s[i]));
             case RCU_FRAME -> {
                 if (w.index() == 0) {
                     items.add(new Item(range(i, 2 * layout.rcuSlots), -1, false, s -> "rcu", this::rcu));

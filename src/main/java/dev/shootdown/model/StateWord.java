@@ -67,6 +67,8 @@ public record StateWord(Kind kind, Owner owner, int index, Type type, String nam
         PMD(Holds.NOTHING_OF_CPUS),
         /** An address space's mm_cpumask. */
         MM_CPUMASK(Holds.CPU_SET),
+        /** An address space's context word (set_mm_context_id): an int the kernel keeps there, such as an ASID and its generation. */
+        MM_CONTEXT(Holds.NOTHING_OF_CPUS),
         /** An RCU slot's frame to free + 1 (0: empty). */
         RCU_FRAME(Holds.NOTHING_OF_CPUS),
         /** An RCU slot's CPUs still to pass a quiescent state. */

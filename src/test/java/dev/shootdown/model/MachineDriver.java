@@ -173,6 +173,11 @@ final class MachineDriver {
         return state[layout.cpu(cpu) + layout.pwc + layout.pwcSlot(table(table), asid)];
     }
 
+    /** The address space's context word (set_mm_context_id). */
+    int mmContext(String mm) {
+        return state[layout.mmContextBase + mm(mm)];
+    }
+
     int pte(String page) {
         return state[layout.pteBase + page(page)];
     }
