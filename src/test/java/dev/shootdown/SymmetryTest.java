@@ -13,6 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.IntBuffer;
 import java.util.ArrayList;
@@ -67,6 +68,26 @@ class SymmetryTest {
         assertThat(symmetric).as("most have a symmetry to use").isGreaterThan(compiled / 2);
         assertThat(complete).as("most are small enough to compare whole").isGreaterThan(compiled * 3 / 4);
         assertThat(violated).as("both verdicts occur").isBetween(15, compiled - 15);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tlbi_vae1is(p, 1)", "tlbi_aside1is(2)", "tlbi_vmalle1is()"})
+    @DisplayName("ASIDs among like CPUs (a current ASID each, slots per page and ASID, broadcasts by ASID): same verdicts, every orbit covered")
+    void asids(String invalidation) {
+        String source = """
+                hardware arm64 { cpus 3; asids 3 }
+                mm A { page p -> frame fa writable }
+                mm B { page q at p -> frame fb writable }
+                cpu 0 runs A: { cpu_switch_mm(A, 1); old = ptep_get_and_clear(p); %s; dsb_ish(); free_frame(old.pfn) }
+                cpu 1.. runs A: { cpu_switch_mm(A, 1); read(p); cpu_switch_mm(B, 2); read(q); cpu_switch_mm(A, 1); read(p) }
+                check no_use_after_free
+                """.formatted(invalidation);
+        Program program = OracleModels.compile(source);
+        CheckResult reduced = agree(invalidation, program);
+        assertThat(reduced.symmetry()).hasSize(1);
+        assertThat(reduced.symmetry().get(0)).containsExactly(1, 2);
+        assertThat(reduced.violations().isEmpty()).as("only an invalidation of ASID 1 keeps the freed frame out of reach").isEqualTo(!invalidation.contains("(2)"));
+        coversEveryOrbit(invalidation, program);
     }
 
     @Test

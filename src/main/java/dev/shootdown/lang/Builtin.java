@@ -27,6 +27,12 @@ public enum Builtin {
     PTE_WRPROTECT("pte_wrprotect", Kind.PURE, PTE, PTE),
     PTE_MKOLD("pte_mkold", Kind.PURE, PTE, PTE),
     FRAME_FREE("frame_is_free", Kind.READ, BOOL, FRAME),
+    // Bitmaps in an int (bits 0 to 31), as Linux's test_bit, __set_bit, __clear_bit and find_next_zero_bit
+    // work on an unsigned long: pure, so set_bit and clear_bit return the new map.
+    TEST_BIT("test_bit", Kind.PURE, BOOL, INT, INT),
+    SET_BIT("set_bit", Kind.PURE, INT, INT, INT),
+    CLEAR_BIT("clear_bit", Kind.PURE, INT, INT, INT),
+    FIND_NEXT_ZERO_BIT("find_next_zero_bit", Kind.PURE, INT, INT, INT, INT),
 
     // Kernel operations on page tables (one indivisible access each; the ptep_* ones are locked RMWs).
     SET_PTE("set_pte", Kind.OP, VOID, PAGE, PTE),
@@ -46,6 +52,14 @@ public enum Builtin {
     SWITCH_MM("switch_mm", Kind.OP, VOID, MM),
     CPUMASK_SET("cpumask_set", Kind.OP, VOID, MM, CPU),
     CPUMASK_CLEAR("cpumask_clear", Kind.OP, VOID, MM, CPU),
+    // With ASIDs (knob asids): arm64's TTBR0_EL1 write of a table and an ASID (cpu_switch_mm), x86's MOV to
+    // CR3 of a table and a PCID, with or without the no-flush bit 63.
+    CPU_SWITCH_MM("cpu_switch_mm", Kind.OP, VOID, MM, INT),
+    WRITE_CR3("write_cr3", Kind.OP, VOID, MM, INT, BOOL),
+    // The kernel's per-mm context word (arm64 mm->context.id, x86 mm->context.ctx_id): where an ASID
+    // allocator keeps an mm's ASID and generation.
+    MM_CONTEXT_ID("mm_context_id", Kind.READ, INT, MM),
+    SET_MM_CONTEXT_ID("set_mm_context_id", Kind.OP, VOID, MM, INT),
 
     // RCU: deferred frees wait until every CPU has passed a quiescent state.
     RCU_FREE("rcu_free", Kind.OP, VOID, FRAME),
@@ -66,6 +80,15 @@ public enum Builtin {
     TLBI_IS("tlbi_is", Kind.OP, VOID, PAGE),
     DSB_ISH("dsb_ish", Kind.OP, VOID),
     INVLPGB("invlpgb", Kind.OP, VOID, PAGE),
+    // With ASIDs: arm64's broadcast TLBI by VA and ASID, by ASID, and of every ASID (completed by dsb_ish),
+    // and x86's INVPCID of types 0 (address and PCID), 1 (PCID), 2 and 3 (every PCID).
+    TLBI_VAE1IS("tlbi_vae1is", Kind.OP, VOID, PAGE, INT),
+    TLBI_ASIDE1IS("tlbi_aside1is", Kind.OP, VOID, INT),
+    TLBI_VMALLE1IS("tlbi_vmalle1is", Kind.OP, VOID),
+    INVPCID_FLUSH_ONE("invpcid_flush_one", Kind.OP, VOID, INT, PAGE),
+    INVPCID_FLUSH_SINGLE_CONTEXT("invpcid_flush_single_context", Kind.OP, VOID, INT),
+    INVPCID_FLUSH_ALL("invpcid_flush_all", Kind.OP, VOID),
+    INVPCID_FLUSH_ALL_NONGLOBALS("invpcid_flush_all_nonglobals", Kind.OP, VOID),
 
     // Xen PV (seed 002): apply this CPU's queued PTE updates; synchronous TLB-flush hypercalls on every vCPU.
     XEN_FLUSH_QUEUE("xen_flush_queue", Kind.OP, VOID),

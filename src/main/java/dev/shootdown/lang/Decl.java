@@ -18,8 +18,11 @@ public sealed interface Decl {
     /** {@code mm A { page p -> frame f writable; table t -> frame pt { page q -> frame g } }}. */
     record Mm(Position pos, String name, List<Page> pages, List<Table> tables) implements Decl {}
 
-    /** A page of an mm; {@code table} names the page-table page holding its PTE, or is null when tables are not modelled. */
-    record Page(Position pos, String name, String frame, List<Token> flags, String table) {}
+    /**
+     * A page of an mm; {@code table} names the page-table page holding its PTE, or is null when tables are not
+     * modelled; {@code at} names a page of another mm whose virtual address it shares ({@code page q at p}), or is null.
+     */
+    record Page(Position pos, String name, String frame, List<Token> flags, String table, Token at) {}
 
     /** A last-level page table: its own frame, hooked into the mm's upper level by one entry (a PMD). */
     record Table(Position pos, String name, String frame, List<Token> flags) {}

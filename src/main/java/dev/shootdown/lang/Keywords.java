@@ -25,7 +25,7 @@ public final class Keywords {
     public static final List<String> CHOICE_STATEMENTS = List.of("either", "choose");
 
     /** Words with a meaning only where the grammar expects them, elsewhere ordinary names. */
-    public static final List<String> CONTEXTUAL = List.of("else", "until", "in", "runs", "page", "table", "frame", "or");
+    public static final List<String> CONTEXTUAL = List.of("else", "until", "in", "runs", "page", "table", "frame", "or", "at");
 
     /** The boolean literals. */
     public static final List<String> LITERALS = List.of("true", "false");

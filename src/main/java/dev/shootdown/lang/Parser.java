@@ -213,6 +213,11 @@ public final class Parser {
             }
             advance();
             Token pname = expect(TokenKind.IDENT, "a page name");
+            Token at = null;
+            if (peek().isWord("at")) {
+                advance();
+                at = expect(TokenKind.IDENT, "the page whose virtual address this page shares");
+            }
             expect(TokenKind.ARROW, "'->' after the page name");
             Token fw = peek();
             if (!fw.isWord("frame")) {
@@ -224,7 +229,7 @@ public final class Parser {
             while (peek().is(TokenKind.IDENT) && peek().position().line() == fname.position().line()) {
                 flags.add(advance());
             }
-            pages.add(new Decl.Page(page.position(), pname.text(), fname.text(), flags, table));
+            pages.add(new Decl.Page(page.position(), pname.text(), fname.text(), flags, table, at));
         }
     }
 

@@ -2,7 +2,7 @@ package dev.shootdown.model;
 
 /**
  * A transition choice packed in an int: what kind (4 bits), which CPU (10 bits), and an argument (18 bits) (a TLB victim for a
- * step, handler and sender for an IPI, a page for an eviction, an invalidation for a broadcast).
+ * step, handler and sender for an IPI, a page for an eviction, an invalidation slot and its issuer for a broadcast).
  * The checker explores every enabled action; the simulator picks one by time.
  */
 public final class Action {
@@ -20,6 +20,12 @@ public final class Action {
     /** An IPI's argument: handler << SENDER_BITS | sender. */
     public static final int SENDER_BITS = 12;
     public static final int SENDER_MASK = (1 << SENDER_BITS) - 1;
+    /**
+     * A broadcast invalidation's argument: slot << ISSUER_BITS | issuer. The checker explores at most 31
+     * CPUs, so 5 bits name the issuer and 13 the slot (a page, or with ASIDs a page and an ASID).
+     */
+    public static final int ISSUER_BITS = 5;
+    public static final int ISSUER_MASK = (1 << ISSUER_BITS) - 1;
 
     private Action() {}
 

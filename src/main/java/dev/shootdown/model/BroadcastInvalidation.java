@@ -8,7 +8,15 @@ import dev.shootdown.lang.Builtin;
  * BCAST action), and the issuer's {@code tlbsync} / {@code DSB ISH} / {@code TLBSYNC} waits until
  * all of them have (Power ISA 3.0 Book III 6.10; ARM ARM D8.13.4; AMD APM vol. 3 INVLPGB).
  *
- * <p>Crosses into {@link Tlb}: performing an invalidation drops the TLB entry and the
+ * <p>A broadcast names the address space it invalidates in its operand, so every CPU drops the
+ * entries of that address space, whatever the CPU itself runs: {@code tlbie}'s PID or VSID,
+ * {@code TLBI VAE1IS}'s ASID, {@code INVLPGB}'s PCID (AMD APM vol. 3, INVLPGB: rAX and EDX give the
+ * address and the PCID). Without ASIDs the address space is the page's own; with them the operand
+ * names the ASID ({@code tlbi_vae1is}, {@code tlbi_aside1is}), or every ASID ({@code tlbi_vmalle1is}).
+ * A pending invalidation is a slot of {@link Layout#bcast}: a page without ASIDs; with them a
+ * (page, ASID), an ASID or everything.
+ *
+ * <p>Crosses into {@link Tlb}: performing an invalidation drops the TLB entries and the
  * paging-structure entries it covers.
  */
 final class BroadcastInvalidation extends Observed {
@@ -17,7 +25,7 @@ final class BroadcastInvalidation extends Observed {
     private final Names names;
     private final Expressions x;
     private final Tlb tlb;
-    private final int pages;
+    private final boolean asids;
 
     BroadcastInvalidation(Program program, Layout layout, CpuSets sets, Names names, Expressions x, Tlb tlb) {
         this.layout = layout;
@@ -25,7 +33,7 @@ final class BroadcastInvalidation extends Observed {
         this.names = names;
         this.x = x;
         this.tlb = tlb;
-        this.pages = program.pages();
+        this.asids = program.hardware().asids() > 0;
     }
 
     void register(BuiltinTable table) {
@@ -36,23 +44,45 @@ final class BroadcastInvalidation extends Observed {
                 // entries at some later point, all of them by the issuer's tlbsync / DSB ISH / TLBSYNC
                 // (Power ISA 3.0 Book III 6.10; ARM ARM D8.13.4; AMD APM vol. 3 INVLPGB).
                 int page = x.eval(o.args()[0], s, c, fr);
-                if (events != null) {
-                    events.on(Event.TLBIE, c, page, 0);
-                }
+                queue(s, c, page);
                 tlb.invalidate(s, b, page);
-                int me = sets.single(c);
-                for (int t = 0; t < layout.cpus; t++) {
-                    if (t != c) {
-                        int at = layout.cpu(t) + layout.bcast + page;
-                        s[at] = sets.union(s[at], me);
-                    }
-                }
                 return 0;
             }
         };
         table.op(Builtin.TLBIE, issue);
         table.op(Builtin.TLBI_IS, issue);
         table.op(Builtin.INVLPGB, issue);
+        // arm64 TLBI VAE1IS, Xt: the entries of the address under the ASID in Xt[63:48], on every PE of
+        // the Inner Shareable domain (ARM ARM D8.13).
+        table.op(Builtin.TLBI_VAE1IS, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int page = x.eval(o.args()[0], s, c, fr);
+                int tag = tlb.checkedTag(x.eval(o.args()[1], s, c, fr));
+                queue(s, c, layout.bcastVa(page, tag));
+                tlb.invalidate(s, b, page, tag);
+                return 0;
+            }
+        });
+        // TLBI ASIDE1IS, Xt: every entry of the ASID, on every PE (ARM ARM D8.13).
+        table.op(Builtin.TLBI_ASIDE1IS, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int tag = tlb.checkedTag(x.eval(o.args()[0], s, c, fr));
+                queue(s, c, layout.bcastAsid(tag));
+                tlb.invalidateTag(s, b, tag);
+                return 0;
+            }
+        });
+        // TLBI VMALLE1IS: every stage 1 entry of every ASID (of the current VMID), on every PE (ARM ARM D8.13).
+        table.op(Builtin.TLBI_VMALLE1IS, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                queue(s, c, layout.bcastAll());
+                tlb.flushAll(s, b);
+                return 0;
+            }
+        });
         BuiltinTable.Operation sync = new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
@@ -77,15 +107,26 @@ final class BroadcastInvalidation extends Observed {
         table.guard(Builtin.DSB_ISH, synced);
     }
 
-    /** The BCAST actions of CPU {@code c}: one per (page, issuer) it has not yet performed. */
-    int actions(int[] s, int c, int b, int[] out, int n) {
-        for (int p = 0; p < pages; p++) {
-            if (layout.bcastPages == 0) {
-                break;
+    /** Queues CPU {@code c}'s invalidation of broadcast slot {@code slot} on every other CPU. */
+    private void queue(int[] s, int c, int slot) {
+        if (events != null) {
+            events.on(Event.TLBIE, c, slot, 0);
+        }
+        int me = sets.single(c);
+        for (int t = 0; t < layout.cpus; t++) {
+            if (t != c) {
+                int at = layout.cpu(t) + layout.bcast + slot;
+                s[at] = sets.union(s[at], me);
             }
-            int issuers = s[b + layout.bcast + p];
+        }
+    }
+
+    /** The BCAST actions of CPU {@code c}: one per (slot, issuer) it has not yet performed. */
+    int actions(int[] s, int c, int b, int[] out, int n) {
+        for (int slot = 0; slot < layout.bcastSlots; slot++) {
+            int issuers = s[b + layout.bcast + slot];
             for (int i = sets.next(issuers, 0); i >= 0; i = sets.next(issuers, i + 1)) {
-                out[n++] = Action.of(Action.BCAST, c, (p << Action.SENDER_BITS) | i);
+                out[n++] = Action.of(Action.BCAST, c, (slot << Action.ISSUER_BITS) | i);
             }
         }
         return n;
@@ -94,12 +135,9 @@ final class BroadcastInvalidation extends Observed {
     /** Whether some CPU has yet to perform a broadcast invalidation {@code issuer} issued. */
     private boolean pendingFrom(int[] s, int issuer) {
         for (int c = 0; c < layout.cpus; c++) {
-            if (layout.bcastPages == 0) {
-                return false;
-            }
             int b = layout.cpu(c) + layout.bcast;
-            for (int p = 0; p < pages; p++) {
-                if (sets.contains(s[b + p], issuer)) {
+            for (int slot = 0; slot < layout.bcastSlots; slot++) {
+                if (sets.contains(s[b + slot], issuer)) {
                     return true;
                 }
             }
@@ -107,15 +145,29 @@ final class BroadcastInvalidation extends Observed {
         return false;
     }
 
-    /** CPU {@code c} performs {@code issuer}'s broadcast invalidation of {@code page}. */
-    void perform(int[] s, int c, int b, int page, int issuer) {
-        s[b + layout.bcast + page] = sets.diff(s[b + layout.bcast + page], sets.single(issuer));
-        tlb.invalidate(s, b, page);
+    /** CPU {@code c} performs {@code issuer}'s broadcast invalidation of {@code slot}. */
+    void perform(int[] s, int c, int b, int slot, int issuer) {
+        s[b + layout.bcast + slot] = sets.diff(s[b + layout.bcast + slot], sets.single(issuer));
         if (events != null) {
-            events.on(Event.BCAST_PERFORM, c, page, issuer);
+            events.on(Event.BCAST_PERFORM, c, slot, issuer);
+        }
+        int page = layout.bcastPage(slot);
+        String what;
+        if (!asids) {
+            tlb.invalidate(s, b, slot);
+            what = names.page(slot);
+        } else if (page >= 0) {
+            tlb.invalidate(s, b, page, slot % layout.tags);
+            what = names.page(page) + "'s address under ASID " + slot % layout.tags;
+        } else if (slot < layout.bcastAll()) {
+            tlb.invalidateTag(s, b, slot - layout.tlbSlots);
+            what = "ASID " + (slot - layout.tlbSlots);
+        } else {
+            tlb.flushAll(s, b);
+            what = "every ASID";
         }
         if (narrator != null) {
-            say("broadcast invalidation of " + names.page(page) + " from cpu" + issuer + " performed");
+            say("broadcast invalidation of " + what + " from cpu" + issuer + " performed");
         }
     }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  *   <li>{@link CpuPlacement}: which program and address space each CPU has;</li>
  *   <li>{@link Lowering}: each body to a flat instruction array ({@link Code}), procedures inlined at each
  *       call ({@link BodyLowering}), expressions' names resolved and types checked on each inlined copy
- *       ({@link TypeChecker}); {@link Liveness} runs as each {@link Code} is built.</li>
+ *       ({@link TypeChecker}); {@link Liveness} runs as each {@link Code} is built;</li>
+ *   <li>{@link TlbTagCheck}: the TLB built-ins used fit how the TLB tags entries (ASIDs or not).</li>
  * </ol>
  * Errors a file can cause are {@link CompileError}s with a position: the first one found stops the compile.
  */
@@ -68,11 +69,12 @@ public final class Compiler {
         CpuPlacement placement = CpuPlacement.place(d, cpus);
         Lowering lowering = new Lowering(s, cpus);
         Lowering.Bodies bodies = lowering.bodies(d.cpus(), placement);
+        TlbTagCheck.check(hw.hardware(), bodies.handlers(), bodies.programs());
         EnumSet<Verdict> properties = properties(d.checks());
         List<Program.Invariant> invariants = lowering.invariants(d.invariants());
         Declarations.InitialMemory m = d.memory();
         return new Program(file.source(), d.meta(), hw.hardware(),
-                List.copyOf(s.mms().keySet()), List.copyOf(s.pages().keySet()), m.pageMm(), m.pageTable(), m.initialPtes(),
+                List.copyOf(s.mms().keySet()), List.copyOf(s.pages().keySet()), m.pageMm(), m.pageTable(), m.pageVa(), m.initialPtes(),
                 List.copyOf(s.tables().keySet()), m.tableMm(), m.tableFrame(), m.initialPmds(),
                 List.copyOf(s.frames().keySet()), m.initialFrames(), s.shared(), s.perCpu(),
                 bodies.handlers(), bodies.programs(), placement.cpuMm(), properties, invariants, hw.cpusAt(), List.copyOf(s.cpuUses()),

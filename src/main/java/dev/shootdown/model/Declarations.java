@@ -24,5 +24,6 @@ record Declarations(
         Map<Position, Integer> constantSets) {
 
     /** The page tables, pages and frames as declared, indexed as {@link Symbols} numbers them. */
-    record InitialMemory(int[] pageMm, int[] pageTable, int[] initialPtes, int[] tableMm, int[] tableFrame, int[] initialPmds, int[] initialFrames) {}
+    /** {@code pageVa}: each page's virtual address, a number shared by the pages declared {@code at} one another. */
+    record InitialMemory(int[] pageMm, int[] pageTable, int[] pageVa, int[] initialPtes, int[] tableMm, int[] tableFrame, int[] initialPmds, int[] initialFrames) {}
 }

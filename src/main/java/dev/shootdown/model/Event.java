@@ -22,11 +22,11 @@ public final class Event {
     public static final int INVLPG = 7;
     /** Local full flush, a CR3 reload (a = entries dropped). */
     public static final int FLUSH_ALL = 8;
-    /** Broadcast invalidation issued (a = page). */
+    /** Broadcast invalidation issued (a = its slot: the page without ASIDs, {@link Layout#bcastPage}). */
     public static final int TLBIE = 9;
     /** Waited for broadcast invalidations to complete. */
     public static final int TLBSYNC = 10;
-    /** A broadcast invalidation performed on this CPU (a = page, b = issuer). */
+    /** A broadcast invalidation performed on this CPU (a = its slot, as for {@link #TLBIE}; b = issuer). */
     public static final int BCAST_PERFORM = 11;
     /** An IPI sent (a = target CPU, b = handler). */
     public static final int IPI_SEND = 12;
@@ -61,7 +61,7 @@ public final class Event {
     public static final int IRQ_ON = 27;
     /** A wait whose condition now holds completed. */
     public static final int WAIT_DONE = 28;
-    /** A TLB entry evicted (a = page). */
+    /** A TLB entry evicted (a = the page it was filled from). */
     public static final int EVICT = 29;
     /** User work that touches no modelled state (a = cycles): {@code compute(n)}. */
     public static final int COMPUTE = 30;

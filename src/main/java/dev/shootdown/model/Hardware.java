@@ -15,6 +15,9 @@ package dev.shootdown.model;
  * @param speculativeWalks any CPU whose CR3 holds an mm may walk any of its pages at any time and fill its
  *                    TLB and paging-structure cache (SDM vol. 3A 4.10.2.3; seed 004), lazy CPUs included
  * @param pcid        TLB entries are tagged with their address space and survive switch_mm (SDM 4.10.1)
+ * @param asids       0, or the number of hardware ASIDs (x86 PCIDs) 0..asids-1: TLB and paging-structure cache
+ *                    entries are tagged with the ASID the CPU ran under when it filled them, and a lookup hits only
+ *                    an entry of the CPU's current ASID (ARM ARM D8.13 and TTBR0_EL1.ASID; Intel SDM vol. 3A 4.10.1)
  * @param rcuSlots    how many RCU-deferred frees may be pending at once
  * @param softwareDirty the first write through a clean entry faults, for the kernel to set D (arm64 without DBM)
  * @param icacheIncoherent i-caches keep lines of a frame's old content until flushed (Tile, seed 004)
@@ -26,7 +29,7 @@ package dev.shootdown.model;
  */
 public record Hardware(String profile, int cpus, int tlbCapacity, boolean blindSet, boolean evictions, MemoryModel memory, int storeBuffer,
                        boolean ipiLatched, boolean speculativeWalks, boolean pcid, PagingCache pagingCache, int rcuSlots,
-                       boolean softwareDirty, boolean icacheIncoherent, int xenQueue, boolean xapic) {
+                       boolean softwareDirty, boolean icacheIncoherent, int xenQueue, boolean xapic, int asids) {
 
     /**
      * Paging-structure caches of upper-level entries (PMDs): none; x86's, which any INVLPG or CR3
@@ -37,4 +40,9 @@ public record Hardware(String profile, int cpus, int tlbCapacity, boolean blindS
 
     /** Kernel memory: sequentially consistent, or x86-TSO with per-CPU FIFO store buffers of {@code storeBuffer} entries. */
     public enum MemoryModel { SC, TSO }
+
+    /** How many tags a TLB entry can carry: the ASIDs with {@code asids}, else one (no tag, or the fixed per-mm one of {@code pcid}). */
+    public int tags() {
+        return Math.max(1, asids);
+    }
 }

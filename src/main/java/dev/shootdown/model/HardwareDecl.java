@@ -23,7 +23,7 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
     /**
      * Reads {@code hw}'s knobs over its profile's presets, with {@code knobOverrides} (a sweep's) over
      * both. Without a {@code cpus} knob the count is one past the highest CPU a {@code cpu} line names;
-     * without {@code tlb_capacity} a TLB holds every page ({@code pages} of them).
+     * without {@code tlb_capacity} a TLB holds every page ({@code pages} of them; with ASIDs, under each ASID).
      */
     static HardwareDecl read(Decl.Hardware hw, List<Decl.Cpu> cpuDecls, int pages, Map<String, String> knobOverrides) {
         Position cpusAt = null;
@@ -39,6 +39,8 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
         boolean ipiLatched = false;
         boolean speculative = false;
         boolean pcid = false;
+        int asids = 0;
+        Position asidsAt = null;
         Hardware.PagingCache pagingCache = Hardware.PagingCache.OFF;
         int rcuSlots = 2;
         boolean softwareDirty = false;
@@ -82,6 +84,10 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
                 case IPI_LATCHED -> ipiLatched = flagKnob(k);
                 case SPECULATIVE_WALKS -> speculative = flagKnob(k);
                 case PCID -> pcid = flagKnob(k);
+                case ASIDS -> {
+                    asids = intKnob(k, knob);
+                    asidsAt = k.pos();
+                }
                 case RCU_SLOTS -> rcuSlots = intKnob(k, knob);
                 case SOFTWARE_DIRTY -> softwareDirty = flagKnob(k);
                 case XEN_QUEUE -> xenQueue = intKnob(k, knob);
@@ -107,11 +113,15 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
             }
             nCpus = Math.max(1, max);
         }
+        if (pcid && asids > 0) {
+            throw new CompileError(asidsAt, "'pcid' tags TLB entries with their address space, 'asids' with ASID values the kernel loads: use one of them");
+        }
         if (capacity < 0) {
-            capacity = Math.max(1, pages);
+            // Every (page, ASID) slot: a TLB that never fills up.
+            capacity = Math.max(1, pages * Math.max(1, asids));
         }
         return new HardwareDecl(new Hardware(hw.profile(), nCpus, capacity, blindSet, evictions, memory, memory == Hardware.MemoryModel.TSO ? storeBuffer : 0, ipiLatched,
-                speculative, pcid, pagingCache, rcuSlots, softwareDirty, icacheIncoherent, xenQueue, xapic), cpusAt);
+                speculative, pcid, pagingCache, rcuSlots, softwareDirty, icacheIncoherent, xenQueue, xapic, asids), cpusAt);
     }
 
     private static int intKnob(Decl.Knob k, Knob knob) {

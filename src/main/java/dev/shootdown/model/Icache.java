@@ -47,7 +47,7 @@ final class Icache extends Observed {
                 int page = x.eval(o.args()[1], s, c, fr);
                 for (int t = sets.next(targets, 0); t >= 0; t = sets.next(targets, t + 1)) {
                     int tb = layout.cpu(t);
-                    tlb.invalidate(s, tb, page);
+                    tlb.invalidateCurrent(s, tb, page);
                     flush(s, tb);
                 }
                 if (narrator != null) {

@@ -19,6 +19,7 @@ public enum Knob {
     IPI_LATCHED("ipi_latched"),
     SPECULATIVE_WALKS("speculative_walks"),
     PCID("pcid"),
+    ASIDS("asids", 1, 64),
     PAGING_CACHE("paging_cache", "off", "x86", "lpae"),
     RCU_SLOTS("rcu_slots", 1, 8),
     ICACHE("icache", "coherent", "incoherent"),

@@ -6,8 +6,12 @@ import dev.shootdown.lang.Builtin;
  * Where each part of the machine lives in a packed state ({@code int[]}): shared variables (from
  * index 0, in declaration order); one block per CPU (control words, pending IPIs, TLB, pending
  * broadcast invalidations, paging-structure cache, i-cache lines, Xen queue, per-CPU variables,
- * store buffer, the frames of its program and of its handler); then PTEs, PMDs, mm_cpumasks, RCU
- * slots, frames and protect marks. Regions of features a program does not use have size 0.
+ * store buffer, the frames of its program and of its handler); then PTEs, PMDs, mm_cpumasks, the
+ * mms' context words, RCU slots, frames and protect marks. Regions of features a program does not
+ * use have size 0.
+ *
+ * <p>With {@code asids N} a CPU block also holds the CPU's current ASID, and the TLB and the
+ * paging-structure cache hold one slot per (page or table, ASID): {@link #tlbSlot}, {@link #pwcSlot}.
  */
 public final class Layout {
     // Offsets inside a CPU block.
@@ -34,16 +38,27 @@ public final class Layout {
     public final int cpus;
     public final int pages;
     public final int handlers;
+    /** Tags a TLB or paging-structure cache slot can carry: the ASIDs (knob asids), else 1. */
+    public final int tags;
     public final int cpuBase;
     public final int stride;
+    /** The CPU's current ASID (TTBR0_EL1.ASID, CR3's PCID): one word with {@code asids}, else none. */
+    public final int asid;
+    /** Per (page, ASID) ({@link #tlbSlot}): the cached PTE (0: no entry). */
     public final int tlb;
     /** Per handler, the value this CPU last sent with it (send_ipi's third argument): a word per handler if any handler takes one, else none. */
     public final int ipiArgs;
-    /** Per page: the set of CPUs whose broadcast invalidation (tlbie) of it is not yet performed here. */
+    /** Slots of the TLB: pages times {@link #tags}. */
+    public final int tlbSlots;
+    /**
+     * Per broadcast-invalidation slot: the set of CPUs whose invalidation of it is not yet performed here.
+     * Without ASIDs a slot is a page (tlbie); with them a (page, ASID), an ASID or everything ({@link #bcastVa},
+     * {@link #bcastAsid}, {@link #bcastAll}).
+     */
     public final int bcast;
-    /** Pages with a broadcast-invalidation slot: all of them if the program broadcasts, else none. */
-    public final int bcastPages;
-    /** Per table: the CPU's paging-structure cache entry for the PMD that hooks it (0: none). */
+    /** Broadcast-invalidation slots: none if the program does not broadcast. */
+    public final int bcastSlots;
+    /** Per (table, ASID) ({@link #pwcSlot}): the CPU's paging-structure cache entry for the PMD that hooks it (0: none). */
     public final int pwc;
     /** Incoherent i-cache: per frame, 0 no line, 1 a line of the current content, 2 a line of older content. */
     public final int icache;
@@ -62,6 +77,8 @@ public final class Layout {
     public final int pmdBase;
     /** Per mm: mm_cpumask, a CPU set. */
     public final int mmMaskBase;
+    /** Per mm: the kernel's context word (set_mm_context_id), if the program sets one. */
+    public final int mmContextBase;
     /** RCU: per slot, the frame to free + 1 (0: empty) and the set of CPUs still to pass a quiescent state. */
     public final int rcuBase;
     public final int rcuSlots;
@@ -80,12 +97,16 @@ public final class Layout {
         mainFrame = p.cpuPrograms().stream().mapToInt(Code::frameSize).max().orElse(1);
         handlerFrame = p.handlers().stream().mapToInt(Code::frameSize).max().orElse(0);
         ipiArgs = PENDING + handlers;
-        tlb = ipiArgs + (p.handlerArgs().stream().anyMatch(java.util.Objects::nonNull) ? handlers : 0);
+        tags = p.hardware().tags();
+        asid = ipiArgs + (p.handlerArgs().stream().anyMatch(java.util.Objects::nonNull) ? handlers : 0);
+        tlb = asid + (p.hardware().asids() > 0 ? 1 : 0);
+        tlbSlots = pages * tags;
         boolean broadcast = p.uses(Builtin.TLBIE) || p.uses(Builtin.TLBI_IS) || p.uses(Builtin.INVLPGB);
-        bcastPages = broadcast ? pages : 0;
-        bcast = tlb + pages;
-        pwc = bcast + bcastPages;
-        icache = pwc + p.tableNames().size();
+        boolean asidBroadcast = p.uses(Builtin.TLBI_VAE1IS) || p.uses(Builtin.TLBI_ASIDE1IS) || p.uses(Builtin.TLBI_VMALLE1IS);
+        bcastSlots = p.hardware().asids() > 0 ? (asidBroadcast ? tlbSlots + tags + 1 : 0) : (broadcast ? pages : 0);
+        bcast = tlb + tlbSlots;
+        pwc = bcast + bcastSlots;
+        icache = pwc + p.tableNames().size() * tags;
         xenQueue = icache + (p.hardware().icacheIncoherent() ? p.frames() : 0);
         perCpu = xenQueue + (p.hardware().xenQueue() > 0 ? 1 + 2 * p.hardware().xenQueue() : 0);
         storeBuffer = perCpu + p.perCpu().size();
@@ -97,7 +118,8 @@ public final class Layout {
         pteBase = cpuBase + cpus * stride;
         pmdBase = pteBase + pages;
         mmMaskBase = pmdBase + p.tableNames().size();
-        rcuBase = mmMaskBase + p.mmNames().size();
+        mmContextBase = mmMaskBase + p.mmNames().size();
+        rcuBase = mmContextBase + (p.uses(Builtin.SET_MM_CONTEXT_ID) ? p.mmNames().size() : 0);
         rcuSlots = p.uses(Builtin.RCU_FREE) ? p.hardware().rcuSlots() : 0;
         frameBase = rcuBase + 2 * rcuSlots;
         protectedPages = frameBase + p.frames();
@@ -106,6 +128,41 @@ public final class Layout {
 
     public int cpu(int c) {
         return cpuBase + c * stride;
+    }
+
+    /** Whether the mms have context words: the program sets one ({@code set_mm_context_id}). */
+    public boolean hasMmContexts() {
+        return rcuBase > mmContextBase;
+    }
+
+    /** The TLB slot (from {@link #tlb}) of {@code page}'s entry filled under ASID {@code tag} (0 without ASIDs). */
+    public int tlbSlot(int page, int tag) {
+        return page * tags + tag;
+    }
+
+    /** The paging-structure cache slot (from {@link #pwc}) of {@code table}'s PMD cached under ASID {@code tag}. */
+    public int pwcSlot(int table, int tag) {
+        return table * tags + tag;
+    }
+
+    /** With ASIDs, the broadcast slot (from {@link #bcast}) of an invalidation of {@code page}'s address under ASID {@code tag}. */
+    public int bcastVa(int page, int tag) {
+        return tlbSlot(page, tag);
+    }
+
+    /** With ASIDs, the broadcast slot of an invalidation of every entry of ASID {@code tag}. */
+    public int bcastAsid(int tag) {
+        return tlbSlots + tag;
+    }
+
+    /** With ASIDs, the broadcast slot of an invalidation of every entry. */
+    public int bcastAll() {
+        return tlbSlots + tags;
+    }
+
+    /** The page a broadcast slot invalidates, or -1 for a slot of an ASID or of everything. */
+    public int bcastPage(int slot) {
+        return slot < tlbSlots ? slot / tags : -1;
     }
 
     /** What word {@code i} of a state holds and whose it is. */
@@ -126,8 +183,11 @@ public final class Layout {
         if (i < mmMaskBase) {
             return of(StateWord.Kind.PMD, StateWord.Owner.TABLE, i - pmdBase, "pmd[" + program.tableNames().get(i - pmdBase) + "]");
         }
-        if (i < rcuBase) {
+        if (i < mmContextBase) {
             return of(StateWord.Kind.MM_CPUMASK, StateWord.Owner.MM, i - mmMaskBase, "cpumask(" + program.mmNames().get(i - mmMaskBase) + ")");
+        }
+        if (i < rcuBase) {
+            return of(StateWord.Kind.MM_CONTEXT, StateWord.Owner.MM, i - mmContextBase, "context_id(" + program.mmNames().get(i - mmContextBase) + ")");
         }
         if (i < frameBase) {
             int slot = (i - rcuBase) / 2;
@@ -163,19 +223,27 @@ public final class Layout {
         if (off < ipiArgs) {
             return of(StateWord.Kind.PENDING_SENDERS, StateWord.Owner.CPU, c, cpu + "pending[" + program.handlers().get(off - PENDING).name() + "]");
         }
-        if (off < tlb) {
+        if (off < asid) {
             int h = off - ipiArgs;
             return new StateWord(StateWord.Kind.IPI_ARG, StateWord.Owner.CPU, c, program.handlerArgs().get(h),
                     cpu + "ipi_arg[" + program.handlers().get(h).name() + "]");
         }
+        if (off < tlb) {
+            return of(StateWord.Kind.ASID, StateWord.Owner.CPU, c, cpu + "asid");
+        }
         if (off < bcast) {
-            return of(StateWord.Kind.TLB_ENTRY, StateWord.Owner.CPU, c, cpu + "tlb[" + program.pageNames().get(off - tlb) + "]");
+            int slot = off - tlb;
+            return of(StateWord.Kind.TLB_ENTRY, StateWord.Owner.CPU, c, cpu + "tlb[" + program.pageNames().get(slot / tags) + tag(slot % tags) + "]");
         }
         if (off < pwc) {
-            return of(StateWord.Kind.BROADCAST_PENDING, StateWord.Owner.CPU, c, cpu + "broadcast[" + program.pageNames().get(off - bcast) + "]");
+            int slot = off - bcast;
+            String what = tags == 1 ? program.pageNames().get(slot) : slot < tlbSlots ? program.pageNames().get(slot / tags) + tag(slot % tags)
+                    : slot < bcastAll() ? "asid " + (slot - tlbSlots) : "all";
+            return of(StateWord.Kind.BROADCAST_PENDING, StateWord.Owner.CPU, c, cpu + "broadcast[" + what + "]");
         }
         if (off < icache) {
-            return of(StateWord.Kind.WALK_CACHE_ENTRY, StateWord.Owner.CPU, c, cpu + "walk_cache[" + program.tableNames().get(off - pwc) + "]");
+            int slot = off - pwc;
+            return of(StateWord.Kind.WALK_CACHE_ENTRY, StateWord.Owner.CPU, c, cpu + "walk_cache[" + program.tableNames().get(slot / tags) + tag(slot % tags) + "]");
         }
         if (off < xenQueue) {
             return of(StateWord.Kind.ICACHE_LINE, StateWord.Owner.CPU, c, cpu + "icache[" + program.frameNames().get(off - icache) + "]");
@@ -201,7 +269,7 @@ public final class Layout {
     /**
      * The values word {@code i} can hold, {min, max} inclusive, as far as the machine guarantees
      * them (for packing states into bits): program counters below the longest body, counts below
-     * their capacity, CR3 at most the number of address spaces, PTEs (in memory, in TLBs and walk
+     * their capacity, CR3 at most the number of address spaces, the ASID below the ASIDs' count, PTEs (in memory, in TLBs and walk
      * caches, in variables) within the frames' encoding, booleans 0 or 1, pages, frames and tables
      * below their counts, CPU sets within the machine's CPUs, the flags word's four bits and handler
      * number, a frame's owner and its two content bits ({@link FrameState}), store-buffer addresses
@@ -237,6 +305,8 @@ public final class Layout {
                 return new int[] {0, storeBufferEntries};
             case CR3:
                 return new int[] {0, program.mmNames().size()};
+            case ASID:
+                return new int[] {0, tags - 1};
             case ICACHE_LINE:
                 return new int[] {0, 2};
             case PROTECTED:
@@ -302,6 +372,11 @@ public final class Layout {
             }
         }
         return new int[] {(int) lo, (int) hi};
+    }
+
+    /** How a slot's ASID reads in its word's name: nothing without ASIDs. */
+    private String tag(int tag) {
+        return tags == 1 ? "" : ", asid " + tag;
     }
 
     private static StateWord of(StateWord.Kind kind, StateWord.Owner owner, int index, String name) {

@@ -101,7 +101,7 @@ public final class Machine {
         this.storeBuffer = new StoreBuffer(layout, sets, names, hw);
         this.x = new Expressions(layout, sets, monitors, storeBuffer, table, all);
         WalkCaches walkCaches = new WalkCaches(program, layout);
-        this.tlb = new Tlb(program, layout, names, x, walkCaches);
+        this.tlb = new Tlb(program, layout, names, monitors, x, walkCaches);
         Icache icache = new Icache(program, layout, sets, names, monitors, x, tlb);
         this.frames = new Frames(program, layout, names, monitors, x, icache);
         this.walker = new PageWalker(program, layout, names, monitors, walkCaches, tlb, frames, everyBit || !program.accessedReads().isEmpty());
@@ -113,6 +113,7 @@ public final class Machine {
         PageTables pageTables = new PageTables(program, layout, names, monitors, x, storeBuffer, xen, frames);
         AddressSpaces addressSpaces = new AddressSpaces(program, layout, sets, names, x, storeBuffer, tlb);
         SpinLocks spinLocks = new SpinLocks(x, storeBuffer);
+        new Bitmaps(monitors, x).register(table);
         monitors.register(table, x);
         storeBuffer.register(table);
         tlb.register(table);
@@ -226,9 +227,9 @@ public final class Machine {
             } else if (!mmu.needsVictim(s, c, b, interpreter.frame(s, b), insn)) {
                 out[n++] = Action.of(Action.STEP, c, 0);
             } else {
-                for (int p = 0; p < pages; p++) {
-                    if (s[b + layout.tlb + p] != 0) {
-                        out[n++] = Action.of(Action.STEP, c, p + 1);
+                for (int slot = 0; slot < layout.tlbSlots; slot++) {
+                    if (s[b + layout.tlb + slot] != 0) {
+                        out[n++] = Action.of(Action.STEP, c, slot + 1);
                     }
                 }
             }
@@ -328,7 +329,10 @@ public final class Machine {
     }
 
     public int maxActionsPerCpu() {
-        return Math.max(Math.max(1, pages), Math.max(cpus, widestChoice)) + layout.handlers * cpus + cpus * pages + 2 * pages + 3;
+        // A step (one per TLB victim, CPU or branch), IPIs, broadcast invalidations (slot and issuer), a
+        // drain, an RCU quiescent state, speculative walks (one per page) and evictions (one per slot).
+        return Math.max(Math.max(1, layout.tlbSlots), Math.max(cpus, widestChoice)) + layout.handlers * cpus + cpus * Math.max(pages, layout.bcastSlots)
+                + pages + layout.tlbSlots + 3;
     }
 
     /** Where CPU {@code c}'s words start in the state (as {@link Layout#cpu}). */
@@ -408,7 +412,7 @@ public final class Machine {
             case Action.STEP -> interpreter.step(s, c, b, Action.arg(action) - 1);
             case Action.IPI -> interpreter.takeIpi(s, c, b, Action.arg(action) >>> Action.SENDER_BITS, Action.arg(action) & Action.SENDER_MASK);
             case Action.EVICT -> tlb.evict(s, c, b, Action.arg(action));
-            case Action.BCAST -> broadcast.perform(s, c, b, Action.arg(action) >>> Action.SENDER_BITS, Action.arg(action) & Action.SENDER_MASK);
+            case Action.BCAST -> broadcast.perform(s, c, b, Action.arg(action) >>> Action.ISSUER_BITS, Action.arg(action) & Action.ISSUER_MASK);
             case Action.DRAIN -> storeBuffer.drain(s, c, b);
             case Action.RCU_QS -> rcu.quiescent(s, c);
             case Action.SPECULATE -> walker.speculate(s, c, b, Action.arg(action));
@@ -515,13 +519,14 @@ public final class Machine {
     }
 
     /**
-     * CPU {@code c} performs {@code issuer}'s broadcast invalidation of {@code page} (the BCAST action,
-     * for engines that schedule it themselves, as the simulator does by time). Returns the verdict
-     * ordinal of a violation, or -1.
+     * CPU {@code c} performs {@code issuer}'s broadcast invalidation of {@code slot} (the BCAST action,
+     * for engines that schedule it themselves, as the simulator does by time; the slot is what
+     * {@link Event#TLBIE} reported: the page without ASIDs, {@link Layout#bcastPage}). Returns the
+     * verdict ordinal of a violation, or -1.
      */
-    public int performBroadcast(int[] s, int c, int page, int issuer) {
+    public int performBroadcast(int[] s, int c, int slot, int issuer) {
         startAction();
-        broadcast.perform(s, c, cpu(c), page, issuer);
+        broadcast.perform(s, c, cpu(c), slot, issuer);
         return monitors.violation;
     }
 

@@ -61,6 +61,7 @@ public final class MemoryOrder {
             case PMD_POPULATE:
             case ACK:
             case SPIN_UNLOCK:
+            case SET_MM_CONTEXT_ID:
                 return STORE;
             case PTEP_GET_AND_CLEAR:
             case PTEP_CMPXCHG:
@@ -70,6 +71,15 @@ public final class MemoryOrder {
             case SPIN_LOCK:
             case PMDP_GET_AND_CLEAR:
             case SWITCH_MM:
+            case CPU_SWITCH_MM:
+            case WRITE_CR3:
+            case TLBI_VAE1IS:
+            case TLBI_ASIDE1IS:
+            case TLBI_VMALLE1IS:
+            case INVPCID_FLUSH_ONE:
+            case INVPCID_FLUSH_SINGLE_CONTEXT:
+            case INVPCID_FLUSH_ALL:
+            case INVPCID_FLUSH_ALL_NONGLOBALS:
             case CPUMASK_SET:
             case CPUMASK_CLEAR:
             case FLUSH_TLB_PAGE:

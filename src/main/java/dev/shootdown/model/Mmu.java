@@ -89,7 +89,7 @@ final class Mmu extends Observed {
 
     /** Whether a user access misses in a full TLB, so that the step must choose a victim to evict. */
     boolean needsVictim(int[] s, int c, int b, int fr, Insn insn) {
-        if (hw.tlbCapacity() >= pages || !(insn instanceof Insn.Op o) || !isAccess(o.op())) {
+        if (!tlb.bounded() || !(insn instanceof Insn.Op o) || !isAccess(o.op())) {
             return false;
         }
         int page = x.eval(o.args()[0], s, c, fr);
@@ -106,7 +106,8 @@ final class Mmu extends Observed {
     private void access(int[] s, int c, int b, int page, boolean write, boolean fetch, int victim) {
         faulted = false;
         int pteAt = layout.pteBase + page;
-        int entry = tlb.entry(s, b, page);
+        int hit = tlb.find(s, b, page);
+        int entry = hit < 0 ? 0 : s[b + layout.tlb + hit];
         String how;
         if (s[b + Layout.CR3] != pageMm[page] + 1) {
             monitors.fail(Verdict.ASSERTION, "cpu" + c + " accesses " + names.page(page) + " of " + names.mm(pageMm[page])
@@ -135,17 +136,18 @@ final class Mmu extends Observed {
             if (events != null) {
                 events.on(Event.TLB_MISS, c, page, 0);
                 if (victim >= 0) {
-                    events.on(Event.EVICT, c, victim, 0);
+                    events.on(Event.EVICT, c, tlb.page(victim), 0);
                 }
             }
             entry = walker.setAccessed(s, page, pte, write);
             victim = tlb.fill(s, b, page, entry, victim);
-            how = narrator == null ? null : "TLB miss, walk fills " + names.pte(entry) + (victim >= 0 ? " (evicting " + names.page(victim) + ")" : "");
+            how = narrator == null ? null : "TLB miss, walk fills " + names.pte(entry) + (victim >= 0 ? " (evicting " + tlb.slotName(victim) + ")" : "");
         } else {
             if (events != null) {
                 events.on(Event.TLB_HIT, c, page, 0);
             }
-            how = narrator == null ? null : "TLB hit " + names.pte(entry);
+            // With ASIDs the entry hit may be another address space's, filled at this address under this ASID.
+            how = narrator == null ? null : "TLB hit " + (tlb.page(hit) != page ? tlb.slotName(hit) + "'s entry " : "") + names.pte(entry);
         }
         if (write) {
             how = walker.write(s, c, b, page, entry, how);

@@ -35,6 +35,7 @@ final class NameResolver {
     private final List<Integer> initialPmds = new ArrayList<>();
     private final List<Integer> pageTable = new ArrayList<>();
     private final List<Integer> pageMm = new ArrayList<>();
+    private final List<Integer> pageVa = new ArrayList<>();
     private final List<Integer> initialPtes = new ArrayList<>();
     private final List<Integer> initialFrames = new ArrayList<>();
     private final Map<String, Integer> sharedIndex = new LinkedHashMap<>();
@@ -128,7 +129,7 @@ final class NameResolver {
                 Collections.unmodifiableMap(frames), Collections.unmodifiableMap(tables), Collections.unmodifiableMap(sharedIndex), List.copyOf(shared),
                 Collections.unmodifiableMap(perCpuIndex), List.copyOf(perCpu), Collections.unmodifiableMap(procs), Collections.unmodifiableMap(handlerIndex), cpuUses,
                 new ArrayList<>(), Collections.unmodifiableList(pageMm));
-        Declarations.InitialMemory memory = new Declarations.InitialMemory(ints(pageMm), ints(pageTable), ints(initialPtes), ints(tableMm), ints(tableFrame),
+        Declarations.InitialMemory memory = new Declarations.InitialMemory(ints(pageMm), ints(pageTable), ints(pageVa), ints(initialPtes), ints(tableMm), ints(tableFrame),
                 ints(initialPmds), ints(initialFrames));
         return new Declarations(new Program.Meta(title, seed, expected, explanation), hw, List.copyOf(cpuDecls), List.copyOf(checks),
                 List.copyOf(invariantDecls), symbols, memory, Collections.unmodifiableMap(constantSets));
@@ -210,12 +211,39 @@ final class NameResolver {
             } else if (FrameState.owner(initialFrames.get(frame)) != FrameState.mmOwner(mm)) {
                 throw new CompileError(p.pos(), "frame '" + p.frame() + "' is already mapped in another address space");
             }
+            pageVa.add(virtualAddress(p, mm));
             pages.put(p.name(), pages.size());
             pageMm.add(mm);
             pageTable.add(p.table() == null ? -1 : tables.get(p.table()));
             int pte = unmapped ? 0 : Pte.make(frame, writable) | (dirty ? Pte.DIRTY : 0) | (accessed ? Pte.ACCESSED : 0);
             initialPtes.add(pte);
         }
+    }
+
+    /**
+     * The virtual address of page {@code p} of address space {@code mm}: its own, or with {@code at q} the
+     * one of page {@code q}, declared above in another address space (a TLB tagged by ASIDs tells the two
+     * apart only by the ASID: a lookup of one under the ASID the other was filled with hits it).
+     */
+    private int virtualAddress(Decl.Page p, int mm) {
+        if (p.at() == null) {
+            return pages.size();
+        }
+        Integer other = pages.get(p.at().text());
+        if (other == null) {
+            throw new CompileError(p.at().position(), "'" + p.at().text() + "' is not a page declared above: 'page " + p.name()
+                    + " at P' shares the virtual address of a page P of another address space");
+        }
+        if (pageMm.get(other) == mm) {
+            throw new CompileError(p.at().position(), "'" + p.at().text() + "' is a page of this address space: two pages of one address space are at different addresses");
+        }
+        int va = pageVa.get(other);
+        for (int q = 0; q < pageVa.size(); q++) {
+            if (pageVa.get(q) == va && pageMm.get(q) == mm) {
+                throw new CompileError(p.at().position(), "this address space already has a page at the address of '" + p.at().text() + "'");
+            }
+        }
+        return va;
     }
 
     private void countFrame(Position at) {

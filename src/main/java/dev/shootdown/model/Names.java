@@ -45,6 +45,28 @@ final class Names {
         return sets.describe(set);
     }
 
+    /** A TLB slot (from {@link Layout#tlb}) as snapshots name it: its page, and with ASIDs its ASID ({@code q@asid3}). */
+    String tlbSlot(int slot) {
+        return page(slot / layout.tags) + asid(slot % layout.tags);
+    }
+
+    /** A paging-structure cache slot (from {@link Layout#pwc}): its table, and with ASIDs its ASID. */
+    String pwcSlot(int slot) {
+        return table(slot / layout.tags) + asid(slot % layout.tags);
+    }
+
+    /** A broadcast-invalidation slot (from {@link Layout#bcast}): a page; with ASIDs a page and an ASID, an ASID, or everything. */
+    String broadcastSlot(int slot) {
+        if (layout.tags == 1 || slot < layout.tlbSlots) {
+            return tlbSlot(slot);
+        }
+        return slot < layout.bcastAll() ? "asid" + (slot - layout.tlbSlots) : "all";
+    }
+
+    private String asid(int tag) {
+        return layout.tags == 1 ? "" : "@asid" + tag;
+    }
+
     /** The name of a kernel memory location (a state index). */
     String address(int addr) {
         if (addr < program.shared().size()) {
@@ -52,6 +74,9 @@ final class Names {
         }
         if (addr >= layout.pteBase && addr < layout.pteBase + layout.pages) {
             return "PTE " + page(addr - layout.pteBase);
+        }
+        if (addr >= layout.mmContextBase && addr < layout.rcuBase) {
+            return "context_id(" + mm(addr - layout.mmContextBase) + ")";
         }
         int c = (addr - layout.cpuBase) / layout.stride;
         int off = (addr - layout.cpuBase) % layout.stride - layout.perCpu;

@@ -16,6 +16,7 @@ import java.util.List;
  * @param accessedReads where the model reads PTEs' accessed bits; none lets the checker leave them untracked
  * @param params   the values of the file's {@code param}s (after {@code -D}), in declaration order
  * @param handlerArgs per IRQ handler, the type of the value {@code send_ipi} passes it, or null for a handler that takes none
+ * @param pageVa   each page's virtual address: a number pages of different address spaces share when declared {@code at} one another
  */
 public record Program(
         SourceFile source,
@@ -25,6 +26,7 @@ public record Program(
         List<String> pageNames,
         int[] pageMm,
         int[] pageTable,
+        int[] pageVa,
         int[] initialPtes,
         List<String> tableNames,
         int[] tableMm,

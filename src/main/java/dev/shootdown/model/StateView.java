@@ -114,10 +114,11 @@ final class StateView {
                 String handler = program.handlers().get(i - b - layout.ipiArgs).name();
                 item(i, cpu + "ipi_arg." + handler, s -> w.type() == null ? null : value(w.type(), s[i]));
             }
-            case TLB_ENTRY -> item(i, cpu + "tlb." + names.page(i - b - layout.tlb), s -> s[i] == 0 ? null : names.pte(s[i]));
-            case BROADCAST_PENDING -> item(i, cpu + "broadcast." + names.page(i - b - layout.bcast),
+            case ASID -> item(i, cpu + "asid", s -> Integer.toString(s[i]));
+            case TLB_ENTRY -> item(i, cpu + "tlb." + names.tlbSlot(i - b - layout.tlb), s -> s[i] == 0 ? null : names.pte(s[i]));
+            case BROADCAST_PENDING -> item(i, cpu + "broadcast." + names.broadcastSlot(i - b - layout.bcast),
                     s -> s[i] == 0 ? null : "from " + names.cpuSet(s[i]));
-            case WALK_CACHE_ENTRY -> item(i, cpu + "pwc." + names.table(i - b - layout.pwc), s -> s[i] == 0 ? null : names.pte(s[i]));
+            case WALK_CACHE_ENTRY -> item(i, cpu + "pwc." + names.pwcSlot(i - b - layout.pwc), s -> s[i] == 0 ? null : names.pte(s[i]));
             case ICACHE_LINE -> item(i, cpu + "icache." + names.frame(i - b - layout.icache),
                     s -> s[i] == 0 ? null : s[i] == 1 ? "current content" : "older content");
             case XEN_QUEUE -> {
@@ -149,6 +150,7 @@ final class StateView {
             case PTE -> item(i, "ptes." + names.page(w.index()), s -> names.pte(s[i]));
             case PMD -> item(i, "pmds." + names.table(w.index()), s -> names.pte(s[i]));
             case MM_CPUMASK -> item(i, "mm_cpumask." + names.mm(w.index()), s -> names.cpuSet(s[i]));
+            case MM_CONTEXT -> item(i, "mm_context." + names.mm(w.index()), s -> Integer.toString(s[i]));
             case RCU_FRAME -> {
                 if (w.index() == 0) {
                     items.add(new Item(range(i, 2 * layout.rcuSlots), -1, false, s -> "rcu", this::rcu));

@@ -37,15 +37,17 @@ public record StateWord(Kind kind, Owner owner, int index, Type type, String nam
         CR3(Holds.NOTHING_OF_CPUS),
         /** rcu_read_lock() nesting depth. */
         RCU_NEST(Holds.NOTHING_OF_CPUS),
+        /** The CPU's current ASID (TTBR0_EL1.ASID, the PCID in CR3), with the knob asids. */
+        ASID(Holds.NOTHING_OF_CPUS),
         /** One handler's pending IPIs: the set of CPUs that sent it. */
         PENDING_SENDERS(Holds.CPU_SET),
         /** The value this CPU last passed to {@code send_ipi} for a handler that takes one; its {@link #type} is the handler's. */
         IPI_ARG(Holds.BY_TYPE),
-        /** The cached PTE of one page (0: no entry). */
+        /** The cached PTE of one page, filled under one ASID with the knob asids (0: no entry). */
         TLB_ENTRY(Holds.NOTHING_OF_CPUS),
-        /** For one page: the CPUs whose broadcast invalidation of it is not yet performed at this CPU. */
+        /** For one page (with ASIDs: a page and an ASID, an ASID, or everything): the CPUs whose broadcast invalidation of it is not yet performed at this CPU. */
         BROADCAST_PENDING(Holds.CPU_SET),
-        /** The paging-structure cache entry for one table's PMD (0: none). */
+        /** The paging-structure cache entry for one table's PMD, cached under one ASID with the knob asids (0: none). */
         WALK_CACHE_ENTRY(Holds.NOTHING_OF_CPUS),
         /** An i-cache line of one frame: 0 none, 1 current content, 2 older content. */
         ICACHE_LINE(Holds.NOTHING_OF_CPUS),
@@ -65,6 +67,8 @@ public record StateWord(Kind kind, Owner owner, int index, Type type, String nam
         PMD(Holds.NOTHING_OF_CPUS),
         /** An address space's mm_cpumask. */
         MM_CPUMASK(Holds.CPU_SET),
+        /** An address space's context word (set_mm_context_id): an int the kernel keeps there, such as an ASID and its generation. */
+        MM_CONTEXT(Holds.NOTHING_OF_CPUS),
         /** An RCU slot's frame to free + 1 (0: empty). */
         RCU_FRAME(Holds.NOTHING_OF_CPUS),
         /** An RCU slot's CPUs still to pass a quiescent state. */

@@ -49,9 +49,10 @@ final class XenQueue extends Observed {
         table.op(Builtin.XEN_INVLPG_ALL, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                // Xen runs INVLPG on every vCPU: each drops the page's entry of the address space (or ASID) it runs.
                 int page = x.eval(o.args()[0], s, c, fr);
                 for (int t = 0; t < layout.cpus; t++) {
-                    tlb.invalidate(s, layout.cpu(t), page);
+                    tlb.invalidateCurrent(s, layout.cpu(t), page);
                 }
                 if (narrator != null) {
                     say("hypercall: " + names.page(page) + " invalidated on every vCPU");

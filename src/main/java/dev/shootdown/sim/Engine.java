@@ -396,17 +396,18 @@ public final class Engine {
 
     private int[] alternatives;
 
+    /** A valid TLB slot (a page's entry, under one ASID with ASIDs) to evict, uniformly. */
     private int chooseVictim(int b) {
         int valid = 0;
-        for (int p = 0; p < pages; p++) {
-            if (s[b + layout.tlb + p] != 0) {
+        for (int slot = 0; slot < layout.tlbSlots; slot++) {
+            if (s[b + layout.tlb + slot] != 0) {
                 valid++;
             }
         }
         int pick = random.nextInt(valid);
-        for (int p = 0; p < pages; p++) {
-            if (s[b + layout.tlb + p] != 0 && pick-- == 0) {
-                return p;
+        for (int slot = 0; slot < layout.tlbSlots; slot++) {
+            if (s[b + layout.tlb + slot] != 0 && pick-- == 0) {
+                return slot;
             }
         }
         throw new IllegalStateException("no TLB victim");
@@ -572,11 +573,14 @@ public final class Engine {
             drains.drain(target, t);
             return;
         }
-        int page = arg / n;
+        int slot = arg / n;
         int issuer = arg % n;
-        costs.noteInvalidation(target, page);
+        int page = layout.bcastPage(slot);
+        if (page >= 0) {
+            costs.noteInvalidation(target, page);
+        }
         costs.enterTimer(t);
-        int v = machine.performBroadcast(s, target, page, issuer);
+        int v = machine.performBroadcast(s, target, slot, issuer);
         costs.leaveTimer();
         if (v >= 0) {
             violated(v, target, t);

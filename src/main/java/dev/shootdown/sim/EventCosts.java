@@ -35,6 +35,8 @@ final class EventCosts implements Events {
     private final int cpuBase;
     private final int stride;
     private final int tlb;
+    /** TLB slots per page: the ASIDs, or 1. */
+    private final int tags;
     private final int pteBase;
     private final long[] cost;
     private final long[] bcastLatency;
@@ -85,6 +87,7 @@ final class EventCosts implements Events {
         this.cpuBase = layout.cpuBase;
         this.stride = layout.stride;
         this.tlb = layout.tlb;
+        this.tags = layout.tags;
         this.pteBase = layout.pteBase;
         this.cost = profile.eventCycles();
         this.bcastLatency = profile.bcastLatency();
@@ -283,9 +286,12 @@ final class EventCosts implements Events {
 
     /** Remembers the PTE a dropped TLB entry was filled from, to tell refills an invalidation caused. */
     void noteInvalidation(int c, int page) {
-        if (s[cpuBase + c * stride + tlb + page] != 0) {
-            int pte = s[pteBase + page];
-            invalidatedPte[c * pages + page] = Pte.present(pte) ? pte : 0;
+        for (int tag = 0; tag < tags; tag++) {
+            if (s[cpuBase + c * stride + tlb + page * tags + tag] != 0) {
+                int pte = s[pteBase + page];
+                invalidatedPte[c * pages + page] = Pte.present(pte) ? pte : 0;
+                return;
+            }
         }
     }
 

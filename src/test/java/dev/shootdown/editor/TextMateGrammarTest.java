@@ -112,7 +112,9 @@ class TextMateGrammarTest {
         assertScope("  either { x = 1 } or { x = 2 }", "}", "or", "keyword.control");
         assertScope("  choose c in S", "", "choose", "keyword.control");
         assertThat(Keywords.CHOICE_STATEMENTS).containsExactlyInAnyOrder("either", "choose");
-        assertThat(Keywords.CONTEXTUAL).containsExactlyInAnyOrder("else", "until", "in", "runs", "page", "table", "frame", "or");
+        assertScope("  page q at p -> frame g writable", "q", "at", "keyword.other");
+        assertScope("  page q at p -> frame g writable", "->", "frame", "keyword.other");
+        assertThat(Keywords.CONTEXTUAL).containsExactlyInAnyOrder("else", "until", "in", "runs", "page", "table", "frame", "or", "at");
         for (String w : Keywords.LITERALS) {
             assertScope("  x = " + w, "=", w, "constant.language");
         }

@@ -158,6 +158,26 @@ final class MachineDriver {
         return state[layout.cpu(cpu) + layout.tlb + page(page)];
     }
 
+    /** With ASIDs: {@code cpu}'s entry for the page filled under ASID {@code asid} (0: none). */
+    int tlb(int cpu, String page, int asid) {
+        return state[layout.cpu(cpu) + layout.tlb + layout.tlbSlot(page(page), asid)];
+    }
+
+    /** With ASIDs: {@code cpu}'s current ASID. */
+    int asid(int cpu) {
+        return state[layout.cpu(cpu) + layout.asid];
+    }
+
+    /** With ASIDs: {@code cpu}'s paging-structure cache entry for the table's PMD under ASID {@code asid} (0: none). */
+    int pwc(int cpu, String table, int asid) {
+        return state[layout.cpu(cpu) + layout.pwc + layout.pwcSlot(table(table), asid)];
+    }
+
+    /** The address space's context word (set_mm_context_id). */
+    int mmContext(String mm) {
+        return state[layout.mmContextBase + mm(mm)];
+    }
+
     int pte(String page) {
         return state[layout.pteBase + page(page)];
     }

@@ -117,16 +117,23 @@ class CheckJsonStateTest {
             int b = l.cpu(c);
             assertThat(cpu).containsKeys("tlb", "pwc", "cr3", "irq", "locals", "store_buffer", "pending_ipis");
             Map<String, Object> tlb = new LinkedHashMap<>();
-            for (int i = 0; i < p.pages(); i++) {
-                if (s[b + l.tlb + i] != 0) {
-                    tlb.put(p.pageNames().get(i), Pte.describe(s[b + l.tlb + i], frames));
+            // A slot per (page, ASID) with ASIDs (Layout.tlbSlot), named page@asidN; a slot per page without.
+            for (int page = 0; page < p.pages(); page++) {
+                for (int tag = 0; tag < l.tags; tag++) {
+                    int at = b + l.tlb + l.tlbSlot(page, tag);
+                    if (s[at] != 0) {
+                        tlb.put(p.pageNames().get(page) + (l.tags == 1 ? "" : "@asid" + tag), Pte.describe(s[at], frames));
+                    }
                 }
             }
             assertThat(cpu.get("tlb")).as("cpu%d tlb", c).isEqualTo(tlb);
             Map<String, Object> pwc = new LinkedHashMap<>();
             for (int t = 0; t < p.tableNames().size(); t++) {
-                if (s[b + l.pwc + t] != 0) {
-                    pwc.put(p.tableNames().get(t), Pte.describe(s[b + l.pwc + t], frames));
+                for (int tag = 0; tag < l.tags; tag++) {
+                    int at = b + l.pwc + l.pwcSlot(t, tag);
+                    if (s[at] != 0) {
+                        pwc.put(p.tableNames().get(t) + (l.tags == 1 ? "" : "@asid" + tag), Pte.describe(s[at], frames));
+                    }
                 }
             }
             assertThat(cpu.get("pwc")).as("cpu%d pwc", c).isEqualTo(pwc);
