@@ -401,6 +401,23 @@ final class Checkpoint {
         }
     }
 
+    /**
+     * Reads {@code count} fingerprints a visited set wrote, {@code chunk} at a time, into {@code add}; a fingerprint
+     * that is 0, or that {@code add} says it already holds, is a damaged file.
+     */
+    static void readFingerprints(DataInputStream in, long count, long[] chunk, java.util.function.LongPredicate add) throws IOException {
+        for (long done = 0; done < count; ) {
+            int n = (int) Math.min(chunk.length, count - done);
+            readLongs(in, chunk, 0, n);
+            for (int k = 0; k < n; k++) {
+                if (chunk[k] == 0 || !add.test(chunk[k])) {
+                    throw new IllegalArgumentException("a fingerprint written twice, or empty");
+                }
+            }
+            done += n;
+        }
+    }
+
     static void writeInts(DataOutputStream out, int[] a, int from, int n) throws IOException {
         if (n <= 16) {
             for (int i = 0; i < n; i++) {

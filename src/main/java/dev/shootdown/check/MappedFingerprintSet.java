@@ -225,16 +225,7 @@ final class MappedFingerprintSet implements FingerprintSet, AutoCloseable {
             for (int g = 0; g < segments; g++) {
                 long length = Checkpoint.checked(in.readLong(), 16, MAX_CAPACITY, "fingerprint segment of");
                 long count = Checkpoint.checked(in.readLong(), 0, length * 3 / 4, "fingerprints in a segment:");
-                for (long done = 0; done < count; ) {
-                    int n = (int) Math.min(chunk.length, count - done);
-                    Checkpoint.readLongs(in, chunk, 0, n);
-                    for (int k = 0; k < n; k++) {
-                        if (chunk[k] == 0 || !s.add(chunk[k])) {
-                            throw new IllegalArgumentException("a fingerprint written twice, or empty");
-                        }
-                    }
-                    done += n;
-                }
+                Checkpoint.readFingerprints(in, count, chunk, s::add);
             }
             if (s.size != size) {
                 throw new IllegalArgumentException("fingerprint segments of " + s.size + " fingerprints, not " + size);

@@ -240,16 +240,7 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
                 set.tables[s] = new long[(int) length];
             }
             set.updateHeadroom();
-            for (long done = 0; done < count; ) {
-                int n = (int) Math.min(chunk.length, count - done);
-                Checkpoint.readLongs(in, chunk, 0, n);
-                for (int k = 0; k < n; k++) {
-                    if (chunk[k] == 0 || !set.add(chunk[k])) {
-                        throw new IllegalArgumentException("a fingerprint written twice, or empty");
-                    }
-                }
-                done += n;
-            }
+            Checkpoint.readFingerprints(in, count, chunk, set::add);
         }
         if (set.size != size) {
             throw new IllegalArgumentException("fingerprint segments of " + set.size + " fingerprints, not " + size);
