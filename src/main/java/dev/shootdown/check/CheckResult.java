@@ -20,7 +20,19 @@ import java.util.List;
 public record CheckResult(Program program, List<Violation> violations, Stats stats, boolean complete, String stopReason,
                           List<int[]> symmetry, List<String> reductionNotes, boolean accessedBitsUntracked, Coverage coverage) {
 
-    /** The overall verdict: the shallowest violation's, or safe. */
+    /**
+     * The verdict in words, as every output prints it: the shallowest violation's, {@code safe} only when the search
+     * explored every reachable state exactly, else {@code unknown} (stopped early, or a bit-state search that may have
+     * missed states). Safe must never mean "nothing found so far".
+     */
+    public String verdictWord() {
+        if (!violations.isEmpty()) {
+            return verdict().word();
+        }
+        return complete && coverage == null ? Verdict.SAFE.word() : "unknown";
+    }
+
+    /** The overall verdict: the shallowest violation's, or safe (see {@link #verdictWord()} for what may be printed). */
     public Verdict verdict() {
         return violations.isEmpty() ? Verdict.SAFE : violations.get(0).verdict();
     }

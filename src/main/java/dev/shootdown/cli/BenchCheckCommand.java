@@ -223,7 +223,7 @@ final class BenchCheckCommand implements Callable<Integer> {
             e.put("name", b.model.name());
             e.put("file", b.model.source().name());
             e.put("expected", b.expected == null ? null : b.expected.word());
-            e.put("verdict", r.verdict().word());
+            e.put("verdict", r.verdictWord());
             e.put("agrees", b.agrees());
             e.put("complete", r.complete());
             if (r.stopReason() != null) {

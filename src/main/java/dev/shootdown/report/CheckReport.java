@@ -101,8 +101,7 @@ public final class CheckReport {
     public static Map<String, Object> json(String file, CheckResult r, Counterexample cx) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", file);
-        // A bit-state search that found nothing proves nothing: its verdict is not "safe".
-        m.put("verdict", r.coverage() != null && r.violations().isEmpty() ? "unknown" : r.verdict().word());
+        m.put("verdict", r.verdictWord());
         m.put("states", r.stats().states());
         m.put("transitions", r.stats().transitions());
         m.put("depth", r.stats().depth());

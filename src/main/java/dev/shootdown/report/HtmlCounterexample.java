@@ -68,7 +68,7 @@ public final class HtmlCounterexample {
         String title = program.meta() != null && program.meta().title() != null ? program.meta().title() : file;
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-                .append("<title>").append(esc(title + " - " + result.verdict().word())).append("</title>\n")
+                .append("<title>").append(esc(title + " - " + result.verdictWord())).append("</title>\n")
                 .append("<style>").append(CSS).append(toggles()).append("</style>\n</head>\n<body>\n");
         header(file, title);
         if (cx != null) {

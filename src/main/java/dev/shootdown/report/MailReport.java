@@ -25,7 +25,7 @@ public final class MailReport {
                 out.append(line).append('\n');
             }
         }
-        out.append(file).append(": ").append(result.verdict().word()).append('\n');
+        out.append(file).append(": ").append(result.verdictWord()).append('\n');
         if (cx == null) {
             out.append('\n').append(CheckReport.headline(result)).append('\n');
             return out.toString();

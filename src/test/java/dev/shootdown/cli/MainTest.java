@@ -130,4 +130,22 @@ class MainTest {
         assertThat(run("check").exit()).isEqualTo(2);
         assertThat(run("check", "--max-states", "0", "catalog/000-pte-first-no-wait.sd").exit()).isEqualTo(2);
     }
+
+    @Test
+    @DisplayName("a search stopped before it found anything says unknown, never safe, in every output")
+    void aStoppedSearchIsNeverSafe() throws IOException {
+        String safeModel = "catalog/000-pte-first-wait.sd";
+        Run whole = run("check", "--json", safeModel);
+        assertThat(whole.exit()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(whole.out()).get("verdict").asText()).isEqualTo("safe");
+
+        Run stopped = run("check", "--json", "--max-states", "5", safeModel);
+        assertThat(stopped.exit()).isEqualTo(Main.INCOMPLETE);
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stopped.out());
+        assertThat(j.get("complete").asBoolean()).isFalse();
+        assertThat(j.get("verdict").asText()).isEqualTo("unknown");
+
+        Run mail = run("check", "--format", "mail", "--max-states", "5", safeModel);
+        assertThat(mail.out()).contains(safeModel + ": unknown").doesNotContain(": safe");
+    }
 }
