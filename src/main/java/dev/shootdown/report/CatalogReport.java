@@ -29,7 +29,8 @@ public final class CatalogReport {
         long states = 0;
         double seconds = 0;
         for (CatalogGrader.Grade g : grades) {
-            String actual = g.actual().word() + (g.result().complete() ? "" : "?");
+            // A violation found by a search that stopped early is still a violation ("?": the other properties are undecided).
+            String actual = g.result().verdictWord() + (g.result().complete() || g.result().violations().isEmpty() ? "" : "?");
             out.append(String.format(Locale.ROOT, fmt, g.entry().name(), g.program().meta().seed(), g.expected().word(), actual,
                     g.agrees() ? "yes" : "NO", g.result().stats().states(), String.format(Locale.ROOT, "%.2f", g.result().stats().seconds())));
             agree += g.agrees() ? 1 : 0;
@@ -37,7 +38,7 @@ public final class CatalogReport {
             seconds += g.result().stats().seconds();
         }
         out.append(String.format(Locale.ROOT, "%n%d of %d entries agree with their expected verdicts; %d states in %.1f s%s%n",
-                agree, grades.size(), states, seconds, grades.stream().anyMatch(g -> !g.result().complete()) ? " ('?': search incomplete)" : ""));
+                agree, grades.size(), states, seconds, grades.stream().anyMatch(g -> !g.result().complete()) ? " ('?': search incomplete; 'unknown': stopped before it found a violation)" : ""));
         if (!missing.isEmpty()) {
             out.append(String.format(Locale.ROOT, "partial: %d of %d entries not checked%s, from %s on%n", missing.size(), grades.size() + missing.size(),
                     stopReason == null ? "" : " (" + stopReason + ")", missing.get(0).name()));
@@ -67,7 +68,7 @@ public final class CatalogReport {
             e.put("file", g.entry().file());
             e.put("seed", g.program().meta().seed());
             e.put("expected", g.expected().word());
-            e.put("actual", g.actual().word());
+            e.put("actual", g.result().verdictWord());
             e.put("agrees", g.agrees());
             e.put("states", g.result().stats().states());
             e.put("seconds", g.result().stats().seconds());
