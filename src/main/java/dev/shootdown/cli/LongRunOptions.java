@@ -28,8 +28,10 @@ final class LongRunOptions {
     Path checkpoint;
 
     @Option(names = "--checkpoint-every", paramLabel = "DURATION",
-            description = "How often to write the checkpoint: 90s, 10m, 2h, or seconds (default: ${DEFAULT-VALUE}).")
-    String every = "10m";
+            description = "How often to write the checkpoint: 90s, 10m, 2h, or seconds (default: " + DEFAULT_EVERY + "). Only with --checkpoint or --resume.")
+    String every;
+
+    static final String DEFAULT_EVERY = "10m";
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Carry on the search checkpointed in DIR (and go on writing checkpoints there, unless --checkpoint names another directory): "
@@ -64,8 +66,12 @@ final class LongRunOptions {
     CheckOptions apply(CheckOptions options, Consumer<String> events) {
         CheckOptions o = options.withBitstate(bitstate == null ? 0 : bitstate.equals(DEFAULT_SIZE) ? -1 : bytes("--bitstate", bitstate, 1L << 10, 8L << 30))
                 .withOffHeap(offHeap == null ? 0 : offHeap.equals(DEFAULT_SIZE) ? -1 : bytes("--off-heap", offHeap, 1L << 20, 1L << 40));
-        long everyNanos = nanos(every);
+        long everyNanos = nanos(every == null ? DEFAULT_EVERY : every);
         if (checkpoint == null && resume == null) {
+            if (every != null) {
+                // Said alone, it would write nothing: the user meant to checkpoint and would lose the run on a kill.
+                throw new UserError("--checkpoint-every needs --checkpoint DIR (or --resume DIR): without one there is nowhere to write");
+            }
             return o;
         }
         Path dir = checkpoint != null ? checkpoint : resume;

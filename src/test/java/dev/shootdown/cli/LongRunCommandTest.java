@@ -69,6 +69,7 @@ class LongRunCommandTest {
                 List.of("check", MEDIUM, "--resume", Files.createDirectories(dir.resolve("empty")).toString()),
                 List.of("check", MEDIUM, "--checkpoint", dir.resolve("c2").toString(), "--checkpoint-every", "0s"),
                 List.of("check", MEDIUM, "--checkpoint", dir.resolve("c3").toString(), "--checkpoint-every", "soon"),
+                List.of("check", MEDIUM, "--checkpoint-every", "1m"),
                 List.of("check", MEDIUM, "--bitstate=lots"),
                 List.of("check", MEDIUM, "--bitstate=16T"))) {
             MainTest.Run r = MainTest.run(args.toArray(String[]::new));
