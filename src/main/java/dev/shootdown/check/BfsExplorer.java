@@ -88,7 +88,7 @@ public final class BfsExplorer {
         long offHeapBudget = offHeapBudget(bitstate, withGraph);
         guard.offHeapBudget(offHeapBudget);
         Checkpoint.Search restored = checkpoints != null && checkpoints.resume() != null
-                ? resume(checkpoints.resume(), model, budget + offHeapBudget, withGraph, size, packer, queue, guard) : null;
+                ? resume(checkpoints.resume(), model, budget + offHeapBudget, withGraph, packer, queue, guard) : null;
         TraceLog trace = restored != null ? restored.trace() : new TraceLog(machine.maxActions());
         ProgressGraph graph = restored != null ? restored.graph() : withGraph ? new ProgressGraph() : null;
         FingerprintSet seen = restored != null ? restored.seen() : bitstate ? bitstateSet(budget) : graph != null ? new IndexedFingerprintSet(1 << 16)
@@ -181,7 +181,7 @@ public final class BfsExplorer {
                     if (checkpoints != null && checkpoints.dir() != null && now - lastCheckpoint >= checkpoints.everyNanos()) {
                         Checkpoint.Counters c = new Checkpoint.Counters(transitions, maxDepth, expanded - 1, finished, now - start,
                                 counted.spilled() + queue.spilled(), resumeAt);
-                        checkpoint(model, size, new Checkpoint.Search(c, violations, open, levels, seen, trace, graph), e, frontier, queue, false);
+                        checkpoint(model, packer, new Checkpoint.Search(c, violations, open, levels, seen, trace, graph), e, frontier, queue, false);
                         lastCheckpoint = System.nanoTime();
                     }
                 }
@@ -273,7 +273,7 @@ public final class BfsExplorer {
             if (stoppedAt >= 0 && checkpoints != null && checkpoints.dir() != null) {
                 Checkpoint.Counters c = new Checkpoint.Counters(transitions, maxDepth, expanded - 1, finished, System.nanoTime() - start,
                         counted.spilled() + queue.spilled(), stoppedAt);
-                checkpoint(model, size, new Checkpoint.Search(c, violations, open, levels, seen, trace, graph), e, frontier, queue, true);
+                checkpoint(model, packer, new Checkpoint.Search(c, violations, open, levels, seen, trace, graph), e, frontier, queue, true);
             }
         }
         long unexpanded = frontier.pending();
@@ -344,7 +344,7 @@ public final class BfsExplorer {
      * Reads the checkpoint in {@code dir} back: refuses one of another model or shape, restores the tables and puts the
      * frontier back in the queue, under the guard (the tables first: the frontier goes to disk if it must).
      */
-    private Checkpoint.Search resume(Path dir, String model, long budget, boolean withGraph, int width, StatePacker packer, StateQueue queue,
+    private Checkpoint.Search resume(Path dir, String model, long budget, boolean withGraph, StatePacker packer, StateQueue queue,
                                      MemoryGuard guard) {
         try (Checkpoint.Reader r = Checkpoint.open(dir)) {
             r.expect(model, shape(options.bitstateBytes() < 0 ? -1 : options.bitstateBytes() > 0 ? 1L << BitstateSet.log2BitsFor(options.bitstateBytes()) : 0),
@@ -359,9 +359,8 @@ public final class BfsExplorer {
             } else {
                 guard.watch(s.seen(), s.trace());
             }
-            // The checkpoint holds the frontier unpacked: packed again here, as the search packs it.
             long[] packed = new long[packer.maxLongs()];
-            r.frontier(width, (index, depth, state) -> {
+            r.frontier(packer, (index, depth, state) -> {
                 if (!guard.roomFor(1)) {
                     throw new UserError("--resume: the checkpoint's frontier does not fit this heap: " + guard.refusal());
                 }
@@ -380,13 +379,13 @@ public final class BfsExplorer {
      * Writes a checkpoint: the search as it is, with {@code head} (the state being expanded, its successors from the
      * counters' {@code resumeAt} on still to deal with) first in the frontier. A failure is told and the search goes on.
      */
-    private void checkpoint(String model, int width, Checkpoint.Search s, Expansion head, Frontier frontier, StateQueue queue, boolean atStop) {
+    private void checkpoint(String model, StatePacker packer, Checkpoint.Search s, Expansion head, Frontier frontier, StateQueue queue, boolean atStop) {
         CheckOptions.Checkpoints c = options.checkpoints();
         long t0 = System.nanoTime();
         long frontierSize = 1 + frontier.pending() + queue.size();
         long bits = s.seen() instanceof BitstateSet b ? b.bits() : 0;
         try {
-            long bytes = Checkpoint.write(c.dir(), model, shape(bits), width, s, frontierSize, sink -> {
+            long bytes = Checkpoint.write(c.dir(), model, shape(bits), packer, s, frontierSize, sink -> {
                 sink.record(head.index, head.depth, head.state);
                 frontier.forEachPending(sink);
                 queue.forEach(sink);

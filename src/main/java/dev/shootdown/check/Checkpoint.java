@@ -48,8 +48,11 @@ final class Checkpoint {
     static final String PARTIAL = FILE + ".partial";
     /** "SHDNCKPT". */
     private static final long MAGIC = 0x5348444e434b5054L;
-    /** Raised whenever the layout of the file changes (2: fingerprints of packed states, the segmented visited set, the trace as predecessor bits and action places). */
-    private static final int FORMAT = 2;
+    /**
+     * Raised whenever the layout of the file changes (2: fingerprints of packed states, the segmented visited set, the
+     * trace as predecessor bits and action places; 3: the frontier packed, as the search queues it).
+     */
+    private static final int FORMAT = 3;
     private static final int BUFFER = 1 << 16;
 
     private static final byte EXACT_SET = 0;
@@ -118,7 +121,7 @@ final class Checkpoint {
      * Writes the checkpoint into {@code dir} (created if missing) and returns its size in bytes. On failure the
      * previous checkpoint is left as it was and the partial file removed.
      */
-    static long write(Path dir, String identity, Shape shape, int width, Search s, long frontierSize, Frontier frontier) throws IOException {
+    static long write(Path dir, String identity, Shape shape, StatePacker packer, Search s, long frontierSize, Frontier frontier) throws IOException {
         Files.createDirectories(dir);
         Path partial = dir.resolve(PARTIAL);
         try {
@@ -135,14 +138,12 @@ final class Checkpoint {
                 out.writeLong(s.seen().size());
                 out.writeLong(s.tableBytes());
                 writeSearch(out, s);
-                out.writeInt(width);
+                out.writeInt(packer.size());
                 out.writeLong(frontierSize);
                 long[] written = {0};
-                ByteBuffer record = ByteBuffer.allocate(8 + 4 * width);
+                FrontierRecords records = new FrontierRecords(packer);
                 frontier.each((index, depth, state) -> {
-                    record.clear();
-                    record.putInt(index).putInt(depth).asIntBuffer().put(state, 0, width);
-                    out.write(record.array());
+                    records.write(out, index, depth, state);
                     written[0]++;
                 });
                 if (written[0] != frontierSize) {
@@ -209,6 +210,82 @@ final class Checkpoint {
         out.writeBoolean(s.graph() != null);
         if (s.graph() != null) {
             s.graph().writeTo(out);
+        }
+    }
+
+    /**
+     * The frontier's records on disk: each state packed as the search's queue holds it (a tenth or less of its words), after
+     * its number and depth as differences from the record before (the frontier is numbered in order, at most two levels
+     * deep), each a variable-length number.
+     */
+    private static final class FrontierRecords {
+        private final StatePacker packer;
+        private final long[] packed;
+        private final int[] state;
+        private int index = -1;
+        private int depth;
+
+        FrontierRecords(StatePacker packer) {
+            this.packer = packer;
+            this.packed = new long[packer.maxLongs()];
+            this.state = new int[packer.size()];
+        }
+
+        void write(DataOutputStream out, int index, int depth, int[] state) throws IOException {
+            int bits = packer.pack(state, packed, 0);
+            writeVar(out, zigzag(index - this.index - 1));
+            writeVar(out, zigzag(depth - this.depth));
+            writeVar(out, bits);
+            for (int b = 0; b < bits; b += 8) {
+                out.writeByte((int) (packed[b >>> 6] >>> (b & 63)));
+            }
+            this.index = index;
+            this.depth = depth;
+        }
+
+        void read(DataInputStream in, StateQueue.Records sink) throws IOException {
+            index += unzigzag(readVar(in)) + 1;
+            depth += unzigzag(readVar(in));
+            int bits = readVar(in);
+            if (bits < packer.fixedBits() || bits > packer.maxBits()) {
+                throw new IOException("a frontier state of " + bits + " bits, where the model's take " + packer.fixedBits() + " to " + packer.maxBits());
+            }
+            java.util.Arrays.fill(packed, 0, StatePacker.longs(bits), 0);
+            for (int b = 0; b < bits; b += 8) {
+                packed[b >>> 6] |= (long) in.readUnsignedByte() << (b & 63);
+            }
+            if (packer.unpack(packed, 0, state) != bits) {
+                throw new IOException("a frontier state that does not unpack to the bits it was written with");
+            }
+            sink.record(index, depth, state);
+        }
+
+        private static int zigzag(int v) {
+            return (v << 1) ^ (v >> 31);
+        }
+
+        private static int unzigzag(int v) {
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        private static void writeVar(DataOutputStream out, int v) throws IOException {
+            while ((v & ~0x7f) != 0) {
+                out.writeByte((v & 0x7f) | 0x80);
+                v >>>= 7;
+            }
+            out.writeByte(v);
+        }
+
+        private static int readVar(DataInputStream in) throws IOException {
+            int v = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                int b = in.readUnsignedByte();
+                v |= (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new IOException("a number longer than 5 bytes in the frontier");
         }
     }
 
@@ -316,24 +393,17 @@ final class Checkpoint {
             }
         }
 
-        /** Hands the frontier's records to {@code sink}, whose states are {@code width} words; returns how many there were. */
-        long frontier(int width, StateQueue.Records sink) {
+        /** Hands the frontier's records to {@code sink}, states unpacked by {@code packer}; returns how many there were. */
+        long frontier(StatePacker packer, StateQueue.Records sink) {
             try {
                 int w = in.readInt();
-                if (w != width) {
-                    throw damaged("states of " + w + " words, the model's have " + width);
+                if (w != packer.size()) {
+                    throw damaged("states of " + w + " words, the model's have " + packer.size());
                 }
                 long n = in.readLong();
-                int[] state = new int[width];
-                byte[] bytes = new byte[8 + 4 * width];
-                ByteBuffer record = ByteBuffer.wrap(bytes);
+                FrontierRecords records = new FrontierRecords(packer);
                 for (long i = 0; i < n; i++) {
-                    in.readFully(bytes);
-                    record.clear();
-                    int index = record.getInt();
-                    int depth = record.getInt();
-                    record.asIntBuffer().get(state);
-                    sink.record(index, depth, state);
+                    records.read(in, sink);
                 }
                 return n;
             } catch (IOException e) {
