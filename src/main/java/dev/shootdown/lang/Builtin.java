@@ -85,6 +85,10 @@ public enum Builtin {
     TLBI_VAE1IS("tlbi_vae1is", Kind.OP, VOID, PAGE, INT),
     TLBI_ASIDE1IS("tlbi_aside1is", Kind.OP, VOID, INT),
     TLBI_VMALLE1IS("tlbi_vmalle1is", Kind.OP, VOID),
+    // arm64's local TLBI (the calling PE only, ARM ARM D8.13): by VA and ASID, by ASID, of every ASID.
+    TLBI_VAE1("tlbi_vae1", Kind.OP, VOID, PAGE, INT),
+    TLBI_ASIDE1("tlbi_aside1", Kind.OP, VOID, INT),
+    TLBI_VMALLE1("tlbi_vmalle1", Kind.OP, VOID),
     INVPCID_FLUSH_ONE("invpcid_flush_one", Kind.OP, VOID, INT, PAGE),
     INVPCID_FLUSH_SINGLE_CONTEXT("invpcid_flush_single_context", Kind.OP, VOID, INT),
     INVPCID_FLUSH_ALL("invpcid_flush_all", Kind.OP, VOID),

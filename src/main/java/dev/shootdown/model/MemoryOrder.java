@@ -76,6 +76,9 @@ public final class MemoryOrder {
             case TLBI_VAE1IS:
             case TLBI_ASIDE1IS:
             case TLBI_VMALLE1IS:
+            case TLBI_VAE1:
+            case TLBI_ASIDE1:
+            case TLBI_VMALLE1:
             case INVPCID_FLUSH_ONE:
             case INVPCID_FLUSH_SINGLE_CONTEXT:
             case INVPCID_FLUSH_ALL:

@@ -69,24 +69,28 @@ final class Tlb extends Observed {
             }
         });
         // INVPCID type 0: the mappings of the address under the PCID, and the PCID's paging-structure
-        // entries (SDM vol. 3A 4.10.4.1).
-        table.op(Builtin.INVPCID_FLUSH_ONE, new BuiltinTable.Operation() {
+        // entries (SDM vol. 3A 4.10.4.1); arm64's local TLBI VAE1, Xt: the entries of the address under
+        // the ASID in Xt[63:48], on this PE only (ARM ARM D8.13), with the walk entries of its table.
+        BuiltinTable.Operation addressUnderTag = new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                int tag = checkedTag(x.eval(o.args()[0], s, c, fr));
-                int page = x.eval(o.args()[1], s, c, fr);
+                boolean x86 = o.op() == Builtin.INVPCID_FLUSH_ONE;
+                int tag = checkedTag(x.eval(o.args()[x86 ? 0 : 1], s, c, fr));
+                int page = x.eval(o.args()[x86 ? 1 : 0], s, c, fr);
                 if (events != null) {
                     events.on(Event.INVLPG, c, page, 0);
                 }
                 invalidate(s, b, page, tag);
                 if (narrator != null) {
-                    say("INVPCID type 0: " + names.page(page) + "'s address under ASID " + tag + " invalidated");
+                    say((x86 ? "INVPCID type 0: " : "TLBI VAE1: ") + names.page(page) + "'s address under ASID " + tag + " invalidated");
                 }
                 return 0;
             }
-        });
-        // INVPCID type 1: every mapping of the PCID (SDM vol. 3A 4.10.4.1).
-        table.op(Builtin.INVPCID_FLUSH_SINGLE_CONTEXT, new BuiltinTable.Operation() {
+        };
+        table.op(Builtin.INVPCID_FLUSH_ONE, addressUnderTag);
+        table.op(Builtin.TLBI_VAE1, addressUnderTag);
+        // INVPCID type 1: every mapping of the PCID (SDM vol. 3A 4.10.4.1); TLBI ASIDE1, this PE only (ARM ARM D8.13).
+        BuiltinTable.Operation everyOfTag = new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
                 int tag = checkedTag(x.eval(o.args()[0], s, c, fr));
@@ -95,24 +99,29 @@ final class Tlb extends Observed {
                 }
                 invalidateTag(s, b, tag);
                 if (narrator != null) {
-                    say("INVPCID type 1: every entry of ASID " + tag + " invalidated");
+                    say((o.op() == Builtin.TLBI_ASIDE1 ? "TLBI ASIDE1" : "INVPCID type 1") + ": every entry of ASID " + tag + " invalidated");
                 }
                 return 0;
             }
-        });
+        };
+        table.op(Builtin.INVPCID_FLUSH_SINGLE_CONTEXT, everyOfTag);
+        table.op(Builtin.TLBI_ASIDE1, everyOfTag);
         // INVPCID types 2 and 3: every mapping of every PCID, with or without global ones; the model has
-        // no global pages, so the two are one (SDM vol. 3A 4.10.4.1).
+        // no global pages, so the two are one (SDM vol. 3A 4.10.4.1). TLBI VMALLE1: every stage 1 entry
+        // of every ASID, this PE only (ARM ARM D8.13).
         BuiltinTable.Operation everyPcid = new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
                 flushTlbAll(s, c, b);
                 if (narrator != null) {
-                    say("INVPCID type " + (o.op() == Builtin.INVPCID_FLUSH_ALL ? 2 : 3) + ": every entry of every ASID invalidated");
+                    say((o.op() == Builtin.TLBI_VMALLE1 ? "TLBI VMALLE1" : "INVPCID type " + (o.op() == Builtin.INVPCID_FLUSH_ALL ? 2 : 3))
+                            + ": every entry of every ASID invalidated");
                 }
                 return 0;
             }
         };
         table.op(Builtin.INVPCID_FLUSH_ALL, everyPcid);
+        table.op(Builtin.TLBI_VMALLE1, everyPcid);
         table.op(Builtin.INVPCID_FLUSH_ALL_NONGLOBALS, everyPcid);
     }
 

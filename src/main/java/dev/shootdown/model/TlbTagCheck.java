@@ -20,7 +20,7 @@ final class TlbTagCheck {
 
     /** The built-ins that load or name an ASID. */
     static final Set<Builtin> NEED_ASIDS = EnumSet.of(Builtin.CPU_SWITCH_MM, Builtin.WRITE_CR3, Builtin.TLBI_VAE1IS, Builtin.TLBI_ASIDE1IS,
-            Builtin.TLBI_VMALLE1IS, Builtin.INVPCID_FLUSH_ONE, Builtin.INVPCID_FLUSH_SINGLE_CONTEXT, Builtin.INVPCID_FLUSH_ALL,
+            Builtin.TLBI_VMALLE1IS, Builtin.TLBI_VAE1, Builtin.TLBI_ASIDE1, Builtin.TLBI_VMALLE1, Builtin.INVPCID_FLUSH_ONE, Builtin.INVPCID_FLUSH_SINGLE_CONTEXT, Builtin.INVPCID_FLUSH_ALL,
             Builtin.INVPCID_FLUSH_ALL_NONGLOBALS);
 
     static void check(Hardware hw, List<Code> handlers, List<Code> programs) {

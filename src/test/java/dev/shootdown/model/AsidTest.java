@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * TLBs tagged with ASIDs (knob {@code asids}): entries filled under the CPU's current ASID, lookups
  * that hit only that ASID's entries for the address (whichever address space filled them), the CR3
  * and TTBR writes that load an ASID, and the invalidations by address and ASID, by ASID and of
- * everything (INVPCID types 0 to 3, TLBI VAE1IS, ASIDE1IS, VMALLE1IS).
+ * everything (INVPCID types 0 to 3, TLBI VAE1IS, ASIDE1IS, VMALLE1IS and their local forms VAE1, ASIDE1, VMALLE1).
  */
 class AsidTest {
 
@@ -236,6 +236,71 @@ class AsidTest {
                 assertThat(d.pwc(cpu, "t", asid)).isZero();
             }
         }
+    }
+
+    /** cpu0 and cpu1 both fill p and r under ASIDs 1 and 2; cpu0 then runs the local {@code invalidation}. */
+    private static MachineDriver local(String invalidation) {
+        String fill = "cpu_switch_mm(A, 1); read(p); read(r); cpu_switch_mm(A, 2); read(p); read(r)";
+        MachineDriver d = driver("arm64", 2, "", "cpu 0 runs A: { %s; %s }\ncpu 1 runs A: { %s }".formatted(fill, invalidation, fill));
+        d.steps(0, 6);
+        d.steps(1, 6);
+        d.step(0);
+        assertThat(d.enabled(dev.shootdown.model.Action.BCAST, 1)).as("a local TLBI queues nothing on other CPUs").isEmpty();
+        for (String page : new String[] {"p", "r"}) {
+            for (int asid : new int[] {1, 2}) {
+                assertThat(d.tlb(1, page, asid)).as("cpu1's %s under ASID %d", page, asid).isNotZero();
+            }
+        }
+        return d;
+    }
+
+    @Test
+    @DisplayName("TLBI VAE1 (local): the address under the ASID, on the calling CPU only")
+    void localTlbiByAddressAndAsid() {
+        MachineDriver d = local("tlbi_vae1(p, 1)");
+        assertThat(d.tlb(0, "p", 1)).isZero();
+        assertThat(d.pwc(0, "t", 1)).as("the walk entry of p's table under ASID 1 (LPAE)").isZero();
+        assertThat(d.tlb(0, "r", 1)).isNotZero();
+        assertThat(d.tlb(0, "p", 2)).isNotZero();
+        assertThat(d.pwc(0, "t", 2)).isNotZero();
+    }
+
+    @Test
+    @DisplayName("TLBI ASIDE1 (local): every entry of the ASID, on the calling CPU only")
+    void localTlbiByAsid() {
+        MachineDriver d = local("tlbi_aside1(1)");
+        assertThat(d.tlb(0, "p", 1)).isZero();
+        assertThat(d.tlb(0, "r", 1)).isZero();
+        assertThat(d.pwc(0, "t", 1)).isZero();
+        assertThat(d.tlb(0, "p", 2)).isNotZero();
+        assertThat(d.tlb(0, "r", 2)).isNotZero();
+    }
+
+    @Test
+    @DisplayName("TLBI VMALLE1 (local): every entry of every ASID, on the calling CPU only")
+    void localTlbiAll() {
+        MachineDriver d = local("tlbi_vmalle1()");
+        for (int asid = 0; asid < 4; asid++) {
+            assertThat(d.tlb(0, "p", asid)).isZero();
+            assertThat(d.tlb(0, "r", asid)).isZero();
+            assertThat(d.pwc(0, "t", asid)).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"tlbi_vae1is(p, 1); dsb_ish()|safe", "tlbi_vae1(p, 1)|use_after_free"})
+    @DisplayName("unmapping a page another CPU has cached: the broadcast TLBI is enough, the local one is not")
+    void localTlbiLeavesOtherCpus(String invalidation, String verdict) {
+        String model = TWO_MMS.formatted("arm64", 2, "", """
+                cpu 0 runs A: { cpu_switch_mm(A, 1); old = ptep_get_and_clear(p); %s; free_frame(old.pfn) }
+                cpu 1 runs A: { cpu_switch_mm(A, 1); read(p); read(p) }
+                check no_use_after_free
+                """.formatted(invalidation));
+        dev.shootdown.check.CheckResult r = new dev.shootdown.check.BfsExplorer(
+                dev.shootdown.model.Compiler.compile(dev.shootdown.lang.Parser.parse(new dev.shootdown.lang.SourceFile("m.sd", model))),
+                dev.shootdown.check.CheckOptions.defaults()).run();
+        assertThat(r.complete() || !r.violations().isEmpty()).isTrue();
+        assertThat(r.verdictWord()).isEqualTo(verdict);
     }
 
     @ParameterizedTest(name = "{0}")
