@@ -53,7 +53,7 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
         long h = Long.MAX_VALUE;
         long b = 0;
         for (int s = 0; s < segments; s++) {
-            int length = staggered ? (int) Math.round(cap * Math.pow(2, (double) s / segments)) : cap;
+            int length = staggered ? staggered(cap, s, segments) : cap;
             tables[s] = new long[length];
             h = Math.min(h, length * 3L / 4);
             b += length * 8L;
@@ -69,13 +69,18 @@ public final class OpenAddressingFingerprintSet implements FingerprintSet {
         this(segments, capacityEach, false);
     }
 
+    /** The starting length of segment {@code s} of {@code segments} whose lengths spread from {@code cap} to nearly twice that. */
+    static int staggered(int cap, int s, int segments) {
+        return (int) Math.round(cap * Math.pow(2, (double) s / segments));
+    }
+
     private int segment(long fp) {
         // The top bits choose the segment; the slot comes mostly from the low ones (home), so the two do not correlate.
         return segmentBits == 0 ? 0 : (int) (fp >>> (64 - segmentBits));
     }
 
     /** The slot where {@code fp}'s probe starts in a table of {@code length} slots: its mixed low bits scaled to the length. */
-    private static int home(long fp, int length) {
+    static int home(long fp, int length) {
         // Fingerprints are already hashes; fold the high bits in so that the slot uses them too.
         long x = (fp ^ (fp >>> 32)) & 0xffffffffL;
         return (int) ((x * length) >>> 32);
