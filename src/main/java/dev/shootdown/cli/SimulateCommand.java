@@ -5,6 +5,7 @@ import dev.shootdown.report.RunSummary;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
 import dev.shootdown.sim.Hunt;
+import dev.shootdown.sim.SchedulerShard;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -102,8 +104,12 @@ final class SimulateCommand implements Callable<Integer> {
             "e.g. --sweep cpus=2,4,8,16,32,64,128,256. Points run in parallel (a progress bar on stderr); results print in point order."})
     List<String> sweep = new ArrayList<>();
 
-    @Option(names = "--shard", paramLabel = "K/N", description = "Run only the sweep points with index %% N == K-1 (merge the shards' JSON with `merge`).")
+    @Option(names = "--shard", paramLabel = "K/N|auto", description = {"Run only the sweep points with index %% N == K-1 (merge the shards' JSON with `merge`);",
+            "auto: K and N from a Slurm job array (SLURM_ARRAY_TASK_ID, _COUNT, _MIN) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, SHOOTDOWN_SHARD_COUNT)."})
     String shard;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "With --sweep: write the table or JSON to FILE (atomically, {shard} replaced by K) instead of standard output.")
+    String output;
 
     @Option(names = "--threads", paramLabel = "N", description = "Parallel runs of a sweep (default: the number of processors).")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -140,6 +146,9 @@ final class SimulateCommand implements Callable<Integer> {
                 throw new UserError("--hunt hunts in one run, not a sweep: drop --sweep and --shard (and run each machine on its own)");
             }
             return sweep(w);
+        }
+        if (output != null) {
+            throw new UserError("--output writes a sweep's table or JSON (a shard's, with --shard); a single run prints to standard output (add --sweep, or drop --output)");
         }
         if (given("--threads")) {
             throw new UserError("--threads sets how many points of a sweep run at once; a single run uses one thread (add --sweep, or drop --threads)");
@@ -273,7 +282,10 @@ final class SimulateCommand implements Callable<Integer> {
             throw new UserError(CPUS_REQUIRED);
         }
         List<Sweep.Point> all = Sweep.points(axes);
-        List<Sweep.Point> mine = Sweep.shard(all, shard);
+        // --shard auto: this task's shard from the scheduler's environment (Slurm array, Kubernetes Indexed Job).
+        Sweep.Shard part = "auto".equals(shard) ? SchedulerShard.fromEnvironment(System.getenv()) : Sweep.Shard.parse(shard);
+        String shardName = shard == null ? null : part.toString();
+        List<Sweep.Point> mine = Sweep.shard(all, part);
         outputs.refuseTraceInSweep(asOptions(all.get(0)));
         // Check every point's options, the protocol and the workload before the first long run: a typo costs no run.
         for (Sweep.Point p : mine) {
@@ -281,20 +293,25 @@ final class SimulateCommand implements Callable<Integer> {
         }
         String protocolText = Protocols.load(file).text();
         String workloadText = Workloads.text(Workloads.byName(workload));
-        Map<String, Object> header = SweepReport.header(file, workload, axes, shard, all.size(), shared(axes, protocolText, workloadText));
+        Map<String, Object> header = SweepReport.header(file, workload, axes, shardName, all.size(), shared(axes, protocolText, workloadText));
         AtomicBoolean stop = new AtomicBoolean();
         return Interrupts.printBeforeExit(stop, () -> {
             Sweep.Outcome<SimResult> o = ProgressBar.sweep(main.stderrTerminal(), "sweep", "points", mine, threads, stop, p -> runOne(p.values()));
             // The finished points are printed whatever stopped the others: nothing computed is lost.
             Map<String, Object> out = SweepReport.json(header, SweepReport.runs(o.finished(), o.results()), o.missing(), stopReason(o));
-            System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
-            System.out.flush();
+            String printed = json ? Json.write(out) + "\n" : SweepReport.text(out);
+            if (output == null) {
+                System.out.print(printed);
+                System.out.flush();
+            } else if (!OutputFile.write(Path.of(output.replace("{shard}", String.valueOf(part.k()))), printed)) {
+                return Main.BAD_INPUT;
+            }
             List<RunSummary> runs = new ArrayList<>();
             for (int i = 0; i < o.results().size(); i++) {
                 runs.add(RunSummary.of(o.results().get(i), o.finished().get(i).values()));
             }
             int written = outputs.writeHtml(runs, ": sweep " + String.join(" ", specs)
-                    + (shard == null ? "" : ", shard " + shard) + (o.complete() ? "" : ", partial: " + o.finished().size() + " of " + mine.size() + " points"));
+                    + (shardName == null ? "" : ", shard " + shardName) + (o.complete() ? "" : ", partial: " + o.finished().size() + " of " + mine.size() + " points"));
             if (o.failure() != null) {
                 throw o.failure().error();
             }
