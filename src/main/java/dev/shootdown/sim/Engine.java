@@ -532,6 +532,8 @@ public final class Engine {
         boolean halted = machine.halted(s, c);
         if (!halted) {
             stalls.block(c, t, flags);
+        } else {
+            interrupts.halted(c);
         }
         ci[c * CI + PARK_PHASE] = halted ? Phase.IDLE : (flags & Layout.IN_HANDLER) != 0 ? Phase.HANDLER : cb[c * CB + AWAITING_OBSERVE] ? Phase.SHOOTDOWN : Phase.SPIN;
         if (!halted) {

@@ -188,6 +188,17 @@ final class Interrupts {
         }
     }
 
+    /**
+     * CPU {@code c} has finished its program: with noise, it takes device interrupts and reschedule IPIs
+     * but no tick any more (CONFIG_NO_HZ_IDLE), which an interrupt that wakes it would otherwise find due.
+     */
+    void halted(int c) {
+        if (noise != null) {
+            periodic[c] = NEVER;
+            cl[c * CL + NEXT_TICK] = noise.next(c);
+        }
+    }
+
     /** CPU {@code c}'s first tick edge after {@code t}. */
     long tickAfter(int c, long t) {
         long offset = cl[c * CL + TICK_OFFSET];
