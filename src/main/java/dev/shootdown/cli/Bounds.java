@@ -43,7 +43,12 @@ record Bounds(double min, boolean above, double max) {
             Map.entry("--trace-limit", atLeast(0)),
             Map.entry("--trace-from", between(0, MAX_SECONDS * 1e6)),
             Map.entry("--trace-until", above(0, MAX_SECONDS * 1e6)),
-            Map.entry("--port", between(0, 65535)));
+            Map.entry("--port", between(0, 65535)),
+            // Interrupts per CPU per second: a million is one a microsecond, more than a CPU could take.
+            Map.entry("--device-irq-hz", between(0, 1_000_000)),
+            Map.entry("--resched-hz", between(0, 1_000_000)),
+            Map.entry("--device-irq-cycles", between(0, 1_000_000_000)),
+            Map.entry("--resched-cycles", between(0, 1_000_000_000)));
 
     /**
      * A workload parameter is a count of cycles (compute and idle take an int) or, for {@code batch},

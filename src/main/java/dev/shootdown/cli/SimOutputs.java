@@ -53,13 +53,28 @@ final class SimOutputs {
      */
     SimResult run(String process, int cpus, Profile profile, Function<SimTrace, SimResult> simulation) {
         checkTraceOptions();
+        return traced(process, cpus, profile, traceFrom, traceUntil == null ? Double.POSITIVE_INFINITY : traceUntil, simulation);
+    }
+
+    /**
+     * As {@link #run}, for a run that is traced around one moment: the trace's window is
+     * [{@code fromMicros}, {@code untilMicros}] unless --trace-from or --trace-until say otherwise.
+     */
+    <T> T runAround(double fromMicros, double untilMicros, String process, int cpus, Profile profile, Function<SimTrace, T> simulation) {
+        checkTraceOptions();
+        ParseResult given = command.commandLine().getParseResult();
+        return traced(process, cpus, profile, given.hasMatchedOption("--trace-from") ? traceFrom : fromMicros,
+                traceUntil != null ? traceUntil : untilMicros, simulation);
+    }
+
+    private <T> T traced(String process, int cpus, Profile profile, double from, double until, Function<SimTrace, T> simulation) {
         if (trace == null) {
             return simulation.apply(null);
         }
         try (OutputFile file = OutputFile.create(trace)) {
             PerfettoTraceWriter writer = PerfettoTraceWriter.open(file.stream(), trace.getFileName().toString(), process, cpus, profile.ghz(),
-                    new PerfettoTraceWriter.Limits(traceLimit == 0 ? Long.MAX_VALUE : traceLimit, traceFrom, traceUntil == null ? Double.POSITIVE_INFINITY : traceUntil));
-            SimResult r = simulation.apply(writer);
+                    new PerfettoTraceWriter.Limits(traceLimit == 0 ? Long.MAX_VALUE : traceLimit, from, until));
+            T r = simulation.apply(writer);
             writer.finish();
             file.commit();
             System.err.printf(Locale.ROOT, "trace: %,d events written to %s%s%n", writer.written(), trace,
@@ -104,7 +119,7 @@ final class SimOutputs {
     }
 
     /** Refuses trace options that would be ignored (no --trace) or that select no time at all. */
-    private void checkTraceOptions() {
+    void checkTraceOptions() {
         if (trace == null) {
             ParseResult given = command.commandLine().getParseResult();
             TRACE_OPTIONS.stream().skip(1).filter(given::hasMatchedOption).findFirst().ifPresent(option -> {

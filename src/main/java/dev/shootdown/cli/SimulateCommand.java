@@ -4,6 +4,8 @@ import dev.shootdown.lang.UserError;
 import dev.shootdown.report.RunSummary;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
+import dev.shootdown.sim.Hunt;
+import dev.shootdown.sim.SchedulerShard;
 import dev.shootdown.sim.Profile;
 import dev.shootdown.sim.Profiles;
 import dev.shootdown.sim.Protocols;
@@ -22,6 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -44,7 +47,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "A sweep that a failing point or Ctrl-C stops prints the points that finished, marked partial (with --json: keys partial, stop_reason, missing).",
                 "With --sweep, --html writes one page of every point that finished; --trace (one run's timeline) is refused: trace a point on its own.",
                 "A stall (a CPU with work left blocked for --stall-after or longer) or a deadlock is reported with where each CPU waits.",
-                "Exit codes: 0 done, 1 a stall or deadlock, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
+                "--hunt counts every step that breaks a property (the run goes on after each) and reports the rate per simulated hour",
+                "and the first one's per-CPU timeline (--trace: a Perfetto trace around it); its jitter is exp unless --jitter says otherwise.",
+                "Exit codes: 0 done, 1 a property broken or a stall or deadlock, 2 bad input, 70 internal error, 130 interrupted (Ctrl-C)."})
 final class SimulateCommand implements Callable<Integer> {
     /** The options a sweep axis of the same name replaces. */
     private static final Map<String, String> AXIS_OPTIONS = Map.of("cpus", "--cpus", "seed", "--seed", "seconds", "--seconds", "profile", "--profile",
@@ -99,14 +104,25 @@ final class SimulateCommand implements Callable<Integer> {
             "e.g. --sweep cpus=2,4,8,16,32,64,128,256. Points run in parallel (a progress bar on stderr); results print in point order."})
     List<String> sweep = new ArrayList<>();
 
-    @Option(names = "--shard", paramLabel = "K/N", description = "Run only the sweep points with index %% N == K-1 (merge the shards' JSON with `merge`).")
+    @Option(names = "--shard", paramLabel = "K/N|auto", description = {"Run only the sweep points with index %% N == K-1 (merge the shards' JSON with `merge`);",
+            "auto: K and N from a Slurm job array (SLURM_ARRAY_TASK_ID, _COUNT, _MIN) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, SHOOTDOWN_SHARD_COUNT)."})
     String shard;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "With --sweep: write the table or JSON to FILE (atomically, {shard} replaced by K) instead of standard output.")
+    String output;
 
     @Option(names = "--threads", paramLabel = "N", description = "Parallel runs of a sweep (default: the number of processors).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--hunt", description = {"Count the steps that break a property instead of noting the first of each kind, per simulated hour,",
+            "with the first one's per-CPU timeline (and with --trace a Perfetto trace around it). One run: refused with --sweep or --shard."})
+    boolean hunt;
+
     @Mixin
     SimOutputs outputs = new SimOutputs();
+
+    @Mixin
+    NoiseOptions noise = new NoiseOptions();
 
     @Mixin
     Defines defines = new Defines();
@@ -124,8 +140,15 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workload w = Workloads.byName(workload);
+        noise.noise(hunt); // a bad --jitter is refused before anything runs
         if (!sweep.isEmpty() || shard != null) {
+            if (hunt) {
+                throw new UserError("--hunt hunts in one run, not a sweep: drop --sweep and --shard (and run each machine on its own)");
+            }
             return sweep(w);
+        }
+        if (output != null) {
+            throw new UserError("--output writes a sweep's table or JSON (a shard's, with --shard); a single run prints to standard output (add --sweep, or drop --output)");
         }
         if (given("--threads")) {
             throw new UserError("--threads sets how many points of a sweep run at once; a single run uses one thread (add --sweep, or drop --threads)");
@@ -136,16 +159,46 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Profile p = profile(profile).profile();
         AtomicBoolean stop = new AtomicBoolean();
+        String process = file + " " + workload + ", " + cpus + " CPUs, " + p.name() + ", seed " + seed;
         // Ctrl-C ends the run where it has got to; what it measured until then is printed, marked partial.
         return Interrupts.printBeforeExit(stop, () -> {
-            SimResult r = outputs.run(file + " " + workload + ", " + cpus + " CPUs, " + p.name() + ", seed " + seed, cpus, p,
-                    trace -> runWatched(trace, stop));
-            System.out.print(json ? Json.write(SimReport.json(r)) + "\n" : SimReport.text(r));
+            SimResult r;
+            Hunt.Result found = null;
+            if (hunt) {
+                // The counting run is not traced; the trace, if asked for, is of the run again around the first violation.
+                outputs.checkTraceOptions();
+                r = runWatched(null, stop);
+                found = hunt(r, process, p);
+            } else {
+                r = outputs.run(process, cpus, p, trace -> runWatched(trace, stop));
+            }
+            Map<String, Object> out = SimReport.json(r);
+            if (found != null) {
+                out.put("hunt", SimReport.hunt(found));
+            }
+            System.out.print(json ? Json.write(out) + "\n" : SimReport.text(r) + (found != null ? SimReport.huntText(found) : ""));
             System.out.flush();
             int code = outputs.writeHtml(List.of(RunSummary.of(r)), " on " + r.cpus() + " CPUs");
-            // A stall is a liveness failure, as a violated property is for check.
-            return stop.get() && r.stall() != null ? Main.INTERRUPTED : code == Main.OK && r.liveness() != null ? Main.VIOLATION : code;
+            // A broken property and a stall are failures, as a violated property is for check.
+            return stop.get() && r.stall() != null ? Main.INTERRUPTED
+                    : code == Main.OK && (r.liveness() != null || r.violationSteps() > 0) ? Main.VIOLATION : code;
         });
+    }
+
+    /** The hunt of the counting run {@code r}: its count, and the first violation's timeline from the run again (traced if --trace). */
+    private Hunt.Result hunt(SimResult r, String process, Profile p) {
+        if (r.violations().isEmpty()) {
+            if (outputs.trace != null) {
+                System.err.println("trace: no property was broken, so no trace written to " + outputs.trace);
+            }
+            return Hunt.of(r, null, null);
+        }
+        double at = r.violations().get(0).atMicros();
+        RunOptions o = options(Map.of());
+        Hunt.Rerun again = (seconds, trace) -> Simulation.run(Protocols.load(file), o.defines(), Workloads.byName(workload), o.params(), cpus, p,
+                simOptions(o, trace, null).withSeconds(seconds));
+        // The Perfetto trace shows a millisecond before the first violation (the timeline: the last BEFORE_US of it).
+        return outputs.runAround(Math.max(0, at - 1000), at + Hunt.AFTER_US, process, cpus, p, perfetto -> Hunt.of(r, again, perfetto));
     }
 
     /** The single run, stopped by {@code stop}, under a bar of simulated milliseconds when stderr is a terminal. */
@@ -175,8 +228,11 @@ final class SimulateCommand implements Callable<Integer> {
 
     private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace, SimOptions.Progress progress) {
         RunOptions o = options(point);
-        return Simulation.run(Protocols.load(file), o.defines(), Workloads.byName(workload), o.params(), o.cpus(), o.profile(),
-                new SimOptions(o.seconds(), o.seed(), trace, o.tickHz(), o.tickSkew(), progress, stallAfter));
+        return Simulation.run(Protocols.load(file), o.defines(), Workloads.byName(workload), o.params(), o.cpus(), o.profile(), simOptions(o, trace, progress));
+    }
+
+    private SimOptions simOptions(RunOptions o, dev.shootdown.sim.SimTrace trace, SimOptions.Progress progress) {
+        return new SimOptions(o.seconds(), o.seed(), trace, o.tickHz(), o.tickSkew(), progress, stallAfter, noise.noise(hunt));
     }
 
     /** What one run uses: the command's options with a sweep point's values in their place. */
@@ -226,7 +282,10 @@ final class SimulateCommand implements Callable<Integer> {
             throw new UserError(CPUS_REQUIRED);
         }
         List<Sweep.Point> all = Sweep.points(axes);
-        List<Sweep.Point> mine = Sweep.shard(all, shard);
+        // --shard auto: this task's shard from the scheduler's environment (Slurm array, Kubernetes Indexed Job).
+        Sweep.Shard part = "auto".equals(shard) ? SchedulerShard.fromEnvironment(System.getenv()) : Sweep.Shard.parse(shard);
+        String shardName = shard == null ? null : part.toString();
+        List<Sweep.Point> mine = Sweep.shard(all, part);
         outputs.refuseTraceInSweep(asOptions(all.get(0)));
         // Check every point's options, the protocol and the workload before the first long run: a typo costs no run.
         for (Sweep.Point p : mine) {
@@ -234,24 +293,29 @@ final class SimulateCommand implements Callable<Integer> {
         }
         String protocolText = Protocols.load(file).text();
         String workloadText = Workloads.text(Workloads.byName(workload));
-        Map<String, Object> header = SweepReport.header(file, workload, axes, shard, all.size(), shared(axes, protocolText, workloadText));
+        Map<String, Object> header = SweepReport.header(file, workload, axes, shardName, all.size(), shared(axes, protocolText, workloadText));
         AtomicBoolean stop = new AtomicBoolean();
         return Interrupts.printBeforeExit(stop, () -> {
             Sweep.Outcome<SimResult> o = ProgressBar.sweep(main.stderrTerminal(), "sweep", "points", mine, threads, stop, p -> runOne(p.values()));
             // The finished points are printed whatever stopped the others: nothing computed is lost.
             Map<String, Object> out = SweepReport.json(header, SweepReport.runs(o.finished(), o.results()), o.missing(), stopReason(o));
-            System.out.print(json ? Json.write(out) + "\n" : SweepReport.text(out));
-            System.out.flush();
+            String printed = json ? Json.write(out) + "\n" : SweepReport.text(out);
+            if (output == null) {
+                System.out.print(printed);
+                System.out.flush();
+            } else if (!OutputFile.write(Path.of(output.replace("{shard}", String.valueOf(part.k()))), printed)) {
+                return Main.BAD_INPUT;
+            }
             List<RunSummary> runs = new ArrayList<>();
             for (int i = 0; i < o.results().size(); i++) {
                 runs.add(RunSummary.of(o.results().get(i), o.finished().get(i).values()));
             }
             int written = outputs.writeHtml(runs, ": sweep " + String.join(" ", specs)
-                    + (shard == null ? "" : ", shard " + shard) + (o.complete() ? "" : ", partial: " + o.finished().size() + " of " + mine.size() + " points"));
+                    + (shardName == null ? "" : ", shard " + shardName) + (o.complete() ? "" : ", partial: " + o.finished().size() + " of " + mine.size() + " points"));
             if (o.failure() != null) {
                 throw o.failure().error();
             }
-            boolean stalled = o.results().stream().anyMatch(r -> r.liveness() != null);
+            boolean stalled = o.results().stream().anyMatch(r -> r.liveness() != null || r.violationSteps() > 0);
             return !o.complete() ? Main.INTERRUPTED : written == Main.OK && stalled ? Main.VIOLATION : written;
         });
     }
@@ -293,6 +357,9 @@ final class SimulateCommand implements Callable<Integer> {
             h.put("tick_skew", tickSkew);
         }
         h.put("stall_after", stallAfter);
+        if (noise.noise(false).any()) {
+            h.put("noise", SimReport.noise(noise.noise(false)));
+        }
         Map<String, String> fixed = new LinkedHashMap<>(params);
         fixed.keySet().removeAll(axes.keySet());
         h.put("params", fixed);

@@ -1,6 +1,8 @@
 package dev.shootdown.report;
 
+import dev.shootdown.sim.Hunt;
 import dev.shootdown.sim.Metric;
+import dev.shootdown.sim.Noise;
 import dev.shootdown.sim.Metrics;
 import dev.shootdown.sim.SimResult;
 import dev.shootdown.sim.SimViolation;
@@ -34,6 +36,9 @@ public final class SimReport {
             m.put("tick_skew", r.inputs().tickSkew());
             m.put("params", new java.util.TreeMap<>(r.inputs().params()));
             m.put("stall_after", r.inputs().stallSeconds());
+            if (r.inputs().noise().any()) {
+                m.put("noise", noise(r.inputs().noise()));
+            }
         }
         m.put("simulated_seconds", r.simulatedSeconds());
         m.put("events", r.events());
@@ -48,6 +53,77 @@ public final class SimReport {
         }
         m.put("metrics", r.metrics());
         return m;
+    }
+
+    /** The run's noise as its options give it: jitter, device_irq_hz, device_irq_cycles, resched_hz, resched_cycles. */
+    public static Map<String, Object> noise(Noise n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jitter", n.jitterName());
+        m.put("device_irq_hz", n.deviceHz());
+        m.put("device_irq_cycles", n.deviceCycles());
+        m.put("resched_hz", n.reschedHz());
+        m.put("resched_cycles", n.reschedCycles());
+        return m;
+    }
+
+    /**
+     * {@code simulate --hunt}: {@code violations} (steps that broke a property), {@code per_hour} (per
+     * simulated hour) and {@code first}: null, or {@code simulated_us}, {@code verdict}, {@code cpu} (the
+     * CPU that broke it), {@code note} and {@code cpus}, each {@code {"cpu", "steps": [{"at_us",
+     * "end_us", "phase", "what"}]}}: the last steps before it of that CPU and of those in shootdown,
+     * handler or kernel work.
+     */
+    public static Map<String, Object> hunt(Hunt.Result h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("violations", h.violations());
+        m.put("per_hour", h.perHour());
+        if (h.first() == null) {
+            m.put("first", null);
+            return m;
+        }
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("simulated_us", h.first().atMicros());
+        f.put("verdict", h.first().verdict());
+        f.put("cpu", h.first().cpu());
+        f.put("note", h.first().note());
+        List<Map<String, Object>> cpus = new ArrayList<>();
+        for (Hunt.CpuTimeline t : h.first().cpus()) {
+            List<Map<String, Object>> steps = new ArrayList<>();
+            for (Hunt.Step s : t.steps()) {
+                Map<String, Object> step = new LinkedHashMap<>();
+                step.put("at_us", s.atMicros());
+                step.put("end_us", s.endMicros());
+                step.put("phase", s.phase());
+                step.put("what", s.what());
+                steps.add(step);
+            }
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("cpu", t.cpu());
+            c.put("steps", steps);
+            cpus.add(c);
+        }
+        f.put("cpus", cpus);
+        m.put("first", f);
+        return m;
+    }
+
+    /** The hunt for people: the count and rate, then the first violation's per-CPU timeline. */
+    public static String huntText(Hunt.Result h) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "  HUNT: %,d violating steps in %.6f simulated s: %s per simulated hour%n",
+                h.violations(), h.simulatedSeconds(), number(h.perHour(), "1/h")));
+        Hunt.First f = h.first();
+        if (f == null) {
+            return out.append("  no violation seen\n").toString();
+        }
+        out.append(String.format(Locale.ROOT, "  first at %.3f us: %s on cpu%d: %s%n", f.atMicros(), f.verdict(), f.cpu(), f.note()));
+        for (Hunt.CpuTimeline t : f.cpus()) {
+            out.append(String.format(Locale.ROOT, "    cpu%d%n", t.cpu()));
+            for (Hunt.Step s : t.steps()) {
+                out.append(String.format(Locale.ROOT, "      %12.3f - %12.3f us  %-20s %s%n", s.atMicros(), s.endMicros(), s.phase(), s.what()));
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -111,6 +111,8 @@ public final class Engine {
     private final Interrupts interrupts;
     private final EventCosts costs;
     private final StallDetector stalls;
+    /** Jitter, device interrupts and reschedule IPIs; null without noise. */
+    private final NoiseSources noise;
     /** Under x86-TSO ({@code memory tso}) the store buffers' drains; null under SC. */
     private final StoreDrains drains;
 
@@ -121,6 +123,8 @@ public final class Engine {
     private final long[] phaseCycles = new long[Phase.COUNT];
     private long actions;
     private final List<SimViolation> violations = new ArrayList<>();
+    /** Every step that broke a property: the run records it and goes on from the state the step left. */
+    private long violationSteps;
     private final EnumSet<Verdict> seen = EnumSet.noneOf(Verdict.class);
     private String stall;
     private long now;
@@ -166,7 +170,8 @@ public final class Engine {
         locks = new SpinLockQueues(program, layout, s);
         wakeups = new Wakeups(queue, records, locks, lines.count);
         spans = new ShootdownSpans(s, layout, records);
-        interrupts = new Interrupts(s, layout, records, queue, wakeups, place, profile.ipiLatency(), tickPeriod, options.tickSkew());
+        noise = options.noise().any() ? new NoiseSources(options.noise(), n, options.seed(), profile.ghz()) : null;
+        interrupts = new Interrupts(s, layout, records, queue, wakeups, place, profile.ipiLatency(), tickPeriod, options.tickSkew(), noise);
         costs = new EventCosts(machine, s, profile, records, place, lines, wakeups, locks, spans, interrupts, timers, trace);
         stalls = new StallDetector(machine, program, s, profile, records, locks, costs, options.stallSeconds());
         boolean tso = program.hardware().memory() == dev.shootdown.model.Hardware.MemoryModel.TSO;
@@ -360,21 +365,25 @@ public final class Engine {
     }
 
     /**
-     * The periodic timer interrupt: the CPU is busy in the tick handler with interrupts off for the
-     * profile's tick cost (an IPI that arrives meanwhile waits), then resumes what the tick
-     * interrupted. A tick that fell due while interrupts were off is taken once, late, as the local
-     * APIC timer's one pending interrupt is.
+     * A local interrupt: the periodic timer tick, or with {@link Noise} a device interrupt or a
+     * reschedule IPI. The CPU is busy in the handler with interrupts off for its cost (an IPI that
+     * arrives meanwhile waits), then resumes what it interrupted. A tick that fell due while interrupts
+     * were off is taken once, late, as the local APIC timer's one pending interrupt is.
      */
     private void takeTick(int c, long t) {
-        String label = trace == null ? null : "timer tick";
+        int kind = interrupts.takeLocal(c, t);
+        String label = trace == null ? null : kind == Interrupts.TICK ? "timer tick" : NoiseSources.label(kind);
         keepResumeLabel(c);
         costs.begin(t, 0);
-        costs.counts[Event.TIMER_TICK]++;
-        if (trace != null) {
-            trace.event(t, c, Event.TIMER_TICK, 0, 0);
+        if (kind == Interrupts.TICK) {
+            costs.counts[Event.TIMER_TICK]++;
+            if (trace != null) {
+                trace.event(t, c, Event.TIMER_TICK, 0, 0);
+            }
+            costs.acc += tickCost;
+        } else {
+            costs.acc += interrupts.noise.cycles(kind);
         }
-        costs.acc += tickCost;
-        cl[c * CL + NEXT_TICK] = interrupts.tickAfter(c, t);
         end(c, t, false, true, -1, label);
     }
 
@@ -460,7 +469,7 @@ public final class Engine {
         boolean idleRun = cl[c * CL + PREEMPT_FROM] != NEVER && cb[c * CB + IDLE_RUN];
         if (idleRun && interrupts.tickPeriod != NEVER) {
             // No tick while idle (CONFIG_NO_HZ_IDLE, the default: Documentation/timers/no_hz.rst); the next comes after.
-            cl[c * CL + NEXT_TICK] = Math.max(cl[c * CL + NEXT_TICK], interrupts.tickAfter(c, next));
+            interrupts.noTickUntil(c, next);
         }
         if (cl[c * CL + PREEMPT_FROM] != NEVER && (flagsNow & Layout.IRQ_ON) != 0) {
             // An IPI already in flight, or a tick (not in idle()), lands inside the interruptible part of this step.
@@ -490,6 +499,7 @@ public final class Engine {
     }
 
     private void violated(int verdict, int c, long t) {
+        violationSteps++;
         Verdict v = Verdict.values()[verdict];
         if (seen.add(v)) {
             violations.add(new SimViolation(v.word(), c, profile.cyclesToMicros(t), machine.violationNote()));
@@ -522,6 +532,8 @@ public final class Engine {
         boolean halted = machine.halted(s, c);
         if (!halted) {
             stalls.block(c, t, flags);
+        } else {
+            interrupts.halted(c);
         }
         ci[c * CI + PARK_PHASE] = halted ? Phase.IDLE : (flags & Layout.IN_HANDLER) != 0 ? Phase.HANDLER : cb[c * CB + AWAITING_OBSERVE] ? Phase.SHOOTDOWN : Phase.SPIN;
         if (!halted) {
@@ -601,7 +613,8 @@ public final class Engine {
         return new SimResult(file, workload, opDefinition, profile.name(), profile.ghz(), n, seed, run.cycles() / (profile.ghz() * 1e9),
                 run.actions(), machineEvents, run.wallSeconds(), run.cpuSeconds(), costs.counts.clone(), phaseCycles.clone(),
                 spans.latency.copy(), spans.callLatency.copy(), spans.shootdowns, Workloads.operations(program, layout, s),
-                costs.missesCaused, costs.missCausedCycles, List.copyOf(violations), stall, null, liveness);
+                costs.missesCaused, costs.missCausedCycles, List.copyOf(violations), stall, null, liveness, violationSteps,
+                noise == null ? 0 : noise.deviceTaken, noise == null ? 0 : noise.reschedTaken);
     }
 
     /** The state (for tests and traces): CPU {@code c}'s clock is its next ready time. */

@@ -215,7 +215,7 @@ final class EventCosts implements Events {
             case Event.TLB_MISS -> chargeMiss(c, a);
             case Event.TLB_HIT, Event.USER_ACCESS, Event.DIRTY_REWALK, Event.EVICT -> chargeUser(kind);
             case Event.COMPUTE -> chargeCompute(c, a);
-            case Event.IDLE -> chargeIdle(a);
+            case Event.IDLE -> chargeIdle(c, a);
             case Event.FLUSH_ALL -> chargeFlushAll(c);
             case Event.TLBIE -> chargeTlbie(c, a);
             case Event.TLBSYNC -> chargeTlbsync();
@@ -268,7 +268,8 @@ final class EventCosts implements Events {
     }
 
     /** Work done holding a spin lock is kernel work (a critical section); otherwise user work. */
-    private void chargeCompute(int c, int cycles) {
+    private void chargeCompute(int c, int n) {
+        long cycles = interrupts.noise == null ? n : interrupts.noise.draw(c, n);
         longestWork = Math.max(longestWork, cycles);
         computeFrom = stepStart + acc;
         acc += cycles;
@@ -277,7 +278,8 @@ final class EventCosts implements Events {
         }
     }
 
-    private void chargeIdle(int cycles) {
+    private void chargeIdle(int c, int n) {
+        long cycles = interrupts.noise == null ? n : interrupts.noise.draw(c, n);
         longestWork = Math.max(longestWork, cycles);
         computeFrom = stepStart + acc;
         acc += cycles;

@@ -43,12 +43,18 @@ final class Interrupts {
     private final long[] ipiLatency;
     /** Cycles between timer ticks, or NEVER without ticks. */
     final long tickPeriod;
+    /** The run's device interrupts and reschedule IPIs (and jitter), or null without noise. */
+    final NoiseSources noise;
+    /** With noise, each CPU's next periodic tick; NEXT_TICK is then the earliest local interrupt of any kind. */
+    private final long[] periodic;
+    /** What {@link #takeLocal} took: the periodic tick, or a {@link NoiseSources} kind. */
+    static final int TICK = 0;
     private int cap = 4;
     private long[] time;
     private int[] what;
 
     Interrupts(int[] s, Layout layout, CpuRecords records, CpuQueue queue, Wakeups wakeups, long[] place, long[] ipiLatency,
-               long tickPeriod, boolean tickSkew) {
+               long tickPeriod, boolean tickSkew, NoiseSources noise) {
         this.n = layout.cpus;
         this.s = s;
         this.cpuBase = layout.cpuBase;
@@ -61,12 +67,18 @@ final class Interrupts {
         this.place = place;
         this.ipiLatency = ipiLatency;
         this.tickPeriod = tickPeriod;
+        this.noise = noise;
+        this.periodic = noise == null ? null : new long[n];
         this.time = new long[n * cap];
         this.what = new int[n * cap];
         for (int c = 0; c < n; c++) {
             long offset = tickSkew && tickPeriod != NEVER ? (tickPeriod >> 1) / n * c : 0;
             cl[c * CL + TICK_OFFSET] = offset;
             cl[c * CL + NEXT_TICK] = tickPeriod == NEVER ? NEVER : tickPeriod + offset;
+            if (noise != null) {
+                periodic[c] = cl[c * CL + NEXT_TICK];
+                cl[c * CL + NEXT_TICK] = Math.min(periodic[c], noise.next(c));
+            }
         }
     }
 
@@ -133,14 +145,58 @@ final class Interrupts {
         return taken;
     }
 
-    /** When the earliest IPI in flight to {@code c} arrives, or its next tick if {@code ticks} and that is earlier. */
+    /**
+     * When the earliest IPI in flight to {@code c} arrives, or its next tick if {@code ticks} and that is
+     * earlier; a device interrupt or reschedule IPI counts whether or not ticks do (they wake idle CPUs).
+     */
     long next(int c, boolean ticks) {
-        long first = ticks ? cl[c * CL + NEXT_TICK] : NEVER;
+        long first = ticks ? cl[c * CL + NEXT_TICK] : noise == null ? NEVER : noise.next(c);
         int base = c * cap;
         for (int i = base; i < base + ci[c * CI + IPI_COUNT]; i++) {
             first = Math.min(first, time[i]);
         }
         return first;
+    }
+
+    /**
+     * CPU {@code c} takes the local interrupt due at {@code t} (NEXT_TICK): the periodic tick ({@link #TICK})
+     * when that is due, else its device interrupt or reschedule IPI; NEXT_TICK moves to the next one.
+     * One that fell due while interrupts were off is taken once, late, as the APIC holds one per vector.
+     */
+    int takeLocal(int c, long t) {
+        if (noise == null) {
+            cl[c * CL + NEXT_TICK] = tickAfter(c, t);
+            return TICK;
+        }
+        int kind = TICK;
+        if (periodic[c] <= t) {
+            periodic[c] = tickAfter(c, t);
+        } else {
+            kind = noise.take(c, t);
+        }
+        cl[c * CL + NEXT_TICK] = Math.min(periodic[c], noise.next(c));
+        return kind;
+    }
+
+    /** CPU {@code c} idles until {@code t}: no periodic tick before (CONFIG_NO_HZ_IDLE); device interrupts and reschedule IPIs still come. */
+    void noTickUntil(int c, long t) {
+        if (noise == null) {
+            cl[c * CL + NEXT_TICK] = Math.max(cl[c * CL + NEXT_TICK], tickAfter(c, t));
+        } else {
+            periodic[c] = Math.max(periodic[c], tickAfter(c, t));
+            cl[c * CL + NEXT_TICK] = Math.min(periodic[c], noise.next(c));
+        }
+    }
+
+    /**
+     * CPU {@code c} has finished its program: with noise, it takes device interrupts and reschedule IPIs
+     * but no tick any more (CONFIG_NO_HZ_IDLE), which an interrupt that wakes it would otherwise find due.
+     */
+    void halted(int c) {
+        if (noise != null) {
+            periodic[c] = NEVER;
+            cl[c * CL + NEXT_TICK] = noise.next(c);
+        }
     }
 
     /** CPU {@code c}'s first tick edge after {@code t}. */

@@ -10,8 +10,9 @@ package dev.shootdown.sim;
  * @param progress null, or told now and then how far the run has got, and may stop it there (Ctrl-C)
  * @param stallSeconds the least simulated time a CPU with work left may stay blocked before the run is
  *     reported as a stall; the engine waits longer when the run shows longer operations (see {@link Engine})
+ * @param noise the run's jitter, device interrupts and reschedule IPIs ({@link Noise#NONE}: none)
  */
-public record SimOptions(double seconds, long seed, SimTrace trace, double tickHz, boolean tickSkew, Progress progress, double stallSeconds) {
+public record SimOptions(double seconds, long seed, SimTrace trace, double tickHz, boolean tickSkew, Progress progress, double stallSeconds, Noise noise) {
     /** How far a run has got: called every {@value Engine#PROGRESS_EVERY} engine events; true stops the run at {@code cycles}. */
     @FunctionalInterface
     public interface Progress {
@@ -37,6 +38,11 @@ public record SimOptions(double seconds, long seed, SimTrace trace, double tickH
         if (!(stallSeconds > 0) || stallSeconds > 3600) {
             throw new IllegalArgumentException("the stall bound must be in (0, 3600] simulated seconds");
         }
+        java.util.Objects.requireNonNull(noise, "noise");
+    }
+
+    public SimOptions(double seconds, long seed, SimTrace trace, double tickHz, boolean tickSkew, Progress progress, double stallSeconds) {
+        this(seconds, seed, trace, tickHz, tickSkew, progress, stallSeconds, Noise.NONE);
     }
 
     public SimOptions(double seconds, long seed, SimTrace trace, double tickHz, boolean tickSkew, Progress progress) {
@@ -60,18 +66,30 @@ public record SimOptions(double seconds, long seed, SimTrace trace, double tickH
     }
 
     public SimOptions withTickHz(double hz) {
-        return new SimOptions(seconds, seed, trace, hz, tickSkew, progress, stallSeconds);
+        return new SimOptions(seconds, seed, trace, hz, tickSkew, progress, stallSeconds, noise);
     }
 
     public SimOptions withTickSkew(boolean skew) {
-        return new SimOptions(seconds, seed, trace, tickHz, skew, progress, stallSeconds);
+        return new SimOptions(seconds, seed, trace, tickHz, skew, progress, stallSeconds, noise);
     }
 
     public SimOptions withProgress(Progress p) {
-        return new SimOptions(seconds, seed, trace, tickHz, tickSkew, p, stallSeconds);
+        return new SimOptions(seconds, seed, trace, tickHz, tickSkew, p, stallSeconds, noise);
     }
 
     public SimOptions withStallSeconds(double s) {
-        return new SimOptions(seconds, seed, trace, tickHz, tickSkew, progress, s);
+        return new SimOptions(seconds, seed, trace, tickHz, tickSkew, progress, s, noise);
+    }
+
+    public SimOptions withNoise(Noise n) {
+        return new SimOptions(seconds, seed, trace, tickHz, tickSkew, progress, stallSeconds, n);
+    }
+
+    public SimOptions withSeconds(double s) {
+        return new SimOptions(s, seed, trace, tickHz, tickSkew, progress, stallSeconds, noise);
+    }
+
+    public SimOptions withTrace(SimTrace t) {
+        return new SimOptions(seconds, seed, t, tickHz, tickSkew, progress, stallSeconds, noise);
     }
 }

@@ -22,11 +22,15 @@ import java.util.Map;
  * @param stall           null, or why the run ended before its time (a deadlock, a stall, or Ctrl-C)
  * @param inputs          what the run was asked for beyond file, workload, CPUs, profile and seed (null when not known)
  * @param liveness        null, or the liveness failure the run found: CPUs with work left that made no progress
+ * @param violationSteps  how many steps broke a property ({@code violations} names the first of each kind): the run records each and goes on
+ * @param deviceInterrupts device interrupts taken ({@link Noise})
+ * @param reschedIpis     reschedule IPIs taken ({@link Noise})
  */
 public record SimResult(String file, String workload, String opDefinition, String profile, double ghz, int cpus, long seed,
                         double simulatedSeconds, long events, long machineEvents, double wallSeconds, double cpuSeconds, long[] eventCounts,
                         long[] phaseCycles, Histogram latencyCycles, Histogram callCycles, long shootdowns, long ops, long missesCaused,
-                        long missCausedCycles, List<SimViolation> violations, String stall, Inputs inputs, Liveness liveness) {
+                        long missCausedCycles, List<SimViolation> violations, String stall, Inputs inputs, Liveness liveness,
+                        long violationSteps, long deviceInterrupts, long reschedIpis) {
 
     /**
      * CPUs with work left that made no progress: for at least {@code boundMicros} of simulated time
@@ -69,11 +73,12 @@ public record SimResult(String file, String workload, String opDefinition, Strin
      * The rest of what a run needs to be repeated: the simulated seconds asked for, the tick, the
      * workload's parameters with their defaults filled in, and the stall bound (where a stall stops it).
      */
-    public record Inputs(double seconds, double tickHz, boolean tickSkew, Map<String, String> params, double stallSeconds) {}
+    public record Inputs(double seconds, double tickHz, boolean tickSkew, Map<String, String> params, double stallSeconds, Noise noise) {}
 
     public SimResult withInputs(Inputs in) {
         return new SimResult(file, workload, opDefinition, profile, ghz, cpus, seed, simulatedSeconds, events, machineEvents, wallSeconds, cpuSeconds,
-                eventCounts, phaseCycles, latencyCycles, callCycles, shootdowns, ops, missesCaused, missCausedCycles, violations, stall, in, liveness);
+                eventCounts, phaseCycles, latencyCycles, callCycles, shootdowns, ops, missesCaused, missCausedCycles, violations, stall, in, liveness,
+                violationSteps, deviceInterrupts, reschedIpis);
     }
 
     public long count(int eventKind) {

@@ -21,7 +21,7 @@ public final class Simulation {
         given.putAll(params);
         defines.forEach((k, v) -> given.put(k, Integer.toString(v)));
         return run(protocol.name(), program, workload, profile, options)
-                .withInputs(new SimResult.Inputs(options.seconds(), options.tickHz(), options.tickSkew(), Map.copyOf(given), options.stallSeconds()));
+                .withInputs(new SimResult.Inputs(options.seconds(), options.tickHz(), options.tickSkew(), Map.copyOf(given), options.stallSeconds(), options.noise()));
     }
 
     public static SimResult run(String file, Program program, Workload workload, Profile profile, SimOptions options) {

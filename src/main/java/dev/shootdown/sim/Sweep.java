@@ -113,7 +113,11 @@ public final class Sweep {
 
     /** The points of shard {@code k} of {@code n} (1-based), written "k/n". */
     public static List<Point> shard(List<Point> points, String spec) {
-        Shard s = Shard.parse(spec);
+        return shard(points, Shard.parse(spec));
+    }
+
+    /** The points of shard {@code s}. */
+    public static List<Point> shard(List<Point> points, Shard s) {
         return points.stream().filter(p -> p.index() % s.n() == s.k() - 1).toList();
     }
 
