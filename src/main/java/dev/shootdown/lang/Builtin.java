@@ -122,6 +122,10 @@ public enum Builtin {
     WRITEBACK("writeback", Kind.OP, VOID, FRAME),
     /** The kernel fills a frame with new content (a page of code or data it is about to map). */
     WRITE_FRAME("write_frame", Kind.OP, VOID, FRAME),
+    /** The kernel copies a frame's content into another (Linux's copy_user_highpage in wp_page_copy, migrate_page_copy). */
+    COPY_PAGE("copy_page", Kind.OP, VOID, FRAME, FRAME),
+    /** How many present PTEs map the frame (Linux's page_mapcount). */
+    PAGE_MAPCOUNT("page_mapcount", Kind.READ, INT, FRAME),
 
     // Spin locks over an int variable: a blocking test-and-set and a release.
     SPIN_LOCK("spin_lock", Kind.OP, VOID, INT),
@@ -136,10 +140,10 @@ public enum Builtin {
     COMPUTE("compute", Kind.OP, VOID, INT),
     IDLE("idle", Kind.OP, VOID, INT),
 
-    // User-mode accesses through the MMU.
-    READ("read", Kind.OP, VOID, PAGE),
-    WRITE("write", Kind.OP, VOID, PAGE),
-    EXEC("exec", Kind.OP, VOID, PAGE);
+    // User-mode accesses through the MMU: each gives the content version of the frame it reached (-1 if it faulted).
+    READ("read", Kind.OP, INT, PAGE),
+    WRITE("write", Kind.OP, INT, PAGE),
+    EXEC("exec", Kind.OP, INT, PAGE);
 
     /** PURE: no memory access; READ: reads machine state; OP: a statement with effects. */
     public enum Kind { PURE, READ, OP }

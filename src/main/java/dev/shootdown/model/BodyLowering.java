@@ -239,6 +239,8 @@ final class BodyLowering {
             int top = insns.size();
             stmt(l.body());
             emit(new Insn.Jump(top));
+        } else if (s instanceof Stmt.For f && isMappings(f.domain())) {
+            mappings(f);
         } else if (s instanceof Stmt.For f && listValues(f.domain()) != null) {
             // A loop over a list of pages (or frames, tables, booleans) is unrolled: the body once per value.
             for (Typed value : listValues(f.domain())) {
@@ -399,6 +401,39 @@ final class BodyLowering {
             }
         }
         return values;
+    }
+
+    /** Whether a loop's domain is {@code mappings(f)}, the reverse map of a frame. */
+    private boolean isMappings(Expr domain) {
+        return domain instanceof Expr.Call c && c.name().equals("mappings") && !symbols.procs().containsKey("mappings");
+    }
+
+    /**
+     * {@code for v in mappings(f) { ... }}: the body once for each page whose PTE maps frame {@code f}, as the
+     * kernel's rmap_walk visits each VMA that may map a page and page_vma_mapped_walk checks that its PTE really
+     * maps it (mm/rmap.c: try_to_unmap, folio_mkclean). Unrolled over every page of the model, in declaration
+     * order; each page's test reads its PTE (present and pointing at f) in a step of its own, so a PTE that
+     * changes while the walk goes on is seen or not as the interleaving has it. {@code f} is evaluated once.
+     */
+    private void mappings(Stmt.For f) {
+        Expr.Call c = (Expr.Call) f.domain();
+        if (c.args().size() != 1) {
+            throw new CompileError(c.pos(), "'mappings' takes a frame: for v in mappings(f)");
+        }
+        Typed frame = types.expr(c.args().get(0));
+        TypeChecker.require(frame, Type.FRAME, c.args().get(0).pos(), "the argument of 'mappings'");
+        int slot = scope.newSlot(Type.FRAME);
+        scope.name(slot, f.var() + ".frame");
+        emit(new Insn.Assign(new Insn.Target.Local(slot), frame.ir()));
+        for (int p = 0; p < symbols.pageMm().size(); p++) {
+            IrExpr pte = new IrExpr.Call(Builtin.PTEP_GET, new IrExpr[] {new IrExpr.Const(p)});
+            IrExpr maps = new IrExpr.Binary(IrExpr.Op.AND, new IrExpr.PteField(Pte.Field.PRESENT, pte),
+                    new IrExpr.Binary(IrExpr.Op.EQ, new IrExpr.PteField(Pte.Field.PFN, pte), new IrExpr.Local(slot)));
+            int branch = emit(null);
+            store(new Expr.Name(f.pos(), f.var()), new Typed(new IrExpr.Const(p), Type.PAGE));
+            stmt(f.body());
+            insns.set(branch, new Insn.Branch(maps, insns.size()));
+        }
     }
 
     private void noChoiceInAtomic(Position at, String what) {
@@ -568,7 +603,7 @@ final class BodyLowering {
         }
         Decl.Proc fault = symbols.procs().get(PAGE_FAULT);
         if (fault != null && !fault.irq() && Mmu.isAccess(b)) {
-            faultingAccess(c, b, args, result, fault);
+            faultingAccess(c, b, args, result, fault, target);
             return;
         }
         emit(new Insn.Op(b, args, result, lock));
@@ -587,7 +622,7 @@ final class BodyLowering {
      * were; the faulting instruction runs again on return). So the handler is code of the CPU's own program:
      * IPIs can arrive while it runs, as they can in the kernel.
      */
-    private void faultingAccess(Expr.Call c, Builtin b, IrExpr[] args, int result, Decl.Proc fault) {
+    private void faultingAccess(Expr.Call c, Builtin b, IrExpr[] args, int result, Decl.Proc fault, Expr target) {
         if (inAtomic) {
             throw new CompileError(c.pos(), "a user access inside 'atomic' cannot fault to page_fault (an atomic block is one step): "
                     + "make the access outside the block");
@@ -608,6 +643,10 @@ final class BodyLowering {
         emit(new Insn.Jump(access));
         insns.set(access, new Insn.Op(b, args, result, null, handler));
         insns.set(past, new Insn.Jump(insns.size()));
+        if (target != null) {
+            // The access that did not fault gives the version it saw: past the handler.
+            store(target, new Typed(new IrExpr.Local(result), b.result()));
+        }
     }
 
     private void inline(Expr.Call c, Decl.Proc proc, Expr target) {

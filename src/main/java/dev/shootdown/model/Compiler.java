@@ -70,31 +70,37 @@ public final class Compiler {
         Lowering lowering = new Lowering(s, cpus);
         Lowering.Bodies bodies = lowering.bodies(d.cpus(), placement);
         TlbTagCheck.check(hw.hardware(), bodies.handlers(), bodies.programs());
-        EnumSet<Verdict> properties = properties(d.checks());
+        EnumSet<Verdict> properties = properties(d.checks(), Program.uses(bodies.handlers(), bodies.programs(), dev.shootdown.lang.Builtin.COPY_PAGE));
         List<Program.Invariant> invariants = lowering.invariants(d.invariants());
         Declarations.InitialMemory m = d.memory();
         return new Program(file.source(), d.meta(), hw.hardware(),
                 List.copyOf(s.mms().keySet()), List.copyOf(s.pages().keySet()), m.pageMm(), m.pageTable(), m.pageVa(), m.initialPtes(),
                 List.copyOf(s.tables().keySet()), m.tableMm(), m.tableFrame(), m.initialPmds(),
-                List.copyOf(s.frames().keySet()), m.initialFrames(), s.shared(), s.perCpu(),
+                List.copyOf(s.frames().keySet()), m.initialFrames(), m.initialSharers(), s.shared(), s.perCpu(),
                 bodies.handlers(), bodies.programs(), placement.cpuMm(), properties, invariants, hw.cpusAt(), List.copyOf(s.cpuUses()),
                 List.copyOf(s.accessedReads()), java.util.Collections.unmodifiableMap(file.params()),
                 java.util.Collections.unmodifiableList(s.handlers().keySet().stream().map(h -> BodyLowering.argType(s.procs().get(h))).collect(
                         java.util.ArrayList<dev.shootdown.lang.Type>::new, java.util.ArrayList::add, java.util.ArrayList::addAll)));
     }
 
-    /** The properties to check: those the check lines name, or by default freed frames, lost writes and deadlock. */
-    private static EnumSet<Verdict> properties(List<Decl.Check> checks) {
+    /**
+     * The properties to check: those the check lines name, or by default freed frames, lost writes and deadlock,
+     * and in a model that copies frames ({@code copies}) stale copies.
+     */
+    private static EnumSet<Verdict> properties(List<Decl.Check> checks, boolean copies) {
         EnumSet<Verdict> props = EnumSet.of(Verdict.ASSERTION);
         if (checks.isEmpty()) {
             props.addAll(EnumSet.of(Verdict.USE_AFTER_FREE, Verdict.LOST_WRITE, Verdict.DEADLOCK));
+            if (copies) {
+                props.add(Verdict.STALE_COPY);
+            }
             return props;
         }
         for (Decl.Check c : checks) {
             for (var t : c.properties()) {
                 Verdict v = Verdict.byProperty(t.text());
                 if (v == null || v == Verdict.ASSERTION) {
-                    throw new CompileError(t.position(), "unknown property '" + t.text() + "': expected no_use_after_free, no_lost_write, no_write_after_protect, no_walk_of_freed_table, no_stale_icache or no_deadlock");
+                    throw new CompileError(t.position(), "unknown property '" + t.text() + "': expected no_use_after_free, no_lost_write, no_write_after_protect, no_walk_of_freed_table, no_stale_icache, no_stale_copy or no_deadlock");
                 }
 
                 props.add(v);

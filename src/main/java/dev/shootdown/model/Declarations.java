@@ -25,5 +25,6 @@ record Declarations(
 
     /** The page tables, pages and frames as declared, indexed as {@link Symbols} numbers them. */
     /** {@code pageVa}: each page's virtual address, a number shared by the pages declared {@code at} one another. */
-    record InitialMemory(int[] pageMm, int[] pageTable, int[] pageVa, int[] initialPtes, int[] tableMm, int[] tableFrame, int[] initialPmds, int[] initialFrames) {}
+    record InitialMemory(int[] pageMm, int[] pageTable, int[] pageVa, int[] initialPtes, int[] tableMm, int[] tableFrame, int[] initialPmds, int[] initialFrames,
+                         int[] initialSharers) {}
 }

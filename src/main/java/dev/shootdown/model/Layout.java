@@ -7,7 +7,8 @@ import dev.shootdown.lang.Builtin;
  * index 0, in declaration order); one block per CPU (control words, pending IPIs, TLB, pending
  * broadcast invalidations, paging-structure cache, i-cache lines, Xen queue, per-CPU variables,
  * store buffer, the frames of its program and of its handler); then PTEs, PMDs, mm_cpumasks, the
- * mms' context words, RCU slots, frames and protect marks. Regions of features a program does not
+ * mms' context words, RCU slots, frames (with shared frames, copies or content versions, their
+ * further owners, versions, sources and missed stores) and protect marks. Regions of features a program does not
  * use have size 0.
  *
  * <p>With {@code asids N} a CPU block also holds the CPU's current ASID, and the TLB and the
@@ -83,6 +84,20 @@ public final class Layout {
     public final int rcuBase;
     public final int rcuSlots;
     public final int frameBase;
+    /** Per frame, with frames shared between address spaces ({@link Program#sharesFrames}): the mask of its further owners. */
+    public final int sharersBase;
+    /** Per frame, when the model reads content versions ({@link Program#tracksVersions}): its content version, 0 to {@link #MAX_VERSION}. */
+    public final int versionBase;
+    /** Per frame, when the kernel copies frames ({@link Program#copiesFrames}): the frame it was copied from + 1 (0: none). */
+    public final int sourceBase;
+    /**
+     * Per frame, when no_stale_copy is checked in a model that copies frames: {@link #missedWords} masks of the pages
+     * whose last store the frame misses, 31 pages a word ({@link #missedWord}).
+     */
+    public final int missedBase;
+    public final int missedWords;
+    /** The highest content version a frame reaches: a store past it is an assertion violation, so versions stay exact. */
+    public static final int MAX_VERSION = 7;
     /** Per page: 1 once its mprotect(read-only) has returned (no_write_after_protect). */
     public final int protectedPages;
     public final int size;
@@ -122,7 +137,12 @@ public final class Layout {
         rcuBase = mmContextBase + (p.uses(Builtin.SET_MM_CONTEXT_ID) ? p.mmNames().size() : 0);
         rcuSlots = p.uses(Builtin.RCU_FREE) ? p.hardware().rcuSlots() : 0;
         frameBase = rcuBase + 2 * rcuSlots;
-        protectedPages = frameBase + p.frames();
+        sharersBase = frameBase + p.frames();
+        versionBase = sharersBase + (p.sharesFrames() ? p.frames() : 0);
+        sourceBase = versionBase + (p.tracksVersions() ? p.frames() : 0);
+        missedBase = sourceBase + (p.copiesFrames() ? p.frames() : 0);
+        missedWords = p.copiesFrames() && p.properties().contains(Verdict.STALE_COPY) ? (pages + 30) / 31 : 0;
+        protectedPages = missedBase + p.frames() * missedWords;
         size = protectedPages + (p.uses(Builtin.PROTECT_DONE) ? pages : 0);
     }
 
@@ -133,6 +153,26 @@ public final class Layout {
     /** Whether the mms have context words: the program sets one ({@code set_mm_context_id}). */
     public boolean hasMmContexts() {
         return rcuBase > mmContextBase;
+    }
+
+    /** Whether frames have a word of further owners. */
+    public boolean hasSharers() {
+        return versionBase > sharersBase;
+    }
+
+    /** Whether frames have a content version. */
+    public boolean hasVersions() {
+        return sourceBase > versionBase;
+    }
+
+    /** Whether frames remember the frame they were copied from. */
+    public boolean hasSources() {
+        return missedBase > sourceBase;
+    }
+
+    /** The word of frame {@code f}'s missed-store masks that holds page {@code page}'s bit (bit {@code page % 31}). */
+    public int missedWord(int f, int page) {
+        return missedBase + f * missedWords + page / 31;
     }
 
     /** The TLB slot (from {@link #tlb}) of {@code page}'s entry filled under ASID {@code tag} (0 without ASIDs). */
@@ -194,8 +234,22 @@ public final class Layout {
             return (i - rcuBase) % 2 == 0 ? of(StateWord.Kind.RCU_FRAME, StateWord.Owner.RCU_SLOT, slot, "rcu[" + slot + "].frame")
                     : of(StateWord.Kind.RCU_WAITING, StateWord.Owner.RCU_SLOT, slot, "rcu[" + slot + "].waiting");
         }
-        if (i < protectedPages) {
+        if (i < sharersBase) {
             return of(StateWord.Kind.FRAME_STATE, StateWord.Owner.FRAME, i - frameBase, "frame[" + program.frameNames().get(i - frameBase) + "]");
+        }
+        if (i < versionBase) {
+            return of(StateWord.Kind.FRAME_SHARERS, StateWord.Owner.FRAME, i - sharersBase, "sharers[" + program.frameNames().get(i - sharersBase) + "]");
+        }
+        if (i < sourceBase) {
+            return of(StateWord.Kind.FRAME_VERSION, StateWord.Owner.FRAME, i - versionBase, "version[" + program.frameNames().get(i - versionBase) + "]");
+        }
+        if (i < missedBase) {
+            return of(StateWord.Kind.FRAME_SOURCE, StateWord.Owner.FRAME, i - sourceBase, "copied_from[" + program.frameNames().get(i - sourceBase) + "]");
+        }
+        if (i < protectedPages) {
+            int f = (i - missedBase) / missedWords;
+            int word = (i - missedBase) % missedWords;
+            return of(StateWord.Kind.FRAME_MISSED, StateWord.Owner.FRAME, f, "missed[" + program.frameNames().get(f) + "][" + word + "]");
         }
         return of(StateWord.Kind.PROTECTED, StateWord.Owner.PAGE, i - protectedPages, "protected[" + program.pageNames().get(i - protectedPages) + "]");
     }
@@ -294,6 +348,15 @@ public final class Layout {
                 return new int[] {0, (Math.max(1, handlers) - 1) << HANDLER_SHIFT | IRQ_ON | IN_HANDLER | SAVED_IRQ | FENCE};
             case FRAME_STATE:
                 return new int[] {0, FrameState.MODIFIED | FrameState.SAVED | FrameState.KERNEL};
+            case FRAME_SHARERS:
+                return new int[] {0, (int) ((1L << Math.min(FrameState.MAX_SHARERS, program.mmNames().size())) - 1)};
+            case FRAME_VERSION:
+                return new int[] {0, MAX_VERSION};
+            case FRAME_SOURCE:
+                return new int[] {0, program.frames()};
+            case FRAME_MISSED:
+                // Word k holds pages 31k to 31k+30, as many of them as there are.
+                return new int[] {0, (int) ((1L << Math.min(31, pages - 31 * ((i - missedBase) % missedWords))) - 1)};
             case STORE_ADDRESS:
                 return new int[] {-cpus, size - 1};
             case HANDLER_LOCAL:

@@ -183,6 +183,9 @@ public final class Machine {
             s[cpu(c) + Layout.CR3] = program.cpuMm()[c] + 1;
         }
         System.arraycopy(program.initialFrames(), 0, s, layout.frameBase, program.frames());
+        if (layout.hasSharers()) {
+            System.arraycopy(program.initialSharers(), 0, s, layout.sharersBase, program.frames());
+        }
         for (int c = 0; c < cpus; c++) {
             interpreter.runLocals(s, c, cpu(c));
             interpreter.clearDead(s, c, cpu(c));

@@ -58,8 +58,7 @@ final class Mmu extends Observed {
         table.op(Builtin.EXEC, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                access(s, c, b, x.eval(o.args()[0], s, c, fr), false, true, victim);
-                return 0;
+                return access(s, c, b, x.eval(o.args()[0], s, c, fr), false, true, victim);
             }
         });
         table.op(Builtin.WRITE, new BuiltinTable.Operation() {
@@ -70,17 +69,18 @@ final class Mmu extends Observed {
         });
     }
 
-    /** {@code read(va)}: a user load. */
+    /** {@code read(va)}: a user load; the content version it saw. */
     int read(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-        access(s, c, b, x.eval(o.args()[0], s, c, fr), false, false, victim);
-        return 0;
+        return access(s, c, b, x.eval(o.args()[0], s, c, fr), false, false, victim);
     }
 
-    /** {@code write(va)}: a user store. */
+    /** {@code write(va)}: a user store; the content version it made. */
     int write(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-        access(s, c, b, x.eval(o.args()[0], s, c, fr), true, false, victim);
-        return 0;
+        return access(s, c, b, x.eval(o.args()[0], s, c, fr), true, false, victim);
     }
+
+    /** What an access that reached no frame gives: no content version. */
+    static final int NO_DATA = -1;
 
     /** Whether {@code op} is a user access (one that may fill the TLB, so that a step may choose a victim). */
     static boolean isAccess(Builtin op) {
@@ -102,8 +102,8 @@ final class Mmu extends Observed {
     /** Whether the last user access faulted (a page fault, not a violation): set by every access. */
     boolean faulted;
 
-    /** A user load or store of {@code page} through the MMU of CPU {@code c}. */
-    private void access(int[] s, int c, int b, int page, boolean write, boolean fetch, int victim) {
+    /** A user load or store of {@code page} through the MMU of CPU {@code c}: the content version it saw or made, or {@link #NO_DATA}. */
+    private int access(int[] s, int c, int b, int page, boolean write, boolean fetch, int victim) {
         faulted = false;
         int pteAt = layout.pteBase + page;
         int hit = tlb.find(s, b, page);
@@ -112,12 +112,12 @@ final class Mmu extends Observed {
         if (s[b + Layout.CR3] != pageMm[page] + 1) {
             monitors.fail(Verdict.ASSERTION, "cpu" + c + " accesses " + names.page(page) + " of " + names.mm(pageMm[page])
                     + " while its CR3 holds " + names.loaded(s[b + Layout.CR3]));
-            return;
+            return NO_DATA;
         }
         if (entry == 0) {
             int pte = walker.walk(s, c, b, page, "walk", false);
             if (monitors.failed()) {
-                return;
+                return NO_DATA;
             }
             if (walker.faults(pte, write)) {
                 walkCaches.fault(s, b, page);
@@ -131,7 +131,7 @@ final class Mmu extends Observed {
                             + (faultHandler ? ": page_fault runs" : ": no access"));
                 }
                 faulted = true;
-                return;
+                return NO_DATA;
             }
             if (events != null) {
                 events.on(Event.TLB_MISS, c, page, 0);
@@ -153,11 +153,10 @@ final class Mmu extends Observed {
             how = walker.write(s, c, b, page, entry, how);
             if (how == PageWalker.NO_ACCESS) {
                 faulted = !monitors.failed();
-                return;
+                return NO_DATA;
             }
         }
         int frame = Pte.pfn(entry);
-        int fs = frames.state(s, frame);
         if (events != null) {
             events.on(Event.USER_ACCESS, c, page, write ? 1 : 0);
         }
@@ -166,13 +165,16 @@ final class Mmu extends Observed {
             say((write ? "store" : fetch ? "fetch" : "load") + " " + names.page(page) + ": " + how + " -> frame " + names.frame(frame)
                     + (stale ? " (stale: PTE is " + names.pte(s[pteAt]) + ")" : ""));
         }
-        frames.reached(s, frame, fs, pageMm[page], write ? "store reaches" : "load reaches");
+        frames.reached(s, frame, pageMm[page], write ? "store reaches" : "load reaches");
+        frames.reachedThrough(s, frame, page, "cpu" + c + "'s " + (write ? "store to " : fetch ? "fetch of " : "load of ") + names.page(page) + " reaches");
         if (fetch) {
             icache.fetch(s, c, b, page, frame);
         }
         if (write) {
-            frames.userStore(s, frame, fs);
+            int version = frames.userStore(s, frame, page);
             monitors.userStore(s, page);
+            return version;
         }
+        return frames.version(s, frame);
     }
 }

@@ -38,6 +38,9 @@ final class NameResolver {
     private final List<Integer> pageVa = new ArrayList<>();
     private final List<Integer> initialPtes = new ArrayList<>();
     private final List<Integer> initialFrames = new ArrayList<>();
+    /** Per frame, the further address spaces that map it (a mask; frames past the list's end have none). */
+    private final List<Integer> initialSharers = new ArrayList<>();
+    private final java.util.Set<Integer> tableFrames = new java.util.HashSet<>();
     private final Map<String, Integer> sharedIndex = new LinkedHashMap<>();
     private final Map<String, Integer> perCpuIndex = new LinkedHashMap<>();
     private final List<Program.Var> shared = new ArrayList<>();
@@ -130,9 +133,18 @@ final class NameResolver {
                 Collections.unmodifiableMap(perCpuIndex), List.copyOf(perCpu), Collections.unmodifiableMap(procs), Collections.unmodifiableMap(handlerIndex), cpuUses,
                 new ArrayList<>(), Collections.unmodifiableList(pageMm));
         Declarations.InitialMemory memory = new Declarations.InitialMemory(ints(pageMm), ints(pageTable), ints(pageVa), ints(initialPtes), ints(tableMm), ints(tableFrame),
-                ints(initialPmds), ints(initialFrames));
+                ints(initialPmds), ints(initialFrames), sharers());
         return new Declarations(new Program.Meta(title, seed, expected, explanation), hw, List.copyOf(cpuDecls), List.copyOf(checks),
                 List.copyOf(invariantDecls), symbols, memory, Collections.unmodifiableMap(constantSets));
+    }
+
+    /** Per frame, the mask of the further address spaces that map it. */
+    private int[] sharers() {
+        int[] out = new int[frames.size()];
+        for (int f = 0; f < initialSharers.size(); f++) {
+            out[f] = initialSharers.get(f);
+        }
+        return out;
     }
 
     private static int[] ints(List<Integer> l) {
@@ -176,6 +188,7 @@ final class NameResolver {
             tables.put(t.name(), tables.size());
             tableMm.add(mm);
             tableFrame.add(frame);
+            tableFrames.add(frame);
             initialPmds.add(unhooked ? 0 : Pte.make(frame, true));
         }
         for (Decl.Page p : m.pages()) {
@@ -209,7 +222,7 @@ final class NameResolver {
             } else if (FrameState.isFree(initialFrames.get(frame))) {
                 throw new CompileError(p.pos(), "frame '" + p.frame() + "' is declared free by 'frames'; a mapped frame is declared by its page alone");
             } else if (FrameState.owner(initialFrames.get(frame)) != FrameState.mmOwner(mm)) {
-                throw new CompileError(p.pos(), "frame '" + p.frame() + "' is already mapped in another address space");
+                share(p, frame, mm);
             }
             pageVa.add(virtualAddress(p, mm));
             pages.put(p.name(), pages.size());
@@ -218,6 +231,24 @@ final class NameResolver {
             int pte = unmapped ? 0 : Pte.make(frame, writable) | (dirty ? Pte.DIRTY : 0) | (accessed ? Pte.ACCESSED : 0);
             initialPtes.add(pte);
         }
+    }
+
+    /**
+     * A frame mapped by pages of several address spaces (fork's copy-on-write pages, a file page in two
+     * processes): each has its own PTE, and the frame belongs to each (a mask beside its state word).
+     */
+    private void share(Decl.Page p, int frame, int mm) {
+        if (tableFrames.contains(frame)) {
+            throw new CompileError(p.pos(), "frame '" + p.frame() + "' holds a page table; a page cannot map it");
+        }
+        if (mm >= FrameState.MAX_SHARERS) {
+            throw new CompileError(p.pos(), "frame '" + p.frame() + "' is already mapped in another address space, and only the first "
+                    + FrameState.MAX_SHARERS + " address spaces can share frames");
+        }
+        while (initialSharers.size() <= frame) {
+            initialSharers.add(0);
+        }
+        initialSharers.set(frame, initialSharers.get(frame) | FrameState.sharedBy(mm));
     }
 
     /**

@@ -50,7 +50,7 @@ final class PageTables extends Observed {
                     events.on(Event.PTE_WRITE, c, page, 0);
                 }
                 if (Pte.present(pte)) {
-                    frames.mapped(s, Pte.pfn(pte), pageMm[page]);
+                    frames.mappedByPte(s, Pte.pfn(pte), pageMm[page]);
                 }
                 if (narrator != null && !xen.queues()) {
                     say("PTE " + names.page(page) + " := " + names.pte(pte));
@@ -151,7 +151,7 @@ final class PageTables extends Observed {
                 int t = x.eval(o.args()[0], s, c, fr);
                 int f = x.eval(o.args()[1], s, c, fr);
                 sb.store(s, c, b, layout.pmdBase + t, Pte.make(f, true));
-                frames.mapped(s, f, program.tableMm()[t]);
+                frames.mappedByPmd(s, f, program.tableMm()[t]);
                 if (narrator != null) {
                     say("table " + names.table(t) + " hooked with frame " + names.frame(f));
                 }
@@ -285,6 +285,6 @@ final class PageTables extends Observed {
         if (narrator != null) {
             say("gup_fast: " + names.page(page) + " -> frame " + names.frame(f) + ", reference taken");
         }
-        frames.reached(s, f, frames.state(s, f), pageMm[page], "gup_fast takes a reference to");
+        frames.reached(s, f, pageMm[page], "gup_fast takes a reference to");
     }
 }

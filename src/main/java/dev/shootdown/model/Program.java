@@ -16,6 +16,7 @@ import java.util.List;
  * @param accessedReads where the model reads PTEs' accessed bits; none lets the checker leave them untracked
  * @param params   the values of the file's {@code param}s (after {@code -D}), in declaration order
  * @param handlerArgs per IRQ handler, the type of the value {@code send_ipi} passes it, or null for a handler that takes none
+ * @param initialSharers per frame, the mask of the address spaces besides its first owner whose pages map it ({@link FrameState#sharedBy})
  * @param pageVa   each page's virtual address: a number pages of different address spaces share when declared {@code at} one another
  */
 public record Program(
@@ -34,6 +35,7 @@ public record Program(
         int[] initialPmds,
         List<String> frameNames,
         int[] initialFrames,
+        int[] initialSharers,
         List<Var> shared,
         List<Var> perCpu,
         List<Code> handlers,
@@ -56,6 +58,11 @@ public record Program(
 
     /** Whether any compiled body uses built-in {@code b} (regions of the state exist only for features in use). */
     public boolean uses(dev.shootdown.lang.Builtin b) {
+        return uses(handlers, cpuPrograms, b);
+    }
+
+    /** Whether any of these bodies uses built-in {@code b}. */
+    static boolean uses(List<Code> handlers, List<Code> cpuPrograms, dev.shootdown.lang.Builtin b) {
         for (List<Code> bodies : List.of(handlers, cpuPrograms)) {
             for (Code code : bodies) {
                 for (Insn insn : code.insns()) {
@@ -66,6 +73,38 @@ public record Program(
             }
         }
         return false;
+    }
+
+    /**
+     * Whether frames can be mapped by pages of several address spaces: some frame is declared so, or the
+     * kernel writes PTEs (set_pte) in a model of several address spaces, which can map one
+     * address space's frame into another's (fork). Only then has a frame a word of further owners.
+     */
+    public boolean sharesFrames() {
+        if (mmNames.size() < 2) {
+            return false;
+        }
+        return java.util.Arrays.stream(initialSharers).anyMatch(m -> m != 0) || uses(dev.shootdown.lang.Builtin.SET_PTE);
+    }
+
+    /** Whether the model uses the content version a user access returns: only then has a frame a version word. */
+    public boolean tracksVersions() {
+        for (List<Code> bodies : List.of(handlers, cpuPrograms)) {
+            for (Code code : bodies) {
+                for (Insn insn : code.insns()) {
+                    if (insn instanceof Insn.Op o && o.result() >= 0 && (o.op() == dev.shootdown.lang.Builtin.READ
+                            || o.op() == dev.shootdown.lang.Builtin.WRITE || o.op() == dev.shootdown.lang.Builtin.EXEC)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether the kernel copies frames (copy_page): only then do frames remember their copies and no_stale_copy apply. */
+    public boolean copiesFrames() {
+        return uses(dev.shootdown.lang.Builtin.COPY_PAGE);
     }
 
     public int cpus() {

@@ -157,7 +157,22 @@ final class StateView {
                 }
             }
             case RCU_WAITING -> { } // in the RCU item
-            case FRAME_STATE -> item(i, "frames." + names.frame(w.index()), s -> FrameState.describe(s[i], program.mmNames()));
+            case FRAME_STATE -> {
+                // A shared frame's further owners are part of who owns it: one item of both words.
+                int sh = layout.sharersBase + w.index();
+                int[] words = layout.hasSharers() ? new int[] {i, sh} : new int[] {i};
+                items.add(new Item(words, -1, false, s -> "frames." + names.frame(w.index()),
+                        s -> FrameState.describe(s[i], layout.hasSharers() ? s[sh] : 0, program.mmNames())));
+            }
+            case FRAME_SHARERS -> { } // in the frame's item
+            case FRAME_VERSION -> item(i, "frame_versions." + names.frame(w.index()), s -> Integer.toString(s[i]));
+            case FRAME_SOURCE -> item(i, "frame_copies." + names.frame(w.index()), s -> s[i] == 0 ? null : "copy of " + names.frame(s[i] - 1));
+            case FRAME_MISSED -> {
+                if (i == layout.missedWord(w.index(), 0)) {
+                    int f = w.index();
+                    items.add(new Item(range(i, layout.missedWords), -1, false, s -> "missed_stores." + names.frame(f), s -> missed(s, f)));
+                }
+            }
             case PROTECTED -> item(i, "protected." + names.page(w.index()), s -> s[i] == 0 ? null : "mprotect returned");
             default -> item(i, "other." + w.name(), s -> Integer.toString(s[i]));
         }
@@ -230,6 +245,17 @@ final class StateView {
             q.add("pte[" + names.page(s[at + 1 + 2 * k]) + "] = " + names.pte(s[at + 2 + 2 * k]));
         }
         return q;
+    }
+
+    /** The pages whose last store frame {@code f} misses, or null for none. */
+    private List<String> missed(int[] s, int f) {
+        List<String> pages = new ArrayList<>();
+        for (int p = 0; p < program.pages(); p++) {
+            if ((s[layout.missedWord(f, p)] >>> p % 31 & 1) != 0) {
+                pages.add(names.page(p));
+            }
+        }
+        return pages.isEmpty() ? null : pages;
     }
 
     private List<String> rcu(int[] s) {

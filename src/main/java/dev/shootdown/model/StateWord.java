@@ -75,6 +75,14 @@ public record StateWord(Kind kind, Owner owner, int index, Type type, String nam
         RCU_WAITING(Holds.CPU_SET),
         /** A frame's owner and content state ({@link FrameState}). */
         FRAME_STATE(Holds.NOTHING_OF_CPUS),
+        /** A frame's further owners: a mask of address spaces whose pages map it besides its first owner. */
+        FRAME_SHARERS(Holds.NOTHING_OF_CPUS),
+        /** A frame's content version: bumped by each user store that reaches it, copied by copy_page. */
+        FRAME_VERSION(Holds.NOTHING_OF_CPUS),
+        /** The frame a frame's content was copied from + 1 (0: none): copy_page's lineage, for no_stale_copy. */
+        FRAME_SOURCE(Holds.NOTHING_OF_CPUS),
+        /** A mask of pages (31 a word) whose last store, made to a frame copied to or from this one, this frame misses. */
+        FRAME_MISSED(Holds.NOTHING_OF_CPUS),
         /** 1 once mprotect(read-only) of a page has returned. */
         PROTECTED(Holds.NOTHING_OF_CPUS);
 
