@@ -111,6 +111,8 @@ public final class Engine {
     private final Interrupts interrupts;
     private final EventCosts costs;
     private final StallDetector stalls;
+    /** The run queues of a workload with tasks; null without. */
+    private final Scheduler scheduler;
     /** Under x86-TSO ({@code memory tso}) the store buffers' drains; null under SC. */
     private final StoreDrains drains;
 
@@ -126,6 +128,11 @@ public final class Engine {
     private long now;
 
     public Engine(Program program, Profile profile, SimOptions options) {
+        this(program, Tasks.NONE, profile, options);
+    }
+
+    /** A run of {@code program} whose workload declares {@code tasks}, scheduled by {@link Scheduler}. */
+    Engine(Program program, Tasks tasks, Profile profile, SimOptions options) {
         this.program = program;
         this.n = program.cpus();
         if (n > MAX_CPUS) {
@@ -168,6 +175,8 @@ public final class Engine {
         spans = new ShootdownSpans(s, layout, records);
         interrupts = new Interrupts(s, layout, records, queue, wakeups, place, profile.ipiLatency(), tickPeriod, options.tickSkew());
         costs = new EventCosts(machine, s, profile, records, place, lines, wakeups, locks, spans, interrupts, timers, trace);
+        scheduler = Scheduler.of(program, layout, s, tasks, records, queue, place, profile.ipiLatency(), phaseCycles);
+        costs.scheduler(scheduler);
         stalls = new StallDetector(machine, program, s, profile, records, locks, costs, options.stallSeconds());
         boolean tso = program.hardware().memory() == dev.shootdown.model.Hardware.MemoryModel.TSO;
         drains = tso ? new StoreDrains(machine, s, records, profile.eventCycles()[Event.STORE_DRAIN], timers, costs, wakeups, spans, lines) : null;
@@ -601,7 +610,8 @@ public final class Engine {
         return new SimResult(file, workload, opDefinition, profile.name(), profile.ghz(), n, seed, run.cycles() / (profile.ghz() * 1e9),
                 run.actions(), machineEvents, run.wallSeconds(), run.cpuSeconds(), costs.counts.clone(), phaseCycles.clone(),
                 spans.latency.copy(), spans.callLatency.copy(), spans.shootdowns, Workloads.operations(program, layout, s),
-                costs.missesCaused, costs.missCausedCycles, List.copyOf(violations), stall, null, liveness);
+                costs.missesCaused, costs.missCausedCycles, List.copyOf(violations), stall, null, liveness,
+                scheduler == null ? SimResult.Switches.NONE : new SimResult.Switches(scheduler.contextSwitches, scheduler.mmSwitches, scheduler.wakeups));
     }
 
     /** The state (for tests and traces): CPU {@code c}'s clock is its next ready time. */

@@ -72,6 +72,9 @@ final class EventCosts implements Events {
     final long[] counts = new long[Event.COUNT];
     /** The longest compute()/idle() of the run so far: user work that is no wait, however long. */
     long longestWork;
+    /** The run's scheduler, or null; a per-CPU write to a variable numbered {@code firstDoorbell} or above is shown to it. */
+    private Scheduler sched;
+    private int firstDoorbell = Integer.MAX_VALUE;
     long missesCaused;
     long missCausedCycles;
     /** Per CPU and page, the PTE a dropped TLB entry was filled from, to tell refills an invalidation caused. */
@@ -116,6 +119,11 @@ final class EventCosts implements Events {
     }
 
     /** Whether CPU {@code c}'s step is enabled (Machine's stepStatus), its guard's reads kept in {@link #probe}. */
+    void scheduler(Scheduler scheduler) {
+        sched = scheduler;
+        firstDoorbell = scheduler == null ? Integer.MAX_VALUE : scheduler.firstDoorbell;
+    }
+
     int probeStatus(int c) {
         probing = true;
         probeLen = 0;
@@ -190,6 +198,9 @@ final class EventCosts implements Events {
             chargeRead(kind, a, c);
         } else if (kind == Event.PERCPU_WRITE) {
             chargeWrite(kind, lines.perCpuLine(b, a), c);
+            if (a >= firstDoorbell) {
+                sched.written(a, c, stepStart + acc);
+            }
         } else if (kind == Event.SHARED_WRITE) {
             chargeWrite(kind, a, c);
         } else if (kind == Event.INVLPG) {
@@ -215,7 +226,7 @@ final class EventCosts implements Events {
             case Event.TLB_MISS -> chargeMiss(c, a);
             case Event.TLB_HIT, Event.USER_ACCESS, Event.DIRTY_REWALK, Event.EVICT -> chargeUser(kind);
             case Event.COMPUTE -> chargeCompute(c, a);
-            case Event.IDLE -> chargeIdle(a);
+            case Event.IDLE -> chargeIdle(sched == null ? a : sched.idleCycles(c, a));
             case Event.FLUSH_ALL -> chargeFlushAll(c);
             case Event.TLBIE -> chargeTlbie(c, a);
             case Event.TLBSYNC -> chargeTlbsync();
@@ -277,7 +288,7 @@ final class EventCosts implements Events {
         }
     }
 
-    private void chargeIdle(int cycles) {
+    private void chargeIdle(long cycles) {
         longestWork = Math.max(longestWork, cycles);
         computeFrom = stepStart + acc;
         acc += cycles;

@@ -22,11 +22,17 @@ import java.util.Map;
  * @param stall           null, or why the run ended before its time (a deadlock, a stall, or Ctrl-C)
  * @param inputs          what the run was asked for beyond file, workload, CPUs, profile and seed (null when not known)
  * @param liveness        null, or the liveness failure the run found: CPUs with work left that made no progress
+ * @param switches        the scheduler's context switches, mm switches and wake-ups
  */
 public record SimResult(String file, String workload, String opDefinition, String profile, double ghz, int cpus, long seed,
                         double simulatedSeconds, long events, long machineEvents, double wallSeconds, double cpuSeconds, long[] eventCounts,
                         long[] phaseCycles, Histogram latencyCycles, Histogram callCycles, long shootdowns, long ops, long missesCaused,
-                        long missCausedCycles, List<SimViolation> violations, String stall, Inputs inputs, Liveness liveness) {
+                        long missCausedCycles, List<SimViolation> violations, String stall, Inputs inputs, Liveness liveness, Switches switches) {
+
+    /** What the scheduler did (all 0 for a workload without tasks): context switches, those that changed the loaded mm, wake-ups. */
+    public record Switches(long contextSwitches, long mmSwitches, long wakeups) {
+        public static final Switches NONE = new Switches(0, 0, 0);
+    }
 
     /**
      * CPUs with work left that made no progress: for at least {@code boundMicros} of simulated time
@@ -73,7 +79,7 @@ public record SimResult(String file, String workload, String opDefinition, Strin
 
     public SimResult withInputs(Inputs in) {
         return new SimResult(file, workload, opDefinition, profile, ghz, cpus, seed, simulatedSeconds, events, machineEvents, wallSeconds, cpuSeconds,
-                eventCounts, phaseCycles, latencyCycles, callCycles, shootdowns, ops, missesCaused, missCausedCycles, violations, stall, in, liveness);
+                eventCounts, phaseCycles, latencyCycles, callCycles, shootdowns, ops, missesCaused, missCausedCycles, violations, stall, in, liveness, switches);
     }
 
     public long count(int eventKind) {
