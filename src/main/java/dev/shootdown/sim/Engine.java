@@ -62,6 +62,8 @@ import static dev.shootdown.sim.CpuRecords.RESIDUAL;
  *     left is a stall, reported as a deadlock is ({@link StallDetector}).</li>
  * <li>Under {@code memory tso} each buffered store drains by a timer, {@code store_drain} cycles
  *     after it (entries in order: {@link StoreDrains}).</li>
+ * <li>{@link Scheduler}: a workload with tasks has a run queue per CPU; its doorbells (per-CPU writes)
+ *     pick the next task, and a wake-up cuts an idle CPU's idle().</li>
  * <li>Broadcast invalidations (tlbie, INVLPGB, TLBI IS) are performed at each other CPU by a timer
  *     after the profile's broadcast latency, costing that CPU nothing.</li>
  * <li>The only random choices left are the TLB victim of a fill into a full TLB and the branch of
