@@ -72,9 +72,9 @@ final class EventCosts implements Events {
     final long[] counts = new long[Event.COUNT];
     /** The longest compute()/idle() of the run so far: user work that is no wait, however long. */
     long longestWork;
-    /** The run's scheduler, or null; a per-CPU write to a variable numbered {@code firstDoorbell} or above is shown to it. */
+    /** The run's scheduler, or null; a per-CPU write to a variable whose {@code doorbells} flag is set is shown to it. */
     private Scheduler sched;
-    private int firstDoorbell = Integer.MAX_VALUE;
+    private boolean[] doorbells;
     long missesCaused;
     long missCausedCycles;
     /** Per CPU and page, the PTE a dropped TLB entry was filled from, to tell refills an invalidation caused. */
@@ -118,12 +118,13 @@ final class EventCosts implements Events {
         computeFrom = NEVER;
     }
 
-    /** Whether CPU {@code c}'s step is enabled (Machine's stepStatus), its guard's reads kept in {@link #probe}. */
+    /** The run's scheduler (null for a workload without tasks). */
     void scheduler(Scheduler scheduler) {
         sched = scheduler;
-        firstDoorbell = scheduler == null ? Integer.MAX_VALUE : scheduler.firstDoorbell;
+        doorbells = scheduler == null ? null : scheduler.doorbells;
     }
 
+    /** Whether CPU {@code c}'s step is enabled (Machine's stepStatus), its guard's reads kept in {@link #probe}. */
     int probeStatus(int c) {
         probing = true;
         probeLen = 0;
@@ -198,7 +199,7 @@ final class EventCosts implements Events {
             chargeRead(kind, a, c);
         } else if (kind == Event.PERCPU_WRITE) {
             chargeWrite(kind, lines.perCpuLine(b, a), c);
-            if (a >= firstDoorbell) {
+            if (doorbells != null && doorbells[a]) {
                 sched.written(a, c, stepStart + acc);
             }
         } else if (kind == Event.SHARED_WRITE) {

@@ -48,6 +48,12 @@ import static dev.shootdown.sim.CpuRecords.RESIDUAL;
  */
 final class Scheduler {
     static final int IDLE_TASK = -1;
+    /**
+     * What a CPU runs before its first pick: the user context of its {@code cpu ... runs MM} line, no task of the run
+     * queue. The first pick is so always a switch, to the idle task too: a CPU with nothing to run enters lazy mode then,
+     * as a CPU whose task exits does (do_task_dead() → __schedule() → context_switch()).
+     */
+    private static final int BOOT = -2;
     private static final int RUNNING = 0;
     private static final int SLEEPING = 1;
 
@@ -60,8 +66,8 @@ final class Scheduler {
     final int yieldVar;
     final int blockVar;
     final int wakeVar;
-    /** The lowest doorbell variable: writes to lower-numbered per-CPU variables never ring. */
-    final int firstDoorbell;
+    /** Per per-CPU variable, whether a write to it rings a doorbell: the engine asks this for every per-CPU write. */
+    final boolean[] doorbells;
     private final int switchVar;
     private final int kindVar;
     private final int bodyVar;
@@ -118,7 +124,10 @@ final class Scheduler {
         yieldVar = var(vars, "sim_yield");
         blockVar = var(vars, "sim_block");
         wakeVar = var(vars, "sim_wake");
-        firstDoorbell = Math.min(yieldVar, Math.min(blockVar, wakeVar));
+        doorbells = new boolean[program.perCpu().size()];
+        doorbells[yieldVar] = true;
+        doorbells[blockVar] = true;
+        doorbells[wakeVar] = true;
         switchVar = var(vars, "sim_switch");
         kindVar = var(vars, "sim_kind");
         bodyVar = var(vars, "sim_body");
@@ -152,7 +161,7 @@ final class Scheduler {
         head = new int[n];
         size = new int[n];
         for (int c = 0; c < n; c++) {
-            current[c] = IDLE_TASK;
+            current[c] = BOOT;
             activeMm[c] = program.cpuMm()[c];
         }
         for (int i = 0; i < t; i++) {
@@ -201,7 +210,7 @@ final class Scheduler {
             schedule(c, true);
         } else if (var == wakeVar) {
             int cur = current[c];
-            if (cur != IDLE_TASK && wakes[cur] >= 0) {
+            if (cur >= 0 && wakes[cur] >= 0) {
                 wake(wakes[cur], c, t);
             }
         }
@@ -210,7 +219,7 @@ final class Scheduler {
     /** __schedule(): the current task goes to the tail of the queue, or to sleep; the next one is picked and the answers written. */
     private void schedule(int c, boolean block) {
         int prev = current[c];
-        if (prev != IDLE_TASK) {
+        if (prev >= 0) {
             if (block && !wakePending[prev]) {
                 taskState[prev] = SLEEPING;
             } else {
