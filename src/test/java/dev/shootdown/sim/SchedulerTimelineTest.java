@@ -12,9 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Context switches, lazy TLB and wake-ups on timelines whose costs are read off the profile below. */
 class SchedulerTimelineTest {
     /** Round numbers: a CR3 load 96 cycles, a page walk 30, a locked operation 10. Two CPUs on two sockets. */
-    static final Profile SCHED = Profile.builder("sched", "hand-checkable costs")
+    static final Profile SCHED = sched(new Topology(2, 1, 1, 1));
+
+    /** The same costs on another topology: an IPI reaches a CPU of the same die after 1000 cycles. */
+    static Profile sched(Topology topology) {
+        return Profile.builder("sched", "hand-checkable costs")
             .ghz(1.0)
-            .topology(new Topology(2, 1, 1, 1))
+            .topology(topology)
             .step(1)
             .cost(Event.FLUSH_ALL, 96)
             .cost(Event.TLB_MISS, 30)
@@ -26,6 +30,7 @@ class SchedulerTimelineTest {
             .ipiLatency(0, 1000, 1000, 1000, 2000)
             .broadcastLatency(0, 500, 500, 500, 600)
             .build();
+    }
 
     /** Two tasks on one CPU, a slice each in turn: each reads its page and computes. */
     static final String TWO_TASKS = """
@@ -49,11 +54,15 @@ class SchedulerTimelineTest {
             """;
 
     static RecordingTrace run(String protocol, String workload, int cpus, double seconds, SimResult[] result) {
+        return run(protocol, workload, cpus, seconds, SCHED, result);
+    }
+
+    static RecordingTrace run(String protocol, String workload, int cpus, double seconds, Profile profile, SimResult[] result) {
         Workload w = new Workload("t", "test workload", "op", List.of(), List.of(), Map.of(), "text:" + workload, 1);
         WorkloadComposer.Composed composed = WorkloadComposer.composeWithTasks(new SourceFile("p.sd", protocol), Map.of(), w,
                 Map.of("switch_cycles", "500"), cpus);
         RecordingTrace trace = RecordingTrace.all();
-        Engine engine = new Engine(composed.program(), composed.tasks(), SCHED, new SimOptions(seconds, 1, trace, 0));
+        Engine engine = new Engine(composed.program(), composed.tasks(), profile, new SimOptions(seconds, 1, trace, 0));
         result[0] = engine.result(engine.run(), "p.sd", "t", "op", 1);
         return trace;
     }
@@ -180,6 +189,86 @@ class SchedulerTimelineTest {
             assertThat(inLazySlice).as("IPI at %d while lazy", handler.start()).isFalse();
         }
         assertThat(r[0].count(Event.IPI_SEND)).isPositive().isLessThan(r[0].ops());
+        assertThat(r[0].violations()).isEmpty();
+    }
+
+    /**
+     * Task w sleeps with CPU W_CPU as its previous one; the waker on CPU 0 computes 20000 cycles, wakes it and computes on;
+     * a busy task keeps CPU 1 running; CPUs 2 and 3 have nothing to run and idle in long idle()s.
+     */
+    static final String WAKE = """
+            task waker body 1 user A p on 0 wakes w
+            task busy body 2 user A p on 1
+            task w body 3 user A q on W_CPU asleep
+            cpu 0.. runs A: {
+              sim_yield = 1
+              loop {
+                sim_context_switch()
+                if (sim_body == 0) {
+                  idle(1000000)
+                  sim_yield = 1
+                } else if (sim_body == 1) {
+                  compute(20000)
+                  sim_wake = 1
+                  compute(100000)
+                  sim_block = 1
+                } else if (sim_body == 2) {
+                  compute(100000)
+                  sim_yield = 1
+                } else {
+                  read(q)
+                  compute(5000)
+                  sim_block = 1
+                }
+              }
+            }
+            """;
+
+    static final String ONE_MM = """
+            hardware x86 { cpus 1 }
+            mm A { page p -> frame f writable; page q -> frame g writable }
+            """;
+
+    static List<Integer> cpusThatRan(RecordingTrace t, String label) {
+        return t.slices.stream().filter(s -> label.equals(s.label())).map(RecordingTrace.Slice::cpu).distinct().toList();
+    }
+
+    @Test
+    void aWakeUpGoesToThePreviousCpuIfIdleElseToAnIdleCpuOfItsDieElseItWaitsOnThePreviousCpu() {
+        SimResult[] r = new SimResult[1];
+        // One die of four CPUs; w last ran on CPU 0, busy with the waker: CPU 1 is busy too, CPU 2 the first idle one from CPU 0.
+        RecordingTrace die = run(ONE_MM, WAKE.replace("W_CPU", "0"), 4, 3e-4, sched(new Topology(1, 1, 4, 1)), r);
+        assertThat(r[0].switches().wakeups()).isEqualTo(1);
+        assertThat(cpusThatRan(die, "read(q)")).containsExactly(2);
+        // w last ran on CPU 3, idle: it goes back there, though CPU 2 is idle too.
+        RecordingTrace prev = run(ONE_MM, WAKE.replace("W_CPU", "3"), 4, 3e-4, sched(new Topology(1, 1, 4, 1)), r);
+        assertThat(cpusThatRan(prev, "read(q)")).containsExactly(3);
+        // Two dies of two CPUs: CPU 0's die has no idle CPU (CPU 1 is busy), and the idle CPUs 2 and 3 share no cache with it:
+        // w waits in CPU 0's queue and runs when the waker blocks, 20000 + 100000 cycles of compute after its pick.
+        RecordingTrace far = run(ONE_MM, WAKE.replace("W_CPU", "0"), 4, 3e-4, sched(new Topology(2, 1, 2, 1)), r);
+        assertThat(cpusThatRan(far, "read(q)")).containsExactly(0);
+        RecordingTrace.Slice block = slices(far, 0, "sim_block = 1").get(0);
+        assertThat(slices(far, 0, "read(q)").get(0).start()).isGreaterThan(block.end());
+        assertThat(slices(far, 2, "read(q)")).isEmpty();
+        assertThat(slices(far, 3, "read(q)")).isEmpty();
+    }
+
+    @Test
+    void aWakeUpCutsTheIdleCpusIdleAfterTheIpiLatency() {
+        SimResult[] r = new SimResult[1];
+        RecordingTrace t = run(ONE_MM, WAKE.replace("W_CPU", "0"), 4, 3e-4, sched(new Topology(1, 1, 4, 1)), r);
+        // CPU 2 went idle at its first pick, for 1000000 cycles; the wake-up at the end of CPU 0's sim_wake step reaches it
+        // 1000 cycles later (the reschedule IPI on one die), and its idle() ends there, not at the million.
+        long woken = slices(t, 0, "sim_wake = 1").get(0).end();
+        List<RecordingTrace.Slice> idle = slices(t, 2, "idle(1000000)");
+        assertThat(idle).isNotEmpty();
+        assertThat(idle.get(0).start()).isLessThan(woken);
+        assertThat(idle.get(0).end()).isEqualTo(woken + 1000);
+        // It then rings sim_yield, picks w and switches: w's read starts after the switch's 500 cycles of scheduler work.
+        assertThat(slices(t, 2, "read(q)").get(0).start()).isGreaterThan(woken + 1000 + 500);
+        // What was cut is not idle time: CPU 3, never woken, idles the whole run; CPU 2 idles until the cut and again after w blocks.
+        List<RecordingTrace.Slice> idle3 = slices(t, 3, "idle(1000000)");
+        assertThat(idle3).hasSize(1);
         assertThat(r[0].violations()).isEmpty();
     }
 }
