@@ -107,7 +107,7 @@ class ArchitectureTest {
 
     /** The simulator's rooms: what Engine, the thin core, runs (the scheduler's queues, costs, lines, interrupts, wake-ups, locks, stalls). */
     static final Set<String> ENGINE_ROOMS = Set.of("CpuQueue", "TimerQueue", "CpuRecords", "IntList", "CacheLines", "EventCosts",
-            "Interrupts", "Wakeups", "SpinLockQueues", "ShootdownSpans", "StallDetector", "StoreDrains", "TraceSlices");
+            "Interrupts", "Wakeups", "SpinLockQueues", "ShootdownSpans", "StallDetector", "StoreDrains", "TraceSlices", "Scheduler");
 
     static final DescribedPredicate<JavaClass> ENGINE_ROOM = DescribedPredicate.describe("an engine room",
             c -> c.getPackageName().equals("dev.shootdown.sim") && ENGINE_ROOMS.contains(topLevel(c).getSimpleName()));

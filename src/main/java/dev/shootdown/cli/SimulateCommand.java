@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
         description = {"Run a protocol under a workload on a timed hardware model and report what it costs.",
                 "The protocol file is the one the checker runs: its cpu/check lines are replaced by the workload's programs for N CPUs.",
                 "Protocol convention: the first mm is the workload's process; proc munmap(va) (workloads munmap, tlb_flush2, server),",
-                "proc flush_batch() (reclaim), optional proc enter_lazy()/leave_lazy() (server).",
+                "proc flush_batch(m) (reclaim), optional proc switch_mm_irqs_off(prev, next) and enter_lazy_tlb(m) (context switches: munmap, server, reclaim).",
                 "Workloads: munmap, tlb_flush2, server, reclaim, or the path of a snippet (.sdw).",
                 "Profiles: skylake, p3, milan, arm64, or the path of a profile file (.json; `shootdown profile skylake` prints one to start from).",
                 "A sweep that a failing point or Ctrl-C stops prints the points that finished, marked partial (with --json: keys partial, stop_reason, missing).",

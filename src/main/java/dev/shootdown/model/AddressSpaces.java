@@ -38,6 +38,10 @@ final class AddressSpaces extends Observed {
                 int mm = x.eval(o.args()[0], s, c, fr);
                 s[b + Layout.CR3] = mm + 1;
                 if (!hw.pcid()) {
+                    // A CR3 load without PCID flushes the TLB: for a timed engine it costs what a full flush does.
+                    if (events != null) {
+                        events.on(Event.FLUSH_ALL, c, tlb.count(s, b), 0);
+                    }
                     tlb.flushAll(s, b);
                 }
                 if (narrator != null) {

@@ -62,6 +62,8 @@ import static dev.shootdown.sim.CpuRecords.RESIDUAL;
  *     left is a stall, reported as a deadlock is ({@link StallDetector}).</li>
  * <li>Under {@code memory tso} each buffered store drains by a timer, {@code store_drain} cycles
  *     after it (entries in order: {@link StoreDrains}).</li>
+ * <li>{@link Scheduler}: a workload with tasks has a run queue per CPU; its doorbells (per-CPU writes)
+ *     pick the next task, and a wake-up cuts an idle CPU's idle().</li>
  * <li>Broadcast invalidations (tlbie, INVLPGB, TLBI IS) are performed at each other CPU by a timer
  *     after the profile's broadcast latency, costing that CPU nothing.</li>
  * <li>The only random choices left are the TLB victim of a fill into a full TLB and the branch of
@@ -113,6 +115,8 @@ public final class Engine {
     private final StallDetector stalls;
     /** Jitter, device interrupts and reschedule IPIs; null without noise. */
     private final NoiseSources noise;
+    /** The run queues of a workload with tasks; null without. */
+    private final Scheduler scheduler;
     /** Under x86-TSO ({@code memory tso}) the store buffers' drains; null under SC. */
     private final StoreDrains drains;
 
@@ -130,6 +134,11 @@ public final class Engine {
     private long now;
 
     public Engine(Program program, Profile profile, SimOptions options) {
+        this(program, Tasks.NONE, profile, options);
+    }
+
+    /** A run of {@code program} whose workload declares {@code tasks}, scheduled by {@link Scheduler}. */
+    Engine(Program program, Tasks tasks, Profile profile, SimOptions options) {
         this.program = program;
         this.n = program.cpus();
         if (n > MAX_CPUS) {
@@ -173,6 +182,8 @@ public final class Engine {
         noise = options.noise().any() ? new NoiseSources(options.noise(), n, options.seed(), profile.ghz()) : null;
         interrupts = new Interrupts(s, layout, records, queue, wakeups, place, profile.ipiLatency(), tickPeriod, options.tickSkew(), noise);
         costs = new EventCosts(machine, s, profile, records, place, lines, wakeups, locks, spans, interrupts, timers, trace);
+        scheduler = Scheduler.of(program, layout, s, tasks, records, queue, place, profile.ipiLatency(), phaseCycles);
+        costs.scheduler(scheduler);
         stalls = new StallDetector(machine, program, s, profile, records, locks, costs, options.stallSeconds());
         boolean tso = program.hardware().memory() == dev.shootdown.model.Hardware.MemoryModel.TSO;
         drains = tso ? new StoreDrains(machine, s, records, profile.eventCycles()[Event.STORE_DRAIN], timers, costs, wakeups, spans, lines) : null;
@@ -614,7 +625,8 @@ public final class Engine {
                 run.actions(), machineEvents, run.wallSeconds(), run.cpuSeconds(), costs.counts.clone(), phaseCycles.clone(),
                 spans.latency.copy(), spans.callLatency.copy(), spans.shootdowns, Workloads.operations(program, layout, s),
                 costs.missesCaused, costs.missCausedCycles, List.copyOf(violations), stall, null, liveness, violationSteps,
-                noise == null ? 0 : noise.deviceTaken, noise == null ? 0 : noise.reschedTaken);
+                noise == null ? 0 : noise.deviceTaken, noise == null ? 0 : noise.reschedTaken,
+                scheduler == null ? SimResult.Switches.NONE : new SimResult.Switches(scheduler.contextSwitches, scheduler.mmSwitches, scheduler.wakeups));
     }
 
     /** The state (for tests and traces): CPU {@code c}'s clock is its next ready time. */

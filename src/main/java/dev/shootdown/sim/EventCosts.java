@@ -72,6 +72,9 @@ final class EventCosts implements Events {
     final long[] counts = new long[Event.COUNT];
     /** The longest compute()/idle() of the run so far: user work that is no wait, however long. */
     long longestWork;
+    /** The run's scheduler, or null; a per-CPU write to a variable whose {@code doorbells} flag is set is shown to it. */
+    private Scheduler sched;
+    private boolean[] doorbells;
     long missesCaused;
     long missCausedCycles;
     /** Per CPU and page, the PTE a dropped TLB entry was filled from, to tell refills an invalidation caused. */
@@ -113,6 +116,12 @@ final class EventCosts implements Events {
         idleAcc = 0;
         sawWait = false;
         computeFrom = NEVER;
+    }
+
+    /** The run's scheduler (null for a workload without tasks). */
+    void scheduler(Scheduler scheduler) {
+        sched = scheduler;
+        doorbells = scheduler == null ? null : scheduler.doorbells;
     }
 
     /** Whether CPU {@code c}'s step is enabled (Machine's stepStatus), its guard's reads kept in {@link #probe}. */
@@ -190,6 +199,9 @@ final class EventCosts implements Events {
             chargeRead(kind, a, c);
         } else if (kind == Event.PERCPU_WRITE) {
             chargeWrite(kind, lines.perCpuLine(b, a), c);
+            if (doorbells != null && doorbells[a]) {
+                sched.written(a, c, stepStart + acc);
+            }
         } else if (kind == Event.SHARED_WRITE) {
             chargeWrite(kind, a, c);
         } else if (kind == Event.INVLPG) {
@@ -215,7 +227,7 @@ final class EventCosts implements Events {
             case Event.TLB_MISS -> chargeMiss(c, a);
             case Event.TLB_HIT, Event.USER_ACCESS, Event.DIRTY_REWALK, Event.EVICT -> chargeUser(kind);
             case Event.COMPUTE -> chargeCompute(c, a);
-            case Event.IDLE -> chargeIdle(c, a);
+            case Event.IDLE -> chargeIdle(c, sched == null ? a : sched.idleCycles(c, a));
             case Event.FLUSH_ALL -> chargeFlushAll(c);
             case Event.TLBIE -> chargeTlbie(c, a);
             case Event.TLBSYNC -> chargeTlbsync();
@@ -278,8 +290,8 @@ final class EventCosts implements Events {
         }
     }
 
-    private void chargeIdle(int c, int n) {
-        long cycles = interrupts.noise == null ? n : interrupts.noise.draw(c, n);
+    private void chargeIdle(int c, long n) {
+        long cycles = interrupts.noise == null ? n : interrupts.noise.draw(c, (int) Math.min(n, Integer.MAX_VALUE));
         longestWork = Math.max(longestWork, cycles);
         computeFrom = stepStart + acc;
         acc += cycles;

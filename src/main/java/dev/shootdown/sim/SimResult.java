@@ -25,12 +25,18 @@ import java.util.Map;
  * @param violationSteps  how many steps broke a property ({@code violations} names the first of each kind): the run records each and goes on
  * @param deviceInterrupts device interrupts taken ({@link Noise})
  * @param reschedIpis     reschedule IPIs taken ({@link Noise})
+ * @param switches        the scheduler's context switches, mm switches and wake-ups
  */
 public record SimResult(String file, String workload, String opDefinition, String profile, double ghz, int cpus, long seed,
                         double simulatedSeconds, long events, long machineEvents, double wallSeconds, double cpuSeconds, long[] eventCounts,
                         long[] phaseCycles, Histogram latencyCycles, Histogram callCycles, long shootdowns, long ops, long missesCaused,
                         long missCausedCycles, List<SimViolation> violations, String stall, Inputs inputs, Liveness liveness,
-                        long violationSteps, long deviceInterrupts, long reschedIpis) {
+                        long violationSteps, long deviceInterrupts, long reschedIpis, Switches switches) {
+
+    /** What the scheduler did (all 0 for a workload without tasks): context switches, those that changed the loaded mm, wake-ups. */
+    public record Switches(long contextSwitches, long mmSwitches, long wakeups) {
+        public static final Switches NONE = new Switches(0, 0, 0);
+    }
 
     /**
      * CPUs with work left that made no progress: for at least {@code boundMicros} of simulated time
@@ -78,7 +84,7 @@ public record SimResult(String file, String workload, String opDefinition, Strin
     public SimResult withInputs(Inputs in) {
         return new SimResult(file, workload, opDefinition, profile, ghz, cpus, seed, simulatedSeconds, events, machineEvents, wallSeconds, cpuSeconds,
                 eventCounts, phaseCycles, latencyCycles, callCycles, shootdowns, ops, missesCaused, missCausedCycles, violations, stall, in, liveness,
-                violationSteps, deviceInterrupts, reschedIpis);
+                violationSteps, deviceInterrupts, reschedIpis, switches);
     }
 
     public long count(int eventKind) {

@@ -16,11 +16,12 @@ public final class Simulation {
     /** A run of {@code protocol} with its {@code param}s set by {@code defines} ({@code -D}); the inputs record both. */
     public static SimResult run(SourceFile protocol, Map<String, Integer> defines, Workload workload, Map<String, String> params, int cpus, Profile profile,
                                 SimOptions options) {
-        Program program = WorkloadComposer.compose(protocol, defines, workload, params, cpus);
+        WorkloadComposer.Composed composed = WorkloadComposer.composeWithTasks(protocol, defines, workload, params, cpus);
         Map<String, String> given = new java.util.LinkedHashMap<>(workload.defaults());
         given.putAll(params);
         defines.forEach((k, v) -> given.put(k, Integer.toString(v)));
-        return run(protocol.name(), program, workload, profile, options)
+        Engine engine = new Engine(composed.program(), composed.tasks(), profile, options);
+        return engine.result(engine.run(), protocol.name(), workload.name(), workload.op(), options.seed())
                 .withInputs(new SimResult.Inputs(options.seconds(), options.tickHz(), options.tickSkew(), Map.copyOf(given), options.stallSeconds(), options.noise()));
     }
 

@@ -58,13 +58,34 @@ public final class WorkloadComposer {
 
     /** {@link #compose(SourceFile, Workload, Map, int)} with the protocol's {@code param}s set by {@code defines}. */
     public static Program compose(SourceFile protocolSource, Map<String, Integer> defines, Workload w, Map<String, String> overrides, int cpus) {
+        return composeWithTasks(protocolSource, defines, w, overrides, cpus).program();
+    }
+
+    /** A composed run: the program for N CPUs and the tasks its workload declares (none for a workload without a scheduler). */
+    public record Composed(Program program, Tasks tasks) {}
+
+    /**
+     * What a workload with tasks calls when the protocol does not define it: a switch that moves the CPU from prev's
+     * mm_cpumask to next's around the CR3 load (the order of x86's switch_mm_irqs_off, arch/x86/mm/tlb.c: set next's bit
+     * before the load, so a flush that misses the CPU cleared its PTE before the CPU could walk it), nothing for a
+     * switch within one mm, and a lazy mode that does nothing (the CPU stays in the mask and takes every flush).
+     */
+    private static final Map<String, String> SCHED_DEFAULTS = Map.of(
+            "switch_mm_irqs_off", "proc switch_mm_irqs_off(prev, next) {\n  if (prev != next) {\n    cpumask_set(next, self)\n    switch_mm(next)\n    cpumask_clear(prev, self)\n  }\n}\n",
+            "enter_lazy_tlb", "proc enter_lazy_tlb(borrowed) { }\n");
+
+    public static Composed composeWithTasks(SourceFile protocolSource, Map<String, Integer> defines, Workload w, Map<String, String> overrides, int cpus) {
         if (cpus < w.minCpus()) {
             throw new UserError("workload '" + w.name() + "' needs at least " + w.minCpus() + " CPUs");
         }
         ModelFile protocol = Parser.parse(protocolSource, defines);
         Map<String, String> params = parameters(protocol, w, overrides, cpus);
-        String text = WorkloadTemplate.render("workload " + w.name(), Workloads.text(w), params);
-        ModelFile workload = Parser.parse(new SourceFile("workload " + w.name(), text));
+        StringBuilder rendered = new StringBuilder(WorkloadTemplate.render("workload " + w.name(), Workloads.text(w), params));
+        Tasks tasks = Tasks.extract("workload " + w.name(), rendered);
+        if (!tasks.isEmpty()) {
+            rendered.append(WorkloadTemplate.render("scheduler", Workloads.resource("scheduler.sdw"), params));
+        }
+        ModelFile workload = Parser.parse(new SourceFile("workload " + w.name(), rendered.toString()));
 
         Set<String> procs = new TreeSet<>();
         for (Decl d : protocol.decls()) {
@@ -99,6 +120,13 @@ public final class WorkloadComposer {
                 decls.addAll(Parser.parse(new SourceFile("workload " + w.name() + " (default " + o + ")", "proc " + o + "() { }\n")).decls());
             }
         }
+        if (!tasks.isEmpty()) {
+            for (Map.Entry<String, String> o : new java.util.TreeMap<>(SCHED_DEFAULTS).entrySet()) {
+                if (!procs.contains(o.getKey())) {
+                    decls.addAll(Parser.parse(new SourceFile("workload " + w.name() + " (default " + o.getKey() + ")", o.getValue())).decls());
+                }
+            }
+        }
         for (Decl d : workload.decls()) {
             if (d instanceof Decl.Mm m && mmAt.containsKey(m.name())) {
                 int at = mmAt.get(m.name());
@@ -112,7 +140,7 @@ public final class WorkloadComposer {
                 decls.add(d);
             }
         }
-        return Compiler.compile(new ModelFile(protocolSource, decls), Map.of("cpus", Integer.toString(cpus)));
+        return new Composed(Compiler.compile(new ModelFile(protocolSource, decls), Map.of("cpus", Integer.toString(cpus))), tasks);
     }
 
     private static Decl.Mm firstMm(ModelFile protocol) {

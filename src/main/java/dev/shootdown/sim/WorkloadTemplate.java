@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * Renders a workload snippet: {@code {{name}}} is replaced by a parameter, and the lines between
  * {@code {{repeat i FROM TO}}} and {@code {{end}}} are repeated for i = FROM..TO (numbers or
- * parameter names), so a workload can give each CPU its own page and program.
+ * parameter names; repeats nest), so a workload can give each CPU its own page and program.
  */
 final class WorkloadTemplate {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
@@ -21,34 +21,39 @@ final class WorkloadTemplate {
     private WorkloadTemplate() {}
 
     static String render(String name, String text, Map<String, String> params) {
-        List<String> lines = text.lines().toList();
+        return render(name, text.lines().toList(), 0, params);
+    }
+
+    /** Renders {@code lines} (line 1 of them is line {@code first + 1} of the snippet); a repeat's lines are rendered the same way, so repeats nest. */
+    private static String render(String name, List<String> lines, int first, Map<String, String> params) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = REPEAT.matcher(lines.get(i));
             if (!m.matches()) {
                 if (END.matcher(lines.get(i)).matches()) {
-                    throw new UserError(name + ":" + (i + 1) + ": {{end}} without {{repeat}}");
+                    throw new UserError(name + ":" + (first + i + 1) + ": {{end}} without {{repeat}}");
                 }
-                out.append(substitute(name, i + 1, lines.get(i), params)).append('\n');
+                out.append(substitute(name, first + i + 1, lines.get(i), params)).append('\n');
                 continue;
             }
             int close = i + 1;
-            while (close < lines.size() && !END.matcher(lines.get(close)).matches()) {
-                close++;
+            for (int depth = 0; close < lines.size(); close++) {
+                if (REPEAT.matcher(lines.get(close)).matches()) {
+                    depth++;
+                } else if (END.matcher(lines.get(close)).matches() && depth-- == 0) {
+                    break;
+                }
             }
             if (close == lines.size()) {
-                throw new UserError(name + ":" + (i + 1) + ": {{repeat}} without {{end}}");
+                throw new UserError(name + ":" + (first + i + 1) + ": {{repeat}} without {{end}}");
             }
-            int from = bound(name, i + 1, m.group(2), params);
-            int to = bound(name, i + 1, m.group(3), params);
+            int from = bound(name, first + i + 1, m.group(2), params);
+            int to = bound(name, first + i + 1, m.group(3), params);
             for (int v = from; v <= to; v++) {
                 Map<String, String> inner = new java.util.HashMap<>(params);
                 inner.put(m.group(1), Integer.toString(v));
-                for (int j = i + 1; j < close; j++) {
-                    out.append(substitute(name, j + 1, lines.get(j), inner)).append('\n');
-                }
+                out.append(render(name, lines.subList(i + 1, close), first + i + 1, inner));
             }
-            // Blank lines keep later line numbers close to the template's in compile errors.
             i = close;
         }
         return out.toString();

@@ -23,10 +23,12 @@ import java.util.Map;
  * <ul>
  * <li>{@code proc munmap(va)}: unmap page va of that address space and make sure no TLB still maps
  *     it before returning (munmap, tlb_flush2, server);</li>
- * <li>{@code proc flush_batch()}: after the caller cleared a batch of PTEs, flush every TLB of the
- *     address space, waiting for completion (reclaim);</li>
- * <li>optionally {@code proc enter_lazy()} / {@code proc leave_lazy()}: what a CPU does when it
- *     switches to the idle task keeping the mm loaded, and when it switches back (server).</li>
+ * <li>{@code proc flush_batch(mm)}: after the caller cleared a batch of PTEs of address space mm,
+ *     flush every TLB that may map them, waiting for completion (reclaim);</li>
+ * <li>optionally {@code proc switch_mm_irqs_off(prev, next)} and {@code proc enter_lazy_tlb(mm)}:
+ *     a context switch to a user task of mm next from prev (the mm loaded until then), and to a kernel
+ *     thread or the idle task, which borrows mm (the workloads with tasks: munmap, server, reclaim;
+ *     {@link WorkloadComposer} supplies plain ones when missing).</li>
  * </ul>
  * Workload names start with {@code wl_} or {@code sim_}; a protocol should not use those prefixes.
  */
@@ -34,17 +36,22 @@ public final class Workloads {
     private static final Map<String, Workload> REGISTRY = new LinkedHashMap<>();
 
     static {
-        add(new Workload("munmap", "munmap/madvise(DONTNEED) microbenchmark: CPU 0 maps, touches and unmaps a page; the other CPUs run threads of the process",
-                "one touch + munmap + map on CPU 0", List.of("munmap"), List.of(), Map.of("user_cycles", "1000000"), "munmap.sdw", 2));
+        // switch_cycles (the workloads with tasks): a context switch's own kernel work besides the mm switch and the refills
+        // (__schedule, the register and FPU state): ESTIMATE, the order of lmbench lat_ctx between two processes.
+        add(new Workload("munmap", "munmap/madvise(DONTNEED) microbenchmark: a thread on CPU 0 maps, touches and unmaps a page; the other CPUs run threads of the process, and with other_procs time-share with other processes' threads",
+                "one touch + munmap + map on CPU 0", List.of("munmap"), List.of(),
+                Map.of("user_cycles", "1000000", "other_procs", "0", "switch_cycles", "2000"), "munmap.sdw", 2));
         add(new Workload("tlb_flush2", "will-it-scale tlb_flush2_threads: every CPU stores to its own page, zaps it (madvise DONTNEED), reads it back (a fault) and faults a fresh page in",
                 "one iteration (store, zap, read fault, fault in) on any CPU", List.of("munmap"), List.of(),
                 // lru_hold_cycles: lru_add_drain's critical section under the LRU lock: ESTIMATE (moving a one-page per-CPU batch onto the LRU list).
                 Map.of("lru_hold_cycles", "300"), "tlb_flush2.sdw", 1));
-        add(new Workload("server", "context-switch-heavy server: workers serve requests and idle in lazy-TLB mode; CPU 0 unmaps a buffer now and then",
-                "one request served", List.of("munmap"), List.of("enter_lazy", "leave_lazy"),
-                Map.of("unmap_gap_cycles", "200000", "switch_cycles", "2000", "request_cycles", "50000", "idle_cycles", "50000"), "server.sdw", 2));
-        add(new Workload("reclaim", "batched page reclaim: kswapd on CPU 0 unmaps a batch of pages, flushes once per batch, writes back and frees",
-                "one page reclaimed", List.of("flush_batch"), List.of(), Map.of("batch", "32", "scan_cycles", "100000", "user_cycles", "200000"), "reclaim.sdw", 2));
+        add(new Workload("server", "many-process server: client processes send requests to the server's thread per connection and sleep for the reply, a switch per request; a server thread on CPU 0 unmaps a buffer now and then",
+                "one request served", List.of("munmap"), List.of(),
+                Map.of("unmap_gap_cycles", "200000", "switch_cycles", "2000", "request_cycles", "50000", "think_cycles", "50000",
+                        "idle_cycles", "1000000", "clients_per_cpu", "1"), "server.sdw", 2));
+        add(new Workload("reclaim", "batched page reclaim across processes: kswapd, a kernel thread on CPU 0, unmaps a batch of each process's pages, flushes once per batch, writes back and frees",
+                "one page reclaimed", List.of("flush_batch"), List.of(),
+                Map.of("batch", "32", "scan_cycles", "100000", "user_cycles", "200000", "procs", "1", "switch_cycles", "2000"), "reclaim.sdw", 2));
     }
 
     private Workloads() {}
@@ -94,9 +101,14 @@ public final class Workloads {
         if (w.template() != null && w.template().startsWith("text:")) {
             return w.template().substring(5);
         }
-        try (InputStream in = Workloads.class.getResourceAsStream("/sim/workloads/" + w.template())) {
+        return resource(w.template());
+    }
+
+    /** A snippet shipped under /sim/workloads. */
+    static String resource(String name) {
+        try (InputStream in = Workloads.class.getResourceAsStream("/sim/workloads/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource for workload " + w.name());
+                throw new IllegalStateException("missing resource /sim/workloads/" + name);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -67,7 +67,7 @@ class OptionBoundsTest {
         refused("workload parameter batch must be between 1 and 1024 (got 99999999999)", MergeCommandTest.plus(run, "reclaim", "--param", "batch=99999999999"));
         refused("workload parameter batch must be between 1 and 1024 (got 100000)", MergeCommandTest.plus(run, "reclaim", "--param", "batch=100000"));
         refused("workload parameter user_cycles=abc: expected a whole number", MergeCommandTest.plus(run, "munmap", "--param", "user_cycles=abc"));
-        refused("--param bogus: workload munmap has no parameter bogus (it has user_cycles)", MergeCommandTest.plus(run, "munmap", "--param", "bogus=1"));
+        refused("--param bogus: workload munmap has no parameter bogus (it has other_procs, switch_cycles, user_cycles)", MergeCommandTest.plus(run, "munmap", "--param", "bogus=1"));
         // On a sweep axis, every value is checked before the first point runs.
         refused("workload parameter user_cycles must be between 0 and 2147483647 (got -2)",
                 "simulate", "linux-ipi", "--workload", "munmap", "--cpus", "2", "--sweep", "user_cycles=1000,-2", "--json");
@@ -90,7 +90,7 @@ class OptionBoundsTest {
     @Test
     void anUnknownSweepAxisIsReportedBeforeTheMissingCpus() {
         // It said "--cpus must be between 1 and 4096 (got 0)" and never named the axis.
-        refused("--sweep bogus=1,2: unknown axis (expected cpus, profile, seconds, seed, tick_hz, tick_skew, a param of the protocol, or a parameter of workload munmap; it has user_cycles)",
+        refused("--sweep bogus=1,2: unknown axis (expected cpus, profile, seconds, seed, tick_hz, tick_skew, a param of the protocol, or a parameter of workload munmap; it has other_procs, switch_cycles, user_cycles)",
                 "simulate", "linux-ipi", "--workload", "munmap", "--sweep", "bogus=1,2");
         refused("--sweep batch=1: unknown axis (expected cpus, profile, seconds, seed, tick_hz, tick_skew, a param of the protocol, or a parameter of workload tlb_flush2; it has lru_hold_cycles)",
                 "simulate", "linux-ipi", "--workload", "tlb_flush2", "--cpus", "2", "--sweep", "batch=1");

@@ -210,8 +210,8 @@ class SimulateCommandTest {
 
     /** linux-ipi whose handler never acks: the initiator waits for ever while the other CPUs compute. */
     static java.nio.file.Path noAck(java.nio.file.Path dir) throws java.io.IOException {
-        String text = java.nio.file.Files.readString(java.nio.file.Path.of("protocols/linux-ipi.sd")).replace("    loaded_gen = tlb_gen\n  }\n  ack(from)\n",
-                "    loaded_gen = tlb_gen\n  }\n");
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of("protocols/linux-ipi.sd")).replace("    loaded_gen = mm_context_id(loaded_mm)\n  }\n  ack(from)\n",
+                "    loaded_gen = mm_context_id(loaded_mm)\n  }\n");
         assertThat(text).doesNotContain("ack(from)");
         java.nio.file.Path f = dir.resolve("no-ack.sd");
         java.nio.file.Files.writeString(f, text);

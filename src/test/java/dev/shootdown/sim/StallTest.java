@@ -16,11 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StallTest {
     /** linux-ipi whose handler flushes and returns without acking: the initiator waits for ever, the others run on. */
     static final SourceFile NO_ACK = new SourceFile("no-ack.sd", SimulationTest.LINUX.text().replace("""
-                loaded_gen = tlb_gen
+                loaded_gen = mm_context_id(loaded_mm)
               }
               ack(from)
             """, """
-                loaded_gen = tlb_gen
+                loaded_gen = mm_context_id(loaded_mm)
               }
             """));
 
