@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Simulation runs (one, or a sweep) as one self-contained HTML page: plots of shootdown latency (p50
@@ -27,15 +26,33 @@ public final class HtmlSimReport {
     /** A plot of one metric (or one part of one, scaled) against x, a line per series and variant. */
     record Figure(String title, String yLabel, List<Variant> variants) {}
 
-    record Variant(String name, boolean dashed, ToDoubleFunction<RunSummary> value) {}
+    /** One line style of a figure: a metric (a part of it, "" for a scalar) times {@code scale}. */
+    record Variant(String name, boolean dashed, String metric, String part, double scale) {
+        double value(RunSummary r) {
+            return scale * (part.isEmpty() ? r.value(metric) : r.value(metric, part));
+        }
+
+        /** The spread over seeds, scaled, or null for one seed. */
+        Spread spread(RunSummary r) {
+            Spread s = part.isEmpty() ? r.spread(metric) : r.spread(metric, part);
+            return s == null ? null : new Spread(scale * s.mean(), scale * s.ci95(), s.values());
+        }
+
+        /** The plotted point: the value, with the 95% interval of the mean when several seeds ran. */
+        SvgPlot.Point point(double x, RunSummary r) {
+            Spread s = spread(r);
+            double y = value(r);
+            return s == null || Double.isNaN(s.ci95()) ? new SvgPlot.Point(x, y) : new SvgPlot.Point(x, y, y - s.ci95(), y + s.ci95());
+        }
+    }
 
     static final List<Figure> FIGURES = List.of(
             new Figure("Shootdown latency", "latency (us)", List.of(
-                    new Variant("p50", false, r -> r.value("shootdown_latency_us", "p50")),
-                    new Variant("p99", true, r -> r.value("shootdown_latency_us", "p99")))),
-            new Figure("IPIs per second", "IPIs / s", List.of(new Variant("", false, r -> r.value("ipis_per_second")))),
-            new Figure("Throughput", "operations / s", List.of(new Variant("", false, r -> r.value("throughput_ops_per_second")))),
-            new Figure("CPU time in shootdowns", "% of all CPU time", List.of(new Variant("", false, r -> 100 * r.value("shootdown_cpu_share")))));
+                    new Variant("p50", false, "shootdown_latency_us", "p50", 1),
+                    new Variant("p99", true, "shootdown_latency_us", "p99", 1))),
+            new Figure("IPIs per second", "IPIs / s", List.of(new Variant("", false, "ipis_per_second", "", 1))),
+            new Figure("Throughput", "operations / s", List.of(new Variant("", false, "throughput_ops_per_second", "", 1))),
+            new Figure("CPU time in shootdowns", "% of all CPU time", List.of(new Variant("", false, "shootdown_cpu_share", "", 100))));
 
     private HtmlSimReport() {}
 
@@ -60,6 +77,10 @@ public final class HtmlSimReport {
         for (Figure fig : FIGURES) {
             out.append("<figure>\n").append(plot(fig, layout, colour).svg()).append("</figure>\n");
         }
+        SvgPlot cdf = LatencyCdfPlot.of(layout, colour);
+        if (cdf != null) {
+            out.append("<figure>\n").append(cdf.svg()).append("</figure>\n");
+        }
         out.append("</div>\n");
 
         out.append("<h2>Every metric</h2>\n");
@@ -82,7 +103,7 @@ public final class HtmlSimReport {
             for (Map.Entry<String, List<RunSummary>> e : layout.lines().entrySet()) {
                 List<SvgPlot.Point> pts = new ArrayList<>();
                 for (RunSummary r : e.getValue()) {
-                    pts.add(new SvgPlot.Point(layout.x().applyAsDouble(r), v.value().applyAsDouble(r)));
+                    pts.add(v.point(layout.x().applyAsDouble(r), r));
                 }
                 lines.add(new SvgPlot.Series(e.getKey(), v.name(), colour.get(e.getKey()), v.dashed(), pts));
             }
@@ -155,11 +176,15 @@ public final class HtmlSimReport {
             }
             List<String> parts = row.getValue().isEmpty() ? List.of("") : List.copyOf(row.getValue());
             for (String part : parts) {
+                // A part's own unit where it has one (a latency's count is a count, not us).
+                String partUnit = part.isEmpty() ? unit : Metric.unitOf(metric, part);
                 out.append("<tr><th><code>").append(esc(metric)).append("</code>").append(part.isEmpty() ? "" : " " + esc(part))
-                        .append("</th><td class=\"unit\">").append(esc(unit)).append("</td>");
+                        .append("</th><td class=\"unit\">").append(esc(partUnit)).append("</td>");
                 for (RunSummary r : runs) {
                     double v = part.isEmpty() ? r.value(metric) : r.value(metric, part);
-                    out.append("<td class=\"num\">").append(Double.isNaN(v) ? "" : esc(SimReport.number(v, part.equals("count") ? "count" : unit))).append("</td>");
+                    Spread spread = part.isEmpty() ? r.spread(metric) : r.spread(metric, part);
+                    String ci = spread == null || Double.isNaN(spread.ci95()) ? "" : " ± " + SimReport.number(spread.ci95(), partUnit);
+                    out.append("<td class=\"num\">").append(Double.isNaN(v) ? "" : esc(SimReport.number(v, partUnit) + ci)).append("</td>");
                 }
                 out.append("</tr>\n");
             }

@@ -65,7 +65,7 @@ class HtmlSimReportTest {
             List<Node> series = nodes(plots.get(i), ".//g[@class='series']");
             assertThat(series).as("lines of plot %d", i).hasSize(i == 0 ? 4 : 2);
             for (Node s : series) {
-                assertThat(nodes(s, ".//circle[@class='point']")).hasSize(CPUS.length);
+                assertThat(nodes(s, ".//*[@class='point']")).hasSize(CPUS.length);
                 assertThat(nodes(s, ".//polyline")).hasSize(1);
             }
             assertThat(nodes(plots.get(i), ".//text[@class='xtick']").stream().map(Node::getTextContent)).containsExactly("2", "4", "8", "16", "32");
@@ -76,12 +76,12 @@ class HtmlSimReportTest {
         List<Node> lat = nodes(plots.get(0), ".//g[@class='series']");
         assertThat(lat.stream().map(n -> ((Element) n).getAttribute("data-name") + " " + ((Element) n).getAttribute("data-variant")))
                 .containsExactly("linux-ipi p50", "invlpgb p50", "linux-ipi p99", "invlpgb p99");
-        assertThat(nodes(lat.get(2), ".//circle[@class='point']").stream().map(n -> ((Element) n).getAttribute("data-y")))
+        assertThat(nodes(lat.get(2), ".//*[@class='point']").stream().map(n -> ((Element) n).getAttribute("data-y")))
                 .containsExactly("3", "6", "12", "24", "48");
         assertThat(((Element) nodes(lat.get(0), ".//polyline").get(0)).getAttribute("stroke"))
                 .isEqualTo(((Element) nodes(lat.get(2), ".//polyline").get(0)).getAttribute("stroke"));
         // Shares are plotted in percent.
-        double share = Double.parseDouble(((Element) nodes(plots.get(3), ".//g[@class='series'][1]//circle[@class='point']").get(0)).getAttribute("data-y"));
+        double share = Double.parseDouble(((Element) nodes(plots.get(3), ".//g[@class='series'][1]//*[@class='point']").get(0)).getAttribute("data-y"));
         assertThat(share).isCloseTo(100 * 0.01 * Math.log(2), within(1e-3));
         assertThat(page.getElementsByTagName("title").item(0).getTextContent()).isEqualTo("A sweep & more");
     }
@@ -125,8 +125,8 @@ class HtmlSimReportTest {
         assertThat(back.metrics().keySet()).containsExactlyElementsOf(Metrics.ALL.stream().map(Metric::name).toList());
         assertThat(back.metrics()).isEqualTo(RunSummary.of(r).metrics());
         Document page = parse(HtmlSimReport.page(List.of(back), "one run"));
-        assertThat(nodes(page, "//svg")).hasSize(4);
-        assertThat(nodes(page, "(//svg)[1]//circle[@class='point']")).hasSize(2);
+        assertThat(nodes(page, "//svg")).as("four figures and the latency CDF").hasSize(5);
+        assertThat(nodes(page, "(//svg)[1]//*[@class='point']")).hasSize(2);
     }
 
     /** {@link #run} at 16 CPUs, as the sweep point {@code point} made it. */
@@ -150,7 +150,7 @@ class HtmlSimReportTest {
         for (Node plot : nodes(page, "//svg")) {
             assertThat(nodes(plot, ".//text[@class='xlabel']").get(0).getTextContent()).isEqualTo("tick_hz");
             for (Node line : nodes(plot, ".//g[@class='series']")) {
-                List<Node> pts = nodes(line, ".//circle[@class='point']");
+                List<Node> pts = nodes(line, ".//*[@class='point']");
                 assertThat(attrs(pts, "data-x")).containsExactly("0", "250", "1000");
                 assertThat(attrs(pts, "cx").stream().map(Double::parseDouble)).as("three places, left to right").isSorted().doesNotHaveDuplicates();
             }
@@ -179,7 +179,7 @@ class HtmlSimReportTest {
         assertThat(nodes(ipis, ".//text[@class='legend-name']").stream().map(Node::getTextContent))
                 .containsExactly("linux-ipi (tick_hz 0)", "invlpgb (tick_hz 0)", "linux-ipi (tick_hz 1000)", "invlpgb (tick_hz 1000)");
         for (Node line : nodes(ipis, ".//g[@class='series']")) {
-            List<Node> pts = nodes(line, ".//circle[@class='point']");
+            List<Node> pts = nodes(line, ".//*[@class='point']");
             assertThat(attrs(pts, "data-x")).containsExactly("2", "4", "8", "16", "32");
             // No zig-zag: each line's IPIs grow with the CPUs, as every run of it does.
             assertThat(attrs(pts, "data-y").stream().map(Double::parseDouble)).isSorted().doesNotHaveDuplicates();

@@ -54,7 +54,7 @@ class SvgPlotTest {
         assertThat(attr(xt.get(xt.size() - 1), "x")).isCloseTo(SvgPlot.WIDTH - SvgPlot.RIGHT, within(0.11));
 
         // Each point sits above its CPU count's tick, at its height on the y axis (0 at the bottom, 2.5 at the top).
-        List<Node> pts = nodes(svg, "//circle[@class='point']");
+        List<Node> pts = nodes(svg, "//*[@class='point']");
         assertThat(pts).hasSize(6);
         double bottom = SvgPlot.TOP + SvgPlot.PLOT_HEIGHT;
         for (int i = 0; i < pts.size(); i++) {
@@ -82,7 +82,7 @@ class SvgPlotTest {
                 List.of(new SvgPlot.Point(16, 3))))).svg());
         assertThat(texts(one, "xtick")).containsExactly("8", "16", "32");
         assertThat(nodes(one, "//polyline")).as("no line through a single point").isEmpty();
-        assertThat(nodes(one, "//circle[@class='point']")).hasSize(1);
+        assertThat(nodes(one, "//*[@class='point']")).hasSize(1);
 
         Document wide = parse(new SvgPlot("t", SvgPlot.XAxis.CPUS, "y", List.of(new SvgPlot.Series("a", "", "#000", false,
                 List.of(new SvgPlot.Point(1, 1), new SvgPlot.Point(4096, 2))))).svg());
@@ -124,7 +124,7 @@ class SvgPlotTest {
 
         assertThat(texts(svg, "xtick")).containsExactly("0", "200", "400", "600", "800", "1000");
         assertThat(texts(svg, "xlabel")).containsExactly("tick_hz");
-        List<Node> pts = nodes(svg, "//circle[@class='point']");
+        List<Node> pts = nodes(svg, "//*[@class='point']");
         assertThat(pts.stream().map(n -> ((Element) n).getAttribute("data-x"))).as("sorted by x").containsExactly("0", "250", "1000");
         double left = SvgPlot.LEFT;
         double width = SvgPlot.WIDTH - SvgPlot.RIGHT - left;
@@ -141,7 +141,7 @@ class SvgPlotTest {
 
         assertThat(texts(svg, "xtick")).containsExactly("1k", "10k", "100k", "1M");
         List<Node> xt = nodes(svg, "//*[@class='xtick']");
-        List<Node> pts = nodes(svg, "//circle[@class='point']");
+        List<Node> pts = nodes(svg, "//*[@class='point']");
         for (int i = 0; i < pts.size(); i++) {
             assertThat(attr(pts.get(i), "cx")).isCloseTo(attr(xt.get(i), "x"), within(0.11));
         }
