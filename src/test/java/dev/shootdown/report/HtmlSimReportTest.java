@@ -203,4 +203,38 @@ class HtmlSimReportTest {
         assertThat(SweepTable.text(ticks).lines().map(l -> l.split(" +"))).extracting(cells -> cells[0] + " " + cells[1])
                 .containsExactly("line tick_hz", "linux-ipi 0", "linux-ipi 1000");
     }
+
+    @Test
+    void aPointUnderSeveralSeedsIsDrawnWithItsIntervalAndTabledAsMeanPlusMinus() {
+        RunSummary r = run("linux-ipi", 4, 1);
+        Map<String, Spread> spreads = Map.of("shootdown_latency_us.p50", Spread.of(List.of(3.0, 4.0, 5.0)), "ipis_per_second", Spread.of(List.of(1e5, 3e5)));
+        RunSummary seeded = new RunSummary(r.protocol(), r.workload(), r.profile(), r.cpus(), r.seed(), r.simulatedSeconds(), r.metrics(), Map.of(), Map.of(),
+                "A protocol & its title", spreads, Map.of("shootdown_latency_us", List.of(new double[] {1, 0.5}, new double[] {2, 1})));
+        Document page = parse(HtmlSimReport.page(List.of(seeded), "seeds"));
+
+        Element p50 = (Element) nodes(page, "(//svg)[1]//g[@class='series'][@data-variant='p50']/*[@class='point']").get(0);
+        // t(0.975, 2) = 4.303 times 1 / sqrt(3).
+        double half = 4.303 / Math.sqrt(3);
+        assertThat(Double.parseDouble(p50.getAttribute("data-low"))).isCloseTo(4 - half, within(1e-3));
+        assertThat(Double.parseDouble(p50.getAttribute("data-high"))).isCloseTo(4 + half, within(1e-3));
+        assertThat(nodes(page, "(//svg)[1]//*[@class='errorbar']")).as("only p50 has a spread").hasSize(1);
+        Node row = nodes(page, "//table[@class='metrics']//tbody/tr[th='shootdown_latency_us p50']").get(0);
+        assertThat(nodes(row, "./td").get(1).getTextContent()).isEqualTo("4.00 ± 2.48");
+        // Lines are the protocol's title; the CDF is its own figure.
+        assertThat(nodes(page, "(//svg)[1]//text[@class='legend-name']").get(0).getTextContent()).isEqualTo("A protocol & its title");
+        List<Node> plots = nodes(page, "//svg");
+        assertThat(plots).hasSize(5);
+        assertThat(nodes(plots.get(4), ".//text[@class='title']").get(0).getTextContent()).isEqualTo("Shootdown latency distribution at 4 CPUs");
+        assertThat(nodes(plots.get(4), ".//text[@class='ylabel']").get(0).getTextContent()).isEqualTo("% of shootdowns at or below");
+        assertThat(attrs(nodes(plots.get(4), ".//*[@class='point']"), "data-y")).as("the step from 0, then the points in percent").containsExactly("0", "50", "100");
+    }
+
+    @Test
+    void aLatencysCountIsTabledAsACountNotInMicroseconds() {
+        Document page = parse(HtmlSimReport.page(sweep(), "t"));
+        Node count = nodes(page, "//table[@class='metrics'][1]//tbody/tr[th='shootdown_latency_us count']").get(0);
+        assertThat(nodes(count, "./td").get(0).getTextContent()).isEqualTo("count");
+        Node p50 = nodes(page, "//table[@class='metrics'][1]//tbody/tr[th='shootdown_latency_us p50']").get(0);
+        assertThat(nodes(p50, "./td").get(0).getTextContent()).isEqualTo("us");
+    }
 }
