@@ -1,5 +1,8 @@
 package dev.shootdown.report;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.shootdown.model.Event;
 import dev.shootdown.sim.Phase;
 import dev.shootdown.sim.SimTrace;
@@ -32,6 +35,7 @@ import java.util.zip.GZIPOutputStream;
  * Perfetto keeps nanoseconds, and rounding both ends of every slice the same way keeps slices that
  * touch from overlapping. A slice shorter than a nanosecond is left out. "displayTimeUnit" comes
  * after the events because Perfetto once read a leading one as the unit of "ts" (perfetto#274).
+ * The JSON is written by Jackson's streaming generator, one event a line.
  */
 public final class PerfettoTraceWriter implements SimTrace, Closeable {
     /** What to keep: at most {@code maxEvents} trace events, those in [{@code fromMicros}, {@code untilMicros}) of simulated time. */
@@ -71,7 +75,9 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
 
     private static final int PID = 1;
 
-    private final Writer out;
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private final JsonGenerator json;
     private final double ghz;
     private final long maxEvents;
     private final long fromCycles;
@@ -80,12 +86,37 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
     private boolean full;
     private long nextFlow = 1;
     private boolean closed;
-    private boolean first = true;
 
     /** IPIs sent and not yet taken, by (target, sender, handler): the time of the earliest (later ones coalesce into it). */
     private final Map<Long, Long> inFlight = new HashMap<>();
-    private final Map<String, String> escaped = new HashMap<>();
-    private final StringBuilder line = new StringBuilder(256);
+    private final Map<String, String> cleaned = new HashMap<>();
+    private final StringBuilder number = new StringBuilder(24);
+
+    /** One event's fields, written between its braces. */
+    private interface Fields {
+        void write() throws IOException;
+    }
+
+    /**
+     * Jackson's generator with one trace event a line: what a reader of the file scrolls through, and what
+     * a broken file shows the last whole event of. Nothing else is added (the file is large).
+     */
+    private static final class OneEventALine extends MinimalPrettyPrinter {
+        @Override
+        public void writeStartArray(JsonGenerator g) throws IOException {
+            g.writeRaw("[\n");
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(",\n");
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+            g.writeRaw("\n]");
+        }
+    }
 
     /**
      * Starts the trace on {@code out} (which this writer closes): the process named {@code process},
@@ -95,26 +126,47 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
         if (cpus < 1 || !(ghz > 0)) {
             throw new IllegalArgumentException("need cpus >= 1 and ghz > 0");
         }
-        this.out = out;
         this.ghz = ghz;
         this.maxEvents = limits.maxEvents();
         this.fromCycles = cycles(limits.fromMicros());
         this.untilCycles = Double.isInfinite(limits.untilMicros()) ? Long.MAX_VALUE : cycles(limits.untilMicros());
-        raw("{\"traceEvents\":[\n");
-        line.setLength(0);
-        line.append("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":").append(PID).append(",\"tid\":0,\"args\":{\"name\":");
-        string(process);
-        line.append("}}");
-        emit(false);
+        try {
+            json = FACTORY.createGenerator(out);
+            json.setPrettyPrinter(new OneEventALine());
+            json.writeStartObject();
+            json.writeArrayFieldStart("traceEvents");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        emit(false, () -> {
+            json.writeStringField("name", "process_name");
+            json.writeStringField("ph", "M");
+            json.writeNumberField("pid", PID);
+            json.writeNumberField("tid", 0);
+            json.writeObjectFieldStart("args");
+            json.writeStringField("name", clean(process));
+            json.writeEndObject();
+        });
         for (int c = 0; c < cpus; c++) {
-            line.setLength(0);
-            line.append("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":").append(PID).append(",\"tid\":").append(c)
-                    .append(",\"args\":{\"name\":\"cpu ").append(c).append("\"}}");
-            emit(false);
-            line.setLength(0);
-            line.append("{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":").append(PID).append(",\"tid\":").append(c)
-                    .append(",\"args\":{\"sort_index\":").append(c).append("}}");
-            emit(false);
+            int cpu = c;
+            emit(false, () -> {
+                json.writeStringField("name", "thread_name");
+                json.writeStringField("ph", "M");
+                json.writeNumberField("pid", PID);
+                json.writeNumberField("tid", cpu);
+                json.writeObjectFieldStart("args");
+                json.writeStringField("name", "cpu " + cpu);
+                json.writeEndObject();
+            });
+            emit(false, () -> {
+                json.writeStringField("name", "thread_sort_index");
+                json.writeStringField("ph", "M");
+                json.writeNumberField("pid", PID);
+                json.writeNumberField("tid", cpu);
+                json.writeObjectFieldStart("args");
+                json.writeNumberField("sort_index", cpu);
+                json.writeEndObject();
+            });
         }
     }
 
@@ -182,10 +234,18 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
             return;
         }
         closed = true;
-        raw("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"shootdown\",\"ghz\":" + ghz + ",\"events\":" + written
-                + ",\"truncated\":" + full + "}}\n");
         try {
-            out.close();
+            json.writeEndArray();
+            json.writeStringField("displayTimeUnit", "ns");
+            json.writeObjectFieldStart("otherData");
+            json.writeStringField("generator", "shootdown");
+            json.writeNumberField("ghz", ghz);
+            json.writeNumberField("events", written);
+            json.writeBooleanField("truncated", full);
+            json.writeEndObject();
+            json.writeEndObject();
+            json.writeRaw('\n');
+            json.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -207,45 +267,48 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
             return;
         }
         boolean blocked = "blocked".equals(label);
-        line.setLength(0);
-        line.append("{\"ph\":\"X\",\"ts\":");
-        micros(ns);
-        line.append(",\"dur\":");
-        micros(durNs);
-        line.append(",\"pid\":").append(PID).append(",\"tid\":").append(cpu).append(",\"cat\":\"").append(Phase.NAMES[phase]).append("\",\"name\":");
-        if (label == null) {
-            string(Phase.NAMES[phase]);
-        } else if (blocked) {
-            string(phase == Phase.IDLE ? "idle" : "blocked (" + Phase.NAMES[phase] + ")");
-        } else {
-            string(label);
-        }
-        line.append(",\"args\":{\"phase\":\"").append(Phase.NAMES[phase]).append('"');
-        if (label != null) {
-            line.append(",\"label\":");
-            string(label);
-        }
-        line.append("}}");
-        emit(true);
+        String name = label == null ? Phase.NAMES[phase] : blocked ? (phase == Phase.IDLE ? "idle" : "blocked (" + Phase.NAMES[phase] + ")") : label;
+        emit(true, () -> {
+            json.writeStringField("ph", "X");
+            json.writeFieldName("ts");
+            micros(ns);
+            json.writeFieldName("dur");
+            micros(durNs);
+            json.writeNumberField("pid", PID);
+            json.writeNumberField("tid", cpu);
+            json.writeStringField("cat", Phase.NAMES[phase]);
+            json.writeStringField("name", clean(name));
+            json.writeObjectFieldStart("args");
+            json.writeStringField("phase", Phase.NAMES[phase]);
+            if (label != null) {
+                json.writeStringField("label", clean(label));
+            }
+            json.writeEndObject();
+        });
     }
 
     private void instant(long time, int cpu, int kind, int a, int b) {
         if (!room()) {
             return;
         }
-        line.setLength(0);
-        line.append("{\"ph\":\"i\",\"ts\":");
-        micros(nanos(time));
-        line.append(",\"pid\":").append(PID).append(",\"tid\":").append(cpu).append(",\"s\":\"t\",\"cat\":\"event\",\"name\":\"")
-                .append(Event.NAMES[kind]).append("\",\"args\":{");
-        if (ARG_A[kind] != null) {
-            line.append('"').append(ARG_A[kind]).append("\":").append(a);
-            if (ARG_B[kind] != null) {
-                line.append(",\"").append(ARG_B[kind]).append("\":").append(b);
+        emit(true, () -> {
+            json.writeStringField("ph", "i");
+            json.writeFieldName("ts");
+            micros(nanos(time));
+            json.writeNumberField("pid", PID);
+            json.writeNumberField("tid", cpu);
+            json.writeStringField("s", "t");
+            json.writeStringField("cat", "event");
+            json.writeStringField("name", Event.NAMES[kind]);
+            json.writeObjectFieldStart("args");
+            if (ARG_A[kind] != null) {
+                json.writeNumberField(ARG_A[kind], a);
+                if (ARG_B[kind] != null) {
+                    json.writeNumberField(ARG_B[kind], b);
+                }
             }
-        }
-        line.append("}}");
-        emit(true);
+            json.writeEndObject();
+        });
     }
 
     /** The arrow from a send to the handler entry; name and cat must match on both ends (Perfetto keys v1 flows by id, cat and name). */
@@ -253,18 +316,32 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
         long id = nextFlow++;
         long sendNs = nanos(sentAt);
         long enterNs = Math.max(sendNs, nanos(enteredAt));
-        line.setLength(0);
-        line.append("{\"ph\":\"s\",\"ts\":");
-        micros(sendNs);
-        line.append(",\"pid\":").append(PID).append(",\"tid\":").append(sender).append(",\"cat\":\"ipi\",\"name\":\"ipi\",\"id\":").append(id)
-                .append(",\"args\":{\"target\":").append(target).append(",\"handler\":").append(handler).append("}}");
-        emit(true);
-        line.setLength(0);
-        line.append("{\"ph\":\"f\",\"bp\":\"e\",\"ts\":");
-        micros(enterNs);
-        line.append(",\"pid\":").append(PID).append(",\"tid\":").append(target).append(",\"cat\":\"ipi\",\"name\":\"ipi\",\"id\":").append(id)
-                .append(",\"args\":{\"sender\":").append(sender).append(",\"handler\":").append(handler).append("}}");
-        emit(true);
+        emit(true, () -> {
+            json.writeStringField("ph", "s");
+            json.writeFieldName("ts");
+            micros(sendNs);
+            flowEnd(sender, id, "target", target, handler);
+        });
+        emit(true, () -> {
+            json.writeStringField("ph", "f");
+            json.writeStringField("bp", "e");
+            json.writeFieldName("ts");
+            micros(enterNs);
+            flowEnd(target, id, "sender", sender, handler);
+        });
+    }
+
+    /** The fields both ends of a flow share, after their times: on {@code tid}, naming the CPU at the other end and the handler. */
+    private void flowEnd(int tid, long id, String other, int otherCpu, int handler) throws IOException {
+        json.writeNumberField("pid", PID);
+        json.writeNumberField("tid", tid);
+        json.writeStringField("cat", "ipi");
+        json.writeStringField("name", "ipi");
+        json.writeNumberField("id", id);
+        json.writeObjectFieldStart("args");
+        json.writeNumberField(other, otherCpu);
+        json.writeNumberField("handler", handler);
+        json.writeEndObject();
     }
 
     // ---------------------------------------------------------------- output
@@ -294,61 +371,50 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
     }
 
     /** Nanoseconds as microseconds with exactly three decimals: no binary fraction, no exponent. */
-    private void micros(long ns) {
-        line.append(ns / 1000).append('.');
+    private void micros(long ns) throws IOException {
+        number.setLength(0);
+        number.append(ns / 1000).append('.');
         long frac = ns % 1000;
         if (frac < 100) {
-            line.append('0');
+            number.append('0');
         }
         if (frac < 10) {
-            line.append('0');
+            number.append('0');
         }
-        line.append(frac);
+        json.writeNumber(number.append(frac).toString());
     }
 
-    /** A JSON string; control characters become spaces (Perfetto's tokenizer refuses them and \\u escapes alike). */
-    private void string(String s) {
-        String e = escaped.get(s);
-        if (e == null) {
-            StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    /**
+     * A string as Perfetto reads it: control characters become spaces, since its tokenizer refuses them and
+     * their \\u escapes (which is what Jackson would write) alike; the generator escapes quotes and backslashes.
+     */
+    private String clean(String s) {
+        String c = cleaned.get(s);
+        if (c == null) {
+            StringBuilder b = new StringBuilder(s.length());
             for (int i = 0; i < s.length(); i++) {
                 char ch = s.charAt(i);
-                if (ch == '"' || ch == '\\') {
-                    b.append('\\').append(ch);
-                } else if (ch < 0x20 || ch == 0x7f) {
-                    b.append(' ');
-                } else {
-                    b.append(ch);
-                }
+                b.append(ch < 0x20 || ch == 0x7f ? ' ' : ch);
             }
-            e = b.append('"').toString();
-            if (escaped.size() < 100_000) {
-                escaped.put(s, e);
+            c = b.toString();
+            if (cleaned.size() < 100_000) {
+                cleaned.put(s, c);
             }
         }
-        line.append(e);
+        return c;
     }
 
-    private void emit(boolean counted) {
+    /** One trace event: its fields between braces; {@code counted} unless it is metadata naming the process or a track. */
+    private void emit(boolean counted, Fields fields) {
         try {
-            if (!first) {
-                out.write(",\n");
-            }
-            first = false;
-            out.append(line);
+            json.writeStartObject();
+            fields.write();
+            json.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
         if (counted) {
             written++;
-        }
-    }
-
-    private void raw(String s) {
-        try {
-            out.write(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
