@@ -2,6 +2,7 @@ package dev.shootdown.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.shootdown.model.Event;
 import dev.shootdown.sim.Phase;
@@ -77,6 +78,34 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
+    // The names and fixed values of the events' fields, quoted and escaped once (a trace is millions of events).
+    private static final SerializedString PH = new SerializedString("ph");
+    private static final SerializedString TS = new SerializedString("ts");
+    private static final SerializedString DUR = new SerializedString("dur");
+    private static final SerializedString PID_FIELD = new SerializedString("pid");
+    private static final SerializedString TID = new SerializedString("tid");
+    private static final SerializedString CAT = new SerializedString("cat");
+    private static final SerializedString NAME = new SerializedString("name");
+    private static final SerializedString ARGS = new SerializedString("args");
+    private static final SerializedString PHASE = new SerializedString("phase");
+    private static final SerializedString LABEL = new SerializedString("label");
+    private static final SerializedString COMPLETE = new SerializedString("X");
+    private static final SerializedString INSTANT = new SerializedString("i");
+    private static final SerializedString SCOPE = new SerializedString("s");
+    private static final SerializedString THREAD = new SerializedString("t");
+    private static final SerializedString EVENT = new SerializedString("event");
+    private static final SerializedString[] PHASES = new SerializedString[Phase.COUNT];
+    private static final SerializedString[] EVENTS = new SerializedString[Event.COUNT];
+
+    static {
+        for (int p = 0; p < Phase.COUNT; p++) {
+            PHASES[p] = new SerializedString(Phase.NAMES[p]);
+        }
+        for (int k = 0; k < Event.COUNT; k++) {
+            EVENTS[k] = new SerializedString(Event.NAMES[k]);
+        }
+    }
+
     private final JsonGenerator json;
     private final double ghz;
     private final long maxEvents;
@@ -89,8 +118,8 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
 
     /** IPIs sent and not yet taken, by (target, sender, handler): the time of the earliest (later ones coalesce into it). */
     private final Map<Long, Long> inFlight = new HashMap<>();
-    private final Map<String, String> cleaned = new HashMap<>();
-    private final StringBuilder number = new StringBuilder(24);
+    private final Map<String, SerializedString> cleaned = new HashMap<>();
+    private final char[] number = new char[24];
 
     /** One event's fields, written between its braces. */
     private interface Fields {
@@ -144,7 +173,8 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
             json.writeNumberField("pid", PID);
             json.writeNumberField("tid", 0);
             json.writeObjectFieldStart("args");
-            json.writeStringField("name", clean(process));
+            json.writeFieldName(NAME);
+            json.writeString(clean(process));
             json.writeEndObject();
         });
         for (int c = 0; c < cpus; c++) {
@@ -269,19 +299,24 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
         boolean blocked = "blocked".equals(label);
         String name = label == null ? Phase.NAMES[phase] : blocked ? (phase == Phase.IDLE ? "idle" : "blocked (" + Phase.NAMES[phase] + ")") : label;
         emit(true, () -> {
-            json.writeStringField("ph", "X");
-            json.writeFieldName("ts");
+            json.writeFieldName(PH);
+            json.writeString(COMPLETE);
+            json.writeFieldName(TS);
             micros(ns);
-            json.writeFieldName("dur");
+            json.writeFieldName(DUR);
             micros(durNs);
-            json.writeNumberField("pid", PID);
-            json.writeNumberField("tid", cpu);
-            json.writeStringField("cat", Phase.NAMES[phase]);
-            json.writeStringField("name", clean(name));
-            json.writeObjectFieldStart("args");
-            json.writeStringField("phase", Phase.NAMES[phase]);
+            track(cpu);
+            json.writeFieldName(CAT);
+            json.writeString(PHASES[phase]);
+            json.writeFieldName(NAME);
+            json.writeString(clean(name));
+            json.writeFieldName(ARGS);
+            json.writeStartObject();
+            json.writeFieldName(PHASE);
+            json.writeString(PHASES[phase]);
             if (label != null) {
-                json.writeStringField("label", clean(label));
+                json.writeFieldName(LABEL);
+                json.writeString(clean(label));
             }
             json.writeEndObject();
         });
@@ -292,15 +327,19 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
             return;
         }
         emit(true, () -> {
-            json.writeStringField("ph", "i");
-            json.writeFieldName("ts");
+            json.writeFieldName(PH);
+            json.writeString(INSTANT);
+            json.writeFieldName(TS);
             micros(nanos(time));
-            json.writeNumberField("pid", PID);
-            json.writeNumberField("tid", cpu);
-            json.writeStringField("s", "t");
-            json.writeStringField("cat", "event");
-            json.writeStringField("name", Event.NAMES[kind]);
-            json.writeObjectFieldStart("args");
+            track(cpu);
+            json.writeFieldName(SCOPE);
+            json.writeString(THREAD);
+            json.writeFieldName(CAT);
+            json.writeString(EVENT);
+            json.writeFieldName(NAME);
+            json.writeString(EVENTS[kind]);
+            json.writeFieldName(ARGS);
+            json.writeStartObject();
             if (ARG_A[kind] != null) {
                 json.writeNumberField(ARG_A[kind], a);
                 if (ARG_B[kind] != null) {
@@ -333,8 +372,7 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
 
     /** The fields both ends of a flow share, after their times: on {@code tid}, naming the CPU at the other end and the handler. */
     private void flowEnd(int tid, long id, String other, int otherCpu, int handler) throws IOException {
-        json.writeNumberField("pid", PID);
-        json.writeNumberField("tid", tid);
+        track(tid);
         json.writeStringField("cat", "ipi");
         json.writeStringField("name", "ipi");
         json.writeNumberField("id", id);
@@ -370,33 +408,44 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
         return Math.round(cycles / ghz);
     }
 
+    /** The process and thread of an event: the run, and the CPU's track. */
+    private void track(int cpu) throws IOException {
+        json.writeFieldName(PID_FIELD);
+        json.writeNumber(PID);
+        json.writeFieldName(TID);
+        json.writeNumber(cpu);
+    }
+
     /** Nanoseconds as microseconds with exactly three decimals: no binary fraction, no exponent. */
     private void micros(long ns) throws IOException {
-        number.setLength(0);
-        number.append(ns / 1000).append('.');
-        long frac = ns % 1000;
-        if (frac < 100) {
-            number.append('0');
+        // Digits from the right: three decimals, the point, then the whole microseconds (at least one digit).
+        int at = number.length;
+        long v = ns;
+        for (int i = 0; i < 3; i++) {
+            number[--at] = (char) ('0' + v % 10);
+            v /= 10;
         }
-        if (frac < 10) {
-            number.append('0');
-        }
-        json.writeNumber(number.append(frac).toString());
+        number[--at] = '.';
+        do {
+            number[--at] = (char) ('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+        json.writeRawValue(number, at, number.length - at);
     }
 
     /**
      * A string as Perfetto reads it: control characters become spaces, since its tokenizer refuses them and
-     * their \\u escapes (which is what Jackson would write) alike; the generator escapes quotes and backslashes.
+     * their \\u escapes (which is what Jackson would write) alike; quoted and escaped once per distinct string.
      */
-    private String clean(String s) {
-        String c = cleaned.get(s);
+    private SerializedString clean(String s) {
+        SerializedString c = cleaned.get(s);
         if (c == null) {
             StringBuilder b = new StringBuilder(s.length());
             for (int i = 0; i < s.length(); i++) {
                 char ch = s.charAt(i);
                 b.append(ch < 0x20 || ch == 0x7f ? ' ' : ch);
             }
-            c = b.toString();
+            c = new SerializedString(b.toString());
             if (cleaned.size() < 100_000) {
                 cleaned.put(s, c);
             }
