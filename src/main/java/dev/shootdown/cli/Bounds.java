@@ -34,6 +34,7 @@ record Bounds(double min, boolean above, double max) {
             Map.entry("--workers", between(1, 256)),
             Map.entry("--cpus", between(1, Engine.MAX_CPUS)),
             Map.entry("--seed", ANY),
+            Map.entry("--seeds", between(1, 1000)),
             Map.entry("--seconds", above(0, MAX_SECONDS)),
             Map.entry("--warmup", between(0, MAX_SECONDS)),
             Map.entry("--stall-after", above(0, MAX_SECONDS)),

@@ -48,7 +48,7 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--show-state", description = "Under each step of the timeline, what it read (with the values read) and what it changed.")
     boolean showState;
 
-    @Option(names = "--fold", description = "Fold each IPI handler's run, and a CPU's store-buffer drains one after another, into one row of the timeline.")
+    @Option(names = "--fold", description = "Fold each IPI handler's run, and a CPU's store-buffer drains one after another, into one row of the timeline (one note of the --mermaid diagram).")
     boolean fold;
 
     @Option(names = "--relevant", description = "Show only the steps the violation depends on (a backwards slice over what each step read and changed), and only their CPUs.")
@@ -111,7 +111,7 @@ final class CheckCommand implements Callable<Integer> {
             System.out.flush();
             // The terminal output comes first, so a file that cannot be written loses nothing else.
             if (html != null && !OutputFile.write(html, HtmlCounterexample.page(result, cx))
-                    || mermaid != null && !OutputFile.write(mermaid, MermaidCounterexample.diagram(result, cx))) {
+                    || mermaid != null && !OutputFile.write(mermaid, MermaidCounterexample.diagram(result, cx, fold))) {
                 return Main.BAD_INPUT;
             }
             // A real Ctrl-C ends the process with 130 whatever this returns (the JVM is already exiting; System.exit would

@@ -32,7 +32,7 @@ final class MergeCommand implements Callable<Integer> {
     private static final Map<String, String> LABELS = Map.ofEntries(
             Map.entry("file", "the protocol (FILE)"), Map.entry("workload", "--workload"), Map.entry("axes", "--sweep"),
             Map.entry("shard", "the shard count (N of --shard K/N)"), Map.entry("points_total", "the number of points"),
-            Map.entry("cpus", "--cpus"), Map.entry("profile", "--profile"), Map.entry("seconds", "--seconds"), Map.entry("seed", "--seed"),
+            Map.entry("cpus", "--cpus"), Map.entry("profile", "--profile"), Map.entry("seconds", "--seconds"), Map.entry("seed", "--seed"), Map.entry("seeds", "--seeds"),
             Map.entry("tick_hz", "--tick-hz"), Map.entry("tick_skew", "--tick-skew"), Map.entry("stall_after", "--stall-after"), Map.entry("params", "--param"),
             Map.entry("protocol_sha256", "the protocol's text (protocol_sha256)"), Map.entry("workload_sha256", "the workload's text (workload_sha256)"),
             Map.entry("profile_sha256", "the profile file's text (profile_sha256)"));

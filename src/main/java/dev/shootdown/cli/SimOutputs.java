@@ -93,9 +93,14 @@ final class SimOutputs {
      * with a hint, {@code onePoint}, the options that run one point on its own.
      */
     void refuseTraceInSweep(String onePoint) {
+        refuseTrace("a sweep", "trace a point on its own, e.g. with " + onePoint + " and no --sweep or --shard");
+    }
+
+    /** The trace options refused where a command runs more than one run ({@code what}), with what to do {@code instead}. */
+    void refuseTrace(String what, String instead) {
         ParseResult given = command.commandLine().getParseResult();
         TRACE_OPTIONS.stream().filter(given::hasMatchedOption).findFirst().ifPresent(option -> {
-            throw new UserError(option + " traces one run, not a sweep: trace a point on its own, e.g. with " + onePoint + " and no --sweep or --shard");
+            throw new UserError(option + " traces one run, not " + what + ": " + instead);
         });
     }
 

@@ -2,6 +2,7 @@ package dev.shootdown.cli;
 
 import dev.shootdown.lang.UserError;
 import dev.shootdown.report.RunSummary;
+import dev.shootdown.report.SeedRuns;
 import dev.shootdown.report.SimReport;
 import dev.shootdown.report.SweepReport;
 import dev.shootdown.sim.Hunt;
@@ -74,6 +75,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the run's random choices (default: ${DEFAULT-VALUE}).")
     long seed = 1;
+
+    @Option(names = "--seeds", paramLabel = "N", description = {"Run each point under N seeds, --seed, --seed + 1, ..., and report each metric as the mean",
+            "± the half-width of its 95% confidence interval (Student's t, N-1 degrees of freedom); --json adds mean, ci95 and the seeds' values."})
+    Integer seeds;
 
     @Option(names = "--seconds", paramLabel = "T", description = "Simulated seconds (default: ${DEFAULT-VALUE}).")
     double seconds = 1.0;
@@ -150,6 +155,12 @@ final class SimulateCommand implements Callable<Integer> {
         if (output != null) {
             throw new UserError("--output writes a sweep's table or JSON (a shard's, with --shard); a single run prints to standard output (add --sweep, or drop --output)");
         }
+        if (seeds != null) {
+            if (hunt) {
+                throw new UserError("--hunt hunts in one run: drop --seeds (or hunt under each seed with --seed)");
+            }
+            return seeded(w);
+        }
         if (given("--threads")) {
             throw new UserError("--threads sets how many points of a sweep run at once; a single run uses one thread (add --sweep, or drop --threads)");
         }
@@ -221,9 +232,58 @@ final class SimulateCommand implements Callable<Integer> {
         });
     }
 
+    /**
+     * One point under {@code --seeds N}: the seeds run on the pool (as a sweep's points do), then the point's
+     * metrics as mean ± ci95; a seed that fails or Ctrl-C stops the others, and nothing is printed of a point
+     * whose seeds did not all finish.
+     */
+    private Integer seeded(Workload w) {
+        checkParameters(w, Map.of());
+        if (!given("--cpus")) {
+            throw new UserError(CPUS_REQUIRED);
+        }
+        outputs.refuseTrace("--seeds " + seeds, "one seed: drop --seeds");
+        List<Sweep.Point> points = new ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            points.add(new Sweep.Point(i, Map.of()));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        return Interrupts.printBeforeExit(stop, () -> {
+            Sweep.Outcome<SimResult> o = ProgressBar.sweep(main.stderrTerminal(), "seeds", "seeds", points, threads, stop,
+                    p -> runOne(Map.of("seed", Long.toString(seed + p.index()))));
+            if (o.failure() != null) {
+                throw o.failure().error();
+            }
+            if (!o.complete()) {
+                System.err.println("shootdown: interrupted after " + o.results().size() + " of " + seeds + " seeds; nothing to report");
+                return Main.INTERRUPTED;
+            }
+            List<SimResult> bySeed = new ArrayList<>(o.results());
+            bySeed.sort(java.util.Comparator.comparingLong(SimResult::seed));
+            SeedRuns runs = new SeedRuns(bySeed);
+            System.out.print(json ? Json.write(SimReport.json(runs)) + "\n" : SimReport.text(runs));
+            System.out.flush();
+            int code = outputs.writeHtml(List.of(RunSummary.of(runs, Map.of())), " on " + cpus + " CPUs, " + seeds + " seeds");
+            return code == Main.OK && runs.failed() ? Main.VIOLATION : code;
+        });
+    }
+
     /** One run, with some of the options replaced by a sweep point's values. */
     private SimResult runOne(Map<String, String> point) {
         return runOne(point, null, null);
+    }
+
+    /** A sweep point under each of {@code --seeds} seeds (or the one seed, without it), one after another. */
+    private SeedRuns runSeeds(Map<String, String> point) {
+        List<SimResult> runs = new ArrayList<>();
+        for (long s : SeedRuns.seeds(seed, seeds == null ? 1 : seeds)) {
+            Map<String, String> p = new LinkedHashMap<>(point);
+            if (seeds != null) {
+                p.put("seed", Long.toString(s));
+            }
+            runs.add(runOne(p));
+        }
+        return new SeedRuns(runs);
     }
 
     private SimResult runOne(Map<String, String> point, dev.shootdown.sim.SimTrace trace, SimOptions.Progress progress) {
@@ -278,6 +338,9 @@ final class SimulateCommand implements Callable<Integer> {
                 throw new UserError((option != null ? option : "--param " + axis) + " and --sweep " + axis + "=... both set " + axis + ": drop one");
             }
         }
+        if (seeds != null && axes.containsKey("seed")) {
+            throw new UserError("--seeds and --sweep seed=... both set the seeds: drop one");
+        }
         if (!given("--cpus") && (sweep.isEmpty() || !axes.containsKey("cpus"))) {
             throw new UserError(CPUS_REQUIRED);
         }
@@ -296,9 +359,10 @@ final class SimulateCommand implements Callable<Integer> {
         Map<String, Object> header = SweepReport.header(file, workload, axes, shardName, all.size(), shared(axes, protocolText, workloadText));
         AtomicBoolean stop = new AtomicBoolean();
         return Interrupts.printBeforeExit(stop, () -> {
-            Sweep.Outcome<SimResult> o = ProgressBar.sweep(main.stderrTerminal(), "sweep", "points", mine, threads, stop, p -> runOne(p.values()));
+            Sweep.Outcome<SeedRuns> o = ProgressBar.sweep(main.stderrTerminal(), "sweep", "points", mine, threads, stop, p -> runSeeds(p.values()));
             // The finished points are printed whatever stopped the others: nothing computed is lost.
-            Map<String, Object> out = SweepReport.json(header, SweepReport.runs(o.finished(), o.results()), o.missing(), stopReason(o));
+            List<Map<String, Object>> results = o.results().stream().map(r -> seeds == null ? SimReport.json(r.first()) : SimReport.json(r)).toList();
+            Map<String, Object> out = SweepReport.json(header, SweepReport.runs(o.finished(), results), o.missing(), stopReason(o));
             String printed = json ? Json.write(out) + "\n" : SweepReport.text(out);
             if (output == null) {
                 System.out.print(printed);
@@ -315,7 +379,7 @@ final class SimulateCommand implements Callable<Integer> {
             if (o.failure() != null) {
                 throw o.failure().error();
             }
-            boolean stalled = o.results().stream().anyMatch(r -> r.liveness() != null || r.violationSteps() > 0);
+            boolean stalled = o.results().stream().anyMatch(SeedRuns::failed);
             return !o.complete() ? Main.INTERRUPTED : written == Main.OK && stalled ? Main.VIOLATION : written;
         });
     }
@@ -349,6 +413,9 @@ final class SimulateCommand implements Callable<Integer> {
         }
         if (!axes.containsKey("seed")) {
             h.put("seed", seed);
+        }
+        if (seeds != null) {
+            h.put("seeds", seeds);
         }
         if (!axes.containsKey("tick_hz")) {
             h.put("tick_hz", tickHz);

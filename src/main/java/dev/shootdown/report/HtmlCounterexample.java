@@ -63,71 +63,47 @@ public final class HtmlCounterexample {
         return new HtmlCounterexample(result, cx).render();
     }
 
+    /**
+     * What the page template (src/main/jte/counterexample.jte) shows: the header's and the source listing's
+     * plain values, escaped there, and the timeline and the switches' style rules as built here.
+     *
+     * @param hardware     the profile, CPUs and memory model, said in one line
+     * @param verdictClass bad, good or unknown
+     * @param lastStep     the step the verdict links to (the violating one, or the last before a deadlock); 0 for none
+     * @param endsOnStep   whether the last step violates (else the timeline ends in a row of where each CPU waits)
+     * @param steps        the counterexample's steps, or -1 without one (no legend then)
+     */
+    public record Page(String title, String word, String file, String hardware, String verdictClass, String headline, int lastStep, boolean endsOnStep,
+                       String note, List<Property> properties, String stats, String explanation, int steps, String toggles, String timeline,
+                       List<SourceLine> source) {}
+
+    /** A property of the model and what became of it ({@code status}: holds, violated, ...). */
+    public record Property(String status, String name, String result) {}
+
+    /** A line of the model's source: its class (bad for the violating step's, hit for another step's, null), and the steps taken at it. */
+    public record SourceLine(int number, String cls, String code, List<Integer> steps) {}
+
     private String render() {
         String file = program.source().name();
         String title = program.meta() != null && program.meta().title() != null ? program.meta().title() : file;
-        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-                .append("<title>").append(esc(title + " - " + result.verdictWord())).append("</title>\n")
-                .append("<style>").append(CSS).append(toggles()).append("</style>\n</head>\n<body>\n");
-        header(file, title);
+        var hw = program.hardware();
+        String hardware = hw.profile() + ", " + hw.cpus() + (hw.cpus() == 1 ? " CPU" : " CPUs") + ", memory " + hw.memory().name().toLowerCase(Locale.ROOT);
+        List<Property> properties = new ArrayList<>();
+        for (Verdict v : program.properties()) {
+            String status = CheckReport.propertyStatus(result, v);
+            properties.add(new Property(status, v.property(), status.equals("violated") ? "violated (" + v.word() + ", step " + result.violation(v).depth() + ")" : status));
+        }
+        Counterexample.Step last = cx == null || cx.steps().isEmpty() ? null : cx.steps().get(cx.steps().size() - 1);
+        String explanation = program.meta() != null && program.meta().explanation() != null && !program.meta().explanation().isBlank()
+                ? program.meta().explanation().strip() : null;
         if (cx != null) {
             timeline();
         }
-        source();
-        out.append("</body>\n</html>\n");
-        return out.toString();
-    }
-
-    // ---------------------------------------------------------------- header
-
-    private void header(String file, String title) {
-        out.append("<header>\n<h1>").append(esc(title)).append("</h1>\n");
-        var hw = program.hardware();
-        out.append("<p class=\"meta\"><code>").append(esc(file)).append("</code> &#183; ").append(esc(String.valueOf(hw.profile())))
-                .append(", ").append(hw.cpus()).append(hw.cpus() == 1 ? " CPU" : " CPUs").append(", memory ")
-                .append(hw.memory().name().toLowerCase(Locale.ROOT)).append("</p>\n");
-        boolean bad = !result.violations().isEmpty();
-        out.append("<p class=\"verdict ").append(bad ? "bad" : result.complete() ? "good" : "unknown").append("\" id=\"verdict\">");
-        out.append(esc(CheckReport.headline(result)));
-        if (cx != null) {
-            Counterexample.Step last = cx.steps().isEmpty() ? null : cx.steps().get(cx.steps().size() - 1);
-            if (last != null && last.violating()) {
-                out.append(" at <a href=\"#step-").append(last.number()).append("\">step ").append(last.number()).append("</a>");
-            } else {
-                out.append(" after <a href=\"#stuck\">step ").append(cx.steps().size()).append("</a>");
-            }
-            if (cx.note() != null) {
-                out.append(": ").append(esc(cx.note()));
-            }
-        }
-        out.append("</p>\n");
-        out.append("<table class=\"props\">\n<tr><th>property</th><th>result</th></tr>\n");
-        for (Verdict v : program.properties()) {
-            String status = CheckReport.propertyStatus(result, v);
-            var x = result.violation(v);
-            out.append("<tr class=\"").append(status).append("\"><td><code>").append(esc(v.property())).append("</code></td><td>")
-                    .append(status.equals("violated") ? "violated (" + esc(v.word()) + ", step " + x.depth() + ")" : status)
-                    .append("</td></tr>\n");
-        }
-        out.append("</table>\n");
-        out.append("<p class=\"stats\">").append(esc(CheckReport.stats(result.stats()).strip())).append("</p>\n");
-        if (program.meta() != null && program.meta().explanation() != null && !program.meta().explanation().isBlank()) {
-            out.append("<details class=\"explain\"><summary>About this model</summary>\n<p>")
-                    .append(esc(program.meta().explanation().strip())).append("</p>\n</details>\n");
-        }
-        if (cx != null) {
-            out.append("<p class=\"legend\">Shortest counterexample, ").append(cx.steps().size())
-                    .append(" steps. Each row shows what one CPU did and, in every column, the state <em>after</em> the step: ")
-                    .append("<span class=\"chg\">changed by this step</span>, <del class=\"gone\">removed by this step</del>, ")
-                    .append("<span class=\"same\">unchanged</span>, <span class=\"v stale\">stale <span class=\"flag\">stale</span></span> (TLB entry the PTE no longer allows). ")
-                    .append("<span class=\"swatch\">Highlighted</span>: the violating step. ")
-                    .append("&#9679; marks the steps the violation depends on (a backwards slice over what each step read and changed; hover the number for why), ")
-                    .append("grey rows the others. Each acting cell says what its step read, with the value read; ")
-                    .append("a handler's run and drains one after another are folded into one row (tick it to open). ")
-                    .append("Open \"more\" in a cell for the whole of that CPU's state.</p>\n");
-        }
-        out.append("</header>\n");
+        String verdictClass = !result.violations().isEmpty() ? "bad" : result.complete() ? "good" : "unknown";
+        return Templates.render("counterexample.jte", "page", new Page(title, result.verdictWord(), file, hardware, verdictClass,
+                CheckReport.headline(result), cx == null ? 0 : last != null && last.violating() ? last.number() : cx.steps().size(), last != null && last.violating(),
+                cx == null ? null : cx.note(), properties, CheckReport.stats(result.stats()).strip(), explanation, cx == null ? -1 : cx.steps().size(),
+                toggles(), out.toString(), source()));
     }
 
     // ---------------------------------------------------------------- timeline
@@ -511,7 +487,8 @@ public final class HtmlCounterexample {
 
     // ---------------------------------------------------------------- source
 
-    private void source() {
+    /** The model's source, a line each, with the steps taken at each line. */
+    private List<SourceLine> source() {
         Map<Integer, List<Integer>> stepsAt = new TreeMap<>();
         int bad = -1;
         if (cx != null) {
@@ -526,21 +503,12 @@ public final class HtmlCounterexample {
         }
         String[] lines = program.source().text().split("\n", -1);
         int count = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
-        out.append("<h2 id=\"source\">Source: <code>").append(esc(program.source().name())).append("</code></h2>\n");
-        out.append("<table class=\"src\">\n");
+        List<SourceLine> out = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            List<Integer> steps = stepsAt.get(i);
-            out.append("<tr id=\"L").append(i).append("\"").append(i == bad ? " class=\"bad\"" : steps != null ? " class=\"hit\"" : "").append(">")
-                    .append("<td class=\"n\"><a href=\"#L").append(i).append("\">").append(i).append("</a></td>")
-                    .append("<td class=\"code\"><pre>").append(esc(lines[i - 1].replace("\r", ""))).append("</pre></td><td class=\"refs\">");
-            if (steps != null) {
-                for (int n : steps) {
-                    out.append("<a href=\"#step-").append(n).append("\">").append(n).append("</a> ");
-                }
-            }
-            out.append("</td></tr>\n");
+            List<Integer> steps = stepsAt.getOrDefault(i, List.of());
+            out.add(new SourceLine(i, i == bad ? "bad" : steps.isEmpty() ? null : "hit", lines[i - 1].replace("\r", ""), steps));
         }
-        out.append("</table>\n");
+        return out;
     }
 
     /** Text and attribute escaping; control characters other than tab and newline are not valid XML, so they go. */
@@ -563,86 +531,4 @@ public final class HtmlCounterexample {
         }
         return b.toString();
     }
-
-    private static final String CSS = """
-
-            :root { --bad: #fde2e2; --bad-edge: #c62828; --chg: #fff3b0; --act: #eef5ff; --line: #d0d7de; --dim: #6e7781; }
-            * { box-sizing: border-box; }
-            body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; padding: 16px 20px 40px; color: #1f2328; background: #fff; }
-            code, pre, .v, .stmt, .src { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
-            h1 { font-size: 20px; margin: 0 0 4px; }
-            h2 { font-size: 16px; margin: 28px 0 8px; }
-            a { color: #0550ae; text-decoration: none; }
-            a:hover { text-decoration: underline; }
-            .meta, .stats, .legend { color: var(--dim); margin: 4px 0; }
-            .verdict { display: inline-block; margin: 8px 0; padding: 6px 12px; border-radius: 6px; font-weight: 600; }
-            .verdict.bad { background: var(--bad); border: 1px solid var(--bad-edge); color: #8a1010; }
-            .verdict.good { background: #dafbe1; border: 1px solid #1a7f37; color: #116329; }
-            .verdict.unknown { background: #fff8c5; border: 1px solid #9a6700; }
-            table.props { border-collapse: collapse; margin: 6px 0; }
-            table.props td, table.props th { border: 1px solid var(--line); padding: 2px 10px; text-align: left; }
-            table.props tr.violated td:last-child { color: var(--bad-edge); font-weight: 600; }
-            table.props tr.holds td:last-child { color: #1a7f37; }
-            details.explain { margin: 6px 0; max-width: 980px; }
-            details.explain p { white-space: pre-wrap; margin: 4px 0 0 16px; }
-            .swatch { background: var(--bad); border-left: 4px solid var(--bad-edge); padding: 0 4px; }
-            table.timeline { border-collapse: separate; border-spacing: 0; margin-top: 12px; width: 100%; table-layout: fixed; }
-            table.timeline th { position: sticky; top: 0; z-index: 1; background: #f6f8fa; border-bottom: 2px solid var(--line); padding: 6px 8px; text-align: left; }
-            table.timeline td { border-bottom: 1px solid var(--line); border-left: 1px solid var(--line); padding: 5px 8px; vertical-align: top; overflow-wrap: anywhere; }
-            table.timeline th.num, table.timeline td.num { width: 48px; text-align: right; color: var(--dim); border-left: 0; }
-            table.timeline th.mem { width: 24%; }
-            table.timeline td.act { background: var(--act); }
-            table.timeline tr.initial td { background: #f6f8fa; }
-            table.timeline tr.step:hover td { background-color: #f3f4f6; }
-            table.timeline tr.step:hover td.act { background-color: #dde9fb; }
-            table.timeline tr.repeats td.num { border-left: 4px dashed var(--bad-edge); }
-            table.timeline tr.loop-start td { font-style: italic; border-top: 2px dashed var(--bad-edge); }
-            table.timeline tr.violating td { background: var(--bad); border-top: 2px solid var(--bad-edge); border-bottom: 2px solid var(--bad-edge); }
-            table.timeline tr.violating td.num { border-left: 4px solid var(--bad-edge); color: var(--bad-edge); font-weight: 700; }
-            table.timeline tr:target td { outline: 2px solid #0969da; outline-offset: -2px; }
-            .stmt { font-weight: 600; margin-bottom: 2px; }
-            .stmt a.line { font-weight: 400; font-family: system-ui, sans-serif; font-size: 11px; color: var(--dim); margin-left: 4px; }
-            ul.narr { margin: 0 0 4px; padding-left: 16px; color: #24292f; font-size: 12.5px; }
-            .why { margin: 4px 0; padding: 3px 6px; background: var(--bad-edge); color: #fff; border-radius: 4px; font-weight: 600; }
-            .state > div { display: grid; grid-template-columns: 5em 1fr; column-gap: 4px; align-items: start; margin: 1px 0; }
-            .k { padding-top: 3px; font-size: 10px; line-height: 1.15; color: var(--dim); text-transform: uppercase; letter-spacing: .03em; }
-            .v { display: inline-block; margin: 0 6px 1px 0; padding: 0 4px; border-radius: 3px; max-width: 100%; }
-            .v.same { color: var(--dim); }
-            .v.none { color: var(--dim); font-style: italic; }
-            .chg { background: var(--chg); font-weight: 700; color: #1f2328; border-radius: 3px; padding: 0 4px; }
-            .gone { color: var(--bad-edge); text-decoration: line-through; }
-            .v.stale { outline: 1.5px dashed var(--bad-edge); color: #8a1010; }
-            .flag { font: 700 10px system-ui, sans-serif; color: #fff; background: var(--bad-edge); border-radius: 3px; padding: 0 3px; margin-left: 2px; text-transform: uppercase; }
-            .was { font-weight: 400; color: var(--dim); }
-            .irq .v.same { color: #8a5a00; }
-            details.full summary { cursor: pointer; font-size: 11px; color: var(--dim); margin-top: 2px; }
-            table.snap { border-collapse: collapse; margin-top: 4px; font-size: 11.5px; }
-            table.snap th, table.snap td { border: 1px solid var(--line); padding: 1px 6px; text-align: left; vertical-align: top; background: #fff; }
-            table.snap th { font-weight: 400; color: var(--dim); white-space: nowrap; }
-            table.snap td { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
-            tr.stuck .note { font-size: 12px; }
-            table.src { border-collapse: collapse; font-size: 12.5px; }
-            table.src td { padding: 0 8px; vertical-align: top; }
-            table.src td.n { text-align: right; color: var(--dim); user-select: none; }
-            table.src td.n a { color: var(--dim); }
-            table.src pre { margin: 0; white-space: pre-wrap; }
-            table.src td.refs a { font-size: 11px; margin-right: 3px; }
-            table.src tr.hit td.code { background: var(--act); }
-            table.src tr.bad td.code { background: var(--bad); }
-            table.src tr:target td { background: #fff8c5; }
-            .controls { margin: 10px 0 0; display: flex; flex-wrap: wrap; gap: 6px 18px; font-size: 13px; }
-            .controls label { cursor: pointer; }
-            table.timeline tr.kept td.num a::before { content: "\\25CF  "; color: #0969da; font-size: 9px; vertical-align: middle; }
-            table.timeline tr.aside td { color: var(--dim); }
-            table.timeline tr.aside td .stmt code { font-weight: 400; }
-            table.timeline tr.in-fold { display: none; }
-            body:has(#open-folds:checked) table.timeline tr.in-fold { display: table-row; }
-            body:has(#only-kept:checked) table.timeline tr.aside { display: none; }
-            table.timeline tr.fold td { border-top: 1px dashed var(--line); background: #fafbfc; }
-            table.timeline tr.fold td.act { background: #f3f8ff; }
-            table.timeline tr.fold label.opener { cursor: pointer; font-weight: 600; }
-            table.timeline tr.fold .steps { font-weight: 400; font-size: 11px; color: var(--dim); }
-            .reads .v { color: #57606a; }
-            @media print { table.timeline th { position: static; } details.full { display: none; } }
-            """;
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Simulation runs (one, or a sweep) as one self-contained HTML page: plots of shootdown latency (p50
@@ -27,17 +26,46 @@ public final class HtmlSimReport {
     /** A plot of one metric (or one part of one, scaled) against x, a line per series and variant. */
     record Figure(String title, String yLabel, List<Variant> variants) {}
 
-    record Variant(String name, boolean dashed, ToDoubleFunction<RunSummary> value) {}
+    /** One line style of a figure: a metric (a part of it, "" for a scalar) times {@code scale}. */
+    record Variant(String name, boolean dashed, String metric, String part, double scale) {
+        double value(RunSummary r) {
+            return scale * (part.isEmpty() ? r.value(metric) : r.value(metric, part));
+        }
+
+        /** The spread over seeds, scaled, or null for one seed. */
+        Spread spread(RunSummary r) {
+            Spread s = part.isEmpty() ? r.spread(metric) : r.spread(metric, part);
+            return s == null ? null : new Spread(scale * s.mean(), scale * s.ci95(), s.values());
+        }
+
+        /** The plotted point: the value, with the 95% interval of the mean when several seeds ran. */
+        SvgPlot.Point point(double x, RunSummary r) {
+            Spread s = spread(r);
+            double y = value(r);
+            return s == null || Double.isNaN(s.ci95()) ? new SvgPlot.Point(x, y) : new SvgPlot.Point(x, y, y - s.ci95(), y + s.ci95());
+        }
+    }
 
     static final List<Figure> FIGURES = List.of(
             new Figure("Shootdown latency", "latency (us)", List.of(
-                    new Variant("p50", false, r -> r.value("shootdown_latency_us", "p50")),
-                    new Variant("p99", true, r -> r.value("shootdown_latency_us", "p99")))),
-            new Figure("IPIs per second", "IPIs / s", List.of(new Variant("", false, r -> r.value("ipis_per_second")))),
-            new Figure("Throughput", "operations / s", List.of(new Variant("", false, r -> r.value("throughput_ops_per_second")))),
-            new Figure("CPU time in shootdowns", "% of all CPU time", List.of(new Variant("", false, r -> 100 * r.value("shootdown_cpu_share")))));
+                    new Variant("p50", false, "shootdown_latency_us", "p50", 1),
+                    new Variant("p99", true, "shootdown_latency_us", "p99", 1))),
+            new Figure("IPIs per second", "IPIs / s", List.of(new Variant("", false, "ipis_per_second", "", 1))),
+            new Figure("Throughput", "operations / s", List.of(new Variant("", false, "throughput_ops_per_second", "", 1))),
+            new Figure("CPU time in shootdowns", "% of all CPU time", List.of(new Variant("", false, "shootdown_cpu_share", "", 100))));
 
     private HtmlSimReport() {}
+
+    /** What the page template (src/main/jte/sim-report.jte) shows: plain values, escaped there; the figures' SVG as built. */
+    public record Page(String title, String meta, List<String> figures, List<MetricTable> tables, List<Definition> definitions) {}
+
+    /** Every metric of one line's runs: a row per metric (or part of one), a column per x value. */
+    public record MetricTable(String name, String colour, List<String> columns, List<MetricRow> rows) {}
+
+    /** One metric (or part: "" for none), its unit, and its value in each run, as text ("" where a run has none). */
+    public record MetricRow(String metric, String part, String unit, List<String> cells) {}
+
+    public record Definition(String name, String unit, String description) {}
 
     /** The page for {@code runs}, titled {@code title}. */
     public static String page(List<RunSummary> runs, String title) {
@@ -49,30 +77,23 @@ public final class HtmlSimReport {
         for (String name : layout.lines().keySet()) {
             colour.put(name, PALETTE[colour.size() % PALETTE.length]);
         }
-        StringBuilder out = new StringBuilder();
-        out.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-                .append("<title>").append(esc(title)).append("</title>\n<style>").append(CSS).append("</style>\n</head>\n<body>\n");
-        out.append("<h1>").append(esc(title)).append("</h1>\n");
-        out.append("<p class=\"meta\">").append(esc(describe(runs))).append("</p>\n");
-
-        out.append("<div class=\"figures\">\n");
+        List<String> figures = new ArrayList<>();
         for (Figure fig : FIGURES) {
-            out.append("<figure>\n").append(plot(fig, layout, colour).svg()).append("</figure>\n");
+            figures.add(plot(fig, layout, colour).svg());
         }
-        out.append("</div>\n");
-
-        out.append("<h2>Every metric</h2>\n");
+        SvgPlot cdf = LatencyCdfPlot.of(layout, colour);
+        if (cdf != null) {
+            figures.add(cdf.svg());
+        }
+        List<MetricTable> tables = new ArrayList<>();
         for (Map.Entry<String, List<RunSummary>> e : layout.lines().entrySet()) {
-            table(out, e.getKey(), colour.get(e.getKey()), e.getValue(), layout);
+            tables.add(table(e.getKey(), colour.get(e.getKey()), e.getValue(), layout));
         }
-        out.append("<h2>What the metrics mean</h2>\n<dl class=\"defs\">\n");
+        List<Definition> definitions = new ArrayList<>();
         for (Metric m : Metrics.ALL) {
-            out.append("<dt><code>").append(esc(m.name())).append("</code> <span class=\"unit\">").append(esc(m.unit())).append("</span></dt><dd>")
-                    .append(esc(m.description())).append("</dd>\n");
+            definitions.add(new Definition(m.name(), m.unit(), m.description()));
         }
-        out.append("</dl>\n</body>\n</html>\n");
-        return out.toString();
+        return Templates.render("sim-report.jte", "page", new Page(title, describe(runs), figures, tables, definitions));
     }
 
     /** The plot of one figure: a line per series and variant. */
@@ -82,7 +103,7 @@ public final class HtmlSimReport {
             for (Map.Entry<String, List<RunSummary>> e : layout.lines().entrySet()) {
                 List<SvgPlot.Point> pts = new ArrayList<>();
                 for (RunSummary r : e.getValue()) {
-                    pts.add(new SvgPlot.Point(layout.x().applyAsDouble(r), v.value().applyAsDouble(r)));
+                    pts.add(v.point(layout.x().applyAsDouble(r), r));
                 }
                 lines.add(new SvgPlot.Series(e.getKey(), v.name(), colour.get(e.getKey()), v.dashed(), pts));
             }
@@ -123,11 +144,7 @@ public final class HtmlSimReport {
     }
 
     /** Every metric of one line's runs: a row per metric (or part of one), a column per x value. */
-    private static void table(StringBuilder out, String name, String colour, List<RunSummary> runs, SweepLayout layout) {
-        Map<String, String> units = new LinkedHashMap<>();
-        for (Metric m : Metrics.ALL) {
-            units.put(m.name(), m.unit());
-        }
+    private static MetricTable table(String name, String colour, List<RunSummary> runs, SweepLayout layout) {
         // Rows in registry order, then whatever else the runs carry (JSON written by a newer version).
         Map<String, Set<String>> rows = new LinkedHashMap<>();
         for (Metric m : Metrics.ALL) {
@@ -141,57 +158,30 @@ public final class HtmlSimReport {
                 }
             }
         }
-        out.append("<table class=\"metrics\">\n<caption><span class=\"key\" style=\"background:").append(colour).append("\"></span>")
-                .append(esc(name)).append("</caption>\n<thead><tr><th>metric</th><th>unit</th>");
+        List<String> columns = new ArrayList<>();
         for (RunSummary r : runs) {
-            out.append("<th class=\"num\">").append(esc(layout.axis().name(layout.x().applyAsDouble(r)))).append("</th>");
+            columns.add(layout.axis().name(layout.x().applyAsDouble(r)));
         }
-        out.append("</tr></thead>\n<tbody>\n");
+        List<MetricRow> out = new ArrayList<>();
         for (Map.Entry<String, Set<String>> row : rows.entrySet()) {
             String metric = row.getKey();
-            String unit = units.getOrDefault(metric, "");
             if (runs.stream().noneMatch(r -> r.metrics().containsKey(metric))) {
                 continue;
             }
             List<String> parts = row.getValue().isEmpty() ? List.of("") : List.copyOf(row.getValue());
             for (String part : parts) {
-                out.append("<tr><th><code>").append(esc(metric)).append("</code>").append(part.isEmpty() ? "" : " " + esc(part))
-                        .append("</th><td class=\"unit\">").append(esc(unit)).append("</td>");
+                // A part's own unit where it has one (a latency's count is a count, not us).
+                String unit = Metric.unitOf(metric, part);
+                List<String> cells = new ArrayList<>();
                 for (RunSummary r : runs) {
                     double v = part.isEmpty() ? r.value(metric) : r.value(metric, part);
-                    out.append("<td class=\"num\">").append(Double.isNaN(v) ? "" : esc(SimReport.number(v, part.equals("count") ? "count" : unit))).append("</td>");
+                    Spread spread = part.isEmpty() ? r.spread(metric) : r.spread(metric, part);
+                    String ci = spread == null || Double.isNaN(spread.ci95()) ? "" : " ± " + SimReport.number(spread.ci95(), unit);
+                    cells.add(Double.isNaN(v) ? "" : SimReport.number(v, unit) + ci);
                 }
-                out.append("</tr>\n");
+                out.add(new MetricRow(metric, part, unit, cells));
             }
         }
-        out.append("</tbody>\n</table>\n");
+        return new MetricTable(name, colour, columns, out);
     }
-
-    private static String esc(String s) {
-        return HtmlCounterexample.esc(s);
-    }
-
-    private static final String CSS = """
-
-            * { box-sizing: border-box; }
-            body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; padding: 16px 20px 40px; color: #1f2328; background: #fff; }
-            code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
-            h1 { font-size: 20px; margin: 0 0 4px; }
-            h2 { font-size: 16px; margin: 28px 0 8px; }
-            .meta { color: #6e7781; margin: 4px 0 12px; }
-            .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 12px; max-width: 1240px; }
-            figure { margin: 0; border: 1px solid #d0d7de; border-radius: 6px; padding: 4px; background: #fff; }
-            figure svg { display: block; width: 100%; height: auto; }
-            table.metrics { border-collapse: collapse; margin: 10px 0 18px; font-size: 12.5px; }
-            table.metrics caption { text-align: left; font-weight: 600; padding: 4px 0; }
-            table.metrics th, table.metrics td { border: 1px solid #d0d7de; padding: 2px 8px; text-align: left; vertical-align: top; }
-            table.metrics thead th { background: #f6f8fa; }
-            table.metrics tbody th { font-weight: 400; white-space: nowrap; }
-            table.metrics .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-            table.metrics td.unit, .unit { color: #6e7781; }
-            .key { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
-            dl.defs { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 13px; }
-            dl.defs dt { margin: 0; }
-            dl.defs dd { margin: 0; color: #424a53; }
-            """;
 }

@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * The result of {@code check FILE --mermaid OUT}: a Mermaid {@code sequenceDiagram} with one
  * participant per CPU and one for memory. A step that changes a PTE, a frame or a shared variable is
  * a message to Memory; an IPI is an arrow from sender to target and its ack one back; any other step
- * is a note over its CPU. The violation sits in a red {@code rect}.
+ * is a note over its CPU. The violation sits in a red {@code rect}. Folded ({@code check --fold}), an
+ * IPI handler's run and a CPU's drains one after another are one note each ({@link Folds}), naming
+ * their steps, with every memory change, ack and IPI of the steps they stand for; a fold that holds
+ * the violating step or where a livelock's loop starts is not folded, as in the HTML page.
  *
  * <p>Text goes through {@link #text}: Mermaid ends a statement at ';' and reads '#' as the start of
  * an entity code, and its HTML labels would swallow '&lt;...&gt;', so those become entity codes.
@@ -39,10 +42,15 @@ public final class MermaidCounterexample {
 
     /** The diagram for {@code result}; {@code cx} is the shallowest violation's counterexample, or null. */
     public static String diagram(CheckResult result, Counterexample cx) {
-        return new MermaidCounterexample().render(result, cx);
+        return diagram(result, cx, false);
     }
 
-    private String render(CheckResult result, Counterexample cx) {
+    /** The diagram, with each IPI handler's run and each CPU's drains in a row one note when {@code fold}. */
+    public static String diagram(CheckResult result, Counterexample cx, boolean fold) {
+        return new MermaidCounterexample().render(result, cx, fold);
+    }
+
+    private String render(CheckResult result, Counterexample cx, boolean fold) {
         int cpus = result.program().cpus();
         String all = cpus > 1 ? "cpu0,cpu" + (cpus - 1) : "cpu0";
         if (cx == null) {
@@ -55,8 +63,30 @@ public final class MermaidCounterexample {
         }
         int[] handlerFrom = new int[cpus];
         Arrays.fill(handlerFrom, -1);
+        Map<Integer, Folds.Fold> folds = new java.util.LinkedHashMap<>();
+        if (fold) {
+            Folds.of(cx).forEach((first, f) -> {
+                if (f.steps().stream().noneMatch(k -> cx.steps().get(k - 1).violating() || k == cx.loopStart() && k != first)) {
+                    folds.put(first, f);
+                }
+            });
+        }
+        Map<Integer, Integer> inside = Folds.inside(folds);
         Snapshot prev = cx.initial();
         for (Counterexample.Step step : cx.steps()) {
+            if (inside.containsKey(step.number())) {
+                prev = step.after();
+                continue;
+            }
+            Folds.Fold f = folds.get(step.number());
+            if (f != null) {
+                if (step.number() == cx.loopStart()) {
+                    emit("loop steps " + cx.loopStart() + "-" + cx.steps().size() + " repeat for ever");
+                }
+                folded(cx, f, prev, handlerFrom);
+                prev = step.after();
+                continue;
+            }
             if (step.number() == cx.loopStart()) {
                 emit("loop steps " + cx.loopStart() + "-" + cx.steps().size() + " repeat for ever");
             }
@@ -128,6 +158,12 @@ public final class MermaidCounterexample {
             }
             emit("Note over " + me + ": " + text(String.join("\n", body)));
         }
+        arrows(step, handlerFrom);
+    }
+
+    /** A step's IPIs sent, as arrows to their targets, and its acks, as arrows back to the CPU whose IPI it handles. */
+    private void arrows(Counterexample.Step step, int[] handlerFrom) {
+        String me = "cpu" + step.cpu();
         Matcher sent = IPI_SENT.matcher(step.note());
         while (sent.find()) {
             Matcher target = CPU.matcher(sent.group(2));
@@ -142,6 +178,39 @@ public final class MermaidCounterexample {
         // Under SC an ack takes effect at once and the narration is silent: the target is the CPU whose IPI is being handled.
         if (step.action().startsWith("ack(") && !step.note().contains("buffered") && handlerFrom[step.cpu()] >= 0) {
             emit(me + "--)cpu" + handlerFrom[step.cpu()] + ": " + text("ack"));
+        }
+    }
+
+    /**
+     * A fold as one note over its CPU (or one message to Memory when its steps changed memory): the steps'
+     * numbers and what they did, each step's memory changes, then the arrows of the IPIs and acks of its steps.
+     */
+    private void folded(Counterexample cx, Folds.Fold fold, Snapshot before, int[] handlerFrom) {
+        String me = "cpu" + fold.cpu();
+        List<String> body = new ArrayList<>(List.of(fold.numbers() + ". " + fold.action()));
+        List<String> memory = new ArrayList<>();
+        for (int k : fold.steps()) {
+            Counterexample.Step s = cx.steps().get(k - 1);
+            memory.addAll(memoryChanges(k == 1 ? cx.initial() : cx.steps().get(k - 2).after(), s.after()));
+            for (String part : s.note().isEmpty() ? new String[0] : s.note().split("; ")) {
+                if (!IPI_SENT.matcher(part).matches()) {
+                    body.add(part);
+                }
+            }
+        }
+        Matcher taken = IPI_TAKEN.matcher(cx.steps().get(fold.first() - 1).action());
+        if (taken.matches()) {
+            handlerFrom[fold.cpu()] = Integer.parseInt(taken.group(2));
+        }
+        body.addAll(memory);
+        if (!memory.isEmpty()) {
+            usesMemory = true;
+            emit(me + "->>" + MEMORY + ": " + text(String.join("\n", body)));
+        } else {
+            emit("Note over " + me + ": " + text(String.join("\n", body)));
+        }
+        for (int k : fold.steps()) {
+            arrows(cx.steps().get(k - 1), handlerFrom);
         }
     }
 

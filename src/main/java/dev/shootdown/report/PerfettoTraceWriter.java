@@ -1,5 +1,9 @@
 package dev.shootdown.report;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.shootdown.model.Event;
 import dev.shootdown.sim.Phase;
 import dev.shootdown.sim.SimTrace;
@@ -32,6 +36,7 @@ import java.util.zip.GZIPOutputStream;
  * Perfetto keeps nanoseconds, and rounding both ends of every slice the same way keeps slices that
  * touch from overlapping. A slice shorter than a nanosecond is left out. "displayTimeUnit" comes
  * after the events because Perfetto once read a leading one as the unit of "ts" (perfetto#274).
+ * The JSON is written by Jackson's streaming generator, one event a line.
  */
 public final class PerfettoTraceWriter implements SimTrace, Closeable {
     /** What to keep: at most {@code maxEvents} trace events, those in [{@code fromMicros}, {@code untilMicros}) of simulated time. */
@@ -71,7 +76,37 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
 
     private static final int PID = 1;
 
-    private final Writer out;
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    // The names and fixed values of the events' fields, quoted and escaped once (a trace is millions of events).
+    private static final SerializedString PH = new SerializedString("ph");
+    private static final SerializedString TS = new SerializedString("ts");
+    private static final SerializedString DUR = new SerializedString("dur");
+    private static final SerializedString PID_FIELD = new SerializedString("pid");
+    private static final SerializedString TID = new SerializedString("tid");
+    private static final SerializedString CAT = new SerializedString("cat");
+    private static final SerializedString NAME = new SerializedString("name");
+    private static final SerializedString ARGS = new SerializedString("args");
+    private static final SerializedString PHASE = new SerializedString("phase");
+    private static final SerializedString LABEL = new SerializedString("label");
+    private static final SerializedString COMPLETE = new SerializedString("X");
+    private static final SerializedString INSTANT = new SerializedString("i");
+    private static final SerializedString SCOPE = new SerializedString("s");
+    private static final SerializedString THREAD = new SerializedString("t");
+    private static final SerializedString EVENT = new SerializedString("event");
+    private static final SerializedString[] PHASES = new SerializedString[Phase.COUNT];
+    private static final SerializedString[] EVENTS = new SerializedString[Event.COUNT];
+
+    static {
+        for (int p = 0; p < Phase.COUNT; p++) {
+            PHASES[p] = new SerializedString(Phase.NAMES[p]);
+        }
+        for (int k = 0; k < Event.COUNT; k++) {
+            EVENTS[k] = new SerializedString(Event.NAMES[k]);
+        }
+    }
+
+    private final JsonGenerator json;
     private final double ghz;
     private final long maxEvents;
     private final long fromCycles;
@@ -80,12 +115,37 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
     private boolean full;
     private long nextFlow = 1;
     private boolean closed;
-    private boolean first = true;
 
     /** IPIs sent and not yet taken, by (target, sender, handler): the time of the earliest (later ones coalesce into it). */
     private final Map<Long, Long> inFlight = new HashMap<>();
-    private final Map<String, String> escaped = new HashMap<>();
-    private final StringBuilder line = new StringBuilder(256);
+    private final Map<String, SerializedString> cleaned = new HashMap<>();
+    private final char[] number = new char[24];
+
+    /** One event's fields, written between its braces. */
+    private interface Fields {
+        void write() throws IOException;
+    }
+
+    /**
+     * Jackson's generator with one trace event a line: what a reader of the file scrolls through, and what
+     * a broken file shows the last whole event of. Nothing else is added (the file is large).
+     */
+    private static final class OneEventALine extends MinimalPrettyPrinter {
+        @Override
+        public void writeStartArray(JsonGenerator g) throws IOException {
+            g.writeRaw("[\n");
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(",\n");
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+            g.writeRaw("\n]");
+        }
+    }
 
     /**
      * Starts the trace on {@code out} (which this writer closes): the process named {@code process},
@@ -95,26 +155,48 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
         if (cpus < 1 || !(ghz > 0)) {
             throw new IllegalArgumentException("need cpus >= 1 and ghz > 0");
         }
-        this.out = out;
         this.ghz = ghz;
         this.maxEvents = limits.maxEvents();
         this.fromCycles = cycles(limits.fromMicros());
         this.untilCycles = Double.isInfinite(limits.untilMicros()) ? Long.MAX_VALUE : cycles(limits.untilMicros());
-        raw("{\"traceEvents\":[\n");
-        line.setLength(0);
-        line.append("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":").append(PID).append(",\"tid\":0,\"args\":{\"name\":");
-        string(process);
-        line.append("}}");
-        emit(false);
+        try {
+            json = FACTORY.createGenerator(out);
+            json.setPrettyPrinter(new OneEventALine());
+            json.writeStartObject();
+            json.writeArrayFieldStart("traceEvents");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        emit(false, () -> {
+            json.writeStringField("name", "process_name");
+            json.writeStringField("ph", "M");
+            json.writeNumberField("pid", PID);
+            json.writeNumberField("tid", 0);
+            json.writeObjectFieldStart("args");
+            json.writeFieldName(NAME);
+            json.writeString(clean(process));
+            json.writeEndObject();
+        });
         for (int c = 0; c < cpus; c++) {
-            line.setLength(0);
-            line.append("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":").append(PID).append(",\"tid\":").append(c)
-                    .append(",\"args\":{\"name\":\"cpu ").append(c).append("\"}}");
-            emit(false);
-            line.setLength(0);
-            line.append("{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":").append(PID).append(",\"tid\":").append(c)
-                    .append(",\"args\":{\"sort_index\":").append(c).append("}}");
-            emit(false);
+            int cpu = c;
+            emit(false, () -> {
+                json.writeStringField("name", "thread_name");
+                json.writeStringField("ph", "M");
+                json.writeNumberField("pid", PID);
+                json.writeNumberField("tid", cpu);
+                json.writeObjectFieldStart("args");
+                json.writeStringField("name", "cpu " + cpu);
+                json.writeEndObject();
+            });
+            emit(false, () -> {
+                json.writeStringField("name", "thread_sort_index");
+                json.writeStringField("ph", "M");
+                json.writeNumberField("pid", PID);
+                json.writeNumberField("tid", cpu);
+                json.writeObjectFieldStart("args");
+                json.writeNumberField("sort_index", cpu);
+                json.writeEndObject();
+            });
         }
     }
 
@@ -182,10 +264,18 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
             return;
         }
         closed = true;
-        raw("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"shootdown\",\"ghz\":" + ghz + ",\"events\":" + written
-                + ",\"truncated\":" + full + "}}\n");
         try {
-            out.close();
+            json.writeEndArray();
+            json.writeStringField("displayTimeUnit", "ns");
+            json.writeObjectFieldStart("otherData");
+            json.writeStringField("generator", "shootdown");
+            json.writeNumberField("ghz", ghz);
+            json.writeNumberField("events", written);
+            json.writeBooleanField("truncated", full);
+            json.writeEndObject();
+            json.writeEndObject();
+            json.writeRaw('\n');
+            json.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -207,45 +297,57 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
             return;
         }
         boolean blocked = "blocked".equals(label);
-        line.setLength(0);
-        line.append("{\"ph\":\"X\",\"ts\":");
-        micros(ns);
-        line.append(",\"dur\":");
-        micros(durNs);
-        line.append(",\"pid\":").append(PID).append(",\"tid\":").append(cpu).append(",\"cat\":\"").append(Phase.NAMES[phase]).append("\",\"name\":");
-        if (label == null) {
-            string(Phase.NAMES[phase]);
-        } else if (blocked) {
-            string(phase == Phase.IDLE ? "idle" : "blocked (" + Phase.NAMES[phase] + ")");
-        } else {
-            string(label);
-        }
-        line.append(",\"args\":{\"phase\":\"").append(Phase.NAMES[phase]).append('"');
-        if (label != null) {
-            line.append(",\"label\":");
-            string(label);
-        }
-        line.append("}}");
-        emit(true);
+        String name = label == null ? Phase.NAMES[phase] : blocked ? (phase == Phase.IDLE ? "idle" : "blocked (" + Phase.NAMES[phase] + ")") : label;
+        emit(true, () -> {
+            json.writeFieldName(PH);
+            json.writeString(COMPLETE);
+            json.writeFieldName(TS);
+            micros(ns);
+            json.writeFieldName(DUR);
+            micros(durNs);
+            track(cpu);
+            json.writeFieldName(CAT);
+            json.writeString(PHASES[phase]);
+            json.writeFieldName(NAME);
+            json.writeString(clean(name));
+            json.writeFieldName(ARGS);
+            json.writeStartObject();
+            json.writeFieldName(PHASE);
+            json.writeString(PHASES[phase]);
+            if (label != null) {
+                json.writeFieldName(LABEL);
+                json.writeString(clean(label));
+            }
+            json.writeEndObject();
+        });
     }
 
     private void instant(long time, int cpu, int kind, int a, int b) {
         if (!room()) {
             return;
         }
-        line.setLength(0);
-        line.append("{\"ph\":\"i\",\"ts\":");
-        micros(nanos(time));
-        line.append(",\"pid\":").append(PID).append(",\"tid\":").append(cpu).append(",\"s\":\"t\",\"cat\":\"event\",\"name\":\"")
-                .append(Event.NAMES[kind]).append("\",\"args\":{");
-        if (ARG_A[kind] != null) {
-            line.append('"').append(ARG_A[kind]).append("\":").append(a);
-            if (ARG_B[kind] != null) {
-                line.append(",\"").append(ARG_B[kind]).append("\":").append(b);
+        emit(true, () -> {
+            json.writeFieldName(PH);
+            json.writeString(INSTANT);
+            json.writeFieldName(TS);
+            micros(nanos(time));
+            track(cpu);
+            json.writeFieldName(SCOPE);
+            json.writeString(THREAD);
+            json.writeFieldName(CAT);
+            json.writeString(EVENT);
+            json.writeFieldName(NAME);
+            json.writeString(EVENTS[kind]);
+            json.writeFieldName(ARGS);
+            json.writeStartObject();
+            if (ARG_A[kind] != null) {
+                json.writeNumberField(ARG_A[kind], a);
+                if (ARG_B[kind] != null) {
+                    json.writeNumberField(ARG_B[kind], b);
+                }
             }
-        }
-        line.append("}}");
-        emit(true);
+            json.writeEndObject();
+        });
     }
 
     /** The arrow from a send to the handler entry; name and cat must match on both ends (Perfetto keys v1 flows by id, cat and name). */
@@ -253,18 +355,31 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
         long id = nextFlow++;
         long sendNs = nanos(sentAt);
         long enterNs = Math.max(sendNs, nanos(enteredAt));
-        line.setLength(0);
-        line.append("{\"ph\":\"s\",\"ts\":");
-        micros(sendNs);
-        line.append(",\"pid\":").append(PID).append(",\"tid\":").append(sender).append(",\"cat\":\"ipi\",\"name\":\"ipi\",\"id\":").append(id)
-                .append(",\"args\":{\"target\":").append(target).append(",\"handler\":").append(handler).append("}}");
-        emit(true);
-        line.setLength(0);
-        line.append("{\"ph\":\"f\",\"bp\":\"e\",\"ts\":");
-        micros(enterNs);
-        line.append(",\"pid\":").append(PID).append(",\"tid\":").append(target).append(",\"cat\":\"ipi\",\"name\":\"ipi\",\"id\":").append(id)
-                .append(",\"args\":{\"sender\":").append(sender).append(",\"handler\":").append(handler).append("}}");
-        emit(true);
+        emit(true, () -> {
+            json.writeStringField("ph", "s");
+            json.writeFieldName("ts");
+            micros(sendNs);
+            flowEnd(sender, id, "target", target, handler);
+        });
+        emit(true, () -> {
+            json.writeStringField("ph", "f");
+            json.writeStringField("bp", "e");
+            json.writeFieldName("ts");
+            micros(enterNs);
+            flowEnd(target, id, "sender", sender, handler);
+        });
+    }
+
+    /** The fields both ends of a flow share, after their times: on {@code tid}, naming the CPU at the other end and the handler. */
+    private void flowEnd(int tid, long id, String other, int otherCpu, int handler) throws IOException {
+        track(tid);
+        json.writeStringField("cat", "ipi");
+        json.writeStringField("name", "ipi");
+        json.writeNumberField("id", id);
+        json.writeObjectFieldStart("args");
+        json.writeNumberField(other, otherCpu);
+        json.writeNumberField("handler", handler);
+        json.writeEndObject();
     }
 
     // ---------------------------------------------------------------- output
@@ -293,62 +408,62 @@ public final class PerfettoTraceWriter implements SimTrace, Closeable {
         return Math.round(cycles / ghz);
     }
 
-    /** Nanoseconds as microseconds with exactly three decimals: no binary fraction, no exponent. */
-    private void micros(long ns) {
-        line.append(ns / 1000).append('.');
-        long frac = ns % 1000;
-        if (frac < 100) {
-            line.append('0');
-        }
-        if (frac < 10) {
-            line.append('0');
-        }
-        line.append(frac);
+    /** The process and thread of an event: the run, and the CPU's track. */
+    private void track(int cpu) throws IOException {
+        json.writeFieldName(PID_FIELD);
+        json.writeNumber(PID);
+        json.writeFieldName(TID);
+        json.writeNumber(cpu);
     }
 
-    /** A JSON string; control characters become spaces (Perfetto's tokenizer refuses them and \\u escapes alike). */
-    private void string(String s) {
-        String e = escaped.get(s);
-        if (e == null) {
-            StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    /** Nanoseconds as microseconds with exactly three decimals: no binary fraction, no exponent. */
+    private void micros(long ns) throws IOException {
+        // Digits from the right: three decimals, the point, then the whole microseconds (at least one digit).
+        int at = number.length;
+        long v = ns;
+        for (int i = 0; i < 3; i++) {
+            number[--at] = (char) ('0' + v % 10);
+            v /= 10;
+        }
+        number[--at] = '.';
+        do {
+            number[--at] = (char) ('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+        json.writeRawValue(number, at, number.length - at);
+    }
+
+    /**
+     * A string as Perfetto reads it: control characters become spaces, since its tokenizer refuses them and
+     * their \\u escapes (which is what Jackson would write) alike; quoted and escaped once per distinct string.
+     */
+    private SerializedString clean(String s) {
+        SerializedString c = cleaned.get(s);
+        if (c == null) {
+            StringBuilder b = new StringBuilder(s.length());
             for (int i = 0; i < s.length(); i++) {
                 char ch = s.charAt(i);
-                if (ch == '"' || ch == '\\') {
-                    b.append('\\').append(ch);
-                } else if (ch < 0x20 || ch == 0x7f) {
-                    b.append(' ');
-                } else {
-                    b.append(ch);
-                }
+                b.append(ch < 0x20 || ch == 0x7f ? ' ' : ch);
             }
-            e = b.append('"').toString();
-            if (escaped.size() < 100_000) {
-                escaped.put(s, e);
+            c = new SerializedString(b.toString());
+            if (cleaned.size() < 100_000) {
+                cleaned.put(s, c);
             }
         }
-        line.append(e);
+        return c;
     }
 
-    private void emit(boolean counted) {
+    /** One trace event: its fields between braces; {@code counted} unless it is metadata naming the process or a track. */
+    private void emit(boolean counted, Fields fields) {
         try {
-            if (!first) {
-                out.write(",\n");
-            }
-            first = false;
-            out.append(line);
+            json.writeStartObject();
+            fields.write();
+            json.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
         if (counted) {
             written++;
-        }
-    }
-
-    private void raw(String s) {
-        try {
-            out.write(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

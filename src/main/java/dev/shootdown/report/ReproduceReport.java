@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Published against simulated figures ({@code reproduce}): a table, or
- * {@code {"rows": [{source, metric, published, simulated, tolerance, within}]}}. When some runs did
+ * {@code {"rows": [{source, metric, published, simulated, tolerance, within}]}} (under {@code --seeds}, simulated is
+ * the mean over the seeds, with {@code simulated_ci95} and {@code simulated_seeds} beside it). When some runs did
  * not finish (a failure, Ctrl-C) their experiments are not rows: the JSON then also says
  * {@code "partial": true}, {@code stop_reason} and {@code "missing": [{source, metric}]}, and the table
  * shows them as {@code not run}; a complete result has none of these keys.
@@ -19,14 +20,26 @@ import java.util.Map;
 public final class ReproduceReport {
     private ReproduceReport() {}
 
-    /** An experiment, a description of its run, and that run's result, or null when it did not finish. */
-    public record Row(Experiments.Experiment experiment, String run, SimResult result) {
+    /**
+     * An experiment, a description of its run, and that run's result under each seed (none when a seed's run did
+     * not finish); {@code seeded} when it ran under {@code --seeds}, so that the figure is shown with its interval.
+     */
+    public record Row(Experiments.Experiment experiment, String run, List<SimResult> results, boolean seeded) {
+        public Row(Experiments.Experiment experiment, String run, SimResult result) {
+            this(experiment, run, result == null ? List.of() : List.of(result), false);
+        }
+
         boolean ran() {
-            return result != null;
+            return !results.isEmpty();
+        }
+
+        /** The simulated figure over the seeds: their mean, and the interval of it. */
+        Spread spread() {
+            return Spread.of(results.stream().map(r -> experiment.simulated().applyAsDouble(r)).toList());
         }
 
         double simulated() {
-            return experiment.simulated().applyAsDouble(result);
+            return spread().mean();
         }
 
         boolean within() {
@@ -45,6 +58,11 @@ public final class ReproduceReport {
             if (r.ran()) {
                 row.put("published", r.experiment().published());
                 row.put("simulated", r.simulated());
+                if (r.seeded()) {
+                    Spread s = r.spread();
+                    row.put("simulated_ci95", Double.isNaN(s.ci95()) ? null : s.ci95());
+                    row.put("simulated_seeds", s.values());
+                }
                 row.put("tolerance", r.experiment().tolerance());
                 row.put("within", r.within());
                 done.add(row);
@@ -63,8 +81,10 @@ public final class ReproduceReport {
             Experiments.Experiment e = r.experiment();
             out.append(e.source()).append('\n');
             if (r.ran()) {
+                Spread s = r.spread();
+                String simulated = number(s.mean()) + (r.seeded() && !Double.isNaN(s.ci95()) ? " ± " + number(s.ci95()) : "");
                 out.append(String.format(Locale.ROOT, "    %-28s published %-12s simulated %-12s tolerance %-10s %s   [%s]%n", e.metric(),
-                        number(e.published()), number(r.simulated()), number(e.tolerance()), r.within() ? "WITHIN" : "OUTSIDE", r.run()));
+                        number(e.published()), simulated, number(e.tolerance()), r.within() ? "WITHIN" : "OUTSIDE", r.run()));
             } else {
                 missing++;
                 out.append(String.format(Locale.ROOT, "    %-28s not run   [%s]%n", e.metric(), r.run()));

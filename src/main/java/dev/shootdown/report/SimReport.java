@@ -18,14 +18,77 @@ public final class SimReport {
     private SimReport() {}
 
     /**
-     * The JSON contract: file, workload, profile, cpus, seed, tick_hz, tick_skew, params (the workload's
-     * parameters, defaults included), stall_after (the stall bound's floor), simulated_seconds, events, wall_seconds,
-     * metrics; a run that ended before its time also has {@code "partial": true} and {@code stop_reason};
-     * a run in which CPUs with work left made no progress has {@code stall} ({@link #stall}).
+     * The JSON contract: file, title (the protocol's, when it has one), workload, profile, cpus, seed, tick_hz,
+     * tick_skew, params (the workload's parameters, defaults included), stall_after (the stall bound's floor),
+     * simulated_seconds, events, wall_seconds, metrics, cdf ({@link #cdf}); a run that ended before its time
+     * also has {@code "partial": true} and {@code stop_reason}; a run in which CPUs with work left made no
+     * progress has {@code stall} ({@link #stall}).
      */
     public static Map<String, Object> json(SimResult r) {
+        Map<String, Object> m = inputs(r);
+        m.put("simulated_seconds", r.simulatedSeconds());
+        m.put("events", r.events());
+        m.put("wall_seconds", r.wallSeconds());
+        if (r.stall() != null) {
+            // The run ended before its time (every CPU blocked, or Ctrl-C): its figures cover simulated_seconds only.
+            m.put("partial", true);
+            m.put("stop_reason", r.stall());
+        }
+        if (r.liveness() != null) {
+            m.put("stall", stall(r.liveness()));
+        }
+        m.put("metrics", r.metrics());
+        m.put("cdf", cdf(r::micros, r.latencyCycles(), r.callCycles()));
+        return m;
+    }
+
+    /**
+     * One point under several seeds ({@code --seeds N}): the keys of one run's result, with {@code seed} the
+     * first seed and {@code seeds} all of them; {@code simulated_seconds} the least any seed covered, {@code events}
+     * and {@code wall_seconds} summed; each metric (each part of a map-valued one) {@code {"mean", "ci95",
+     * "seeds": [...]}} ({@link Spread}); {@code cdf} of every seed's shootdowns together. A seed that ended
+     * early or stalled makes the point {@code partial} or gives it a {@code stall}, naming the seed.
+     */
+    public static Map<String, Object> json(SeedRuns runs) {
+        SimResult first = runs.first();
+        Map<String, Object> m = inputs(first);
+        m.put("seeds", runs.seeds());
+        m.put("simulated_seconds", runs.runs().stream().mapToDouble(SimResult::simulatedSeconds).min().orElseThrow());
+        m.put("events", runs.runs().stream().mapToLong(SimResult::events).sum());
+        m.put("wall_seconds", runs.runs().stream().mapToDouble(SimResult::wallSeconds).sum());
+        SimResult stopped = runs.firstStopped();
+        if (stopped != null && stopped.stall() != null) {
+            m.put("partial", true);
+            m.put("stop_reason", "seed " + stopped.seed() + ": " + stopped.stall());
+        }
+        if (stopped != null && stopped.liveness() != null) {
+            Map<String, Object> stall = new LinkedHashMap<>();
+            stall.put("seed", stopped.seed());
+            stall.putAll(stall(stopped.liveness()));
+            m.put("stall", stall);
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        runs.spreads().forEach((name, s) -> {
+            if (s instanceof Spread spread) {
+                metrics.put(name, spread.json());
+            } else {
+                Map<String, Object> parts = new LinkedHashMap<>();
+                ((Map<?, ?>) s).forEach((part, p) -> parts.put((String) part, ((Spread) p).json()));
+                metrics.put(name, parts);
+            }
+        });
+        m.put("metrics", metrics);
+        m.put("cdf", cdf(first::micros, runs.pooled(SimResult::latencyCycles), runs.pooled(SimResult::callCycles)));
+        return m;
+    }
+
+    /** What ran: file, title, workload, profile, cpus, seed and the inputs that repeat it. */
+    private static Map<String, Object> inputs(SimResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", r.file());
+        if (r.title() != null) {
+            m.put("title", r.title());
+        }
         m.put("workload", r.workload());
         m.put("profile", r.profile());
         m.put("cpus", r.cpus());
@@ -40,18 +103,17 @@ public final class SimReport {
                 m.put("noise", noise(r.inputs().noise()));
             }
         }
-        m.put("simulated_seconds", r.simulatedSeconds());
-        m.put("events", r.events());
-        m.put("wall_seconds", r.wallSeconds());
-        if (r.stall() != null) {
-            // The run ended before its time (every CPU blocked, or Ctrl-C): its figures cover simulated_seconds only.
-            m.put("partial", true);
-            m.put("stop_reason", r.stall());
-        }
-        if (r.liveness() != null) {
-            m.put("stall", stall(r.liveness()));
-        }
-        m.put("metrics", r.metrics());
+        return m;
+    }
+
+    /**
+     * The latency distributions as CDFs ({@link LatencyCdf}): {@code {"shootdown_latency_us": [[us, fraction], ...],
+     * "shootdown_call_us": [...]}}, the fraction of shootdowns that took that long or less.
+     */
+    private static Map<String, Object> cdf(java.util.function.DoubleUnaryOperator micros, org.HdrHistogram.Histogram latency, org.HdrHistogram.Histogram call) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("shootdown_latency_us", LatencyCdf.of(latency, micros));
+        m.put("shootdown_call_us", LatencyCdf.of(call, micros));
         return m;
     }
 
@@ -169,14 +231,49 @@ public final class SimReport {
         out.append('\n');
         Map<String, Object> values = r.metrics();
         for (Metric metric : Metrics.ALL) {
-            out.append(String.format(Locale.ROOT, "  %-36s %s%n", metric.name(), format(values.get(metric.name()), metric.unit())));
+            out.append(String.format(Locale.ROOT, "  %-36s %s%n", metric.name(), format(values.get(metric.name()), metric)));
         }
         out.append('\n');
+        outcome(out, r, "");
+        return out.toString();
+    }
+
+    /** One point under several seeds: each metric as mean ± the 95% interval of the mean, then each seed's violations and stalls. */
+    public static String text(SeedRuns runs) {
+        SimResult r = runs.first();
+        List<Long> seeds = runs.seeds();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%s: workload %s on %s, %d CPUs, seeds %d to %d (%d runs)%n", r.file(), r.workload(), r.profile(), r.cpus(),
+                seeds.get(0), seeds.get(seeds.size() - 1), seeds.size()));
+        out.append(String.format(Locale.ROOT, "  op: %s%n", r.opDefinition()));
+        double cpu = runs.runs().stream().mapToDouble(SimResult::cpuSeconds).sum();
+        long events = runs.runs().stream().mapToLong(SimResult::events).sum();
+        out.append(String.format(Locale.ROOT, "  simulated %.6f s per seed in %.2f s wall (%.2f s CPU): %,d events, %.2f M events per CPU second%n",
+                r.simulatedSeconds(), runs.runs().stream().mapToDouble(SimResult::wallSeconds).sum(), cpu, events, cpu > 0 ? events / cpu / 1e6 : 0));
+        for (SimResult s : runs.runs()) {
+            if (s.stall() != null) {
+                out.append("  seed ").append(s.seed()).append(" stopped early: ").append(s.stall()).append('\n');
+            }
+        }
+        out.append(String.format(Locale.ROOT, "  mean ± half-width of its 95%% confidence interval (Student's t, %d degrees of freedom)%n%n", seeds.size() - 1));
+        Map<String, Object> spreads = runs.spreads();
+        for (Metric metric : Metrics.ALL) {
+            out.append(String.format(Locale.ROOT, "  %-36s %s%n", metric.name(), format(spreads.get(metric.name()), metric)));
+        }
+        out.append('\n');
+        for (SimResult s : runs.runs()) {
+            outcome(out, s, "seed " + s.seed() + ": ");
+        }
+        return out.toString();
+    }
+
+    /** A run's stall or deadlock, then its violations or that it broke no property; each line after {@code prefix}. */
+    private static void outcome(StringBuilder out, SimResult r, String prefix) {
         SimResult.Liveness l = r.liveness();
         if (l != null) {
-            out.append(l.deadlock()
-                    ? String.format(Locale.ROOT, "  DEADLOCK at %.3f us: no CPU can move, %d blocked:%n", l.atMicros(), l.blocked())
-                    : String.format(Locale.ROOT, "  STALL at %.3f us: %d CPU%s with work left made no progress for %.3f us or more:%n",
+            out.append("  ").append(prefix).append(l.deadlock()
+                    ? String.format(Locale.ROOT, "DEADLOCK at %.3f us: no CPU can move, %d blocked:%n", l.atMicros(), l.blocked())
+                    : String.format(Locale.ROOT, "STALL at %.3f us: %d CPU%s with work left made no progress for %.3f us or more:%n",
                             l.atMicros(), l.blocked(), l.blocked() == 1 ? "" : "s", l.boundMicros()));
             for (SimResult.Blocked b : l.cpus()) {
                 out.append(String.format(Locale.ROOT, "    since %.3f us: %s%n", b.sinceMicros(), b.describe()));
@@ -186,28 +283,46 @@ public final class SimReport {
             }
         }
         if (r.violations().isEmpty()) {
-            out.append(l == null ? "  no property broken during the run\n" : "  no safety property broken during the run; it " + (l.deadlock() ? "deadlocked" : "stalled") + " (above)\n");
+            out.append("  ").append(prefix).append(l == null ? "no property broken during the run\n"
+                    : "no safety property broken during the run; it " + (l.deadlock() ? "deadlocked" : "stalled") + " (above)\n");
         } else {
             for (SimViolation v : r.violations()) {
-                out.append(String.format(Locale.ROOT, "  VIOLATION %s on cpu%d at %.3f us: %s%n", v.verdict(), v.cpu(), v.atMicros(), v.note()));
+                out.append(String.format(Locale.ROOT, "  %sVIOLATION %s on cpu%d at %.3f us: %s%n", prefix, v.verdict(), v.cpu(), v.atMicros(), v.note()));
             }
         }
-        return out.toString();
     }
 
-    static String format(Object value, String unit) {
+    /**
+     * A metric's value with its unit: a number, a {@link Spread} ({@code 1.54 ± 0.02}), or a map of parts, those
+     * in the metric's unit first and the unit after them, then the parts of another unit ({@code p50 1.54  p99
+     * 2.10  max 3.00  mean 1.60 us, count 12,345}).
+     */
+    static String format(Object value, Metric metric) {
         if (value instanceof Map<?, ?> map) {
-            StringBuilder b = new StringBuilder();
+            StringBuilder same = new StringBuilder();
+            StringBuilder other = new StringBuilder();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                b.append(b.length() == 0 ? "" : "  ").append(e.getKey()).append(' ').append(number((Double) e.getValue(), unit));
+                String unit = metric.unit((String) e.getKey());
+                StringBuilder b = unit.equals(metric.unit()) ? same : other;
+                b.append(b.length() == 0 ? "" : unit.equals(metric.unit()) ? "  " : ", ").append(e.getKey()).append(' ').append(value(e.getValue(), unit))
+                        .append(unit.equals(metric.unit()) ? "" : unitSuffix(unit));
             }
-            return b.append(unitSuffix(unit)).toString();
+            String head = same.length() == 0 ? "" : same + unitSuffix(metric.unit());
+            return head + (other.length() == 0 ? "" : (head.isEmpty() ? "" : ", ") + other);
         }
-        return number((Double) value, unit) + unitSuffix(unit);
+        return value(value, metric.unit()) + unitSuffix(metric.unit());
     }
 
-    private static String unitSuffix(String unit) {
-        return unit.equals("fraction") || unit.equals("count") ? "" : " " + unit;
+    /** A number, or a Spread as {@code mean ± ci95} (the mean alone for one seed). */
+    private static String value(Object v, String unit) {
+        if (v instanceof Spread s) {
+            return number(s.mean(), unit) + (Double.isNaN(s.ci95()) ? "" : " ± " + number(s.ci95(), unit));
+        }
+        return number((Double) v, unit);
+    }
+
+    static String unitSuffix(String unit) {
+        return unit.equals("fraction") || unit.equals("count") || unit.isEmpty() ? "" : " " + unit;
     }
 
     static String number(double v, String unit) {

@@ -11,15 +11,41 @@ import java.util.Map;
 /**
  * A line plot as standalone SVG, written by hand (no library, no script, no network): y from zero
  * on a linear axis with 1-2-2.5-5 ticks, x on a log2 axis (CPU counts), a log10 one (values spanning
- * decades) or a linear one, one line per series with a dot per point (its value in a tooltip), and a
- * legend below: a colour per series name, a dash style per variant (p50 solid, p99 dashed).
+ * decades) or a linear one, one line per series with a marker per point (its value in a tooltip), and a
+ * legend below: a colour and a marker shape per series name, a dash style per variant (p50 solid, p99
+ * dashed). A point with a spread (several seeds) has an error bar from its low to its high value.
+ *
+ * <p>Lines that coincide stay visible: each name has its own marker shape (circle, square, triangle,
+ * diamond, ...), earlier names are drawn wider under later ones, and where points carry error bars each
+ * name's points, bars and line are moved a few pixels sideways (dodged) so bars at one x do not hide
+ * each other. A long series (a CDF) marks about eight of its points, at places that differ per name.
  *
  * <p>The markup names its parts for tests and scripts: {@code g.series} with {@code data-name} and
- * {@code data-variant}, {@code circle.point} with {@code data-x}/{@code data-y}, {@code text.xtick},
+ * {@code data-variant}, {@code .point} (a circle or a path) with {@code data-x}/{@code data-y} (and
+ * {@code data-low}/{@code data-high} with a spread), {@code line.errorbar}, {@code text.xtick},
  * {@code text.ytick}, {@code text.xlabel}, {@code text.ylabel}, {@code text.title}.
  */
 public record SvgPlot(String title, XAxis x, String yLabel, List<Series> series) {
-    public record Point(double x, double y) {}
+    /** A value, and the interval around it (NaN for none): a mean and its 95% confidence interval over seeds. */
+    public record Point(double x, double y, double low, double high) {
+        public Point(double x, double y) {
+            this(x, y, Double.NaN, Double.NaN);
+        }
+
+        boolean hasSpread() {
+            return Double.isFinite(low) && Double.isFinite(high);
+        }
+    }
+
+    /** Marker shapes, one per series name in order: a circle, then paths around (0, 0) of about the circle's size. */
+    static final String[] MARKERS = {"circle", "M-3.5,-3.5h7v7h-7z", "M0,-4.5L4,3L-4,3z", "M0,-4.5L4.5,0L0,4.5L-4.5,0z", "M0,4.5L4,-3L-4,-3z",
+            "M-4,-1.5h2.5v-2.5h3v2.5h2.5v3h-2.5v2.5h-3v-2.5h-2.5z"};
+
+    /** Sideways pixels between the dodged points of two names. */
+    static final double DODGE = 4;
+
+    /** About how many markers a long series gets. */
+    static final int MARKS = 8;
 
     /** How x values map onto the axis: a tick per power of two, per power of ten, or evenly spaced 1-2-2.5-5 steps. */
     public enum Scale { LOG2, LOG10, LINEAR }
@@ -76,7 +102,7 @@ public record SvgPlot(String title, XAxis x, String yLabel, List<Series> series)
             for (Point p : s.points()) {
                 xMin = Math.min(xMin, p.x());
                 xMax = Math.max(xMax, p.x());
-                yMax = Math.max(yMax, p.y());
+                yMax = Math.max(yMax, p.hasSpread() ? Math.max(p.y(), p.high()) : p.y());
             }
         }
         if (xMin > xMax) {
@@ -96,19 +122,27 @@ public record SvgPlot(String title, XAxis x, String yLabel, List<Series> series)
         double bottom = TOP + PLOT_HEIGHT;
 
         List<String[]> legend = legendEntries(drawn);
+        // A name too long for a line (a protocol's title and what else tells its line apart) wraps at spaces.
+        int chars = (int) ((right - left - 48) / CHAR);
+        List<List<String>> texts = new ArrayList<>();
         List<double[]> places = new ArrayList<>();
         double lx = left;
         double ly = bottom + 62;
+        double rowLines = 1;
         for (String[] entry : legend) {
-            double w = 30 + entry[0].length() * CHAR + 18;
+            List<String> lines = wrap(entry[0], chars);
+            double w = 30 + lines.stream().mapToInt(String::length).max().orElse(0) * CHAR + 18;
             if (lx + w > right && lx > left) {
                 lx = left;
-                ly += 20;
+                ly += 20 + 16 * (rowLines - 1);
+                rowLines = 1;
             }
+            texts.add(lines);
             places.add(new double[] {lx, ly});
             lx += w;
+            rowLines = Math.max(rowLines, lines.size());
         }
-        int height = (int) Math.ceil((legend.isEmpty() ? bottom + 48 : ly + 14));
+        int height = (int) Math.ceil((legend.isEmpty() ? bottom + 48 : ly + 14 + 16 * (rowLines - 1)));
 
         StringBuilder b = new StringBuilder();
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
@@ -152,25 +186,45 @@ public record SvgPlot(String title, XAxis x, String yLabel, List<Series> series)
         b.append("<text class=\"ylabel\" transform=\"translate(18 ").append(f((top + bottom) / 2)).append(") rotate(-90)\" text-anchor=\"middle\" fill=\"#222\">")
                 .append(xml(yLabel)).append("</text>\n");
 
-        // The data.
+        // The data: a marker shape per name; earlier names wider, dodged sideways where there are error bars.
+        List<String> names = new ArrayList<>(legendNames(drawn).keySet());
+        boolean dodge = drawn.stream().anyMatch(sr -> sr.points().stream().anyMatch(Point::hasSpread)) && names.size() > 1;
         for (Series s : drawn) {
+            int k = names.indexOf(s.name());
+            double dx = dodge ? (k - (names.size() - 1) / 2.0) * DODGE : 0;
+            double width = 2 + (names.size() > 1 ? 1.5 * (names.size() - 1 - k) / (names.size() - 1) : 0);
             b.append("<g class=\"series\" data-name=\"").append(xml(s.name())).append("\" data-variant=\"").append(xml(s.variant())).append("\">\n");
             if (s.points().size() > 1) {
-                b.append("<polyline class=\"line\" fill=\"none\" stroke=\"").append(s.color()).append("\" stroke-width=\"2\"")
+                b.append("<polyline class=\"line\" fill=\"none\" stroke=\"").append(s.color()).append("\" stroke-width=\"").append(f(width)).append('"')
                         .append(s.dashed() ? " stroke-dasharray=\"7 4\"" : "").append(" points=\"");
                 for (int i = 0; i < s.points().size(); i++) {
                     Point p = s.points().get(i);
-                    b.append(i == 0 ? "" : " ").append(f(xAxis.at(p.x(), left, right))).append(',').append(f(y.at(p.y(), bottom, top)));
+                    b.append(i == 0 ? "" : " ").append(f(xAxis.at(p.x(), left, right) + dx)).append(',').append(f(y.at(p.y(), bottom, top)));
                 }
                 b.append("\"/>\n");
             }
-            for (Point p : s.points()) {
-                b.append("<circle class=\"point\" data-x=\"").append(num(p.x())).append("\" data-y=\"").append(num(p.y()))
-                        .append("\" cx=\"").append(f(xAxis.at(p.x(), left, right))).append("\" cy=\"").append(f(y.at(p.y(), bottom, top)))
-                        .append("\" r=\"3.5\" stroke=\"").append(s.color()).append("\" stroke-width=\"1.5\" fill=\"")
-                        .append(s.dashed() ? "#ffffff" : s.color()).append("\"><title>")
-                        .append(xml(s.name() + (s.variant().isEmpty() ? "" : " " + s.variant()) + ": " + x.name(p.x()) + ", " + num(p.y()) + " " + yLabel))
-                        .append("</title></circle>\n");
+            int every = s.points().size() > 2 * MARKS ? (int) Math.ceil(s.points().size() / (double) MARKS) : 1;
+            for (int i = 0; i < s.points().size(); i++) {
+                Point p = s.points().get(i);
+                double px = xAxis.at(p.x(), left, right) + dx;
+                if (p.hasSpread()) {
+                    double lo = y.at(p.low(), bottom, top);
+                    double hi = y.at(p.high(), bottom, top);
+                    b.append("<path class=\"errorbar\" stroke=\"").append(s.color()).append("\" stroke-width=\"1.5\" fill=\"none\" d=\"M")
+                            .append(f(px - 3)).append(',').append(f(hi)).append("h6M").append(f(px)).append(',').append(f(hi)).append("V").append(f(lo))
+                            .append("M").append(f(px - 3)).append(',').append(f(lo)).append("h6\"/>\n");
+                }
+                if (every > 1 && (i + k * every / Math.max(1, names.size())) % every != 0) {
+                    continue;
+                }
+                marker(b, "point", MARKERS[k % MARKERS.length], px, y.at(p.y(), bottom, top), s.color(), s.dashed());
+                b.append(" data-x=\"").append(num(p.x())).append("\" data-y=\"").append(num(p.y())).append('"');
+                if (p.hasSpread()) {
+                    b.append(" data-low=\"").append(num(p.low())).append("\" data-high=\"").append(num(p.high())).append('"');
+                }
+                b.append("><title>").append(xml(s.name() + (s.variant().isEmpty() ? "" : " " + s.variant()) + ": " + x.name(p.x()) + ", " + num(p.y())
+                                + (p.hasSpread() ? " (95% interval " + num(p.low()) + " to " + num(p.high()) + ")" : "") + " " + yLabel))
+                        .append("</title></").append(MARKERS[k % MARKERS.length].equals("circle") ? "circle" : "path").append(">\n");
             }
             b.append("</g>\n");
         }
@@ -184,20 +238,70 @@ public record SvgPlot(String title, XAxis x, String yLabel, List<Series> series)
             b.append("<line x1=\"").append(f(ex)).append("\" y1=\"").append(f(ey - 4)).append("\" x2=\"").append(f(ex + 24)).append("\" y2=\"").append(f(ey - 4))
                     .append("\" stroke=\"").append(e[1]).append("\" stroke-width=\"").append(e[2].equals("name") ? "3" : "2").append('"')
                     .append(e[2].equals("dashed") ? " stroke-dasharray=\"7 4\"" : "").append("/>\n");
+            if (e[2].equals("name")) {
+                marker(b, "key", MARKERS[names.indexOf(e[0]) % MARKERS.length], ex + 12, ey - 4, e[1], false);
+                b.append("/>\n");
+            }
             b.append("<text class=\"legend-").append(e[2].equals("name") ? "name" : "variant").append("\" x=\"").append(f(ex + 30)).append("\" y=\"").append(f(ey))
-                    .append("\" fill=\"#222\">").append(xml(e[0])).append("</text>\n");
+                    .append("\" fill=\"#222\">");
+            List<String> lines = texts.get(i);
+            if (lines.size() == 1) {
+                b.append(xml(e[0]));
+            }
+            for (int l = 0; lines.size() > 1 && l < lines.size(); l++) {
+                // The space a line breaks at ends the line before, so the text is still the whole name.
+                b.append("<tspan x=\"").append(f(ex + 30)).append("\" dy=\"").append(l == 0 ? "0" : "16").append("\">")
+                        .append(xml(lines.get(l) + (l < lines.size() - 1 ? " " : ""))).append("</tspan>");
+            }
+            b.append("</text>\n");
         }
         b.append("</g>\n");
         b.append("</svg>\n");
         return b.toString();
     }
 
-    /** [text, colour, kind]: kind is "name", "solid" or "dashed". */
-    private static List<String[]> legendEntries(List<Series> drawn) {
+    /**
+     * The start of a marker element of class {@code cls} ({@code point} on the plot, {@code key} in the legend), its attributes open for more: a circle, or a path of {@code shape} moved to
+     * (x, y); filled with the colour, or white for a dashed variant.
+     */
+    private static void marker(StringBuilder b, String cls, String shape, double x, double y, String color, boolean hollow) {
+        String paint = "\" stroke=\"" + color + "\" stroke-width=\"1.5\" fill=\"" + (hollow ? "#ffffff" : color) + '"';
+        if (shape.equals("circle")) {
+            b.append("<circle class=\"").append(cls).append("\" cx=\"").append(f(x)).append("\" cy=\"").append(f(y)).append("\" r=\"3.5").append(paint);
+        } else {
+            b.append("<path class=\"").append(cls).append("\" transform=\"translate(").append(f(x)).append(' ').append(f(y)).append(")\" d=\"").append(shape).append(paint);
+        }
+    }
+
+    /** {@code text} in lines of at most {@code chars} characters, broken at spaces (a longer word is a line of its own). */
+    static List<String> wrap(String text, int chars) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > chars) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() == 0 ? "" : " ").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    /** Each series name with its colour, in order of first appearance. */
+    private static Map<String, String> legendNames(List<Series> drawn) {
         Map<String, String> names = new LinkedHashMap<>();
-        Map<String, Boolean> variants = new LinkedHashMap<>();
         for (Series s : drawn) {
             names.putIfAbsent(s.name(), s.color());
+        }
+        return names;
+    }
+
+    /** [text, colour, kind]: kind is "name", "solid" or "dashed". */
+    private static List<String[]> legendEntries(List<Series> drawn) {
+        Map<String, String> names = legendNames(drawn);
+        Map<String, Boolean> variants = new LinkedHashMap<>();
+        for (Series s : drawn) {
             if (!s.variant().isEmpty()) {
                 variants.putIfAbsent(s.variant(), s.dashed());
             }

@@ -15,7 +15,8 @@ import java.util.function.ToDoubleFunction;
  * Where runs go on the sweep page: what the x axis is and which runs make one line. x is the CPU
  * count when it varies; otherwise the first swept axis whose values vary and are all numbers
  * ({@code tick_hz}, {@code user_cycles}), or for single runs the first recorded input that does;
- * otherwise the CPU count still. A line is a protocol, told apart by everything else that varies
+ * otherwise the CPU count still. A line is a protocol, named by its title (its file name when it has
+ * none, and beside the title when two files share one), told apart by everything else that varies
  * (workload, profile, seed, the other swept axes, the tick rate, skew and workload parameters runs
  * record), so no line joins runs that differ in anything but x.
  *
@@ -39,6 +40,9 @@ public record SweepLayout(String xName, SvgPlot.XAxis axis, ToDoubleFunction<Run
         });
         String xAxis = xAxis(runs, varying);
         ToDoubleFunction<RunSummary> x = xAxis.equals(CPUS) ? RunSummary::cpus : r -> number(varying.get(xAxis).apply(r));
+        // Two protocols of one title (copies of a file, edited) are still two lines: their file names tell them apart.
+        Map<String, Set<String>> files = new LinkedHashMap<>();
+        runs.forEach(r -> files.computeIfAbsent(r.name(), k -> new LinkedHashSet<>()).add(r.protocol()));
         Map<String, List<RunSummary>> lines = new LinkedHashMap<>();
         for (RunSummary r : runs) {
             List<String> parts = new ArrayList<>();
@@ -47,7 +51,8 @@ public record SweepLayout(String xName, SvgPlot.XAxis axis, ToDoubleFunction<Run
                     parts.add(part(axis, value.apply(r)));
                 }
             });
-            String name = r.protocol() + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
+            String protocol = files.get(r.name()).size() > 1 ? r.name() + " [" + r.protocol() + "]" : r.name();
+            String name = protocol + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
             lines.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
         }
         lines.values().forEach(l -> l.sort(Comparator.comparingDouble(x)));

@@ -33,14 +33,14 @@ public final class SweepReport {
         return h;
     }
 
-    /** The runs of the finished points, {index, point, result} each, in the order given. */
-    public static List<Map<String, Object>> runs(List<Sweep.Point> points, List<SimResult> results) {
+    /** The runs of the finished points, {index, point, result} each, in the order given; {@code results} are their JSON ({@link SimReport#json}). */
+    public static List<Map<String, Object>> runs(List<Sweep.Point> points, List<Map<String, Object>> results) {
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("index", points.get(i).index());
             run.put("point", points.get(i).values());
-            run.put("result", SimReport.json(results.get(i)));
+            run.put("result", results.get(i));
             runs.add(run);
         }
         return runs;
@@ -78,7 +78,13 @@ public final class SweepReport {
         for (String a : axes.keySet()) {
             head.append(String.format(Locale.ROOT, " %12s", a));
         }
-        head.append(String.format(Locale.ROOT, " %10s %10s %10s %14s %14s %9s", "p50_us", "p99_us", "max_us", "ipis/s", "ops/s", "sd_share"));
+        // Under --seeds a cell is the mean and the half-width of its 95% interval, twice as wide.
+        boolean seeds = h.get("seeds") != null;
+        int[] widths = seeds ? new int[] {17, 17, 17, 24, 24, 13} : new int[] {10, 10, 10, 14, 14, 9};
+        String[] heads = {"p50_us", "p99_us", "max_us", "ipis/s", "ops/s", "sd_share"};
+        for (int i = 0; i < heads.length; i++) {
+            head.append(String.format(Locale.ROOT, " %" + widths[i] + "s", heads[i]));
+        }
         out.append(head).append('\n');
         // Points not run sit in index order among the runs, so a partial table shows its holes.
         List<Map<String, Object>> missing = (List<Map<String, Object>>) sweep.getOrDefault("missing", List.of());
@@ -98,8 +104,11 @@ public final class SweepReport {
             }
             Map<String, Object> m = (Map<String, Object>) result.get("metrics");
             Map<String, Object> lat = (Map<String, Object>) m.get("shootdown_latency_us");
-            out.append(String.format(Locale.ROOT, " %10.3f %10.3f %10.3f %,14.0f %,14.0f %8.1f%%", num(lat.get("p50")), num(lat.get("p99")), num(lat.get("max")),
-                    num(m.get("ipis_per_second")), num(m.get("throughput_ops_per_second")), 100 * num(m.get("shootdown_cpu_share"))));
+            String[] cells = {cell(lat.get("p50"), "%.3f", 1), cell(lat.get("p99"), "%.3f", 1), cell(lat.get("max"), "%.3f", 1),
+                    cell(m.get("ipis_per_second"), "%,.0f", 1), cell(m.get("throughput_ops_per_second"), "%,.0f", 1), cell(m.get("shootdown_cpu_share"), "%.1f%%", 100)};
+            for (int i = 0; i < cells.length; i++) {
+                out.append(String.format(Locale.ROOT, " %" + widths[i] + "s", cells[i]));
+            }
             if (result.get("stall") instanceof Map<?, ?> stall) {
                 // A liveness failure is never a clean row: its figures are those of a run that got stuck.
                 out.append("  ").append(String.valueOf(stall.get("kind")).toUpperCase(Locale.ROOT));
@@ -118,7 +127,12 @@ public final class SweepReport {
         return out.toString();
     }
 
-    private static double num(Object o) {
-        return ((Number) o).doubleValue();
+    /** A figure times {@code scale} in {@code format}: a number, or a point's spread over seeds as mean±ci95. */
+    private static String cell(Object o, String format, double scale) {
+        Spread s = Spread.fromJson(o);
+        if (s == null) {
+            return String.format(Locale.ROOT, format, scale * ((Number) o).doubleValue());
+        }
+        return String.format(Locale.ROOT, format, scale * s.mean()) + (Double.isNaN(s.ci95()) ? "" : "±" + String.format(Locale.ROOT, format, scale * s.ci95()));
     }
 }

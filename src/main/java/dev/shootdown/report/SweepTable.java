@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Runs as a terminal table: a row per run, grouped by line as the HTML report groups them, its x value, a column per plotted figure. */
+/**
+ * Runs as a terminal table: a row per run, grouped by line as the HTML report groups them, its x value, a column per plotted
+ * figure (the mean ± the 95% interval of the mean for a point run under several seeds).
+ */
 public final class SweepTable {
     private SweepTable() {}
 
@@ -23,8 +26,10 @@ public final class SweepTable {
                 List<String> row = new ArrayList<>(List.of(e.getKey(), SvgPlot.num(layout.x().applyAsDouble(r))));
                 for (HtmlSimReport.Figure f : HtmlSimReport.FIGURES) {
                     for (HtmlSimReport.Variant v : f.variants()) {
-                        double x = v.value().applyAsDouble(r);
-                        row.add(Double.isNaN(x) ? "-" : SimReport.number(x, ""));
+                        double x = v.value(r);
+                        Spread spread = v.spread(r);
+                        row.add(Double.isNaN(x) ? "-" : SimReport.number(x, "")
+                                + (spread == null || Double.isNaN(spread.ci95()) ? "" : " ± " + SimReport.number(spread.ci95(), "")));
                     }
                 }
                 rows.add(row);

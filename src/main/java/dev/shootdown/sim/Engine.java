@@ -621,7 +621,7 @@ public final class Engine {
         for (long x : costs.counts) {
             machineEvents += x;
         }
-        return new SimResult(file, workload, opDefinition, profile.name(), profile.ghz(), n, seed, run.cycles() / (profile.ghz() * 1e9),
+        return new SimResult(file, program.meta() == null ? null : program.meta().title(), workload, opDefinition, profile.name(), profile.ghz(), n, seed, run.cycles() / (profile.ghz() * 1e9),
                 run.actions(), machineEvents, run.wallSeconds(), run.cpuSeconds(), costs.counts.clone(), phaseCycles.clone(),
                 spans.latency.copy(), spans.callLatency.copy(), spans.shootdowns, Workloads.operations(program, layout, s),
                 costs.missesCaused, costs.missCausedCycles, List.copyOf(violations), stall, null, liveness, violationSteps,

@@ -9,9 +9,12 @@ import java.util.Map;
 
 /** Every metric the simulator reports, in order: adding one is one line. Reporters print them generically. */
 public final class Metrics {
+    /** A latency's parts are microseconds but its count, which is a number of shootdowns. */
+    private static final Map<String, String> LATENCY_PARTS = Map.of("count", "count");
+
     public static final List<Metric> ALL = List.of(
-            new Metric("shootdown_latency_us", "us", "from an initiator's first IPI sent (or broadcast issued) to the last ack (or completion)", r -> percentiles(r, r.latencyCycles())),
-            new Metric("shootdown_call_us", "us", "what the initiator sees: from its first send to the end of the wait that saw completion", r -> percentiles(r, r.callCycles())),
+            new Metric("shootdown_latency_us", "us", "from an initiator's first IPI sent (or broadcast issued) to the last ack (or completion); count: how many", r -> percentiles(r, r.latencyCycles()), LATENCY_PARTS),
+            new Metric("shootdown_call_us", "us", "what the initiator sees: from its first send to the end of the wait that saw completion; count: how many", r -> percentiles(r, r.callCycles()), LATENCY_PARTS),
             new Metric("shootdowns_per_second", "1/s", "shootdowns started per simulated second", r -> r.perSecond(r.shootdowns())),
             new Metric("ipis_per_second", "1/s", "IPIs sent per simulated second", r -> r.perSecond(r.count(Event.IPI_SEND))),
             new Metric("interrupts_per_second", "1/s", "interrupts taken (IPI handler entries, timer ticks, device interrupts, reschedule IPIs) per simulated second",

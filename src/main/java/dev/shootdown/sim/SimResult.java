@@ -10,6 +10,7 @@ import java.util.Map;
  * What one simulation run measured: raw counters, from which {@link Metrics} derives every
  * reported figure. Reports (tables, JSON, plots, traces) read this and nothing else.
  *
+ * @param title           the protocol's {@code title}, or null when it has none
  * @param events          engine actions executed (CPU steps, interrupts taken, broadcast invalidations performed)
  * @param machineEvents   hardware and kernel events those actions produced (the sum of eventCounts)
  * @param cpuSeconds      CPU time of the simulating thread (wall time includes whatever else the machine runs)
@@ -27,7 +28,7 @@ import java.util.Map;
  * @param reschedIpis     reschedule IPIs taken ({@link Noise})
  * @param switches        the scheduler's context switches, mm switches and wake-ups
  */
-public record SimResult(String file, String workload, String opDefinition, String profile, double ghz, int cpus, long seed,
+public record SimResult(String file, String title, String workload, String opDefinition, String profile, double ghz, int cpus, long seed,
                         double simulatedSeconds, long events, long machineEvents, double wallSeconds, double cpuSeconds, long[] eventCounts,
                         long[] phaseCycles, Histogram latencyCycles, Histogram callCycles, long shootdowns, long ops, long missesCaused,
                         long missCausedCycles, List<SimViolation> violations, String stall, Inputs inputs, Liveness liveness,
@@ -82,7 +83,7 @@ public record SimResult(String file, String workload, String opDefinition, Strin
     public record Inputs(double seconds, double tickHz, boolean tickSkew, Map<String, String> params, double stallSeconds, Noise noise) {}
 
     public SimResult withInputs(Inputs in) {
-        return new SimResult(file, workload, opDefinition, profile, ghz, cpus, seed, simulatedSeconds, events, machineEvents, wallSeconds, cpuSeconds,
+        return new SimResult(file, title, workload, opDefinition, profile, ghz, cpus, seed, simulatedSeconds, events, machineEvents, wallSeconds, cpuSeconds,
                 eventCounts, phaseCycles, latencyCycles, callCycles, shootdowns, ops, missesCaused, missCausedCycles, violations, stall, in, liveness,
                 violationSteps, deviceInterrupts, reschedIpis, switches);
     }

@@ -18,8 +18,8 @@ import java.util.TreeSet;
 /**
  * Puts a protocol and a workload together without writing the protocol twice: the protocol file's
  * declarations (hardware, address spaces, variables, procedures, IRQ handlers) are kept as they
- * are; its scenario ({@code cpu ... runs}), {@code check} and {@code invariant} lines, which are
- * for the checker, are dropped; the workload's snippet supplies the programs of all N CPUs. Pages a
+ * are; its scenario ({@code cpu ... runs}), {@code check} and {@code invariant} lines and its
+ * catalog metadata other than the title, which are for the checker, are dropped; the workload's snippet supplies the programs of all N CPUs. Pages a
  * workload declares in an {@code mm} of the protocol's name join that address space. The whole is
  * compiled for N CPUs by the one compiler both engines use.
  */
@@ -107,7 +107,8 @@ public final class WorkloadComposer {
         List<Decl> decls = new ArrayList<>();
         Map<String, Integer> mmAt = new LinkedHashMap<>();
         for (Decl d : protocol.decls()) {
-            if (d instanceof Decl.Cpu || d instanceof Decl.Check || d instanceof Decl.Invariant || d instanceof Decl.Meta) {
+            // The title stays: reports name the protocol's lines by it.
+            if (d instanceof Decl.Cpu || d instanceof Decl.Check || d instanceof Decl.Invariant || d instanceof Decl.Meta m && !m.key().equals("title")) {
                 continue;
             }
             if (d instanceof Decl.Mm m) {

@@ -149,4 +149,33 @@ class ReproduceCommandTest {
         assertThat(j.get("missing")).extracting(m -> m.get("source").asText()).containsExactly("bad");
         assertThat(r.err().lines()).last().asString().matches("reproduce: 1/2 runs done, \\d+:\\d\\d elapsed, interrupted");
     }
+
+    @Test
+    void underSeedsTheSimulatedFigureIsTheMeanOfEachSeedsRunWithItsInterval() throws Exception {
+        ReproduceCommand c = new ReproduceCommand();
+        c.json = true;
+        c.threads = 1;
+        c.seed = 5;
+        c.seeds = 3;
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MainTest.Run r = MainTest.capture(() -> c.reproduce(List.of(THROUGHPUT, IPIS), false, new AtomicBoolean(), (e, seed) -> {
+            seen.add(seed);
+            return Simulation.run(Protocols.load(e.protocol()), Workloads.byName(e.workload()), e.params(), e.cpus(), Profiles.byName(e.profile()),
+                    SimOptions.of(e.seconds(), seed));
+        }));
+
+        assertThat(seen).as("one run per seed, shared by the two figures").containsExactlyInAnyOrder(5L, 6L, 7L);
+        JsonNode row = new ObjectMapper().readTree(r.out()).get("rows").get(0);
+        List<String> keys = new ArrayList<>();
+        row.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("source", "metric", "published", "simulated", "simulated_ci95", "simulated_seeds", "tolerance", "within");
+        double mean = 0;
+        for (long s = 5; s <= 7; s++) {
+            double v = THROUGHPUT.simulated().applyAsDouble(Simulation.run(Protocols.load("linux-ipi"), Workloads.byName("munmap"), Map.of(), 2,
+                    Profiles.byName("skylake"), SimOptions.of(0.001, s)));
+            assertThat(row.get("simulated_seeds").get((int) s - 5).asDouble()).isEqualTo(v);
+            mean += v / 3;
+        }
+        assertThat(row.get("simulated").asDouble()).isCloseTo(mean, org.assertj.core.api.Assertions.within(1e-6 * mean));
+    }
 }

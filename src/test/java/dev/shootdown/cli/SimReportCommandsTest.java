@@ -46,7 +46,7 @@ class SimReportCommandsTest {
         assertThat(TraceEventRules.check(t).problems()).isEmpty();
         assertThat(t.get("traceEvents").get(0).get("args").get("name").asText()).isEqualTo("protocols/linux-ipi.sd munmap, 4 CPUs, skylake, seed 1");
         var page = xml(html);
-        assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(4);
+        assertThat(page.getElementsByTagName("svg").getLength()).as("four figures and the latency CDF").isEqualTo(5);
         assertThat(page.getElementsByTagName("title").item(0).getTextContent()).isEqualTo("linux-ipi under munmap on 4 CPUs");
     }
 
@@ -169,7 +169,7 @@ class SimReportCommandsTest {
         var page = xml(html);
         assertThat(page.getElementsByTagName("h1").item(0).getTextContent())
                 .isEqualTo("linux-ipi under munmap: sweep cpus=2,1,3, partial: 1 of 3 points");
-        assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(4);
+        assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(5);
     }
 
     @Test
@@ -207,12 +207,13 @@ class SimReportCommandsTest {
 
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out().lines().toList()).hasSize(5);
-        assertThat(o.out()).contains("linux-ipi", "dfly-cpusync");
+        // Lines are named by the protocols' titles.
+        assertThat(o.out()).contains("Linux x86 IPI shootdown with lazy TLB", "DragonFly cpusync rendezvous");
         assertThat(o.err()).contains("report of 4 runs written to " + html);
         var page = xml(html);
-        assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(4);
+        assertThat(page.getElementsByTagName("svg").getLength()).isEqualTo(5);
         assertThat(page.getElementsByTagName("h1").item(0).getTextContent()).isEqualTo("Two & two");
-        assertThat(page.getElementsByTagName("polyline").getLength()).as("lines: latency 2x2, three plots 2 each").isEqualTo(10);
+        assertThat(page.getElementsByTagName("polyline").getLength()).as("lines: latency 2x2, three plots 2 each, a CDF each").isEqualTo(12);
 
         SimulateCommandTest.Out wrapped = run("report", dir.resolve("more.json").toString());
         assertThat(wrapped.code()).isZero();
@@ -229,7 +230,8 @@ class SimReportCommandsTest {
         SimulateCommandTest.Out o = run("report", dir.resolve("skylake.json").toString(), dir.resolve("milan.json").toString());
 
         assertThat(o.code()).as(o.err()).isZero();
-        assertThat(o.out().lines().skip(1).map(l -> l.split("  ")[0])).containsExactly("linux-ipi (skylake)", "linux-ipi (milan)");
+        String title = "Linux x86 IPI shootdown with lazy TLB (flush_tlb_mm_range, simplified)";
+        assertThat(o.out().lines().skip(1).map(l -> l.split("  ")[0])).containsExactly(title + " (skylake)", title + " (milan)");
     }
 
     @Test

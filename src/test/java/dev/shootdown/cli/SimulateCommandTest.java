@@ -29,8 +29,9 @@ class SimulateCommandTest {
         JsonNode j = new ObjectMapper().readTree(o.out());
         List<String> keys = new java.util.ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).containsExactly("file", "workload", "profile", "cpus", "seed", "tick_hz", "tick_skew", "params", "stall_after", "simulated_seconds",
-                "events", "wall_seconds", "metrics");
+        assertThat(keys).containsExactly("file", "title", "workload", "profile", "cpus", "seed", "tick_hz", "tick_skew", "params", "stall_after", "simulated_seconds",
+                "events", "wall_seconds", "metrics", "cdf");
+        assertThat(j.get("title").asText()).isEqualTo("Linux x86 IPI shootdown with lazy TLB (flush_tlb_mm_range, simplified)");
         // Every input a repeat of the run needs: the tick as given, and the workload's parameters with their defaults.
         assertThat(j.get("tick_hz").asDouble()).isEqualTo(250);
         assertThat(j.get("tick_skew").asBoolean()).isFalse();

@@ -65,7 +65,7 @@ class HtmlSimReportTest {
             List<Node> series = nodes(plots.get(i), ".//g[@class='series']");
             assertThat(series).as("lines of plot %d", i).hasSize(i == 0 ? 4 : 2);
             for (Node s : series) {
-                assertThat(nodes(s, ".//circle[@class='point']")).hasSize(CPUS.length);
+                assertThat(nodes(s, ".//*[@class='point']")).hasSize(CPUS.length);
                 assertThat(nodes(s, ".//polyline")).hasSize(1);
             }
             assertThat(nodes(plots.get(i), ".//text[@class='xtick']").stream().map(Node::getTextContent)).containsExactly("2", "4", "8", "16", "32");
@@ -76,12 +76,12 @@ class HtmlSimReportTest {
         List<Node> lat = nodes(plots.get(0), ".//g[@class='series']");
         assertThat(lat.stream().map(n -> ((Element) n).getAttribute("data-name") + " " + ((Element) n).getAttribute("data-variant")))
                 .containsExactly("linux-ipi p50", "invlpgb p50", "linux-ipi p99", "invlpgb p99");
-        assertThat(nodes(lat.get(2), ".//circle[@class='point']").stream().map(n -> ((Element) n).getAttribute("data-y")))
+        assertThat(nodes(lat.get(2), ".//*[@class='point']").stream().map(n -> ((Element) n).getAttribute("data-y")))
                 .containsExactly("3", "6", "12", "24", "48");
         assertThat(((Element) nodes(lat.get(0), ".//polyline").get(0)).getAttribute("stroke"))
                 .isEqualTo(((Element) nodes(lat.get(2), ".//polyline").get(0)).getAttribute("stroke"));
         // Shares are plotted in percent.
-        double share = Double.parseDouble(((Element) nodes(plots.get(3), ".//g[@class='series'][1]//circle[@class='point']").get(0)).getAttribute("data-y"));
+        double share = Double.parseDouble(((Element) nodes(plots.get(3), ".//g[@class='series'][1]//*[@class='point']").get(0)).getAttribute("data-y"));
         assertThat(share).isCloseTo(100 * 0.01 * Math.log(2), within(1e-3));
         assertThat(page.getElementsByTagName("title").item(0).getTextContent()).isEqualTo("A sweep & more");
     }
@@ -125,8 +125,8 @@ class HtmlSimReportTest {
         assertThat(back.metrics().keySet()).containsExactlyElementsOf(Metrics.ALL.stream().map(Metric::name).toList());
         assertThat(back.metrics()).isEqualTo(RunSummary.of(r).metrics());
         Document page = parse(HtmlSimReport.page(List.of(back), "one run"));
-        assertThat(nodes(page, "//svg")).hasSize(4);
-        assertThat(nodes(page, "(//svg)[1]//circle[@class='point']")).hasSize(2);
+        assertThat(nodes(page, "//svg")).as("four figures and the latency CDF").hasSize(5);
+        assertThat(nodes(page, "(//svg)[1]//*[@class='point']")).hasSize(2);
     }
 
     /** {@link #run} at 16 CPUs, as the sweep point {@code point} made it. */
@@ -150,7 +150,7 @@ class HtmlSimReportTest {
         for (Node plot : nodes(page, "//svg")) {
             assertThat(nodes(plot, ".//text[@class='xlabel']").get(0).getTextContent()).isEqualTo("tick_hz");
             for (Node line : nodes(plot, ".//g[@class='series']")) {
-                List<Node> pts = nodes(line, ".//circle[@class='point']");
+                List<Node> pts = nodes(line, ".//*[@class='point']");
                 assertThat(attrs(pts, "data-x")).containsExactly("0", "250", "1000");
                 assertThat(attrs(pts, "cx").stream().map(Double::parseDouble)).as("three places, left to right").isSorted().doesNotHaveDuplicates();
             }
@@ -179,7 +179,7 @@ class HtmlSimReportTest {
         assertThat(nodes(ipis, ".//text[@class='legend-name']").stream().map(Node::getTextContent))
                 .containsExactly("linux-ipi (tick_hz 0)", "invlpgb (tick_hz 0)", "linux-ipi (tick_hz 1000)", "invlpgb (tick_hz 1000)");
         for (Node line : nodes(ipis, ".//g[@class='series']")) {
-            List<Node> pts = nodes(line, ".//circle[@class='point']");
+            List<Node> pts = nodes(line, ".//*[@class='point']");
             assertThat(attrs(pts, "data-x")).containsExactly("2", "4", "8", "16", "32");
             // No zig-zag: each line's IPIs grow with the CPUs, as every run of it does.
             assertThat(attrs(pts, "data-y").stream().map(Double::parseDouble)).isSorted().doesNotHaveDuplicates();
@@ -202,5 +202,39 @@ class HtmlSimReportTest {
         List<RunSummary> ticks = List.of(at("linux-ipi", 1, Map.of("tick_hz", "1000")), at("linux-ipi", 1, Map.of("tick_hz", "0")));
         assertThat(SweepTable.text(ticks).lines().map(l -> l.split(" +"))).extracting(cells -> cells[0] + " " + cells[1])
                 .containsExactly("line tick_hz", "linux-ipi 0", "linux-ipi 1000");
+    }
+
+    @Test
+    void aPointUnderSeveralSeedsIsDrawnWithItsIntervalAndTabledAsMeanPlusMinus() {
+        RunSummary r = run("linux-ipi", 4, 1);
+        Map<String, Spread> spreads = Map.of("shootdown_latency_us.p50", Spread.of(List.of(3.0, 4.0, 5.0)), "ipis_per_second", Spread.of(List.of(1e5, 3e5)));
+        RunSummary seeded = new RunSummary(r.protocol(), r.workload(), r.profile(), r.cpus(), r.seed(), r.simulatedSeconds(), r.metrics(), Map.of(), Map.of(),
+                "A protocol & its title", spreads, Map.of("shootdown_latency_us", List.of(new double[] {1, 0.5}, new double[] {2, 1})));
+        Document page = parse(HtmlSimReport.page(List.of(seeded), "seeds"));
+
+        Element p50 = (Element) nodes(page, "(//svg)[1]//g[@class='series'][@data-variant='p50']/*[@class='point']").get(0);
+        // t(0.975, 2) = 4.303 times 1 / sqrt(3).
+        double half = 4.303 / Math.sqrt(3);
+        assertThat(Double.parseDouble(p50.getAttribute("data-low"))).isCloseTo(4 - half, within(1e-3));
+        assertThat(Double.parseDouble(p50.getAttribute("data-high"))).isCloseTo(4 + half, within(1e-3));
+        assertThat(nodes(page, "(//svg)[1]//*[@class='errorbar']")).as("only p50 has a spread").hasSize(1);
+        Node row = nodes(page, "//table[@class='metrics']//tbody/tr[th='shootdown_latency_us p50']").get(0);
+        assertThat(nodes(row, "./td").get(1).getTextContent()).isEqualTo("4.00 ± 2.48");
+        // Lines are the protocol's title; the CDF is its own figure.
+        assertThat(nodes(page, "(//svg)[1]//text[@class='legend-name']").get(0).getTextContent()).isEqualTo("A protocol & its title");
+        List<Node> plots = nodes(page, "//svg");
+        assertThat(plots).hasSize(5);
+        assertThat(nodes(plots.get(4), ".//text[@class='title']").get(0).getTextContent()).isEqualTo("Shootdown latency distribution at 4 CPUs");
+        assertThat(nodes(plots.get(4), ".//text[@class='ylabel']").get(0).getTextContent()).isEqualTo("% of shootdowns at or below");
+        assertThat(attrs(nodes(plots.get(4), ".//*[@class='point']"), "data-y")).as("the step from 0, then the points in percent").containsExactly("0", "50", "100");
+    }
+
+    @Test
+    void aLatencysCountIsTabledAsACountNotInMicroseconds() {
+        Document page = parse(HtmlSimReport.page(sweep(), "t"));
+        Node count = nodes(page, "//table[@class='metrics'][1]//tbody/tr[th='shootdown_latency_us count']").get(0);
+        assertThat(nodes(count, "./td").get(0).getTextContent()).isEqualTo("count");
+        Node p50 = nodes(page, "//table[@class='metrics'][1]//tbody/tr[th='shootdown_latency_us p50']").get(0);
+        assertThat(nodes(p50, "./td").get(0).getTextContent()).isEqualTo("us");
     }
 }

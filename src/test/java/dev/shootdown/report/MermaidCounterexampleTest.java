@@ -46,6 +46,34 @@ class MermaidCounterexampleTest {
         assertWellFormed(CheckedModel.catalog(entry).mermaid());
     }
 
+    @ParameterizedTest
+    @MethodSource("catalog")
+    void everyFoldedCatalogDiagramIsInTheGrammarSubsetAndKeepsEveryArrow(String entry) {
+        CheckedModel m = CheckedModel.catalog(entry);
+        String folded = MermaidCounterexample.diagram(m.result(), m.cx(), true);
+        assertWellFormed(folded);
+        // Folding joins notes, never drops an IPI, an ack or a change to memory.
+        List<String> plain = m.mermaid().lines().filter(l -> l.matches("    \\w+(-\\)|--\\))\\w+: .*")).toList();
+        assertThat(folded.lines().filter(l -> l.matches("    \\w+(-\\)|--\\))\\w+: .*")).toList()).containsExactlyInAnyOrderElementsOf(plain);
+        assertThat(folded.lines().count()).isLessThanOrEqualTo(m.mermaid().lines().count());
+    }
+
+    @Test
+    void aFoldedHandlerRunIsOneNoteNamingItsSteps() throws IOException {
+        // Seed 001's DragonFly counterexample, whose cpusync handler runs several statements.
+        CheckedModel m = CheckedModel.catalog("001-dragonfly-block-between-add-flush");
+        Folds.Fold first = Folds.of(m.cx()).values().stream().filter(f -> m.cx().steps().get(f.first() - 1).action().startsWith("<IPI"))
+                .filter(f -> f.steps().stream().noneMatch(k -> m.cx().steps().get(k - 1).violating())).findFirst().orElseThrow();
+        String folded = MermaidCounterexample.diagram(m.result(), m.cx(), true);
+
+        assertThat(folded).contains(": " + MermaidCounterexample.escape(first.numbers() + ". " + first.action()).substring(0, 20));
+        // The statements inside the fold no longer have notes of their own.
+        for (int k : first.steps().subList(1, first.steps().size())) {
+            assertThat(folded).doesNotContain(": " + k + ". ");
+        }
+        assertThat(m.mermaid()).contains(": " + first.steps().get(1) + ". ");
+    }
+
     @Test
     void tsoDiagramIsInTheGrammarSubset() {
         assertWellFormed(CheckedModel.text("lazy-tso.sd", CheckedModel.LAZY_TSO).mermaid());

@@ -54,7 +54,7 @@ class SvgPlotTest {
         assertThat(attr(xt.get(xt.size() - 1), "x")).isCloseTo(SvgPlot.WIDTH - SvgPlot.RIGHT, within(0.11));
 
         // Each point sits above its CPU count's tick, at its height on the y axis (0 at the bottom, 2.5 at the top).
-        List<Node> pts = nodes(svg, "//circle[@class='point']");
+        List<Node> pts = nodes(svg, "//*[@class='point']");
         assertThat(pts).hasSize(6);
         double bottom = SvgPlot.TOP + SvgPlot.PLOT_HEIGHT;
         for (int i = 0; i < pts.size(); i++) {
@@ -82,7 +82,7 @@ class SvgPlotTest {
                 List.of(new SvgPlot.Point(16, 3))))).svg());
         assertThat(texts(one, "xtick")).containsExactly("8", "16", "32");
         assertThat(nodes(one, "//polyline")).as("no line through a single point").isEmpty();
-        assertThat(nodes(one, "//circle[@class='point']")).hasSize(1);
+        assertThat(nodes(one, "//*[@class='point']")).hasSize(1);
 
         Document wide = parse(new SvgPlot("t", SvgPlot.XAxis.CPUS, "y", List.of(new SvgPlot.Series("a", "", "#000", false,
                 List.of(new SvgPlot.Point(1, 1), new SvgPlot.Point(4096, 2))))).svg());
@@ -124,7 +124,7 @@ class SvgPlotTest {
 
         assertThat(texts(svg, "xtick")).containsExactly("0", "200", "400", "600", "800", "1000");
         assertThat(texts(svg, "xlabel")).containsExactly("tick_hz");
-        List<Node> pts = nodes(svg, "//circle[@class='point']");
+        List<Node> pts = nodes(svg, "//*[@class='point']");
         assertThat(pts.stream().map(n -> ((Element) n).getAttribute("data-x"))).as("sorted by x").containsExactly("0", "250", "1000");
         double left = SvgPlot.LEFT;
         double width = SvgPlot.WIDTH - SvgPlot.RIGHT - left;
@@ -141,7 +141,7 @@ class SvgPlotTest {
 
         assertThat(texts(svg, "xtick")).containsExactly("1k", "10k", "100k", "1M");
         List<Node> xt = nodes(svg, "//*[@class='xtick']");
-        List<Node> pts = nodes(svg, "//circle[@class='point']");
+        List<Node> pts = nodes(svg, "//*[@class='point']");
         for (int i = 0; i < pts.size(); i++) {
             assertThat(attr(pts.get(i), "cx")).isCloseTo(attr(xt.get(i), "x"), within(0.11));
         }
@@ -155,5 +155,44 @@ class SvgPlotTest {
         Document doc = parse(svg);
         assertThat(texts(doc, "title")).containsExactly("a < b & \"c\"");
         assertThat(texts(doc, "legend-name")).containsExactly("<proto>");
+    }
+
+    @Test
+    void pointsWithASpreadHaveErrorBarsAndCoincidingLinesKeepApart() {
+        List<SvgPlot.Point> a = List.of(new SvgPlot.Point(2, 1.0, 0.8, 1.2), new SvgPlot.Point(4, 2.0, 1.5, 3.0));
+        List<SvgPlot.Point> b = List.of(new SvgPlot.Point(2, 1.0, 0.9, 1.1), new SvgPlot.Point(4, 2.0, 1.9, 2.1));
+        Document svg = parse(new SvgPlot("Latency", SvgPlot.XAxis.CPUS, "latency (us)",
+                List.of(new SvgPlot.Series("one", "", "#0072B2", false, a), new SvgPlot.Series("two", "", "#D55E00", false, b))).svg());
+
+        List<Node> series = nodes(svg, "//*[@class='series']");
+        List<Node> first = nodes(series.get(0), ".//*[@class='point']");
+        List<Node> second = nodes(series.get(1), ".//*[@class='point']");
+        // Another marker shape per line, each with its interval.
+        assertThat(first.get(0).getNodeName()).isEqualTo("circle");
+        assertThat(second.get(0).getNodeName()).isEqualTo("path");
+        assertThat(((Element) first.get(1)).getAttribute("data-low")).isEqualTo("1.5");
+        assertThat(((Element) first.get(1)).getAttribute("data-high")).isEqualTo("3");
+        assertThat(nodes(svg, "//*[@class='errorbar']")).hasSize(4);
+        // The y axis reaches the highest bar's top.
+        assertThat(texts(svg, "ytick")).last().isEqualTo("3");
+        // Dodged: the same x, a few pixels apart; the earlier line drawn wider under the later one.
+        double x1 = attr(first.get(0), "cx");
+        String t = ((Element) second.get(0)).getAttribute("transform");
+        double x2 = Double.parseDouble(t.substring("translate(".length(), t.indexOf(' ')));
+        assertThat(x2 - x1).isCloseTo(SvgPlot.DODGE, within(0.11));
+        assertThat(attr(nodes(series.get(0), ".//polyline").get(0), "stroke-width")).isGreaterThan(attr(nodes(series.get(1), ".//polyline").get(0), "stroke-width"));
+        // The legend shows each line's marker.
+        assertThat(nodes(svg, "//*[@class='key']")).hasSize(2);
+    }
+
+    @Test
+    void aLongNameWrapsInTheLegendAndStaysWhole() {
+        String name = "Linux x86 IPI shootdown with lazy TLB (flush_tlb_mm_range, simplified) (skylake, tick_hz 1000, batch 16)";
+        Document svg = parse(new SvgPlot("t", SvgPlot.XAxis.CPUS, "y", List.of(line(name, "", 1, 2))).svg());
+
+        assertThat(texts(svg, "legend-name")).containsExactly(name);
+        assertThat(nodes(svg, "//*[@class='legend-name']/*[local-name()='tspan']")).hasSizeGreaterThan(1);
+        assertThat(SvgPlot.wrap(name, 40)).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(40));
+        assertThat(String.join(" ", SvgPlot.wrap(name, 40))).isEqualTo(name);
     }
 }

@@ -26,7 +26,7 @@ class MetricsTest {
         for (int v = 1; v <= 100; v++) {
             lat.recordValue(v * 1000L); // 1..100 us at 1 GHz
         }
-        SimResult r = new SimResult("f", "w", "op", "p", 1.0, 4, 1, 2.0, 10, 20, 0.1, 0.1, counts, phases, lat, new Histogram(3), 10, 80,
+        SimResult r = new SimResult("f", null, "w", "op", "p", 1.0, 4, 1, 2.0, 10, 20, 0.1, 0.1, counts, phases, lat, new Histogram(3), 10, 80,
                 5, 25, List.of(), null, null, null, 0, 0, 0, SimResult.Switches.NONE);
         Map<String, Object> m = r.metrics();
         assertThat(m.keySet()).startsWith("shootdown_latency_us").contains("ipis_per_second", "throughput_ops_per_second", "shootdown_cpu_share");
