@@ -141,6 +141,24 @@ class PartialOrderTest {
     }
 
     @Test
+    @DisplayName("under TSO a buffered store goes alone, and the store-buffering outcome (both loads see 0) is still found")
+    void storeBufferingLitmus() {
+        String sb = """
+                hardware x86 { cpus 2; memory tso }
+                mm A { page p -> frame f writable }
+                shared x = 0, y = 0, r0 = 1, r1 = 1
+                invariant !(r0 == 0 && r1 == 0)
+                cpu 0 runs A: { x = 1; r0 = y }
+                cpu 1 runs A: { y = 1; r1 = x }
+                """;
+        CheckResult r = agree("store buffering", OracleModels.compile(sb));
+        assertThat(r.verdict()).isEqualTo(Verdict.ASSERTION);
+        assertThat(r.partialOrder().ample()).as("the first store of each CPU goes alone").isPositive();
+        CheckResult fenced = agree("store buffering with smp_mb", OracleModels.compile(sb.replace("x = 1;", "x = 1; smp_mb();").replace("y = 1;", "y = 1; smp_mb();")));
+        assertThat(fenced.verdict()).isEqualTo(Verdict.SAFE);
+    }
+
+    @Test
     @DisplayName("a counterexample the reduction would lengthen is shortest: the other CPU's violating step comes first")
     void shortest() {
         String source = """

@@ -18,7 +18,9 @@ import java.util.Map;
  *     index (so only {@code c} reads or writes that copy);</li>
  * <li>shared and per-CPU variables nothing ever writes, and {@code mm_cpumask} when nothing writes it;</li>
  * <li>with {@link #tlbPrivate}, {@code c}'s own TLB and paging-structure cache (the local flushes): no
- *     speculative walks, no evictions, and no built-in that reaches another CPU's TLB.</li>
+ *     speculative walks, no evictions, and no built-in that reaches another CPU's TLB;</li>
+ * <li>under TSO, {@code c}'s own store buffer: a store to kernel memory or an ack outside an atomic block
+ *     ({@link #buffered}).</li>
  * </ul>
  * and, in the state at hand, nothing else of {@code c} can act first: its interrupts are off (or the model
  * has no IPI handler), so it takes no IPI before the step; under TSO its store buffer is empty, so no
@@ -97,9 +99,27 @@ final class PartialOrder {
     private boolean[] candidates(Code code) {
         boolean[] ok = new boolean[code.insns().length];
         for (int pc = 0; pc < ok.length; pc++) {
-            ok[pc] = !code.local()[pc] && insn(code, code.insns()[pc], pc);
+            ok[pc] = !code.local()[pc] && (insn(code, code.insns()[pc], pc) || buffered(code.insns()[pc]));
         }
         return ok;
+    }
+
+    /**
+     * Under TSO, outside an atomic block, a store to kernel memory and an ack go into the CPU's own store buffer
+     * (StoreBuffer.store): no other CPU reads that buffer, and what reads memory sees nothing until the drain, an
+     * action of its own (Owens, Sarkar and Sewell, x86-TSO). With the buffer empty before the step (see {@link #alone}),
+     * no drain of it can come first either.
+     */
+    private boolean buffered(Insn insn) {
+        if (!tso) {
+            return false;
+        }
+        if (insn instanceof Insn.Assign a) {
+            boolean memory = a.target() instanceof Insn.Target.Shared
+                    || a.target() instanceof Insn.Target.PerCpu p && (p.cpu() == null || expr(p.cpu()));
+            return memory && expr(a.value());
+        }
+        return insn instanceof Insn.Op o && o.op() == dev.shootdown.lang.Builtin.ACK && o.lock() == null && java.util.Arrays.stream(o.args()).allMatch(this::expr);
     }
 
     private boolean insn(Code code, Insn insn, int pc) {
