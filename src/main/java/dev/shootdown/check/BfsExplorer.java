@@ -32,6 +32,12 @@ public final class BfsExplorer {
     private final int blocksInMemory;
     /** For tests: stop (as Ctrl-C does) when this many states have been taken off the frontier. */
     private long stopAfter = Long.MAX_VALUE;
+    /** Whether to use the partial-order reduction (with the other reductions, unless turned off on its own). */
+    private boolean partialOrder;
+    /** States this deep are checked for a deadlock but not expanded: for the search that finds the shortest counterexamples. */
+    private int depthLimit = Integer.MAX_VALUE;
+    /** The search may stop once each of these is violated (null: every property is wanted): the same search's. */
+    private EnumSet<Verdict> wanted;
 
     public BfsExplorer(Program program, CheckOptions options) {
         this(program, options, 0, 0);
@@ -43,6 +49,13 @@ public final class BfsExplorer {
         this.options = options;
         this.recordsPerBlock = recordsPerBlock;
         this.blocksInMemory = blocksInMemory;
+        this.partialOrder = options.reductions();
+    }
+
+    /** The same search without the partial-order reduction (the other reductions as the options say): for comparison. */
+    public BfsExplorer withoutPartialOrder() {
+        this.partialOrder = false;
+        return this;
     }
 
     /** For tests: stops the search, as Ctrl-C would, at its {@code expansions}-th state taken off the frontier. */
@@ -57,6 +70,54 @@ public final class BfsExplorer {
                     + " (exhaustive search wants 2-4; large machines are for the simulator)");
         }
         Machine machine = machine(program, options.reductions());
+        partialOrder &= machine.partialOrderApplies();
+        CheckResult reduced = searchOn(machine);
+        return partialOrder ? shortest(reduced) : reduced;
+    }
+
+    /**
+     * The partial-order reduction can make a counterexample longer: an action of another CPU may be taken only after a
+     * step that went alone, though it did not need to wait for it. So once the reduced search has found violations, the
+     * same search without the reduction, to the depth of the deepest of them (in full when one is a livelock, whose
+     * depth only the whole graph decides), finds each one's shortest counterexample: the reduced graph is part of the
+     * full one, so every violation it found lies within that depth there. The verdicts stay the reduced search's.
+     */
+    private CheckResult shortest(CheckResult reduced) {
+        PartialOrderStats stats = new PartialOrderStats(ampleStates, skippedTransitions, -1, true);
+        if (reduced.violations().isEmpty() || ampleStates == 0) {
+            return withStats(reduced, reduced.violations(), stats);
+        }
+        int deepest = 0;
+        boolean lasso = false;
+        EnumSet<Verdict> found = EnumSet.noneOf(Verdict.class);
+        for (Violation v : reduced.violations()) {
+            deepest = Math.max(deepest, v.depth());
+            lasso |= v.lasso();
+            found.add(v.verdict());
+        }
+        BfsExplorer full = new BfsExplorer(program, options.withCheckpoints(null).withProgress(null), recordsPerBlock, blocksInMemory).withoutPartialOrder();
+        full.depthLimit = lasso ? Integer.MAX_VALUE : deepest;
+        full.wanted = found;
+        CheckResult f = full.run();
+        // With --first, the search without the reduction stops at its own first violation, which is what it reports.
+        List<Violation> shortest = options.allProperties() ? f.violations().stream().filter(v -> found.contains(v.verdict())).toList()
+                : f.violations().stream().limit(1).toList();
+        boolean all = options.allProperties() ? shortest.size() == found.size() : shortest.size() == 1;
+        if (!all) {
+            // The search without the reduction stopped early (memory, Ctrl-C): the reduced search's counterexamples stand.
+            return withStats(reduced, reduced.violations(), new PartialOrderStats(ampleStates, skippedTransitions, f.stats().states(), false));
+        }
+        this.trace = full.trace;
+        this.symmetry = full.symmetry;
+        return withStats(reduced, shortest, new PartialOrderStats(ampleStates, skippedTransitions, f.stats().states(), true));
+    }
+
+    private static CheckResult withStats(CheckResult r, List<Violation> violations, PartialOrderStats stats) {
+        return new CheckResult(r.program(), List.copyOf(violations), r.stats(), r.complete(), r.stopReason(), r.symmetry(), r.reductionNotes(),
+                r.accessedBitsUntracked(), r.coverage(), stats);
+    }
+
+    private CheckResult searchOn(Machine machine) {
         StatePacker packer = StatePacker.of(machine.layout());
         long maxHeap = Runtime.getRuntime().maxMemory();
         try (StateQueue queue = recordsPerBlock > 0 ? new StateQueue(packer, options.spillDirectory(), recordsPerBlock, blocksInMemory)
@@ -84,7 +145,7 @@ public final class BfsExplorer {
         long budget = (long) (maxHeap * options.memoryFraction());
         // no_deadlock's progress half needs the graph, and the graph needs each seen successor's number, which a bit array
         // does not keep: under --bitstate only deadlocked states are looked for.
-        boolean withGraph = checkDeadlock && !bitstate;
+        boolean withGraph = checkDeadlock && !bitstate && depthLimit == Integer.MAX_VALUE;
         long offHeapBudget = offHeapBudget(bitstate, withGraph);
         guard.offHeapBudget(offHeapBudget);
         Checkpoint.Search restored = checkpoints != null && checkpoints.resume() != null
@@ -132,7 +193,9 @@ public final class BfsExplorer {
         }
 
         int[] next = new int[size];
-        Checkpoint.Counters counted = restored != null ? restored.counters() : new Checkpoint.Counters(0, 0, 0, -1, 0, 0, 0);
+        Checkpoint.Counters counted = restored != null ? restored.counters() : new Checkpoint.Counters(0, 0, 0, -1, 0, 0, 0, 0, 0);
+        ampleStates = counted.ample();
+        skippedTransitions = counted.skipped();
         long transitions = counted.transitions();
         int maxDepth = counted.maxDepth();
         start -= counted.nanos();
@@ -153,7 +216,7 @@ public final class BfsExplorer {
         Expansion e = null;
         // Workers compute each state's successors ahead (Expansion); every decision below is taken here, in order.
         Frontier frontier = new Frontier(program, options.reductions(), queue, packer, Math.max(1, options.workers()), this.symmetry != null, checkDeadlock,
-                init, plain);
+                partialOrder, init, plain);
         try (frontier) {
             search:
             while (stopReason == null) {
@@ -180,7 +243,7 @@ public final class BfsExplorer {
                     }
                     if (checkpoints != null && checkpoints.dir() != null && now - lastCheckpoint >= checkpoints.everyNanos()) {
                         Checkpoint.Counters c = new Checkpoint.Counters(transitions, maxDepth, expanded - 1, finished, now - start,
-                                counted.spilled() + queue.spilled(), resumeAt);
+                                counted.spilled() + queue.spilled(), resumeAt, ampleStates, skippedTransitions);
                         checkpoint(model, packer, new Checkpoint.Search(c, violations, open, levels, seen, trace, graph), e, frontier, queue, false);
                         lastCheckpoint = System.nanoTime();
                     }
@@ -201,6 +264,9 @@ public final class BfsExplorer {
                     }
                     continue;
                 }
+                if (depth >= depthLimit) {
+                    continue;
+                }
                 if (plain != null) {
                     plain.warm(e.fps, n);
                 }
@@ -208,7 +274,25 @@ public final class BfsExplorer {
                 if (recording && resumeAt == 0) {
                     graph.expand(index, e.finished);
                 }
-                for (int i = resumeAt; i < n; i++) {
+                // Partial-order reduction: the ample step alone, when its successor is new. That is the cycle proviso (C3):
+                // a state expanded by one step leads to a state first found by that step, so along any cycle of the
+                // reduced graph some state was found before its successor there, and was expanded in full.
+                int from = resumeAt;
+                int to = n;
+                int probed = -1;
+                int probedKnown = 0;
+                if (resumeAt == 0 && e.ample >= 0) {
+                    probed = e.ample;
+                    long fp = e.fps[probed];
+                    probedKnown = e.known[probed] ? 0 : indexed != null ? indexed.put(fp) : seen.add(fp) ? -1 : 0;
+                    if (probedKnown < 0) {
+                        from = probed;
+                        to = probed + 1;
+                        ampleStates++;
+                        skippedTransitions += n - 1;
+                    }
+                }
+                for (int i = from; i < to; i++) {
                     transitions++;
                     if (e.outcome[i] == Expansion.VIOLATION) {
                         Verdict verdict = Verdict.values()[e.verdict[i]];
@@ -238,8 +322,8 @@ public final class BfsExplorer {
                         continue;
                     }
                     long fp = e.fps[i];
-                    // A worker that found fp in the set already: seen.add would say "not new".
-                    int known = e.known[i] ? 0 : indexed != null ? indexed.put(fp) : seen.add(fp) ? -1 : 0;
+                    // A worker that found fp in the set already: seen.add would say "not new". The ample step's was asked above.
+                    int known = i == probed ? probedKnown : e.known[i] ? 0 : indexed != null ? indexed.put(fp) : seen.add(fp) ? -1 : 0;
                     if (known >= 0) {
                         if (recording) {
                             graph.edge(known);
@@ -263,7 +347,8 @@ public final class BfsExplorer {
                         levels.found(depth + 1);
                         if (seen.size() >= options.maxStates()) {
                             stopReason = "state limit (" + options.maxStates() + ")";
-                            stoppedAt = i + 1;
+                            // After the ample step alone, the state is done with: nothing of it is left for a resumed search.
+                            stoppedAt = to == n ? i + 1 : n;
                             break search;
                         }
                     }
@@ -272,7 +357,7 @@ public final class BfsExplorer {
             }
             if (stoppedAt >= 0 && checkpoints != null && checkpoints.dir() != null) {
                 Checkpoint.Counters c = new Checkpoint.Counters(transitions, maxDepth, expanded - 1, finished, System.nanoTime() - start,
-                        counted.spilled() + queue.spilled(), stoppedAt);
+                        counted.spilled() + queue.spilled(), stoppedAt, ampleStates, skippedTransitions);
                 checkpoint(model, packer, new Checkpoint.Search(c, violations, open, levels, seen, trace, graph), e, frontier, queue, true);
             }
         }
@@ -290,7 +375,8 @@ public final class BfsExplorer {
         this.trace = trace;
         List<int[]> groups = this.symmetry == null ? List.of() : List.of(this.symmetry.groups());
         List<String> notes = symmetry == null ? List.of() : List.copyOf(symmetry.notes());
-        return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason, groups, notes, machine.accessedBitsUntracked(), coverage);
+        return new CheckResult(program, List.copyOf(violations), stats, complete, stopReason, groups, notes, machine.accessedBitsUntracked(), coverage,
+                null);
     }
 
     /**
@@ -372,7 +458,7 @@ public final class BfsExplorer {
     }
 
     private Checkpoint.Shape shape(long bitstateBits) {
-        return new Checkpoint.Shape(options.reductions(), options.allProperties(), bitstateBits);
+        return new Checkpoint.Shape(options.reductions(), partialOrder, options.allProperties(), bitstateBits);
     }
 
     /**
@@ -436,7 +522,7 @@ public final class BfsExplorer {
     }
 
     private boolean done(EnumSet<Verdict> open) {
-        return !options.allProperties() || open.isEmpty();
+        return !options.allProperties() || open.isEmpty() || wanted != null && wanted.stream().noneMatch(open::contains);
     }
 
     /** Why a search that stopped because {@link #done} holds is incomplete: null when every property is decided. */
@@ -475,6 +561,9 @@ public final class BfsExplorer {
 
     private TraceLog trace;
     private Symmetry symmetry;
+    /** The partial-order reduction's counts in the last run: see {@link PartialOrderStats}. */
+    private long ampleStates;
+    private long skippedTransitions;
     /** The visited set off the heap while a search runs, so that {@link #run} closes it (and its file goes) however the search ends. */
     private MappedFingerprintSet offHeap;
 

@@ -16,9 +16,12 @@ import java.util.List;
  *                   ({@link dev.shootdown.model.AccessedBitRead})
  * @param coverage   for a search with bit-state hashing ({@code --bitstate}), its array and the states it likely missed;
  *                   null for the exact search
+ * @param partialOrder what the partial-order reduction did; null when it was off ({@code --no-reductions}) or no step of
+ *                   the model can go alone
  */
 public record CheckResult(Program program, List<Violation> violations, Stats stats, boolean complete, String stopReason,
-                          List<int[]> symmetry, List<String> reductionNotes, boolean accessedBitsUntracked, Coverage coverage) {
+                          List<int[]> symmetry, List<String> reductionNotes, boolean accessedBitsUntracked, Coverage coverage,
+                          PartialOrderStats partialOrder) {
 
     /**
      * The verdict in words, as every output prints it: the shallowest violation's, {@code safe} only when the search

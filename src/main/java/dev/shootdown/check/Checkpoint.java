@@ -50,9 +50,10 @@ final class Checkpoint {
     private static final long MAGIC = 0x5348444e434b5054L;
     /**
      * Raised whenever the layout of the file changes (2: fingerprints of packed states, the segmented visited set, the
-     * trace as predecessor bits and action places; 3: the frontier packed, as the search queues it).
+     * trace as predecessor bits and action places; 3: the frontier packed, as the search queues it; 4: whether the
+     * partial-order reduction was on, and its counts).
      */
-    private static final int FORMAT = 3;
+    private static final int FORMAT = 4;
     private static final int BUFFER = 1 << 16;
 
     private static final byte EXACT_SET = 0;
@@ -65,7 +66,8 @@ final class Checkpoint {
      * What the search counted when the checkpoint was written. {@code resumeAt}: successors of the first state of the
      * frontier already dealt with (a search stopped by its state limit stops in the middle of a state's successors).
      */
-    record Counters(long transitions, int maxDepth, long expanded, int finished, long nanos, long spilled, int resumeAt) {}
+    /** {@code ample}: the states the partial-order reduction expanded by one step, {@code skipped} the transitions it left out. */
+    record Counters(long transitions, int maxDepth, long expanded, int finished, long nanos, long spilled, int resumeAt, long ample, long skipped) {}
 
     /** The search beside its frontier; {@code graph} is null when no_deadlock's progress half is not checked. */
     record Search(Counters counters, List<Violation> violations, EnumSet<Verdict> open, LevelGrowth levels, FingerprintSet seen, TraceLog trace,
@@ -76,16 +78,17 @@ final class Checkpoint {
     }
 
     /** The options a checkpoint must be carried on with: they decide which states the search explores and when it stops. */
-    record Shape(boolean reductions, boolean allProperties, long bitstateBits) {
+    record Shape(boolean reductions, boolean partialOrder, boolean allProperties, long bitstateBits) {
         /** Whether a search asked for as {@code asked} carries this one on: a bitstate search of the default size (-1) takes any size. */
         boolean carriedOnBy(Shape asked) {
-            return reductions == asked.reductions && allProperties == asked.allProperties
+            return reductions == asked.reductions && partialOrder == asked.partialOrder && allProperties == asked.allProperties
                     && (asked.bitstateBits < 0 ? bitstateBits > 0 : bitstateBits == asked.bitstateBits);
         }
 
         String describe() {
             List<String> words = new ArrayList<>();
             words.add(reductions ? "reductions" : "--no-reductions");
+            words.add(partialOrder ? "partial-order reduction" : "no partial-order reduction");
             words.add(allProperties ? "every property decided" : "--first");
             words.add(bitstateBits == 0 ? "an exact visited set" : bitstateBits < 0 ? "--bitstate" : "--bitstate=" + BitstateSet.size(bitstateBits));
             return String.join(", ", words);
@@ -133,6 +136,7 @@ final class Checkpoint {
                 out.writeInt(FORMAT);
                 out.writeUTF(identity);
                 out.writeBoolean(shape.reductions());
+                out.writeBoolean(shape.partialOrder());
                 out.writeBoolean(shape.allProperties());
                 out.writeLong(shape.bitstateBits());
                 out.writeLong(s.seen().size());
@@ -186,6 +190,8 @@ final class Checkpoint {
         out.writeLong(c.nanos());
         out.writeLong(c.spilled());
         out.writeInt(c.resumeAt());
+        out.writeLong(c.ample());
+        out.writeLong(c.skipped());
         out.writeInt(s.violations().size());
         for (Violation v : s.violations()) {
             out.writeInt(v.verdict().ordinal());
@@ -324,7 +330,7 @@ final class Checkpoint {
                     throw damaged("written by another version of Shootdown (format " + format + ", this one reads " + FORMAT + ")");
                 }
                 identity = in.readUTF();
-                shape = new Shape(in.readBoolean(), in.readBoolean(), in.readLong());
+                shape = new Shape(in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readLong());
                 in.readLong(); // the states found, for a reader of the file
                 tableBytes = in.readLong();
             } catch (IOException e) {
@@ -355,7 +361,7 @@ final class Checkpoint {
         /** Everything but the frontier; an exact visited set goes off the heap, into a file in {@code offHeap}, unless that is null. */
         Search search(Path offHeap) {
             try {
-                Counters c = new Counters(in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readLong(), in.readInt());
+                Counters c = new Counters(in.readLong(), in.readInt(), in.readLong(), in.readInt(), in.readLong(), in.readLong(), in.readInt(), in.readLong(), in.readLong());
                 int n = in.readInt();
                 List<Violation> violations = new ArrayList<>();
                 for (int i = 0; i < n; i++) {

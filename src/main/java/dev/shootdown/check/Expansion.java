@@ -32,6 +32,11 @@ final class Expansion {
     boolean[] known;
     boolean deadlocked;
     boolean finished;
+    /**
+     * Partial-order reduction: the place of a step the search may take alone (a singleton ample set whose
+     * successor breaks nothing: {@link Machine#ample}), or -1. The search takes it alone only if its successor is new.
+     */
+    int ample;
 
     Expansion(int size, int packedLongs) {
         state = new int[size];
@@ -54,10 +59,11 @@ final class Expansion {
 
     /**
      * Expands {@link #state} with a worker's own machine and symmetry (neither is shared between
-     * threads). {@code deadlocks}: whether to test for a deadlock, which costs a closure search.
+     * threads). {@code deadlocks}: whether to test for a deadlock, which costs a closure search; {@code partialOrder}:
+     * whether to look for an {@link #ample} step.
      */
-    void compute(Machine machine, Symmetry symmetry, StatePacker packer, boolean invariants, boolean deadlocks, int[] scratch, int[] enabled,
-                 long[] successor, OpenAddressingFingerprintSet seen) {
+    void compute(Machine machine, Symmetry symmetry, StatePacker packer, boolean invariants, boolean deadlocks, boolean partialOrder, int[] scratch,
+                 int[] enabled, long[] successor, OpenAddressingFingerprintSet seen) {
         n = machine.enabled(state, enabled);
         room(n);
         System.arraycopy(enabled, 0, actions, 0, n);
@@ -84,6 +90,10 @@ final class Expansion {
             outcome[i] = SUCCESSOR;
             fps[i] = Fingerprint.of(successor, 0, StatePacker.longs(packer.packSuccessor(state, packed, packedBits, scratch, successor, 0)));
             known[i] = seen != null && seen.surelyContains(fps[i]);
+        }
+        ample = partialOrder ? machine.ample(state, actions, n) : -1;
+        if (ample >= 0 && outcome[ample] != SUCCESSOR) {
+            ample = -1;
         }
     }
 }

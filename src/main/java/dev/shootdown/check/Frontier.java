@@ -39,6 +39,7 @@ final class Frontier implements AutoCloseable {
     private final int[][] enabled;
     private final boolean invariants;
     private final boolean deadlocks;
+    private final boolean partialOrder;
     /** The visited set the workers look successors up in (read only), so the search skips those it surely has; null for none. */
     private final OpenAddressingFingerprintSet seen;
     private Expansion[] ready;
@@ -48,9 +49,12 @@ final class Frontier implements AutoCloseable {
     private int nextCount;
     private final List<Future<?>> running = new ArrayList<>();
 
-    /** {@code symmetric}: whether successors are canonicalised (each worker builds its own {@link Symmetry}). */
-    Frontier(Program program, boolean reductions, StateQueue queue, StatePacker packer, int threads, boolean symmetric, boolean deadlocks, int[] initial,
-             OpenAddressingFingerprintSet seen) {
+    /**
+     * {@code symmetric}: whether successors are canonicalised (each worker builds its own {@link Symmetry});
+     * {@code partialOrder}: whether each expansion looks for an {@link Expansion#ample} step.
+     */
+    Frontier(Program program, boolean reductions, StateQueue queue, StatePacker packer, int threads, boolean symmetric, boolean deadlocks,
+             boolean partialOrder, int[] initial, OpenAddressingFingerprintSet seen) {
         this.queue = queue;
         this.packer = packer;
         this.seen = threads > 1 ? seen : null;
@@ -58,6 +62,7 @@ final class Frontier implements AutoCloseable {
         int workers = pooled + 1;
         this.invariants = !program.invariants().isEmpty();
         this.deadlocks = deadlocks;
+        this.partialOrder = partialOrder;
         machines = new Machine[workers];
         symmetries = new Symmetry[workers];
         scratch = new int[workers][];
@@ -151,7 +156,7 @@ final class Frontier implements AutoCloseable {
         for (int from = claimed.getAndAdd(CHUNK); from < n; from = claimed.getAndAdd(CHUNK)) {
             int to = Math.min(n, from + CHUNK);
             for (int i = from; i < to; i++) {
-                next[i].compute(machines[worker], symmetries[worker], packer, invariants, deadlocks, scratch[worker], enabled[worker], packed[worker], seen);
+                next[i].compute(machines[worker], symmetries[worker], packer, invariants, deadlocks, partialOrder, scratch[worker], enabled[worker], packed[worker], seen);
             }
             expanded.addAndGet(to - from);
         }

@@ -41,6 +41,8 @@ public final class Machine {
     private final Rcu rcu;
     private final Frames frames;
     private final boolean everyBit;
+    /** Which steps may go alone (partial-order reduction); null when no step of the model can. */
+    private final PartialOrder partialOrder;
     /** Runs steps again on altered states to find what they read (counterexamples only); made on first use. */
     private ReadProbe probe;
     /** The reader's view of a state, made on first use: engines that never show a state never build it. */
@@ -140,6 +142,8 @@ public final class Machine {
             }
         }
         this.widestChoice = widest;
+        PartialOrder po = new PartialOrder(program);
+        this.partialOrder = po.any() ? po : null;
         this.parts = new Observed[] {x, interpreter, storeBuffer, tlb, icache, frames, walker, mmu, interrupts, broadcast, rcu, xen, pageTables,
                 addressSpaces, spinLocks};
     }
@@ -243,6 +247,46 @@ public final class Machine {
         n = rcu.actions(s, c, b, out, n);
         n = walker.actions(s, c, b, out, n);
         return tlb.actions(s, c, b, out, n);
+    }
+
+    /**
+     * Partial-order reduction: the place in {@code actions[0..n)} (the enabled actions of {@code s}, as
+     * {@link #enabled} gives them) of a step that may be taken alone, as a singleton ample set, or -1. It is
+     * the step of the lowest CPU whose next step touches only what no other action can see or change, and
+     * which nothing else of that CPU can precede (see {@link PartialOrder}). The caller still owes the
+     * conditions that need the outcome and the search: the step breaks no property, and (the cycle proviso)
+     * it leads to a state not seen before.
+     */
+    public int ample(int[] s, int[] actions, int n) {
+        if (partialOrder == null || n < 2) {
+            return -1;
+        }
+        for (int i = 0; i < n; ) {
+            int c = Action.cpu(actions[i]);
+            int step = -1;
+            int steps = 0;
+            for (; i < n && Action.cpu(actions[i]) == c; i++) {
+                if (Action.kind(actions[i]) == Action.STEP) {
+                    steps++;
+                    step = i;
+                }
+            }
+            if (steps == 1 && Action.arg(actions[step]) == 0 && stepsAlone(s, c)) {
+                return step;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether some step of the model may go alone (see {@link #ample}): when none can, a search need not ask. */
+    public boolean partialOrderApplies() {
+        return partialOrder != null;
+    }
+
+    /** Whether CPU {@code c}'s next step may go alone in {@code s}: see {@link #ample}. */
+    private boolean stepsAlone(int[] s, int c) {
+        int b = cpu(c);
+        return partialOrder.alone(s, b) && !inBackground(s, c) && partialOrder.candidate(interpreter.code(s, c, b), s[b + Layout.PC]);
     }
 
     /**

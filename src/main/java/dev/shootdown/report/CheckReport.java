@@ -1,6 +1,7 @@
 package dev.shootdown.report;
 
 import dev.shootdown.check.CheckResult;
+import dev.shootdown.check.PartialOrderStats;
 import dev.shootdown.check.Coverage;
 import dev.shootdown.check.Counterexample;
 import dev.shootdown.check.Slice;
@@ -41,14 +42,34 @@ public final class CheckReport {
         if (r.accessedBitsUntracked()) {
             out.append("  accessed bits: not tracked, nothing in the model reads them (--no-reductions: tracked)\n");
         }
+        String partialOrder = partialOrder(r.partialOrder());
+        if (partialOrder != null) {
+            out.append("  ").append(partialOrder).append('\n');
+        }
         if (r.coverage() != null) {
             out.append("  ").append(bitstate(r)).append('\n');
         }
         if (cx != null) {
-            out.append('\n').append("Shortest counterexample (").append(cx.steps().size()).append(" steps):\n\n");
+            boolean shortest = r.partialOrder() == null || r.partialOrder().shortest();
+            out.append('\n').append(shortest ? "Shortest counterexample (" : "Counterexample, not guaranteed shortest (").append(cx.steps().size())
+                    .append(" steps):\n\n");
             out.append(new TimelineRenderer(timeline).render(cx));
         }
         return out.toString();
+    }
+
+    /** The statistics' lines on the partial-order reduction, or null when it took no step alone. */
+    static String partialOrder(PartialOrderStats p) {
+        if (p == null || p.ample() == 0) {
+            return null;
+        }
+        String line = String.format(Locale.ROOT, "partial-order reduction: %,d states took one step alone, %,d transitions fewer (--no-reductions: off)",
+                p.ample(), p.skipped());
+        if (p.rerun() >= 0) {
+            line += p.shortest() ? String.format(Locale.ROOT, "%n  counterexamples made shortest by the search without it, to their depth (%,d states)", p.rerun())
+                    : String.format(Locale.ROOT, "%n  the search without it stopped early: the counterexample is not guaranteed shortest");
+        }
+        return line;
     }
 
     public static String headline(CheckResult r) {
@@ -121,6 +142,17 @@ public final class CheckReport {
         reductions.put("symmetry", groups);
         reductions.put("notes", r.reductionNotes());
         reductions.put("accessed_bits", r.accessedBitsUntracked() ? "untracked" : "tracked");
+        PartialOrderStats p = r.partialOrder();
+        if (p != null) {
+            Map<String, Object> po = new LinkedHashMap<>();
+            po.put("states_expanded_alone", p.ample());
+            po.put("transitions_left_out", p.skipped());
+            po.put("shortest_search_states", p.rerun() >= 0 ? p.rerun() : null);
+            po.put("counterexamples_shortest", p.shortest());
+            reductions.put("partial_order", po);
+        } else {
+            reductions.put("partial_order", "off");
+        }
         m.put("reductions", reductions);
         if (r.coverage() != null) {
             Coverage c = r.coverage();

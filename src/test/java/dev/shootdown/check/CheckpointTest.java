@@ -119,10 +119,10 @@ class CheckpointTest {
         byte[] before = Files.readAllBytes(d.resolve(Checkpoint.FILE));
 
         // A second search writes into the same directory and fails in the middle of its frontier (a full disk, a kill).
-        Checkpoint.Search s = new Checkpoint.Search(new Checkpoint.Counters(0, 0, 0, -1, 0, 0, 0), List.of(), java.util.EnumSet.noneOf(
+        Checkpoint.Search s = new Checkpoint.Search(new Checkpoint.Counters(0, 0, 0, -1, 0, 0, 0, 0, 0), List.of(), java.util.EnumSet.noneOf(
                 dev.shootdown.model.Verdict.class), new LevelGrowth(), new OpenAddressingFingerprintSet(16), new TraceLog(16), null);
         StatePacker packer = StatePacker.of(BfsExplorer.machine(program, true).layout());
-        assertThatThrownBy(() -> Checkpoint.write(d, "another", new Checkpoint.Shape(true, true, 0), packer, s, 2, sink -> {
+        assertThatThrownBy(() -> Checkpoint.write(d, "another", new Checkpoint.Shape(true, true, true, 0), packer, s, 2, sink -> {
             sink.record(0, 0, new int[packer.size()]);
             throw new IOException("No space left on device");
         })).hasMessageContaining("No space left");
