@@ -74,7 +74,7 @@ public final class Layout {
     public final int mainFrame;
     public final int handlerFrame;
     public final int pteBase;
-    /** Per table: the PMD entry hooking it into its mm (present + the table's frame, or 0). */
+    /** Per table: the entry hooking it (a PMD; a PUD or P4D for a table of tables), present + the table's frame, or 0. */
     public final int pmdBase;
     /** Per mm: mm_cpumask, a CPU set. */
     public final int mmMaskBase;
@@ -102,9 +102,11 @@ public final class Layout {
     public final int protectedPages;
     public final int size;
     private final Program program;
+    private final PageTableTree tree;
 
     public Layout(Program p) {
         program = p;
+        tree = new PageTableTree(p);
         cpus = p.cpus();
         pages = p.pages();
         handlers = p.handlers().size();
@@ -116,7 +118,7 @@ public final class Layout {
         asid = ipiArgs + (p.handlerArgs().stream().anyMatch(java.util.Objects::nonNull) ? handlers : 0);
         tlb = asid + (p.hardware().asids() > 0 ? 1 : 0);
         tlbSlots = pages * tags;
-        boolean broadcast = p.uses(Builtin.TLBIE) || p.uses(Builtin.TLBI_IS) || p.uses(Builtin.INVLPGB);
+        boolean broadcast = p.uses(Builtin.TLBIE) || p.uses(Builtin.TLBI_IS) || p.uses(Builtin.INVLPGB) || p.uses(Builtin.TLBI_RANGE_IS);
         boolean asidBroadcast = p.uses(Builtin.TLBI_VAE1IS) || p.uses(Builtin.TLBI_ASIDE1IS) || p.uses(Builtin.TLBI_VMALLE1IS);
         bcastSlots = p.hardware().asids() > 0 ? (asidBroadcast ? tlbSlots + tags + 1 : 0) : (broadcast ? pages : 0);
         bcast = tlb + tlbSlots;
@@ -221,7 +223,8 @@ public final class Layout {
             return of(StateWord.Kind.PTE, StateWord.Owner.PAGE, i - pteBase, "pte[" + program.pageNames().get(i - pteBase) + "]");
         }
         if (i < mmMaskBase) {
-            return of(StateWord.Kind.PMD, StateWord.Owner.TABLE, i - pmdBase, "pmd[" + program.tableNames().get(i - pmdBase) + "]");
+            int t = i - pmdBase;
+            return of(StateWord.Kind.PMD, StateWord.Owner.TABLE, t, PageTableTree.prefix(tree.level(t)) + "[" + program.tableNames().get(t) + "]");
         }
         if (i < mmContextBase) {
             return of(StateWord.Kind.MM_CPUMASK, StateWord.Owner.MM, i - mmMaskBase, "cpumask(" + program.mmNames().get(i - mmMaskBase) + ")");

@@ -31,6 +31,10 @@ final class MachineDriver {
         this.state = machine.initialState();
     }
 
+    static MachineDriver of(Program program) {
+        return new MachineDriver(program);
+    }
+
     static MachineDriver of(String source) {
         return new MachineDriver(compile(source));
     }
