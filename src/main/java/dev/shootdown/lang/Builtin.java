@@ -29,6 +29,8 @@ public enum Builtin {
     PTE_WRPROTECT("pte_wrprotect", Kind.PURE, PTE, PTE),
     PTE_MKOLD("pte_mkold", Kind.PURE, PTE, PTE),
     FRAME_FREE("frame_is_free", Kind.READ, BOOL, FRAME),
+    /** A page's virtual address, compiled around the operands of {@code <} on pages: pages compare by address. */
+    PAGE_VA("__page_va", Kind.PURE, INT, PAGE),
     // Bitmaps in an int (bits 0 to 31), as Linux's test_bit, __set_bit, __clear_bit and find_next_zero_bit
     // work on an unsigned long: pure, so set_bit and clear_bit return the new map.
     TEST_BIT("test_bit", Kind.PURE, BOOL, INT, INT),
@@ -194,9 +196,9 @@ public enum Builtin {
         return params;
     }
 
-    /** Whether a model may call it: the second half of {@code gup_fast} is compiled from {@code gup_fast}, never written. */
+    /** Whether a model may call it: the later steps of {@code gup_fast} are compiled from {@code gup_fast}, never written, and so is {@code __page_va}. */
     public boolean callable() {
-        return this != GUP_FAST_PTE && this != GUP_FAST_DOWN;
+        return this != GUP_FAST_PTE && this != GUP_FAST_DOWN && this != PAGE_VA;
     }
 
     public String signature() {

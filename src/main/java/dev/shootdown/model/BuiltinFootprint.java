@@ -23,7 +23,7 @@ enum BuiltinFootprint {
 
     static BuiltinFootprint of(Builtin b) {
         return switch (b) {
-            case TABLE_FRAME, COUNT, MK_PTE, PTE_MKCLEAN, PTE_MKDIRTY, PTE_WRPROTECT, PTE_MKOLD, TEST_BIT, SET_BIT, CLEAR_BIT, FIND_NEXT_ZERO_BIT,
+            case TABLE_FRAME, PAGE_VA, COUNT, MK_PTE, PTE_MKCLEAN, PTE_MKDIRTY, PTE_WRPROTECT, PTE_MKOLD, TEST_BIT, SET_BIT, CLEAR_BIT, FIND_NEXT_ZERO_BIT,
                  COMPUTE, IDLE -> FRAME_ONLY;
             case FLUSH_TLB_PAGE, FLUSH_TLB_ALL -> OWN_TLB;
             case CPUMASK -> CPUMASK_READ;

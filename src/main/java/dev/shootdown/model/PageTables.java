@@ -172,6 +172,12 @@ final class PageTables extends Observed {
             }
         });
 
+        table.function(Builtin.PAGE_VA, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                return program.pageVa()[x.eval(a[0], s, c, fr)];
+            }
+        });
         table.function(Builtin.TABLE_FRAME, new BuiltinTable.Function() {
             @Override
             int call(IrExpr[] a, int[] s, int c, int fr) {

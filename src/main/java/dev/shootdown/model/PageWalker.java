@@ -60,10 +60,7 @@ final class PageWalker extends Observed {
         if (chain.length == 0) {
             return s[layout.pteBase + page];
         }
-        int start = chain.length - 1;
-        while (start >= 0 && walkCaches.cached(s, b, chain[start]) == 0) {
-            start--;
-        }
+        int start = lowestCached(s, b, chain);
         boolean fromCache = start >= 0;
         start = Math.max(start, 0);
         for (int i = start; i < chain.length; i++) {
@@ -90,13 +87,19 @@ final class PageWalker extends Observed {
         return s[layout.pteBase + page];
     }
 
+    /** Where on {@code chain} a walk by the CPU at {@code b} starts: the lowest level whose entry its cache holds, or -1 (SDM vol. 3A 4.10.3.2). */
+    private int lowestCached(int[] s, int b, int[] chain) {
+        int i = chain.length - 1;
+        while (i >= 0 && walkCaches.cached(s, b, chain[i]) == 0) {
+            i--;
+        }
+        return i;
+    }
+
     /** For narration: the table whose hooking entry a walk of {@code page} would find not present, or -1. */
     int unhooked(int[] s, int b, int page) {
         int[] chain = tree.chain(page);
-        int start = chain.length - 1;
-        while (start >= 0 && walkCaches.cached(s, b, chain[start]) == 0) {
-            start--;
-        }
+        int start = lowestCached(s, b, chain);
         for (int i = Math.max(start, 0); i < chain.length; i++) {
             int entry = i == start ? walkCaches.cached(s, b, chain[i]) : s[layout.pmdBase + chain[i]];
             if (!Pte.present(entry)) {
@@ -222,12 +225,7 @@ final class PageWalker extends Observed {
             return Pte.present(s[layout.pteBase + page]);
         }
         // The first entry the walk reads: the lowest level cached, else the top level's in memory.
-        for (int i = chain.length - 1; i >= 0; i--) {
-            int cached = walkCaches.cached(s, b, chain[i]);
-            if (cached != 0) {
-                return Pte.present(cached);
-            }
-        }
-        return Pte.present(s[layout.pmdBase + chain[0]]);
+        int start = lowestCached(s, b, chain);
+        return Pte.present(start >= 0 ? walkCaches.cached(s, b, chain[start]) : s[layout.pmdBase + chain[0]]);
     }
 }
