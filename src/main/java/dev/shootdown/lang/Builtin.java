@@ -91,9 +91,10 @@ public enum Builtin {
     FLUSH_TLB_ALL("flush_tlb_all", Kind.OP, VOID),
     // A range of pages, from the first to the second in address order: one invalidation per page up to
     // tlb_single_page_flush_ceiling pages, above it one of the whole address space (arch/x86/mm/tlb.c);
-    // locally, and broadcast as arm64's __flush_tlb_range does with TLBI VAE1IS.
+    // locally, and broadcast as arm64's __flush_tlb_range(vma, start, end, stride, last_level) does, with
+    // TLBI VAE1IS, or VALE1IS (the last level only: walk caches stay) when last_level is true.
     FLUSH_TLB_RANGE("flush_tlb_range", Kind.OP, VOID, PAGE, PAGE),
-    TLBI_RANGE_IS("tlbi_range_is", Kind.OP, VOID, PAGE, PAGE),
+    TLBI_RANGE_IS("tlbi_range_is", Kind.OP, VOID, PAGE, PAGE, BOOL),
     TLBIE("tlbie", Kind.OP, VOID, PAGE),
     TLBSYNC("tlbsync", Kind.OP, VOID),
     // The same broadcast invalidation under other names: arm64 TLBI VAE1IS + DSB ISH, AMD INVLPGB (+ TLBSYNC above).

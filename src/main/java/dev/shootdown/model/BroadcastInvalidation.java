@@ -58,8 +58,9 @@ final class BroadcastInvalidation extends Observed {
         table.op(Builtin.TLBIE, issue);
         table.op(Builtin.TLBI_IS, issue);
         table.op(Builtin.INVLPGB, issue);
-        // A range: arm64's __flush_tlb_range(), a TLBI VAE1IS per page, or for a range over the ceiling the
-        // whole address space (flush_tlb_mm(): TLBI ASIDE1IS); completed by the same DSB ISH.
+        // A range: arm64's __flush_tlb_range(), a TLBI VAE1IS per page (VALE1IS with last_level: the TLB entry
+        // only, the walk caches stay, ARM ARM D8.13; INVLPGB with INVLPGB_FINAL_ONLY likewise), or for a
+        // range over the ceiling the whole address space (flush_tlb_mm(): TLBI ASIDE1IS); completed by DSB ISH.
         table.op(Builtin.TLBI_RANGE_IS, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
@@ -71,17 +72,24 @@ final class BroadcastInvalidation extends Observed {
                     return 0;
                 }
                 boolean whole = ranges.whole(start, end);
+                boolean lastLevel = !whole && x.eval(o.args()[2], s, c, fr) != 0;
                 int[] mm = ranges.of(program.pageMm()[start]);
                 int n = whole ? mm.length : ranges.count(start, end);
                 for (int i = 0; i < n; i++) {
                     int page = whole ? mm[i] : ranges.page(start, i);
-                    queue(s, c, page);
-                    tlb.invalidate(s, b, page);
+                    if (lastLevel) {
+                        queue(s, c, layout.bcastLastLevel(page));
+                        tlb.invalidateLastLevel(s, b, page);
+                    } else {
+                        queue(s, c, page);
+                        tlb.invalidate(s, b, page);
+                    }
                 }
                 if (narrator != null) {
                     say(whole ? ranges.count(start, end) + " pages, over the ceiling of " + ranges.ceiling()
                             + ": every page of the address space invalidated here, and queued on the other CPUs"
-                            : ranges.count(start, end) + (n == 1 ? " page" : " pages") + " invalidated here, and queued on the other CPUs");
+                            : ranges.count(start, end) + (n == 1 ? " page" : " pages") + (lastLevel ? " (last level only)" : "")
+                            + " invalidated here, and queued on the other CPUs");
                 }
                 return 0;
             }
@@ -187,7 +195,10 @@ final class BroadcastInvalidation extends Observed {
         }
         int page = layout.bcastPage(slot);
         String what;
-        if (!asids) {
+        if (!asids && layout.isLastLevel(slot)) {
+            tlb.invalidateLastLevel(s, b, page);
+            what = names.page(page) + " (last level)";
+        } else if (!asids) {
             tlb.invalidate(s, b, slot);
             what = names.page(slot);
         } else if (page >= 0) {

@@ -330,6 +330,15 @@ final class Tlb extends Observed {
     }
 
     /**
+     * A last-level-only invalidation of {@code page} naming its address space: the TLB entry goes, the
+     * paging-structure cache entries on its way stay (TLBI VALE1IS, ARM ARM D8.13; INVLPGB with
+     * INVLPGB_FINAL_ONLY, arch/x86/include/asm/tlb.h). Linux uses it when the mmu_gather freed no table.
+     */
+    void invalidateLastLevel(int[] s, int b, int page) {
+        s[b + layout.tlb + page] = 0;
+    }
+
+    /**
      * With ASIDs, an invalidation of {@code page}'s address under ASID {@code tag}: the entry of every
      * address space at that address filled under the ASID goes (a TLB entry is matched by VA and ASID:
      * TLBI VAE1, ARM ARM D8.13; INVLPG and INVPCID type 0, SDM vol. 3A 4.10.4.1), with the

@@ -85,7 +85,7 @@ class FlushRangeTest {
     @Test
     @DisplayName("tlbi_range_is: the range goes here at once, is queued page by page on the other CPU, and dsb_ish waits for it")
     void broadcastRange() {
-        MachineDriver d = fourPages("{ tlbi_range_is(q, r); dsb_ish() }", "{}", Map.of());
+        MachineDriver d = fourPages("{ tlbi_range_is(q, r, false); dsb_ish() }", "{}", Map.of());
         d.steps(1, 4);
         d.steps(0, 5);
         assertThat(d.tlb(0, "q")).isZero();
@@ -105,12 +105,33 @@ class FlushRangeTest {
     @Test
     @DisplayName("tlbi_range_is over the ceiling invalidates every page of the address space, everywhere, and nothing of another")
     void broadcastOverCeiling() {
-        MachineDriver d = fourPages("{ tlbi_range_is(p, r); dsb_ish() }", "{}", Map.of("CEILING", 2));
+        MachineDriver d = fourPages("{ tlbi_range_is(p, r, false); dsb_ish() }", "{}", Map.of("CEILING", 2));
         d.steps(1, 4);
         d.steps(0, 5);
         assertThat(d.enabled(Action.BCAST, 1)).as("a page each of p, q, r and s").hasSize(4);
         assertThat(d.tlb(0, "s")).isZero();
         assertThat(d.notesText()).contains("3 pages, over the ceiling of 2");
+    }
+
+    @ParameterizedTest(name = "tlbi_range_is with last_level {0} on {1}: paging-structure caches dropped: {2}")
+    @CsvSource({"true, x86, false", "false, x86, true", "true, lpae, false", "false, lpae, true"})
+    void lastLevel(boolean lastLevel, String cache, boolean dropped) {
+        MachineDriver d = MachineDriver.of("""
+                hardware x86 { cpus 2; paging_cache %s }
+                mm A { table t -> frame pt { page p -> frame f writable; page q -> frame g writable } }
+                cpu 0 runs A: { read(p); tlbi_range_is(p, q, %s); dsb_ish() }
+                cpu 1 runs A: read(q)
+                """.formatted(cache, lastLevel));
+        d.step(1);
+        d.steps(0, 2);
+        assertThat(d.tlb(0, "p")).isZero();
+        assertThat(d.pwc(0, "t") == 0).as("the issuer's cache").isEqualTo(dropped);
+        assertThat(d.enabled(Action.BCAST, 1)).hasSize(2);
+        d.apply(d.enabled(Action.BCAST, 1).get(0));
+        d.apply(d.enabled(Action.BCAST, 1).get(0));
+        assertThat(d.tlb(1, "q")).isZero();
+        assertThat(d.pwc(1, "t") == 0).as("the other CPU's cache").isEqualTo(dropped);
+        assertThat(d.canStep(0)).isTrue();
     }
 
     @Test

@@ -34,10 +34,6 @@ class FourLevelTablesTest {
                 """.formatted(knobs, cpu0));
     }
 
-    private static void evict(MachineDriver d, String page) {
-        d.apply(Action.of(Action.EVICT, 0, d.page(page)));
-    }
-
     @Test
     @DisplayName("levels: a table of pages is last-level (PMD), one of those a PMD table (PUD), one of those a PUD table (P4D)")
     void levels() {
@@ -97,7 +93,7 @@ class FourLevelTablesTest {
             d.state[d.layout.cpu(0) + d.layout.pwc + d.table("t")] = 0;
         }
         d.step(0);
-        evict(d, "p");
+        d.evict(0, "p");
         assertThat(d.step(0)).isNull();
         assertThat(d.tlb(0, "p")).as("the walk went through the cached entry of " + cachedLowest).isNotZero();
     }
@@ -107,7 +103,7 @@ class FourLevelTablesTest {
     void cachedEntryReachesFreedTable(String table, String clear, String entry, String frame) {
         MachineDriver d = nested("paging_cache x86", "{ read(p); " + clear + "(" + table + "); free_frame(" + frame + "); read(p) }");
         d.steps(0, 3);
-        evict(d, "p");
+        d.evict(0, "p");
         // Keep only the entry under test, the lowest the walk will find.
         for (String below : List.of("t", "m", "u")) {
             if (below.equals(table)) {

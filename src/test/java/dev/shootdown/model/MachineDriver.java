@@ -88,6 +88,11 @@ final class MachineDriver {
         return apply(Action.of(Action.STEP, cpu, page(victimPage) + 1));
     }
 
+    /** Drops {@code cpu}'s TLB entry of the page (knob evictions), leaving its paging-structure cache as it is. */
+    Verdict evict(int cpu, String page) {
+        return apply(Action.of(Action.EVICT, cpu, page(page)));
+    }
+
     Verdict takeIpi(int cpu, String handler, int from) {
         return apply(Action.of(Action.IPI, cpu, (handler(handler) << 8) | from));
     }
