@@ -18,6 +18,8 @@ public enum Builtin {
     ACKED("acked", Kind.READ, BOOL, CPUSET),
     CPUMASK("cpumask", Kind.READ, CPUSET, MM),
     PMD_GET("pmd_get", Kind.READ, PTE, TABLE),
+    PUD_GET("pud_get", Kind.READ, PTE, TABLE),
+    P4D_GET("p4d_get", Kind.READ, PTE, TABLE),
     TABLE_FRAME("table_frame", Kind.PURE, FRAME, TABLE),
     COUNT("count", Kind.PURE, INT, CPUSET),
     PTEP_GET("ptep_get", Kind.READ, PTE, PAGE),
@@ -27,6 +29,8 @@ public enum Builtin {
     PTE_WRPROTECT("pte_wrprotect", Kind.PURE, PTE, PTE),
     PTE_MKOLD("pte_mkold", Kind.PURE, PTE, PTE),
     FRAME_FREE("frame_is_free", Kind.READ, BOOL, FRAME),
+    /** A page's virtual address, compiled around the operands of {@code <} on pages: pages compare by address. */
+    PAGE_VA("__page_va", Kind.PURE, INT, PAGE),
     // Bitmaps in an int (bits 0 to 31), as Linux's test_bit, __set_bit, __clear_bit and find_next_zero_bit
     // work on an unsigned long: pure, so set_bit and clear_bit return the new map.
     TEST_BIT("test_bit", Kind.PURE, BOOL, INT, INT),
@@ -47,6 +51,12 @@ public enum Builtin {
     PMD_CLEAR("pmd_clear", Kind.OP, VOID, TABLE),
     PMDP_GET_AND_CLEAR("pmdp_get_and_clear", Kind.OP, PTE, TABLE),
     PMD_POPULATE("pmd_populate", Kind.OP, VOID, TABLE, FRAME),
+    // The same a level up, on the entries that hook PMD tables (PUDs) and PUD tables (P4Ds, folded into
+    // the PGD with four levels): mm/memory.c free_pmd_range()'s pud_clear(), free_pud_range()'s p4d_clear().
+    PUD_CLEAR("pud_clear", Kind.OP, VOID, TABLE),
+    PUD_POPULATE("pud_populate", Kind.OP, VOID, TABLE, FRAME),
+    P4D_CLEAR("p4d_clear", Kind.OP, VOID, TABLE),
+    P4D_POPULATE("p4d_populate", Kind.OP, VOID, TABLE, FRAME),
 
     // Address spaces on CPUs: CR3/TTBR writes and mm_cpumask.
     SWITCH_MM("switch_mm", Kind.OP, VOID, MM),
@@ -70,10 +80,21 @@ public enum Builtin {
     GUP_FAST("gup_fast", Kind.OP, VOID, PAGE),
     /** The second half of gup_fast, compiled after it: the table and PTE read through the PMD it read. */
     GUP_FAST_PTE("__gup_fast_pte", Kind.OP, VOID, PAGE, PTE),
+    /**
+     * A middle step of gup_fast through nested tables, compiled between the two: given the entry read at the
+     * level above the int, checks it and reads the entry of that level.
+     */
+    GUP_FAST_DOWN("__gup_fast_down", Kind.OP, PTE, PAGE, PTE, INT),
 
     // TLB maintenance.
     FLUSH_TLB_PAGE("flush_tlb_page", Kind.OP, VOID, PAGE),
     FLUSH_TLB_ALL("flush_tlb_all", Kind.OP, VOID),
+    // A range of pages, from the first to the second in address order: one invalidation per page up to
+    // tlb_single_page_flush_ceiling pages, above it one of the whole address space (arch/x86/mm/tlb.c);
+    // locally, and broadcast as arm64's __flush_tlb_range(vma, start, end, stride, last_level) does, with
+    // TLBI VAE1IS, or VALE1IS (the last level only: walk caches stay) when last_level is true.
+    FLUSH_TLB_RANGE("flush_tlb_range", Kind.OP, VOID, PAGE, PAGE),
+    TLBI_RANGE_IS("tlbi_range_is", Kind.OP, VOID, PAGE, PAGE, BOOL),
     TLBIE("tlbie", Kind.OP, VOID, PAGE),
     TLBSYNC("tlbsync", Kind.OP, VOID),
     // The same broadcast invalidation under other names: arm64 TLBI VAE1IS + DSB ISH, AMD INVLPGB (+ TLBSYNC above).
@@ -176,9 +197,9 @@ public enum Builtin {
         return params;
     }
 
-    /** Whether a model may call it: the second half of {@code gup_fast} is compiled from {@code gup_fast}, never written. */
+    /** Whether a model may call it: the later steps of {@code gup_fast} are compiled from {@code gup_fast}, never written, and so is {@code __page_va}. */
     public boolean callable() {
-        return this != GUP_FAST_PTE;
+        return this != GUP_FAST_PTE && this != GUP_FAST_DOWN && this != PAGE_VA;
     }
 
     public String signature() {

@@ -24,8 +24,12 @@ public sealed interface Decl {
      */
     record Page(Position pos, String name, String frame, List<Token> flags, String table, Token at) {}
 
-    /** A last-level page table: its own frame, hooked into the mm's upper level by one entry (a PMD). */
-    record Table(Position pos, String name, String frame, List<Token> flags) {}
+    /**
+     * A page table in its own frame, hooked by one entry of the level above: of the table {@code parent} it is
+     * declared in, or of the mm's top level (the table in CR3) when {@code parent} is null. A table that holds
+     * pages is a last-level table (hooked by a PMD); one that holds tables is a PMD table (hooked by a PUD), and so on.
+     */
+    record Table(Position pos, String name, String frame, List<Token> flags, String parent) {}
 
     /** {@code frames g, h}: frames that start free, for {@code alloc_frame()}. */
     record Frames(Position pos, List<Token> names) implements Decl {}

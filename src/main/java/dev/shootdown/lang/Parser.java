@@ -190,7 +190,7 @@ public final class Parser {
                 continue;
             }
             Token page = peek();
-            if (page.isWord("table") && table == null) {
+            if (page.isWord("table")) {
                 advance();
                 Token tname = expect(TokenKind.IDENT, "a table name");
                 expect(TokenKind.ARROW, "'->' after the table name");
@@ -204,12 +204,12 @@ public final class Parser {
                     flags.add(advance());
                 }
                 expect(TokenKind.LBRACE, "'{' to open the table's pages");
-                tables.add(new Decl.Table(page.position(), tname.text(), tframe.text(), flags));
+                tables.add(new Decl.Table(page.position(), tname.text(), tframe.text(), flags, table));
                 pages(pages, tables, tname.text());
                 continue;
             }
             if (!page.isWord("page")) {
-                throw error(page, "expected 'page NAME -> frame NAME'" + (table == null ? ", 'table NAME -> frame NAME {'" : "") + " or '}', found " + page.describe());
+                throw error(page, "expected 'page NAME -> frame NAME', 'table NAME -> frame NAME {' or '}', found " + page.describe());
             }
             advance();
             Token pname = expect(TokenKind.IDENT, "a page name");

@@ -43,6 +43,7 @@ final class BodyLowering {
     private final Decl.Cpu cpuDecl;
     private final Symbols symbols;
     private final SizeBudget budget;
+    private final int tableDepth;
     private final Scope scope;
     private final TypeChecker types;
     private final Supplier<Position> blame = this::blame;
@@ -60,8 +61,9 @@ final class BodyLowering {
     /** Statements open around the one being compiled, through inlined calls. */
     private int nesting;
 
-    BodyLowering(String name, Decl.Cpu cpuDecl, Symbols symbols, int cpus, SizeBudget budget) {
+    BodyLowering(String name, Decl.Cpu cpuDecl, Symbols symbols, int cpus, SizeBudget budget, int tableDepth) {
         this.name = name;
+        this.tableDepth = tableDepth;
         this.cpuDecl = cpuDecl;
         this.symbols = symbols;
         this.budget = budget;
@@ -532,7 +534,7 @@ final class BodyLowering {
             return;
         }
         Builtin b = Builtin.byWord(c.name());
-        if (b == null || b == Builtin.GUP_FAST_PTE) {
+        if (b == null || !b.callable()) {
             throw new CompileError(c.pos(), "unknown procedure or operation '" + c.name() + "'" + types.suggestion(c.name(), false));
         }
         if (b.kind() != Builtin.Kind.OP) {
@@ -595,9 +597,14 @@ final class BodyLowering {
         if (b == Builtin.GUP_FAST) {
             // Two steps, as in mm/gup.c: the PMD is read, then the table it points to; a table
             // freed in between is exactly the race IRQs-off (or RCU) protects against (seed 004).
+            // Through nested tables, a step per level (mm/gup.c gup_fast_pgd_range() down to gup_fast_pte_range()):
+            // each checks the entry read in the step before and reads the next level's entry from the table it points at.
             int pmd = scope.newSlot(Type.PTE);
             scope.name(pmd, "gup_fast.pmd");
             emit(new Insn.Op(b, args, pmd, null));
+            for (int level = tableDepth - 2; level >= 0; level--) {
+                emit(new Insn.Op(Builtin.GUP_FAST_DOWN, new IrExpr[] {args[0], new IrExpr.Local(pmd), new IrExpr.Const(level)}, pmd, null));
+            }
             emit(new Insn.Op(Builtin.GUP_FAST_PTE, new IrExpr[] {args[0], new IrExpr.Local(pmd)}, -1, null));
             return;
         }

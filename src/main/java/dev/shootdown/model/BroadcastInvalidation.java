@@ -25,9 +25,15 @@ final class BroadcastInvalidation extends Observed {
     private final Names names;
     private final Expressions x;
     private final Tlb tlb;
+    private final Program program;
+    private final Monitors monitors;
+    private final PageRanges ranges;
     private final boolean asids;
 
-    BroadcastInvalidation(Program program, Layout layout, CpuSets sets, Names names, Expressions x, Tlb tlb) {
+    BroadcastInvalidation(Program program, Layout layout, CpuSets sets, Names names, Monitors monitors, Expressions x, Tlb tlb) {
+        this.program = program;
+        this.monitors = monitors;
+        this.ranges = new PageRanges(program);
         this.layout = layout;
         this.sets = sets;
         this.names = names;
@@ -52,6 +58,42 @@ final class BroadcastInvalidation extends Observed {
         table.op(Builtin.TLBIE, issue);
         table.op(Builtin.TLBI_IS, issue);
         table.op(Builtin.INVLPGB, issue);
+        // A range: arm64's __flush_tlb_range(), a TLBI VAE1IS per page (VALE1IS with last_level: the TLB entry
+        // only, the walk caches stay, ARM ARM D8.13; INVLPGB with INVLPGB_FINAL_ONLY likewise), or for a
+        // range over the ceiling the whole address space (flush_tlb_mm(): TLBI ASIDE1IS); completed by DSB ISH.
+        table.op(Builtin.TLBI_RANGE_IS, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int start = x.eval(o.args()[0], s, c, fr);
+                int end = x.eval(o.args()[1], s, c, fr);
+                String invalid = ranges.invalid(start, end, names);
+                if (invalid != null) {
+                    monitors.fail(Verdict.ASSERTION, "tlbi_range_is(" + names.page(start) + ", " + names.page(end) + "): " + invalid);
+                    return 0;
+                }
+                boolean whole = ranges.whole(start, end);
+                boolean lastLevel = !whole && x.eval(o.args()[2], s, c, fr) != 0;
+                int[] mm = ranges.of(program.pageMm()[start]);
+                int n = whole ? mm.length : ranges.count(start, end);
+                for (int i = 0; i < n; i++) {
+                    int page = whole ? mm[i] : ranges.page(start, i);
+                    if (lastLevel) {
+                        queue(s, c, layout.bcastLastLevel(page));
+                        tlb.invalidateLastLevel(s, b, page);
+                    } else {
+                        queue(s, c, page);
+                        tlb.invalidate(s, b, page);
+                    }
+                }
+                if (narrator != null) {
+                    say(whole ? ranges.count(start, end) + " pages, over the ceiling of " + ranges.ceiling()
+                            + ": every page of the address space invalidated here, and queued on the other CPUs"
+                            : ranges.count(start, end) + (n == 1 ? " page" : " pages") + (lastLevel ? " (last level only)" : "")
+                            + " invalidated here, and queued on the other CPUs");
+                }
+                return 0;
+            }
+        });
         // arm64 TLBI VAE1IS, Xt: the entries of the address under the ASID in Xt[63:48], on every PE of
         // the Inner Shareable domain (ARM ARM D8.13).
         table.op(Builtin.TLBI_VAE1IS, new BuiltinTable.Operation() {
@@ -153,7 +195,10 @@ final class BroadcastInvalidation extends Observed {
         }
         int page = layout.bcastPage(slot);
         String what;
-        if (!asids) {
+        if (!asids && layout.isLastLevel(slot)) {
+            tlb.invalidateLastLevel(s, b, page);
+            what = names.page(page) + " (last level)";
+        } else if (!asids) {
             tlb.invalidate(s, b, slot);
             what = names.page(slot);
         } else if (page >= 0) {

@@ -67,7 +67,7 @@ public final class Compiler {
         HardwareDecl hw = HardwareDecl.read(d.hardware(), d.cpus(), s.pages().size(), knobOverrides);
         int cpus = hw.hardware().cpus();
         CpuPlacement placement = CpuPlacement.place(d, cpus);
-        Lowering lowering = new Lowering(s, cpus);
+        Lowering lowering = new Lowering(s, cpus, PageTableTree.depth(d.memory().tableParent(), d.memory().pageTable()));
         Lowering.Bodies bodies = lowering.bodies(d.cpus(), placement);
         TlbTagCheck.check(hw.hardware(), bodies.handlers(), bodies.programs());
         EnumSet<Verdict> properties = properties(d.checks(), Program.uses(bodies.handlers(), bodies.programs(), dev.shootdown.lang.Builtin.COPY_PAGE));
@@ -75,7 +75,7 @@ public final class Compiler {
         Declarations.InitialMemory m = d.memory();
         return new Program(file.source(), d.meta(), hw.hardware(),
                 List.copyOf(s.mms().keySet()), List.copyOf(s.pages().keySet()), m.pageMm(), m.pageTable(), m.pageVa(), m.initialPtes(),
-                List.copyOf(s.tables().keySet()), m.tableMm(), m.tableFrame(), m.initialPmds(),
+                List.copyOf(s.tables().keySet()), m.tableMm(), m.tableFrame(), m.tableParent(), m.initialPmds(),
                 List.copyOf(s.frames().keySet()), m.initialFrames(), m.initialSharers(), s.shared(), s.perCpu(),
                 bodies.handlers(), bodies.programs(), placement.cpuMm(), properties, invariants, hw.cpusAt(), List.copyOf(s.cpuUses()),
                 List.copyOf(s.accessedReads()), java.util.Collections.unmodifiableMap(file.params()),

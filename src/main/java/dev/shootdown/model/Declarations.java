@@ -24,7 +24,10 @@ record Declarations(
         Map<Position, Integer> constantSets) {
 
     /** The page tables, pages and frames as declared, indexed as {@link Symbols} numbers them. */
-    /** {@code pageVa}: each page's virtual address, a number shared by the pages declared {@code at} one another. */
-    record InitialMemory(int[] pageMm, int[] pageTable, int[] pageVa, int[] initialPtes, int[] tableMm, int[] tableFrame, int[] initialPmds, int[] initialFrames,
-                         int[] initialSharers) {}
+    /**
+     * {@code pageVa}: each page's virtual address, a number shared by the pages declared {@code at} one another;
+     * {@code tableParent}: the table each table is declared in, -1 for one hooked into the mm's top level.
+     */
+    record InitialMemory(int[] pageMm, int[] pageTable, int[] pageVa, int[] initialPtes, int[] tableMm, int[] tableFrame, int[] tableParent, int[] initialPmds,
+                         int[] initialFrames, int[] initialSharers) {}
 }

@@ -26,10 +26,15 @@ package dev.shootdown.model;
  * @param xapic       IPIs are sent by a store to the memory-mapped xAPIC ICR, which leaves the store buffer in
  *                    order behind earlier stores; the default x2APIC sends them with WRMSR, which can overtake
  *                    buffered stores (SDM vol. 3A 10.12.3; Linux's weak_wrmsr_fence())
+ * @param flushCeiling the most pages a range flush invalidates one by one; a longer range flushes the whole
+ *                    address space instead (Linux's tlb_single_page_flush_ceiling, 33 by default: arch/x86/mm/tlb.c)
  */
 public record Hardware(String profile, int cpus, int tlbCapacity, boolean blindSet, boolean evictions, MemoryModel memory, int storeBuffer,
                        boolean ipiLatched, boolean speculativeWalks, boolean pcid, PagingCache pagingCache, int rcuSlots,
-                       boolean softwareDirty, boolean icacheIncoherent, int xenQueue, boolean xapic, int asids) {
+                       boolean softwareDirty, boolean icacheIncoherent, int xenQueue, boolean xapic, int asids, int flushCeiling) {
+
+    /** Linux's default tlb_single_page_flush_ceiling (arch/x86/mm/tlb.c; debugfs makes it a tunable). */
+    public static final int DEFAULT_FLUSH_CEILING = 33;
 
     /**
      * Paging-structure caches of upper-level entries (PMDs): none; x86's, which any INVLPG or CR3

@@ -47,6 +47,7 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
         boolean icacheIncoherent = false;
         int xenQueue = 0;
         boolean xapic = false;
+        int flushCeiling = Hardware.DEFAULT_FLUSH_CEILING;
         List<Decl.Knob> knobs = new ArrayList<>();
         for (Map.Entry<String, String> preset : Profiles.knobs(hw.profile()).entrySet()) {
             if (hw.knobs().stream().noneMatch(k -> k.name().equals(preset.getKey())) && !preset.getValue().equals("false")) {
@@ -92,6 +93,7 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
                 case SOFTWARE_DIRTY -> softwareDirty = flagKnob(k);
                 case XEN_QUEUE -> xenQueue = intKnob(k, knob);
                 case APIC -> xapic = choiceKnob(k, knob).equals("xapic");
+                case TLB_SINGLE_PAGE_FLUSH_CEILING -> flushCeiling = intKnob(k, knob);
                 case ICACHE -> icacheIncoherent = choiceKnob(k, knob).equals("incoherent");
                 case PAGING_CACHE -> pagingCache = switch (choiceKnob(k, knob)) {
                     case "off" -> Hardware.PagingCache.OFF;
@@ -121,7 +123,7 @@ record HardwareDecl(Hardware hardware, Position cpusAt) {
             capacity = Math.max(1, pages * Math.max(1, asids));
         }
         return new HardwareDecl(new Hardware(hw.profile(), nCpus, capacity, blindSet, evictions, memory, memory == Hardware.MemoryModel.TSO ? storeBuffer : 0, ipiLatched,
-                speculative, pcid, pagingCache, rcuSlots, softwareDirty, icacheIncoherent, xenQueue, xapic, asids), cpusAt);
+                speculative, pcid, pagingCache, rcuSlots, softwareDirty, icacheIncoherent, xenQueue, xapic, asids, flushCeiling), cpusAt);
     }
 
     private static int intKnob(Decl.Knob k, Knob knob) {

@@ -24,7 +24,8 @@ public enum Knob {
     RCU_SLOTS("rcu_slots", 1, 8),
     ICACHE("icache", "coherent", "incoherent"),
     XEN_QUEUE("xen_queue", 1, 8),
-    APIC("apic", "xapic", "x2apic");
+    APIC("apic", "xapic", "x2apic"),
+    TLB_SINGLE_PAGE_FLUSH_CEILING("tlb_single_page_flush_ceiling", 0, Compiler.MAX_PAGES);
 
     /** A number in a range, a flag (alone, or with one of {@link #FLAG_VALUES}), or one word of a list. */
     public enum Kind { NUMBER, FLAG, CHOICE }

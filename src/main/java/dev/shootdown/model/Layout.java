@@ -74,7 +74,7 @@ public final class Layout {
     public final int mainFrame;
     public final int handlerFrame;
     public final int pteBase;
-    /** Per table: the PMD entry hooking it into its mm (present + the table's frame, or 0). */
+    /** Per table: the entry hooking it (a PMD; a PUD or P4D for a table of tables), present + the table's frame, or 0. */
     public final int pmdBase;
     /** Per mm: mm_cpumask, a CPU set. */
     public final int mmMaskBase;
@@ -102,9 +102,11 @@ public final class Layout {
     public final int protectedPages;
     public final int size;
     private final Program program;
+    private final PageTableTree tree;
 
     public Layout(Program p) {
         program = p;
+        tree = new PageTableTree(p);
         cpus = p.cpus();
         pages = p.pages();
         handlers = p.handlers().size();
@@ -116,9 +118,11 @@ public final class Layout {
         asid = ipiArgs + (p.handlerArgs().stream().anyMatch(java.util.Objects::nonNull) ? handlers : 0);
         tlb = asid + (p.hardware().asids() > 0 ? 1 : 0);
         tlbSlots = pages * tags;
-        boolean broadcast = p.uses(Builtin.TLBIE) || p.uses(Builtin.TLBI_IS) || p.uses(Builtin.INVLPGB);
+        boolean broadcast = p.uses(Builtin.TLBIE) || p.uses(Builtin.TLBI_IS) || p.uses(Builtin.INVLPGB) || p.uses(Builtin.TLBI_RANGE_IS);
         boolean asidBroadcast = p.uses(Builtin.TLBI_VAE1IS) || p.uses(Builtin.TLBI_ASIDE1IS) || p.uses(Builtin.TLBI_VMALLE1IS);
-        bcastSlots = p.hardware().asids() > 0 ? (asidBroadcast ? tlbSlots + tags + 1 : 0) : (broadcast ? pages : 0);
+        // Without ASIDs a slot per page, and with tlbi_range_is one more per page for its last-level-only form.
+        bcastSlots = p.hardware().asids() > 0 ? (asidBroadcast ? tlbSlots + tags + 1 : 0)
+                : (broadcast ? pages * (p.uses(Builtin.TLBI_RANGE_IS) ? 2 : 1) : 0);
         bcast = tlb + tlbSlots;
         pwc = bcast + bcastSlots;
         icache = pwc + p.tableNames().size() * tags;
@@ -202,7 +206,20 @@ public final class Layout {
 
     /** The page a broadcast slot invalidates, or -1 for a slot of an ASID or of everything. */
     public int bcastPage(int slot) {
+        if (tags == 1) {
+            return slot < pages ? slot : slot - pages;
+        }
         return slot < tlbSlots ? slot / tags : -1;
+    }
+
+    /** Without ASIDs, the broadcast slot of a last-level-only invalidation of {@code page} (TLBI VALE1IS). */
+    public int bcastLastLevel(int page) {
+        return pages + page;
+    }
+
+    /** Whether a broadcast slot is a last-level-only invalidation, which leaves paging-structure caches. */
+    public boolean isLastLevel(int slot) {
+        return tags == 1 && slot >= pages;
     }
 
     /** What word {@code i} of a state holds and whose it is. */
@@ -221,7 +238,8 @@ public final class Layout {
             return of(StateWord.Kind.PTE, StateWord.Owner.PAGE, i - pteBase, "pte[" + program.pageNames().get(i - pteBase) + "]");
         }
         if (i < mmMaskBase) {
-            return of(StateWord.Kind.PMD, StateWord.Owner.TABLE, i - pmdBase, "pmd[" + program.tableNames().get(i - pmdBase) + "]");
+            int t = i - pmdBase;
+            return of(StateWord.Kind.PMD, StateWord.Owner.TABLE, t, PageTableTree.prefix(tree.level(t)) + "[" + program.tableNames().get(t) + "]");
         }
         if (i < mmContextBase) {
             return of(StateWord.Kind.MM_CPUMASK, StateWord.Owner.MM, i - mmMaskBase, "cpumask(" + program.mmNames().get(i - mmMaskBase) + ")");
@@ -291,7 +309,7 @@ public final class Layout {
         }
         if (off < pwc) {
             int slot = off - bcast;
-            String what = tags == 1 ? program.pageNames().get(slot) : slot < tlbSlots ? program.pageNames().get(slot / tags) + tag(slot % tags)
+            String what = tags == 1 ? program.pageNames().get(bcastPage(slot)) + (isLastLevel(slot) ? ", last level" : "") : slot < tlbSlots ? program.pageNames().get(slot / tags) + tag(slot % tags)
                     : slot < bcastAll() ? "asid " + (slot - tlbSlots) : "all";
             return of(StateWord.Kind.BROADCAST_PENDING, StateWord.Owner.CPU, c, cpu + "broadcast[" + what + "]");
         }

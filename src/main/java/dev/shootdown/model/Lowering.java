@@ -22,16 +22,19 @@ final class Lowering {
     private final Symbols symbols;
     private final int cpus;
     private final SizeBudget budget = new SizeBudget();
+    /** How many levels of tables the deepest page is under ({@link PageTableTree#depth}): the steps of gup_fast's walk. */
+    private final int tableDepth;
 
-    Lowering(Symbols symbols, int cpus) {
+    Lowering(Symbols symbols, int cpus, int tableDepth) {
         this.symbols = symbols;
         this.cpus = cpus;
+        this.tableDepth = tableDepth;
     }
 
     Bodies bodies(List<Decl.Cpu> cpuDecls, CpuPlacement placement) {
         List<Code> handlers = new ArrayList<>();
         for (String h : symbols.handlers().keySet()) {
-            handlers.add(new BodyLowering(h, null, symbols, cpus, budget).handler(symbols.procs().get(h)));
+            handlers.add(new BodyLowering(h, null, symbols, cpus, budget, tableDepth).handler(symbols.procs().get(h)));
         }
         // CPUs declared together share one compiled body: `self` is read at run time.
         List<Code> programs = new ArrayList<>();
@@ -42,11 +45,11 @@ final class Lowering {
             Decl.Cpu decl = placement.programOf()[c];
             if (decl == null) {
                 if (idle == null) {
-                    idle = new BodyLowering("idle", null, symbols, cpus, budget).program();
+                    idle = new BodyLowering("idle", null, symbols, cpus, budget, tableDepth).program();
                 }
                 programs.add(idle);
             } else {
-                programs.add(compiled.computeIfAbsent(decl, d -> new BodyLowering(cpuName(d), d, symbols, cpus, budget).program()));
+                programs.add(compiled.computeIfAbsent(decl, d -> new BodyLowering(cpuName(d), d, symbols, cpus, budget, tableDepth).program()));
             }
         }
         // A file whose programs do nothing (all empty, or calls of empty procedures) would be checked "safe" in one state.

@@ -109,7 +109,7 @@ public final class Machine {
         this.walker = new PageWalker(program, layout, names, monitors, walkCaches, tlb, frames, everyBit || !program.accessedReads().isEmpty());
         this.mmu = new Mmu(program, layout, names, monitors, x, tlb, walker, walkCaches, frames, icache);
         this.interrupts = new Interrupts(program, layout, sets, names, x, storeBuffer);
-        this.broadcast = new BroadcastInvalidation(program, layout, sets, names, x, tlb);
+        this.broadcast = new BroadcastInvalidation(program, layout, sets, names, monitors, x, tlb);
         this.rcu = new Rcu(layout, sets, names, x, frames, all);
         XenQueue xen = new XenQueue(program, layout, names, x, tlb);
         PageTables pageTables = new PageTables(program, layout, names, monitors, x, storeBuffer, xen, frames);

@@ -54,11 +54,16 @@ public final class MemoryOrder {
         switch (b) {
             case GUP_FAST:
             case GUP_FAST_PTE:
+            case GUP_FAST_DOWN:
                 return ACCESS;
             case SET_PTE:
             case PTE_CLEAR:
             case PMD_CLEAR:
             case PMD_POPULATE:
+            case PUD_CLEAR:
+            case PUD_POPULATE:
+            case P4D_CLEAR:
+            case P4D_POPULATE:
             case ACK:
             case SPIN_UNLOCK:
             case SET_MM_CONTEXT_ID:
@@ -87,6 +92,8 @@ public final class MemoryOrder {
             case CPUMASK_CLEAR:
             case FLUSH_TLB_PAGE:
             case FLUSH_TLB_ALL:
+            case FLUSH_TLB_RANGE:
+            case TLBI_RANGE_IS:
             case TLBIE:
             case TLBSYNC:
             case TLBI_IS:

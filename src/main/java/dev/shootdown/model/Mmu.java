@@ -125,9 +125,8 @@ final class Mmu extends Observed {
                     events.on(Event.PAGE_FAULT, c, page, 0);
                 }
                 if (narrator != null) {
-                    int t = program.pageTable()[page];
-                    boolean unhooked = t >= 0 && !Pte.present(s[layout.pmdBase + t]) && !Pte.present(walkCaches.slot(s, b, t));
-                    say("page fault on " + names.page(page) + (unhooked ? " (its table " + names.table(t) + " is not hooked)" : " (PTE " + names.pte(pte) + ")")
+                    int t = walker.unhooked(s, b, page);
+                    say("page fault on " + names.page(page) + (t >= 0 ? " (its table " + names.table(t) + " is not hooked)" : " (PTE " + names.pte(pte) + ")")
                             + (faultHandler ? ": page_fault runs" : ": no access"));
                 }
                 faulted = true;

@@ -33,6 +33,7 @@ final class NameResolver {
     private final List<Integer> tableMm = new ArrayList<>();
     private final List<Integer> tableFrame = new ArrayList<>();
     private final List<Integer> initialPmds = new ArrayList<>();
+    private final List<Integer> tableParent = new ArrayList<>();
     private final List<Integer> pageTable = new ArrayList<>();
     private final List<Integer> pageMm = new ArrayList<>();
     private final List<Integer> pageVa = new ArrayList<>();
@@ -133,7 +134,7 @@ final class NameResolver {
                 Collections.unmodifiableMap(perCpuIndex), List.copyOf(perCpu), Collections.unmodifiableMap(procs), Collections.unmodifiableMap(handlerIndex), cpuUses,
                 new ArrayList<>(), Collections.unmodifiableList(pageMm));
         Declarations.InitialMemory memory = new Declarations.InitialMemory(ints(pageMm), ints(pageTable), ints(pageVa), ints(initialPtes), ints(tableMm), ints(tableFrame),
-                ints(initialPmds), ints(initialFrames), sharers());
+                ints(tableParent), ints(initialPmds), ints(initialFrames), sharers());
         return new Declarations(new Program.Meta(title, seed, expected, explanation), hw, List.copyOf(cpuDecls), List.copyOf(checks),
                 List.copyOf(invariantDecls), symbols, memory, Collections.unmodifiableMap(constantSets));
     }
@@ -189,8 +190,10 @@ final class NameResolver {
             tableMm.add(mm);
             tableFrame.add(frame);
             tableFrames.add(frame);
+            tableParent.add(t.parent() == null ? -1 : tables.get(t.parent()));
             initialPmds.add(unhooked ? 0 : Pte.make(frame, true));
         }
+        checkNesting(m);
         for (Decl.Page p : m.pages()) {
             declare(p.name(), p.pos());
             boolean writable = false;
@@ -249,6 +252,43 @@ final class NameResolver {
             initialSharers.add(0);
         }
         initialSharers.set(frame, initialSharers.get(frame) | FrameState.sharedBy(mm));
+    }
+
+    /**
+     * Tables nest as a machine's levels do (Intel SDM vol. 3A 4.5: PML4, PDPT, PD, PT; ARM ARM D8.2: levels 0 to 3):
+     * a table holds pages (a last-level table) or tables of one level below it, not both, and the mm's top-level
+     * table (in CR3) is not declared, so at most three declared levels: a PUD table, its PMD tables, their PTE tables.
+     */
+    private void checkNesting(Decl.Mm m) {
+        Map<String, Integer> level = new HashMap<>();
+        List<Decl.Table> ts = m.tables();
+        for (int i = ts.size() - 1; i >= 0; i--) {
+            Decl.Table t = ts.get(i);
+            Decl.Table lower = null;
+            for (Decl.Table c : ts) {
+                if (t.name().equals(c.parent())) {
+                    if (lower != null && !level.get(c.name()).equals(level.get(lower.name()))) {
+                        throw new CompileError(c.pos(), "table '" + c.name() + "' is not at the level of table '" + lower.name()
+                                + "' above it: the tables in one table are all last-level tables, or all hold tables of one level");
+                    }
+                    lower = lower == null ? c : lower;
+                }
+            }
+            int lv = lower == null ? 0 : level.get(lower.name()) + 1;
+            if (lv > PageTableTree.MAX_LEVEL) {
+                throw new CompileError(lower.pos(), "tables nest at most " + (PageTableTree.MAX_LEVEL + 1)
+                        + " deep (a PUD table, its PMD tables and their last-level tables, under the mm's top-level table)");
+            }
+            if (lower != null) {
+                for (Decl.Page p : m.pages()) {
+                    if (t.name().equals(p.table())) {
+                        throw new CompileError(p.pos(), "page '" + p.name() + "' is in table '" + t.name()
+                                + "', which holds tables: a table holds pages or tables, not both");
+                    }
+                }
+            }
+            level.put(t.name(), lv);
+        }
     }
 
     /**

@@ -55,9 +55,12 @@ final class Names {
         return table(slot / layout.tags) + asid(slot % layout.tags);
     }
 
-    /** A broadcast-invalidation slot (from {@link Layout#bcast}): a page; with ASIDs a page and an ASID, an ASID, or everything. */
+    /** A broadcast-invalidation slot (from {@link Layout#bcast}): a page (or its last level only); with ASIDs a page and an ASID, an ASID, or everything. */
     String broadcastSlot(int slot) {
-        if (layout.tags == 1 || slot < layout.tlbSlots) {
+        if (layout.tags == 1) {
+            return page(layout.bcastPage(slot)) + (layout.isLastLevel(slot) ? "@last_level" : "");
+        }
+        if (slot < layout.tlbSlots) {
             return tlbSlot(slot);
         }
         return slot < layout.bcastAll() ? "asid" + (slot - layout.tlbSlots) : "all";

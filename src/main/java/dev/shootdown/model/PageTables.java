@@ -3,8 +3,9 @@ package dev.shootdown.model;
 import dev.shootdown.lang.Builtin;
 
 /**
- * The kernel's side of the page tables: PTE and PMD stores ({@code set_pte}, {@code pte_clear},
- * {@code pmd_clear}, {@code pmd_populate}), the locked read-modify-writes ({@code ptep_*},
+ * The kernel's side of the page tables: PTE stores ({@code set_pte}, {@code pte_clear}) and those of
+ * the entries that hook tables ({@code pmd_clear}, {@code pmd_populate}, and {@code pud_}, {@code p4d_} a
+ * level up), the locked read-modify-writes ({@code ptep_*},
  * {@code pmdp_get_and_clear}), the lockless software walk of {@code gup_fast}, and the PTE values
  * and reads of expressions ({@code ptep_get}, {@code mk_pte}, {@code pte_mkclean}, ...).
  *
@@ -24,6 +25,7 @@ final class PageTables extends Observed {
     private final Frames frames;
     private final int[] pageMm;
     private final int[] pageTable;
+    private final PageTableTree tree;
 
     PageTables(Program program, Layout layout, Names names, Monitors monitors, Expressions x, StoreBuffer sb, XenQueue xen,
                Frames frames) {
@@ -37,6 +39,7 @@ final class PageTables extends Observed {
         this.frames = frames;
         this.pageMm = program.pageMm();
         this.pageTable = program.pageTable();
+        this.tree = new PageTableTree(program);
     }
 
     void register(BuiltinTable table) {
@@ -121,22 +124,17 @@ final class PageTables extends Observed {
                 return clearPteBits(s, c, x.eval(o.args()[0], s, c, fr), Pte.WRITABLE, "W bit");
             }
         });
-        table.op(Builtin.PMD_CLEAR, new BuiltinTable.Operation() {
-            @Override
-            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                int t = x.eval(o.args()[0], s, c, fr);
-                sb.store(s, c, b, layout.pmdBase + t, 0);
-                if (narrator != null) {
-                    say("PMD of table " + names.table(t) + " cleared (table unhooked)");
-                }
-                return 0;
-            }
-        });
+        hooks(table, 0, Builtin.PMD_CLEAR, Builtin.PMD_POPULATE, Builtin.PMD_GET);
+        hooks(table, 1, Builtin.PUD_CLEAR, Builtin.PUD_POPULATE, Builtin.PUD_GET);
+        hooks(table, 2, Builtin.P4D_CLEAR, Builtin.P4D_POPULATE, Builtin.P4D_GET);
         table.op(Builtin.PMDP_GET_AND_CLEAR, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
                 xen.beforeLockedUpdate(s, c, b);
                 int t = x.eval(o.args()[0], s, c, fr);
+                if (!atLevel(t, 0, o.op())) {
+                    return 0;
+                }
                 int result = s[layout.pmdBase + t];
                 s[layout.pmdBase + t] = 0;
                 if (narrator != null) {
@@ -145,29 +143,25 @@ final class PageTables extends Observed {
                 return result;
             }
         });
-        table.op(Builtin.PMD_POPULATE, new BuiltinTable.Operation() {
-            @Override
-            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
-                int t = x.eval(o.args()[0], s, c, fr);
-                int f = x.eval(o.args()[1], s, c, fr);
-                sb.store(s, c, b, layout.pmdBase + t, Pte.make(f, true));
-                frames.mappedByPmd(s, f, program.tableMm()[t]);
-                if (narrator != null) {
-                    say("table " + names.table(t) + " hooked with frame " + names.frame(f));
-                }
-                return 0;
-            }
-        });
         table.op(Builtin.GUP_FAST, new BuiltinTable.Operation() {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                // The entry hooking the page's table at the top level the model has (none: as if present).
                 int page = x.eval(o.args()[0], s, c, fr);
-                int t = pageTable[page];
-                int result = t < 0 ? Pte.make(0, true) : s[layout.pmdBase + t];
-                if (narrator != null && t >= 0) {
-                    say("gup_fast reads PMD of " + names.table(t) + ": " + names.pte(result));
+                return gupRead(s, tree.at(page, Math.max(tree.depth() - 1, 0)));
+            }
+        });
+        table.op(Builtin.GUP_FAST_DOWN, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int page = x.eval(o.args()[0], s, c, fr);
+                int entry = x.eval(o.args()[1], s, c, fr);
+                int level = x.eval(o.args()[2], s, c, fr);
+                int above = tree.at(page, level + 1);
+                if (above >= 0 && !gupTable(s, c, above, entry)) {
+                    return 0;
                 }
-                return result;
+                return gupRead(s, tree.at(page, level));
             }
         });
         table.op(Builtin.GUP_FAST_PTE, new BuiltinTable.Operation() {
@@ -178,10 +172,10 @@ final class PageTables extends Observed {
             }
         });
 
-        table.function(Builtin.PMD_GET, new BuiltinTable.Function() {
+        table.function(Builtin.PAGE_VA, new BuiltinTable.Function() {
             @Override
             int call(IrExpr[] a, int[] s, int c, int fr) {
-                return sb.load(s, c, layout.pmdBase + x.eval(a[0], s, c, fr));
+                return program.pageVa()[x.eval(a[0], s, c, fr)];
             }
         });
         table.function(Builtin.TABLE_FRAME, new BuiltinTable.Function() {
@@ -254,6 +248,99 @@ final class PageTables extends Observed {
         return old;
     }
 
+    /** gup_fast reads the entry hooking table {@code t} (-1: none on the page's way at that level, as if present). */
+    private int gupRead(int[] s, int t) {
+        if (t < 0) {
+            return Pte.make(0, true);
+        }
+        int result = s[layout.pmdBase + t];
+        if (narrator != null) {
+            say("gup_fast reads " + PageTableTree.entry(tree.level(t)) + " of " + names.table(t) + ": " + names.pte(result));
+        }
+        return result;
+    }
+
+    /**
+     * gup_fast goes into table {@code t} through {@code entry}, the entry hooking it that it read a step
+     * earlier: not present, it falls back to the slow path; a free frame is a walk of a freed table.
+     * Returns whether the walk goes on.
+     */
+    private boolean gupTable(int[] s, int c, int t, int entry) {
+        if (!Pte.present(entry)) {
+            // Nested tables: a fallback found at a level above passes 0 down, and is said once, at the end.
+            if (narrator != null && tree.level(t) == 0) {
+                say("gup_fast: " + (tree.depth() > 1 ? "an entry on the way to " + names.table(t) : "PMD of " + names.table(t))
+                        + " not present: falls back to the slow path");
+            }
+            return false;
+        }
+        int tf = Pte.pfn(entry);
+        if (frames.isFree(s, tf)) {
+            monitors.fail(Verdict.WALK_OF_FREED_TABLE, "gup_fast on cpu" + c + " reads page table " + names.frame(tf) + ", which is free");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The built-ins on the entries that hook tables of {@code level}: clear, populate and read, as
+     * Linux's pmd_clear/pmd_populate (and pud_, p4d_) do on the entry in the table above (or in the
+     * mm's top-level table).
+     */
+    private void hooks(BuiltinTable table, int level, Builtin clear, Builtin populate, Builtin get) {
+        String entry = PageTableTree.entry(level);
+        table.op(clear, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int t = x.eval(o.args()[0], s, c, fr);
+                if (atLevel(t, level, o.op())) {
+                    sb.store(s, c, b, layout.pmdBase + t, 0);
+                    if (narrator != null) {
+                        say(entry + " of table " + names.table(t) + " cleared (table unhooked)");
+                    }
+                }
+                return 0;
+            }
+        });
+        table.op(populate, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                int t = x.eval(o.args()[0], s, c, fr);
+                int f = x.eval(o.args()[1], s, c, fr);
+                if (atLevel(t, level, o.op())) {
+                    sb.store(s, c, b, layout.pmdBase + t, Pte.make(f, true));
+                    frames.mappedByPmd(s, f, program.tableMm()[t]);
+                    if (narrator != null) {
+                        say("table " + names.table(t) + " hooked with frame " + names.frame(f));
+                    }
+                }
+                return 0;
+            }
+        });
+        table.function(get, new BuiltinTable.Function() {
+            @Override
+            int call(IrExpr[] a, int[] s, int c, int fr) {
+                int t = x.eval(a[0], s, c, fr);
+                return atLevel(t, level, get) ? sb.load(s, c, layout.pmdBase + t) : 0;
+            }
+        });
+    }
+
+    /**
+     * Whether table {@code t} is hooked by an entry of the level {@code op} works on (pmd_* on last-level
+     * tables, pud_* on PMD tables, p4d_* on PUD tables); otherwise an assertion violation names the right one.
+     */
+    private boolean atLevel(int t, int level, Builtin op) {
+        if (tree.level(t) == level) {
+            return true;
+        }
+        String prefix = PageTableTree.prefix(tree.level(t));
+        String right = op == Builtin.PMDP_GET_AND_CLEAR ? prefix + "_get then " + prefix + "_clear" : prefix + op.word().substring(3);
+        monitors.fail(Verdict.ASSERTION, op.word() + "(" + names.table(t) + "): table " + names.table(t) + " is hooked by a "
+                + PageTableTree.entry(tree.level(t)) + ", not a " + PageTableTree.entry(level) + ": write " + right);
+        return false;
+    }
+
     /**
      * get_user_pages_fast: a software walk of the page tables in memory (no TLB, no paging-structure
      * cache), then a reference to the page. Linux runs it with interrupts off so that a table cannot
@@ -261,18 +348,8 @@ final class PageTables extends Observed {
      */
     private void gupFast(int[] s, int c, int page, int pmd) {
         int t = pageTable[page];
-        if (t >= 0) {
-            if (!Pte.present(pmd)) {
-                if (narrator != null) {
-                    say("gup_fast: PMD of " + names.table(t) + " not present: falls back to the slow path");
-                }
-                return;
-            }
-            int tf = Pte.pfn(pmd);
-            if (frames.isFree(s, tf)) {
-                monitors.fail(Verdict.WALK_OF_FREED_TABLE, "gup_fast on cpu" + c + " reads page table " + names.frame(tf) + ", which is free");
-                return;
-            }
+        if (t >= 0 && !gupTable(s, c, t, pmd)) {
+            return;
         }
         int pte = s[layout.pteBase + page];
         if (!Pte.present(pte)) {

@@ -1,8 +1,8 @@
 package dev.shootdown.model;
 
 /**
- * Each CPU's hardware page walker: the walk from the table's PMD (from the paging-structure cache
- * if it holds one, else from memory) to the PTE; the A and D bits it sets (Intel SDM vol. 3A 4.8);
+ * Each CPU's hardware page walker: the walk through the tables' hooking entries, PUD and PMD (from
+ * the paging-structure cache where it holds one, else from memory), to the PTE; the A and D bits it sets (Intel SDM vol. 3A 4.8);
  * the locked re-walk of a write through an entry whose cached D is clear, or the {@code blind_set}
  * what-if, or the fault of software dirty-bit management (ARM ARM D8.4.6); and speculative walks
  * (knob {@code speculative_walks}, SDM 4.10.2.3; seed 004). Reading a table whose frame is free is
@@ -23,7 +23,7 @@ final class PageWalker extends Observed {
     private final WalkCaches walkCaches;
     private final Tlb tlb;
     private final Frames frames;
-    private final int[] pageTable;
+    private final PageTableTree tree;
     private final int[] pageMm;
     private final int pages;
     /**
@@ -43,39 +43,70 @@ final class PageWalker extends Observed {
         this.walkCaches = walkCaches;
         this.tlb = tlb;
         this.frames = frames;
-        this.pageTable = program.pageTable();
+        this.tree = new PageTableTree(program);
         this.pageMm = program.pageMm();
         this.pages = program.pages();
     }
 
     /**
-     * The hardware walker of CPU {@code c} looks up {@code page}: through its table's PMD (from the
-     * paging-structure cache if it holds one, else from memory, caching it) to the PTE. Returns the
-     * PTE, or 0 when the PMD is not present. Reading a table whose frame is free is a walk of a freed
-     * table (seed 004).
+     * The hardware walker of CPU {@code c} looks up {@code page}: from the lowest-level entry on the page's
+     * way its paging-structure cache holds (SDM vol. 3A 4.10.3.2; with none, from the top), each table's
+     * hooking entry in turn, down to the PTE, caching each entry it reads. Returns the PTE, or 0 when an
+     * entry on the way is not present. Reading a table whose frame is free is a walk of a freed table
+     * (seed 004), whatever level the table is at and whether the entry pointing at it came from the cache.
      */
     int walk(int[] s, int c, int b, int page, String who, boolean speculative) {
-        int t = pageTable[page];
-        if (t >= 0) {
-            int cached = walkCaches.cached(s, b, t);
-            int pmd = cached != 0 ? cached : s[layout.pmdBase + t];
-            if (!Pte.present(pmd)) {
+        int[] chain = tree.chain(page);
+        if (chain.length == 0) {
+            return s[layout.pteBase + page];
+        }
+        int start = lowestCached(s, b, chain);
+        boolean fromCache = start >= 0;
+        start = Math.max(start, 0);
+        for (int i = start; i < chain.length; i++) {
+            int t = chain[i];
+            boolean cached = fromCache && i == start;
+            int entry = cached ? walkCaches.cached(s, b, t) : s[layout.pmdBase + t];
+            if (!Pte.present(entry)) {
                 return 0;
             }
-            int tf = Pte.pfn(pmd);
+            int tf = Pte.pfn(entry);
             if (frames.isFree(s, tf)) {
+                String level = PageTableTree.entry(tree.level(t));
                 monitors.fail(Verdict.WALK_OF_FREED_TABLE, "cpu" + c + "'s " + who + " of " + names.page(page) + " reads page table "
-                        + names.frame(tf) + ", which is free" + (cached != 0 ? " (PMD from its paging-structure cache)" : ""));
+                        + names.frame(tf) + ", which is free" + (cached ? " (" + level + " from its paging-structure cache)" : ""));
                 return 0;
             }
             int had = walkCaches.slot(s, b, t);
-            walkCaches.walked(s, b, t, pmd, !Pte.present(s[layout.pteBase + page]) && !speculative);
+            walkCaches.walked(s, b, t, entry, !Pte.present(s[layout.pteBase + page]) && !speculative);
             if (narrator != null && walkCaches.slot(s, b, t) != had && walkCaches.slot(s, b, t) != 0) {
-                // A cached PMD changes nothing a statement sees, yet a later walk may go through it (seed 004).
-                say("PMD of " + names.table(t) + " cached (" + names.pte(pmd) + ")");
+                // A cached entry changes nothing a statement sees, yet a later walk may go through it (seed 004).
+                say(PageTableTree.entry(tree.level(t)) + " of " + names.table(t) + " cached (" + names.pte(entry) + ")");
             }
         }
         return s[layout.pteBase + page];
+    }
+
+    /** Where on {@code chain} a walk by the CPU at {@code b} starts: the lowest level whose entry its cache holds, or -1 (SDM vol. 3A 4.10.3.2). */
+    private int lowestCached(int[] s, int b, int[] chain) {
+        int i = chain.length - 1;
+        while (i >= 0 && walkCaches.cached(s, b, chain[i]) == 0) {
+            i--;
+        }
+        return i;
+    }
+
+    /** For narration: the table whose hooking entry a walk of {@code page} would find not present, or -1. */
+    int unhooked(int[] s, int b, int page) {
+        int[] chain = tree.chain(page);
+        int start = lowestCached(s, b, chain);
+        for (int i = Math.max(start, 0); i < chain.length; i++) {
+            int entry = i == start ? walkCaches.cached(s, b, chain[i]) : s[layout.pmdBase + chain[i]];
+            if (!Pte.present(entry)) {
+                return chain[i];
+            }
+        }
+        return -1;
     }
 
     /** The accessed bit walks set: {@link Pte#ACCESSED}, or 0 where it is not tracked. */
@@ -189,11 +220,12 @@ final class PageWalker extends Observed {
         if (s[b + Layout.CR3] != pageMm[page] + 1 || tlb.entry(s, b, page) != 0) {
             return false;
         }
-        int t = pageTable[page];
-        if (t < 0) {
+        int[] chain = tree.chain(page);
+        if (chain.length == 0) {
             return Pte.present(s[layout.pteBase + page]);
         }
-        int cached = walkCaches.cached(s, b, t);
-        return Pte.present(cached != 0 ? cached : s[layout.pmdBase + t]);
+        // The first entry the walk reads: the lowest level cached, else the top level's in memory.
+        int start = lowestCached(s, b, chain);
+        return Pte.present(start >= 0 ? walkCaches.cached(s, b, chain[start]) : s[layout.pmdBase + chain[0]]);
     }
 }

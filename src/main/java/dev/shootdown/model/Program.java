@@ -18,6 +18,8 @@ import java.util.List;
  * @param handlerArgs per IRQ handler, the type of the value {@code send_ipi} passes it, or null for a handler that takes none
  * @param initialSharers per frame, the mask of the address spaces besides its first owner whose pages map it ({@link FrameState#sharedBy})
  * @param pageVa   each page's virtual address: a number pages of different address spaces share when declared {@code at} one another
+ * @param tableParent each table's parent, the table whose entry hooks it, or -1 for a table hooked into its mm's top
+ *                 level ({@link PageTableTree} reads the levels from it)
  */
 public record Program(
         SourceFile source,
@@ -32,6 +34,7 @@ public record Program(
         List<String> tableNames,
         int[] tableMm,
         int[] tableFrame,
+        int[] tableParent,
         int[] initialPmds,
         List<String> frameNames,
         int[] initialFrames,

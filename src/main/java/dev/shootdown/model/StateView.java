@@ -31,6 +31,7 @@ final class StateView {
     private final Names names;
     private final StoreBuffer storeBuffer;
     private final Interrupts interrupts;
+    private final PageTableTree tree;
     private final List<Item> items = new ArrayList<>();
 
     StateView(Program program, Layout layout, Names names, StoreBuffer storeBuffer, Interrupts interrupts) {
@@ -39,6 +40,7 @@ final class StateView {
         this.names = names;
         this.storeBuffer = storeBuffer;
         this.interrupts = interrupts;
+        this.tree = new PageTableTree(program);
         for (int i = 0; i < layout.size; i++) {
             add(i, layout.word(i));
         }
@@ -148,7 +150,7 @@ final class StateView {
                 }));
             }
             case PTE -> item(i, "ptes." + names.page(w.index()), s -> names.pte(s[i]));
-            case PMD -> item(i, "pmds." + names.table(w.index()), s -> names.pte(s[i]));
+            case PMD -> item(i, PageTableTree.section(tree.level(w.index())) + "." + names.table(w.index()), s -> names.pte(s[i]));
             case MM_CPUMASK -> item(i, "mm_cpumask." + names.mm(w.index()), s -> names.cpuSet(s[i]));
             case MM_CONTEXT -> item(i, "mm_context." + names.mm(w.index()), s -> Integer.toString(s[i]));
             case RCU_FRAME -> {

@@ -26,6 +26,7 @@ final class Tlb extends Observed {
     private final Monitors monitors;
     private final Expressions x;
     private final WalkCaches walkCaches;
+    private final PageRanges ranges;
     private final int[] pageMm;
     private final int pages;
     private final int tags;
@@ -41,6 +42,7 @@ final class Tlb extends Observed {
         this.monitors = monitors;
         this.x = x;
         this.walkCaches = walkCaches;
+        this.ranges = new PageRanges(program);
         this.pageMm = program.pageMm();
         this.pages = program.pages();
         this.tags = layout.tags;
@@ -66,6 +68,12 @@ final class Tlb extends Observed {
             @Override
             int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
                 return flushTlbAll(s, c, b);
+            }
+        });
+        table.op(Builtin.FLUSH_TLB_RANGE, new BuiltinTable.Operation() {
+            @Override
+            int run(int[] s, int c, int b, int fr, Insn.Op o, int victim) {
+                return flushTlbRange(s, c, b, x.eval(o.args()[0], s, c, fr), x.eval(o.args()[1], s, c, fr));
             }
         });
         // INVPCID type 0: the mappings of the address under the PCID, and the PCID's paging-structure
@@ -136,6 +144,43 @@ final class Tlb extends Observed {
             events.on(Event.INVLPG, c, page, 0);
         }
         invalidateCurrent(s, b, page);
+        return 0;
+    }
+
+    /**
+     * {@code flush_tlb_range(start, end)}: x86's flush_tlb_func() on the calling CPU, an INVLPG per page of the
+     * range (arm64's local TLBI VAE1 per page), or, for a range over the ceiling, a flush of the current address
+     * space as a CR3 reload does it (with ASIDs, of the current ASID: TLBI ASIDE1, INVPCID type 1).
+     */
+    int flushTlbRange(int[] s, int c, int b, int start, int end) {
+        String invalid = ranges.invalid(start, end, names);
+        if (invalid != null) {
+            monitors.fail(Verdict.ASSERTION, "flush_tlb_range(" + names.page(start) + ", " + names.page(end) + "): " + invalid);
+            return 0;
+        }
+        int n = ranges.count(start, end);
+        if (ranges.whole(start, end)) {
+            if (events != null) {
+                events.on(Event.FLUSH_ALL, c, count(s, b), 0);
+            }
+            if (asids) {
+                invalidateTag(s, b, s[b + layout.asid]);
+            } else {
+                flushAll(s, b);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                int page = ranges.page(start, i);
+                if (events != null) {
+                    events.on(Event.INVLPG, c, page, 0);
+                }
+                invalidateCurrent(s, b, page);
+            }
+        }
+        if (narrator != null) {
+            say(ranges.whole(start, end) ? n + " pages, over the ceiling of " + ranges.ceiling() + ": the whole address space flushed"
+                    : n + (n == 1 ? " page" : " pages") + " flushed one by one");
+        }
         return 0;
     }
 
@@ -282,6 +327,15 @@ final class Tlb extends Observed {
     void invalidate(int[] s, int b, int page) {
         s[b + layout.tlb + page] = 0;
         walkCaches.invalidate(s, b, page);
+    }
+
+    /**
+     * A last-level-only invalidation of {@code page} naming its address space: the TLB entry goes, the
+     * paging-structure cache entries on its way stay (TLBI VALE1IS, ARM ARM D8.13; INVLPGB with
+     * INVLPGB_FINAL_ONLY, arch/x86/include/asm/tlb.h). Linux uses it when the mmu_gather freed no table.
+     */
+    void invalidateLastLevel(int[] s, int b, int page) {
+        s[b + layout.tlb + page] = 0;
     }
 
     /**

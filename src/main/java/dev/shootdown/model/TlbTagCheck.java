@@ -45,7 +45,7 @@ final class TlbTagCheck {
         switch (b) {
             case SWITCH_MM -> throw new CompileError(code.positions()[pc],
                     "with 'asids', a CR3 or TTBR write loads an ASID with the table: cpu_switch_mm(mm, asid) or write_cr3(mm, pcid, noflush)");
-            case TLBIE, TLBI_IS, INVLPGB -> throw new CompileError(code.positions()[pc],
+            case TLBIE, TLBI_IS, INVLPGB, TLBI_RANGE_IS -> throw new CompileError(code.positions()[pc],
                     "with 'asids', a broadcast invalidation names the ASID it invalidates: tlbi_vae1is(page, asid), tlbi_aside1is(asid) or tlbi_vmalle1is()");
             default -> {
             }

@@ -272,7 +272,7 @@ final class TypeChecker {
             throw new CompileError(c.pos(), "a procedure call must stand alone: 'x = " + c.name() + "(...)' or '" + c.name() + "(...)'");
         }
         Builtin b = Builtin.byWord(c.name());
-        if (b == null) {
+        if (b == null || !b.callable()) {
             throw new CompileError(c.pos(), "unknown function '" + c.name() + "'" + suggestion(c.name(), false));
         }
         if (b.kind() == Builtin.Kind.OP) {
@@ -326,6 +326,11 @@ final class TypeChecker {
                 return new Typed(new IrExpr.Binary(b.op().equals("==") ? IrExpr.Op.EQ : IrExpr.Op.NE, l.ir(), r.ir()), Type.BOOL);
             }
             case "<", "<=", ">", ">=" -> {
+                if (l.type() == Type.PAGE && r.type() == Type.PAGE) {
+                    // Pages compare by virtual address, as a kernel compares addresses (mmu_gather's range: min and max).
+                    l = new Typed(new IrExpr.Call(Builtin.PAGE_VA, new IrExpr[] {l.ir()}), Type.INT);
+                    r = new Typed(new IrExpr.Call(Builtin.PAGE_VA, new IrExpr[] {r.ir()}), Type.INT);
+                }
                 l = coerce(l, Type.INT, b.left().pos(), "'" + b.op() + "'");
                 r = coerce(r, Type.INT, b.right().pos(), "'" + b.op() + "'");
                 IrExpr.Op op = switch (b.op()) {

@@ -1,13 +1,20 @@
 package dev.shootdown.model;
 
 /**
- * Paging-structure caches: each CPU's cached upper-level entries (the PMDs that hook page tables),
- * one slot per table, and with ASIDs one per (table, ASID): an entry is associated with the ASID the
+ * Paging-structure caches: each CPU's cached upper-level entries (the PMDs, PUDs and P4Ds that hook
+ * page tables), one slot per table, and with ASIDs one per (table, ASID): an entry is associated with the ASID the
  * CPU ran under when it cached it, and a walk uses only the entries of its current ASID (SDM vol. 3A
  * 4.10.3.1; ARM ARM D8.13). Which invalidations drop them depends on the hardware (SDM vol. 3A
  * 4.10.3, 4.10.4.1; ARM ARM D8.13; seed 004): x86 empties the whole cache on any invalidation (with
  * ASIDs, the invalidated ASID's part of it), LPAE drops only the entry of the invalidated page's
  * table, and some machines have none.
+ *
+ * <p>Both machines cache every level: x86 has PML4E, PDPTE and PDE caches (SDM vol. 3A 4.10.3.1), arm64
+ * walk caches of table entries of any level (ARM ARM D8.13). A walk uses the entry of the lowest level
+ * it holds and reads the levels below it from memory (SDM 4.10.3.2). An invalidation by address drops the
+ * entries of every level on the address's way: INVLPG all of them (SDM 4.10.4.1), TLBI VAE1 those that
+ * translate the address (ARM ARM D8.13: TLBI VAE1 applies to entries of every level of the walk, VALE1 to the
+ * last level only).
  *
  * <p>Tables of different address spaces are never at one virtual address: a cached PMD serves only
  * walks of its own table's pages.
@@ -15,7 +22,7 @@ package dev.shootdown.model;
 final class WalkCaches {
     private final Layout layout;
     private final Hardware.PagingCache kind;
-    private final int[] pageTable;
+    private final PageTableTree tree;
     private final int[] tableMm;
     private final int tables;
     private final int tags;
@@ -24,7 +31,7 @@ final class WalkCaches {
     WalkCaches(Program program, Layout layout) {
         this.layout = layout;
         this.kind = program.hardware().pagingCache();
-        this.pageTable = program.pageTable();
+        this.tree = new PageTableTree(program);
         this.tableMm = program.tableMm();
         this.tables = program.tableNames().size();
         this.tags = layout.tags;
@@ -65,22 +72,26 @@ final class WalkCaches {
     void invalidate(int[] s, int b, int page) {
         if (kind == Hardware.PagingCache.X86) {
             java.util.Arrays.fill(s, b + layout.pwc, b + layout.pwc + tables * tags, 0);
-        } else if (kind == Hardware.PagingCache.LPAE && pageTable[page] >= 0) {
-            s[b + layout.pwc + pageTable[page]] = 0;
+        } else if (kind == Hardware.PagingCache.LPAE) {
+            for (int t : tree.chain(page)) {
+                s[b + layout.pwc + t] = 0;
+            }
         }
     }
 
     /**
      * Drops the entries an invalidation of {@code page}'s address under ASID {@code tag} drops: on x86
      * every entry of that PCID, whatever its address (INVLPG and INVPCID type 0, SDM vol. 3A 4.10.4.1);
-     * on LPAE the entry of the page's table (TLBI VAE1 drops the walk-cache entries of the address: ARM
-     * ARM D8.13; seed 004).
+     * on LPAE the entries of the tables on the page's way (TLBI VAE1 drops the walk-cache entries of the
+     * address: ARM ARM D8.13; seed 004).
      */
     void invalidate(int[] s, int b, int page, int tag) {
         if (kind == Hardware.PagingCache.X86) {
             flushTag(s, b, tag);
-        } else if (kind == Hardware.PagingCache.LPAE && pageTable[page] >= 0) {
-            s[b + layout.pwc + layout.pwcSlot(pageTable[page], tag)] = 0;
+        } else if (kind == Hardware.PagingCache.LPAE) {
+            for (int t : tree.chain(page)) {
+                s[b + layout.pwc + layout.pwcSlot(t, tag)] = 0;
+            }
         }
     }
 
@@ -91,11 +102,12 @@ final class WalkCaches {
         }
     }
 
-    /** A page fault leaves no paging-structure entry for the faulting address (SDM vol. 3A 4.10.4.1). */
+    /** A page fault leaves no paging-structure entry, of any level, for the faulting address (SDM vol. 3A 4.10.4.1). */
     void fault(int[] s, int b, int page) {
-        int t = pageTable[page];
-        if (t >= 0 && kind != Hardware.PagingCache.OFF) {
-            s[b + layout.pwc + slotOf(s, b, t)] = 0;
+        if (kind != Hardware.PagingCache.OFF) {
+            for (int t : tree.chain(page)) {
+                s[b + layout.pwc + slotOf(s, b, t)] = 0;
+            }
         }
     }
 

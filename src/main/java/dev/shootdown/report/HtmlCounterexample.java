@@ -380,8 +380,14 @@ public final class HtmlCounterexample {
     private void memoryCell(Snapshot before, Snapshot after, List<String> changed) {
         out.append("<td class=\"mem\"><div class=\"state\">");
         entries("pte", "PTE", before.ptes(), after.ptes(), ": ");
-        if (!program.tableNames().isEmpty()) {
-            entries("pmd", "PMD", section(before, "pmds."), section(after, "pmds."), ": ");
+        // The entries that hook tables, a row per level the model has: PMDs, then PUDs and P4Ds.
+        dev.shootdown.model.PageTableTree tree = new dev.shootdown.model.PageTableTree(program);
+        for (int level = 0; level <= dev.shootdown.model.PageTableTree.MAX_LEVEL; level++) {
+            String section = dev.shootdown.model.PageTableTree.section(level);
+            if (level == 0 ? !program.tableNames().isEmpty() : tree.depth() > level) {
+                entries(dev.shootdown.model.PageTableTree.prefix(level), dev.shootdown.model.PageTableTree.entry(level),
+                        section(before, section + "."), section(after, section + "."), ": ");
+            }
         }
         entries("cpumask", "cpumask", section(before, "mm_cpumask."), section(after, "mm_cpumask."), ": ");
         entries("frames", "frame", before.frames(), after.frames(), ": ");
@@ -407,7 +413,7 @@ public final class HtmlCounterexample {
     }
 
     /** Sections of the memory column that have their own rows. */
-    private static final java.util.Set<String> MEMORY_SHOWN = java.util.Set.of("ptes", "pmds", "mm_cpumask", "frames", "vars");
+    private static final java.util.Set<String> MEMORY_SHOWN = java.util.Set.of("ptes", "pmds", "puds", "p4ds", "mm_cpumask", "frames", "vars");
 
     /** One labelled list of name/value entries, each marked changed or unchanged against {@code before}. */
     private void entries(String cls, String label, Map<String, String> before, Map<String, String> after, String sep) {

@@ -409,7 +409,7 @@ class FuzzTest {
     private static final List<String> KNOBS = List.of("evictions", "blind_set", "software_dirty", "software_dirty off", "memory tso", "memory sc",
             "store_buffer 1", "store_buffer 8", "ipi_latched", "speculative_walks", "paging_cache lpae", "paging_cache x86", "paging_cache off", "pcid",
             "rcu_slots 1", "rcu_slots 8", "icache incoherent", "icache coherent", "xen_queue 1", "xen_queue 8", "apic xapic", "apic x2apic",
-            "tlb_capacity 1", "tlb_capacity 64", "cpus 1", "cpus 2", "cpus 3", "cpus 31", "cpus 32");
+            "tlb_capacity 1", "tlb_capacity 64", "tlb_single_page_flush_ceiling 0", "tlb_single_page_flush_ceiling 1", "cpus 1", "cpus 2", "cpus 3", "cpus 31", "cpus 32");
 
     /** Statements a feature edit adds: every kind of built-in, on names of the file (P a page, F a frame, M an mm, H a handler, T a table). */
     private static final List<String> STATEMENTS = List.of("flush_tlb_all()", "smp_mb()", "smp_wmb()", "local_irq_disable()", "local_irq_enable()",
@@ -421,6 +421,7 @@ class FuzzTest {
             "cpumask_clear(M, nr_cpus - 1)", "send_ipi(all_cpus, H)", "send_ipi(cpumask(M) - self, H)", "ack(0)", "ack(self)",
             "wait until acked(all_cpus)", "atomic { read(P); write(P) }", "atomic { wait until frame_is_free(F); x = 1 }", "repeat 2 { write(P) }",
             "for c in all_cpus { flush_remote({c}, P) }", "pmd_clear(T)", "pmd_populate(T, F)", "t = pmdp_get_and_clear(T)",
+            "pud_clear(T)", "pud_populate(T, F)", "p4d_clear(T)", "u = pud_get(T)", "flush_tlb_range(P, P)", "tlbi_range_is(P, P, true)", "tlbi_range_is(P, P, false)",
             "free_frame(table_frame(T))", "assert count(all_cpus) == nr_cpus", "assert { c in all_cpus : c != self } != {}", "spin_lock(L)",
             "spin_unlock(L)", "return", "loop { read(P) }", "while true { write(P) }");
 

@@ -31,6 +31,10 @@ final class MachineDriver {
         this.state = machine.initialState();
     }
 
+    static MachineDriver of(Program program) {
+        return new MachineDriver(program);
+    }
+
     static MachineDriver of(String source) {
         return new MachineDriver(compile(source));
     }
@@ -82,6 +86,11 @@ final class MachineDriver {
 
     Verdict stepEvicting(int cpu, String victimPage) {
         return apply(Action.of(Action.STEP, cpu, page(victimPage) + 1));
+    }
+
+    /** Drops {@code cpu}'s TLB entry of the page (knob evictions), leaving its paging-structure cache as it is. */
+    Verdict evict(int cpu, String page) {
+        return apply(Action.of(Action.EVICT, cpu, page(page)));
     }
 
     Verdict takeIpi(int cpu, String handler, int from) {

@@ -26,10 +26,6 @@ class PageTableTest {
                 """.formatted(knobs, cpu0));
     }
 
-    private static void evict(MachineDriver d, String page) {
-        d.apply(Action.of(Action.EVICT, 0, d.page(page)));
-    }
-
     @Test
     @DisplayName("a walk goes through the table's PMD in memory: a table re-hooked at another frame is read there")
     void walkFollowsPmd() {
@@ -108,7 +104,7 @@ class PageTableTest {
         assertThat(d.pwc(0, "u")).as("only the walked table's PMD").isZero();
 
         d.step(0);
-        evict(d, "p");
+        d.evict(0, "p");
         assertThat(d.pmd("t")).isZero();
         assertThat(d.pwc(0, "t")).as("pmd_clear does not touch the cache").isEqualTo(pmd);
 
@@ -121,7 +117,7 @@ class PageTableTest {
     void x86CachedPmdReachesFreedTable() {
         MachineDriver d = tables("paging_cache x86", "{ read(p); pmd_clear(t); free_frame(pt); read(p) }");
         d.steps(0, 3);
-        evict(d, "p");
+        d.evict(0, "p");
 
         assertThat(d.step(0)).isEqualTo(Verdict.WALK_OF_FREED_TABLE);
         assertThat(d.violationNote()).contains("reads page table pt, which is free", "(PMD from its paging-structure cache)");
@@ -172,7 +168,7 @@ class PageTableTest {
     void lpaeSurvivingPmdReachesFreedTable() {
         MachineDriver d = tables("paging_cache lpae", "{ read(p); pmd_clear(t); flush_tlb_page(q); free_frame(pt); read(p) }");
         d.steps(0, 4);
-        evict(d, "p");
+        d.evict(0, "p");
         assertThat(d.step(0)).isEqualTo(Verdict.WALK_OF_FREED_TABLE);
     }
 
@@ -183,7 +179,7 @@ class PageTableTest {
         d.step(0);
         assertThat(d.pwc(0, "t")).isZero();
         d.step(0);
-        evict(d, "p");
+        d.evict(0, "p");
         d.step(0);
         assertThat(d.tlb(0, "p")).isZero();
     }

@@ -97,10 +97,24 @@ class CheckJsonStateTest {
         for (int i = 0; i < p.pages(); i++) {
             assertThat(ptes.get(p.pageNames().get(i))).isEqualTo(Pte.describe(s[l.pteBase + i], frames));
         }
-        Map<String, Object> pmds = (Map<String, Object>) state.get("pmds");
-        assertThat(pmds).hasSize(p.tableNames().size());
-        for (int t = 0; t < p.tableNames().size(); t++) {
-            assertThat(pmds.get(p.tableNames().get(t))).isEqualTo(Pte.describe(s[l.pmdBase + t], frames));
+        // Each table's hooking entry under its level's section: a table of pages has a PMD, one of those a PUD, one of those a P4D.
+        int tables = p.tableNames().size();
+        int[] level = new int[tables];
+        for (int t = tables - 1; t >= 0; t--) {
+            if (p.tableParent()[t] >= 0) {
+                level[p.tableParent()[t]] = Math.max(level[p.tableParent()[t]], level[t] + 1);
+            }
+        }
+        List<String> sections = List.of("pmds", "puds", "p4ds");
+        int listed = 0;
+        for (String section : sections) {
+            Map<String, Object> entries = (Map<String, Object>) state.getOrDefault(section, Map.of());
+            listed += entries.size();
+        }
+        assertThat(listed).isEqualTo(tables);
+        for (int t = 0; t < tables; t++) {
+            Map<String, Object> entries = (Map<String, Object>) state.get(sections.get(level[t]));
+            assertThat(entries.get(p.tableNames().get(t))).isEqualTo(Pte.describe(s[l.pmdBase + t], frames));
         }
         Map<String, Object> masks = (Map<String, Object>) state.get("mm_cpumask");
         for (int mm = 0; mm < p.mmNames().size(); mm++) {

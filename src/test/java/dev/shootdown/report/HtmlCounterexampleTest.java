@@ -205,6 +205,19 @@ class HtmlCounterexampleTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("nested tables: the memory column has a row per level, PMDs and PUDs, each entry changed at its unhook")
+    void entriesOfEveryLevel() {
+        CheckedModel m = CheckedModel.catalog("004-mmu-gather-fullmm-flush-first");
+        Counterexample cx = m.cx();
+        Document page = parse(m.html());
+        assertThat(cell(page, stepNumber(cx, 0, "pmd_clear(t)"), "pmd", "t")).isEqualTo("chg|t: none (was pt RW)");
+        int unhookM = stepNumber(cx, 0, "pud_clear(m)");
+        assertThat(cell(page, unhookM, "pud", "m")).isEqualTo("chg|m: none (was pm RW)");
+        assertThat(cell(page, unhookM, "pmd", "t")).isEqualTo("same|t: none");
+        assertThat(nodes(page, "//td[@class='mem']//div[@class='p4d']")).as("no PUD tables in the model").isEmpty();
+    }
+
+    @Test
     @org.junit.jupiter.api.DisplayName("a handler's run is folded: a row of its own with a checkbox opens it, its steps' rows stay, hidden until then; a CPU none of whose steps matter can be hidden")
     void foldsAndHiddenCpus() {
         CheckedModel m = CheckedModel.catalog("001-mach-paper-order");
