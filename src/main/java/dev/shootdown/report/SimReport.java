@@ -329,8 +329,8 @@ public final class SimReport {
         if (unit.equals("fraction")) {
             return String.format(Locale.ROOT, "%.1f%%", v * 100);
         }
-        // From 999.5 up, %.3g would round to 1.00e+03.
-        if (Math.abs(v) >= 999.5) {
+        // From 999.5 up, %.3g would round to 1.00e+03; a whole count is printed whole (1, not 1.00), a mean over seeds as a number.
+        if (Math.abs(v) >= 999.5 || unit.equals("count") && v == Math.rint(v)) {
             return String.format(Locale.ROOT, "%,.0f", v);
         }
         return String.format(Locale.ROOT, "%.3g", v);
