@@ -70,6 +70,8 @@ public final class Compiler {
         Lowering lowering = new Lowering(s, cpus, PageTableTree.depth(d.memory().tableParent(), d.memory().pageTable()));
         Lowering.Bodies bodies = lowering.bodies(d.cpus(), placement);
         TlbTagCheck.check(hw.hardware(), bodies.handlers(), bodies.programs());
+        TableLevelCheck.check(PageTableTree.of(d.memory().tableParent(), d.memory().pageTable()), List.copyOf(s.tables().keySet()),
+                bodies.handlers(), bodies.programs());
         EnumSet<Verdict> properties = properties(d.checks(), Program.uses(bodies.handlers(), bodies.programs(), dev.shootdown.lang.Builtin.COPY_PAGE));
         List<Program.Invariant> invariants = lowering.invariants(d.invariants());
         Declarations.InitialMemory m = d.memory();

@@ -48,6 +48,21 @@ public final class PageTableTree {
         this.depth = deepest;
     }
 
+    /** The tree of the tables declared with these parents and pages in them, before a program exists. */
+    static PageTableTree of(int[] tableParent, int[] pageTable) {
+        return new PageTableTree(tableParent, pageTable);
+    }
+
+    /**
+     * What a {@code pmd_}/{@code pud_}/{@code p4d_} operation {@code op} on {@code table}, hooked by an entry of
+     * {@code level}, not of {@code opLevel}, should have been: the message of the compile error and of the run-time check.
+     */
+    static String wrongLevel(dev.shootdown.lang.Builtin op, String table, int level, int opLevel) {
+        String right = op == dev.shootdown.lang.Builtin.PMDP_GET_AND_CLEAR ? prefix(level) + "_get then " + prefix(level) + "_clear"
+                : prefix(level) + op.word().substring(3);
+        return op.word() + "(" + table + "): table " + table + " is hooked by a " + entry(level) + ", not a " + entry(opLevel) + ": write " + right;
+    }
+
     /** The depth ({@link #depth()}) of the tables declared with these parents and pages in them, before a program exists. */
     static int depth(int[] tableParent, int[] pageTable) {
         return new PageTableTree(tableParent, pageTable).depth;

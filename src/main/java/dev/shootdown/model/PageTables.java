@@ -334,10 +334,7 @@ final class PageTables extends Observed {
         if (tree.level(t) == level) {
             return true;
         }
-        String prefix = PageTableTree.prefix(tree.level(t));
-        String right = op == Builtin.PMDP_GET_AND_CLEAR ? prefix + "_get then " + prefix + "_clear" : prefix + op.word().substring(3);
-        monitors.fail(Verdict.ASSERTION, op.word() + "(" + names.table(t) + "): table " + names.table(t) + " is hooked by a "
-                + PageTableTree.entry(tree.level(t)) + ", not a " + PageTableTree.entry(level) + ": write " + right);
+        monitors.fail(Verdict.ASSERTION, PageTableTree.wrongLevel(op, names.table(t), tree.level(t), level));
         return false;
     }
 

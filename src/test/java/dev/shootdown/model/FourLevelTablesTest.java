@@ -168,13 +168,32 @@ class FourLevelTablesTest {
         assertThat(d.step(0)).isNull();
     }
 
-    @ParameterizedTest(name = "{0} on a table of another level is an assertion violation naming the right one")
-    @CsvSource(delimiter = '|', value = {"pmd_clear(m)|write pud_clear", "pud_clear(t)|write pmd_clear", "p4d_clear(m)|write pud_clear",
-            "x = pmd_get(u)|write p4d_get", "pmd_populate(m, pm)|write pud_populate", "x = pmdp_get_and_clear(m)|write pud_get then pud_clear"})
-    void wrongLevel(String call, String hint) {
-        MachineDriver d = nested("", "{ " + call + " }");
+    @ParameterizedTest(name = "{0} on a table of another level, reached through a procedure's parameter, is an assertion violation naming the right one")
+    @CsvSource(delimiter = '|', value = {"pmd_clear(x)|m|write pud_clear", "pud_clear(x)|t|write pmd_clear", "p4d_clear(x)|m|write pud_clear",
+            "y = pmd_get(x)|u|write p4d_get", "pmd_populate(x, pm)|m|write pud_populate", "y = pmdp_get_and_clear(x)|m|write pud_get then pud_clear"})
+    void wrongLevel(String call, String table, String hint) {
+        MachineDriver d = MachineDriver.of("""
+                hardware x86 { cpus 1 }
+                mm A {
+                  table u -> frame pu {
+                    table m -> frame pm { table t -> frame pt { page p -> frame f writable } }
+                  }
+                }
+                proc op(x) { %s }
+                cpu 0 runs A: op(%s)
+                """.formatted(call, table));
         assertThat(d.step(0)).isEqualTo(Verdict.ASSERTION);
         assertThat(d.violationNote()).contains("is hooked by a", hint);
+    }
+
+    @ParameterizedTest(name = "{0}: a table named in the text at another level is a compile error at the call, naming the right one")
+    @CsvSource(delimiter = '|', value = {"pmd_clear(m)|write pud_clear", "pud_clear(t)|write pmd_clear", "p4d_clear(m)|write pud_clear",
+            "pmd_populate(m, pm)|write pud_populate", "x = pmdp_get_and_clear(m)|write pud_get then pud_clear"})
+    void wrongLevelNamed(String call, String hint) {
+        assertThatThrownBy(() -> nested("", "{ " + call + " }"))
+                .isInstanceOf(CompileError.class)
+                .hasMessageContaining("is hooked by a").hasMessageContaining(hint)
+                .satisfies(e -> assertThat(((CompileError) e).position().line()).isEqualTo(8));
     }
 
     @Test
