@@ -47,4 +47,22 @@ public record Code(String name, Insn[] insns, String[] labels, Position[] positi
     public int size() {
         return insns.length;
     }
+
+    /** What a compile pass does with each built-in operation of a body, at its program counter. */
+    interface OpVisitor {
+        void visit(Code code, int pc, Insn.Op op);
+    }
+
+    /** Hands every built-in operation of {@code programs}, then of {@code handlers}, to {@code visitor}, in code order. */
+    static void eachOp(java.util.List<Code> programs, java.util.List<Code> handlers, OpVisitor visitor) {
+        for (java.util.List<Code> bodies : java.util.List.of(programs, handlers)) {
+            for (Code code : bodies) {
+                for (int pc = 0; pc < code.size(); pc++) {
+                    if (code.insns()[pc] instanceof Insn.Op o) {
+                        visitor.visit(code, pc, o);
+                    }
+                }
+            }
+        }
+    }
 }

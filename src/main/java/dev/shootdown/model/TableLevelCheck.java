@@ -22,18 +22,13 @@ final class TableLevelCheck {
             Builtin.P4D_CLEAR, 2, Builtin.P4D_POPULATE, 2);
 
     static void check(PageTableTree tree, List<String> tables, List<Code> handlers, List<Code> programs) {
-        for (List<Code> bodies : List.of(programs, handlers)) {
-            for (Code code : bodies) {
-                for (int pc = 0; pc < code.size(); pc++) {
-                    if (code.insns()[pc] instanceof Insn.Op o && LEVEL.containsKey(o.op()) && o.args().length > 0
-                            && o.args()[0] instanceof IrExpr.Const k && k.value() >= 0 && k.value() < tables.size()) {
-                        int level = tree.level(k.value());
-                        if (level != LEVEL.get(o.op())) {
-                            throw new CompileError(code.positions()[pc], PageTableTree.wrongLevel(o.op(), tables.get(k.value()), level, LEVEL.get(o.op())));
-                        }
-                    }
+        Code.eachOp(programs, handlers, (code, pc, o) -> {
+            if (LEVEL.containsKey(o.op()) && o.args().length > 0 && o.args()[0] instanceof IrExpr.Const k && k.value() >= 0 && k.value() < tables.size()) {
+                int level = tree.level(k.value());
+                if (level != LEVEL.get(o.op())) {
+                    throw new CompileError(code.positions()[pc], PageTableTree.wrongLevel(o.op(), tables.get(k.value()), level, LEVEL.get(o.op())));
                 }
             }
-        }
+        });
     }
 }

@@ -24,15 +24,7 @@ final class TlbTagCheck {
             Builtin.INVPCID_FLUSH_ALL_NONGLOBALS);
 
     static void check(Hardware hw, List<Code> handlers, List<Code> programs) {
-        for (List<Code> bodies : List.of(programs, handlers)) {
-            for (Code code : bodies) {
-                for (int pc = 0; pc < code.size(); pc++) {
-                    if (code.insns()[pc] instanceof Insn.Op o) {
-                        check(hw, o.op(), code, pc);
-                    }
-                }
-            }
-        }
+        Code.eachOp(programs, handlers, (code, pc, o) -> check(hw, o.op(), code, pc));
     }
 
     private static void check(Hardware hw, Builtin b, Code code, int pc) {
